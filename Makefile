@@ -1,0 +1,39 @@
+# Courseware — the two commands a newcomer needs:
+#   make run    build everything and serve on http://127.0.0.1:3000
+#   make test   formatting, lints (server and wasm builds), all tests, end-to-end
+.PHONY: run test bootstrap wasm server server-release fmt-check clippy clippy-wasm unit e2e clean
+
+run: bootstrap wasm server-release
+	./target/release/courseware serve
+
+test: bootstrap fmt-check clippy clippy-wasm unit wasm server e2e
+
+bootstrap:
+	@bash scripts/bootstrap
+
+wasm:
+	bash scripts/build-wasm
+
+server:
+	cargo build -p server
+
+server-release:
+	cargo build --release -p server
+
+fmt-check:
+	cargo fmt --all --check
+
+clippy:
+	cargo clippy --workspace --exclude frontend --all-targets -- -D warnings
+
+clippy-wasm:
+	bash scripts/clippy-wasm
+
+unit:
+	cargo test --workspace --exclude frontend
+
+e2e:
+	bash scripts/e2e
+
+clean:
+	cargo clean

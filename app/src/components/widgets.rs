@@ -1,0 +1,76 @@
+//! Small presentational helpers.
+
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::use_location;
+
+use crate::error::ApiError;
+
+/// A page heading with an optional one-line description.
+#[component]
+pub fn PageHeader(
+    #[prop(into)] title: String,
+    #[prop(optional, into)] lead: Option<String>,
+) -> impl IntoView {
+    view! {
+        <header class="page-header">
+            <h1>{title}</h1>
+            {lead.map(|l| view! { <p class="lead">{l}</p> })}
+        </header>
+    }
+}
+
+/// Shows an error from a server function. A 401 sends the user to sign in and
+/// back to where they were afterwards.
+#[component]
+pub fn ErrorNotice(error: ApiError) -> impl IntoView {
+    match error {
+        ApiError::Unauthorized => {
+            let loc = use_location();
+            let next = format!("{}{}", loc.pathname.get_untracked(), loc.search.get_untracked());
+            let to = format!("/login?next={}", urlencode(&next));
+            view! { <Redirect path=to/> }.into_any()
+        }
+        other => view! { <p class="notice notice-error" role="alert">{other.to_string()}</p> }.into_any(),
+    }
+}
+
+/// The error text for one form field, if the last submission failed on it.
+pub fn field_error(result: Option<Result<impl Clone, ApiError>>, field: &'static str) -> Option<String> {
+    match result {
+        Some(Err(e)) => e.field_message(field),
+        _ => None,
+    }
+}
+
+/// The message for errors not tied to a field.
+pub fn form_error<T>(result: Option<Result<T, ApiError>>) -> Option<String> {
+    match result {
+        Some(Err(ApiError::Invalid { field, .. })) if !field.is_empty() => None,
+        Some(Err(e)) => Some(e.to_string()),
+        _ => None,
+    }
+}
+
+/// Percent-encodes a string for use in a query parameter.
+pub fn urlencode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn urlencode_keeps_paths_readable_and_escapes_the_rest() {
+        assert_eq!(
+            super::urlencode("/history?q=a b&x=1"),
+            "/history%3Fq%3Da%20b%26x%3D1"
+        );
+    }
+}

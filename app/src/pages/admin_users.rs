@@ -1,0 +1,108 @@
+//! Admin → Users: list, create, reset passwords, enable/disable, grant admin.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::users::{list_users, CreateUser, ResetPassword, UpdateUser};
+use crate::components::widgets::{field_error, form_error, ErrorNotice, PageHeader};
+use crate::model::{UserSummary, MIN_PASSWORD_LEN};
+
+#[component]
+pub fn AdminUsers() -> impl IntoView {
+    let create = ServerAction::<CreateUser>::new();
+    let update = ServerAction::<UpdateUser>::new();
+    let reset = ServerAction::<ResetPassword>::new();
+    let users = Resource::new(
+        move || (create.version().get(), update.version().get()),
+        |_| list_users(),
+    );
+    let err = move |f| field_error(create.value().get(), f);
+
+    view! {
+        <Title text="Users"/>
+        <PageHeader title="Users" lead="Who can sign in, and who administers Courseware."/>
+        {move || form_error(update.value().get()).map(|m| view! { <p class="notice notice-error" role="alert">{m}</p> })}
+        {move || match reset.value().get() {
+            Some(Ok(())) => Some(view! { <p class="notice notice-ok" role="status">"Password changed; the user's sessions were ended."</p> }.into_any()),
+            Some(Err(e)) => Some(view! { <p class="notice notice-error" role="alert">{e.to_string()}</p> }.into_any()),
+            None => None,
+        }}
+        <Transition fallback=|| view! { <p class="muted">"Loading users…"</p> }>
+            {move || Suspend::new(async move {
+                match users.await {
+                    Ok(list) => view! { <UserTable users=list update reset/> }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                }
+            })}
+        </Transition>
+        <section class="card">
+            <h2>"Add a user"</h2>
+            <ActionForm action=create attr:class="grid-form" attr:data-testid="create-user">
+                <div>
+                    <label for="new-name">"Name"</label>
+                    <input id="new-name" name="name" required/>
+                    {move || err("name").map(|m| view! { <p class="field-error">{m}</p> })}
+                </div>
+                <div>
+                    <label for="new-email">"Email"</label>
+                    <input id="new-email" name="email" type="email" required/>
+                    {move || err("email").map(|m| view! { <p class="field-error">{m}</p> })}
+                </div>
+                <div>
+                    <label for="new-password">"Password"</label>
+                    <input id="new-password" name="password" type="password" autocomplete="new-password"
+                        minlength=MIN_PASSWORD_LEN.to_string() required/>
+                    {move || err("password").map(|m| view! { <p class="field-error">{m}</p> })}
+                </div>
+                <label class="check"><input type="checkbox" name="is_admin" value="true"/>" Administrator"</label>
+                {move || form_error(create.value().get()).map(|m| view! { <p class="notice notice-error">{m}</p> })}
+                {move || matches!(create.value().get(), Some(Ok(_))).then(|| view! { <p class="notice notice-ok" role="status">"User created."</p> })}
+                <button type="submit" class="btn btn-primary">"Create user"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn UserTable(
+    users: Vec<UserSummary>,
+    update: ServerAction<UpdateUser>,
+    reset: ServerAction<ResetPassword>,
+) -> impl IntoView {
+    view! {
+        <div class="card table-wrap">
+            <table class="table" data-testid="users-table">
+                <thead><tr><th>"Name"</th><th>"Email"</th><th>"Role"</th><th>"Status"</th><th>"Last sign-in"</th><th>"Actions"</th></tr></thead>
+                <tbody>
+                    {users.into_iter().map(|u| {
+                        let id = u.id;
+                        let (active, admin) = (u.is_active, u.is_admin);
+                        view! {
+                            <tr class:inactive=!active>
+                                <td>{u.name.clone()}</td>
+                                <td>{u.email.clone()}</td>
+                                <td>{if admin { "Admin" } else { "Member" }}</td>
+                                <td>{if active { "Active" } else { "Disabled" }}</td>
+                                <td>{u.last_login_at.clone().unwrap_or_else(|| "never".into())}</td>
+                                <td class="actions">
+                                    <button class="btn btn-small" on:click=move |_| { update.dispatch(UpdateUser { user_id: id, is_active: !active, is_admin: admin }); }>
+                                        {if active { "Disable" } else { "Enable" }}
+                                    </button>
+                                    <button class="btn btn-small" on:click=move |_| { update.dispatch(UpdateUser { user_id: id, is_active: active, is_admin: !admin }); }>
+                                        {if admin { "Remove admin" } else { "Make admin" }}
+                                    </button>
+                                    <ActionForm action=reset attr:class="inline reset">
+                                        <input type="hidden" name="user_id" value=id.to_string()/>
+                                        <input name="password" type="password" placeholder="New password" aria-label=format!("New password for {}", u.email)
+                                            minlength=MIN_PASSWORD_LEN.to_string() required/>
+                                        <button type="submit" class="btn btn-small">"Reset"</button>
+                                    </ActionForm>
+                                </td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}

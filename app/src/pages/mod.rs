@@ -1,0 +1,10 @@
+//! One module per page.
+
+pub mod admin_users;
+pub mod dashboard;
+pub mod history;
+pub mod login;
+pub mod new_course;
+pub mod not_found;
+pub mod setup;
+pub mod usage;

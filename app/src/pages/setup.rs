@@ -1,0 +1,38 @@
+//! First-run set-up: creates the first administrator. The server only serves
+//! this page while the database has no users.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::auth::SetupAdmin;
+use crate::components::widgets::{field_error, form_error};
+use crate::model::MIN_PASSWORD_LEN;
+
+#[component]
+pub fn Setup() -> impl IntoView {
+    let action = ServerAction::<SetupAdmin>::new();
+    let err = move |f| field_error(action.value().get(), f);
+    view! {
+        <Title text="Set up"/>
+        <main class="centered">
+            <div class="card narrow auth">
+                <h1>"Welcome to Courseware"</h1>
+                <p>"Create the first administrator account. This page disappears once it exists."</p>
+                <ActionForm action=action>
+                    <label for="name">"Your name"</label>
+                    <input id="name" name="name" required/>
+                    {move || err("name").map(|m| view! { <p class="field-error">{m}</p> })}
+                    <label for="email">"Email"</label>
+                    <input id="email" name="email" type="email" required/>
+                    {move || err("email").map(|m| view! { <p class="field-error">{m}</p> })}
+                    <label for="password">"Password"</label>
+                    <input id="password" name="password" type="password" autocomplete="new-password"
+                        minlength=MIN_PASSWORD_LEN.to_string() required/>
+                    {move || err("password").map(|m| view! { <p class="field-error">{m}</p> })}
+                    {move || form_error(action.value().get()).map(|m| view! { <p class="notice notice-error">{m}</p> })}
+                    <button type="submit" class="btn btn-primary">"Create administrator"</button>
+                </ActionForm>
+            </div>
+        </main>
+    }
+}

@@ -1,0 +1,131 @@
+//! A `tower-sessions` store in the application's own SQLite database.
+//!
+//! Written here rather than taken from `tower-sessions-sqlx-store` for one
+//! reason: the signed-in user's id is copied into its own indexed column, so
+//! disabling a user (or resetting their password) ends all their sessions with
+//! a single `DELETE`. Sessions live in the database file, so they survive a
+//! server restart.
+
+use sqlx::SqlitePool;
+use time::OffsetDateTime;
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::{self, SessionStore};
+
+/// The session key under which the signed-in user's id is kept.
+pub const USER_ID_KEY: &str = "user_id";
+
+/// Session records in the `sessions` table.
+#[derive(Debug, Clone)]
+pub struct SqliteSessionStore {
+    pool: SqlitePool,
+}
+
+impl SqliteSessionStore {
+    pub fn new(pool: SqlitePool) -> Self {
+        Self { pool }
+    }
+
+    /// Deletes every session that has expired; run periodically.
+    pub async fn delete_expired(&self) -> Result<u64, sqlx::Error> {
+        let now = OffsetDateTime::now_utc().unix_timestamp();
+        let done = sqlx::query("DELETE FROM sessions WHERE expiry_date < ?")
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// Ends every session of one user (used when they are disabled).
+    pub async fn delete_for_user(pool: &SqlitePool, user_id: i64) -> Result<u64, sqlx::Error> {
+        let done = sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+            .bind(user_id)
+            .execute(pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+}
+
+fn backend(e: sqlx::Error) -> session_store::Error {
+    session_store::Error::Backend(e.to_string())
+}
+
+fn encode(record: &Record) -> session_store::Result<Vec<u8>> {
+    serde_json::to_vec(&record.data).map_err(|e| session_store::Error::Encode(e.to_string()))
+}
+
+fn user_of(record: &Record) -> Option<i64> {
+    record.data.get(USER_ID_KEY).and_then(|v| v.as_i64())
+}
+
+#[async_trait::async_trait]
+impl SessionStore for SqliteSessionStore {
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        let data = encode(record)?;
+        // A fresh random 128-bit id practically never collides, but if it does
+        // we pick another instead of overwriting someone else's session.
+        loop {
+            let done = sqlx::query(
+                "INSERT INTO sessions (id, data, expiry_date, user_id) VALUES (?, ?, ?, ?)
+                 ON CONFLICT (id) DO NOTHING",
+            )
+            .bind(record.id.to_string())
+            .bind(&data)
+            .bind(record.expiry_date.unix_timestamp())
+            .bind(user_of(record))
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+            if done.rows_affected() == 1 {
+                return Ok(());
+            }
+            record.id = Id::default();
+        }
+    }
+
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        sqlx::query(
+            "INSERT INTO sessions (id, data, expiry_date, user_id) VALUES (?, ?, ?, ?)
+             ON CONFLICT (id) DO UPDATE SET data = excluded.data,
+                 expiry_date = excluded.expiry_date, user_id = excluded.user_id",
+        )
+        .bind(record.id.to_string())
+        .bind(encode(record)?)
+        .bind(record.expiry_date.unix_timestamp())
+        .bind(user_of(record))
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn load(&self, session_id: &Id) -> session_store::Result<Option<Record>> {
+        let now = OffsetDateTime::now_utc().unix_timestamp();
+        let row: Option<(Vec<u8>, i64)> =
+            sqlx::query_as("SELECT data, expiry_date FROM sessions WHERE id = ? AND expiry_date > ?")
+                .bind(session_id.to_string())
+                .bind(now)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(backend)?;
+        let Some((data, expiry)) = row else {
+            return Ok(None);
+        };
+        let data = serde_json::from_slice(&data).map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        let expiry_date = OffsetDateTime::from_unix_timestamp(expiry)
+            .map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        Ok(Some(Record {
+            id: *session_id,
+            data,
+            expiry_date,
+        }))
+    }
+
+    async fn delete(&self, session_id: &Id) -> session_store::Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE id = ?")
+            .bind(session_id.to_string())
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+}

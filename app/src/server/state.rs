@@ -1,0 +1,30 @@
+//! The application state every handler and server function can reach.
+
+use std::sync::Arc;
+
+use sqlx::SqlitePool;
+
+use super::{throttle::LoginThrottle, Config};
+
+/// Shared, cheap-to-clone handles to everything long-lived.
+#[derive(Clone, axum::extract::FromRef)]
+pub struct AppState {
+    /// The SQLite pool (WAL mode, busy timeout), shared by requests and workers.
+    pub pool: SqlitePool,
+    /// Configuration parsed once at start-up.
+    pub config: Arc<Config>,
+    /// Failed sign-in counters per email and per client address.
+    pub throttle: Arc<LoginThrottle>,
+    /// Leptos rendering options (site root, bundle name).
+    pub leptos_options: leptos::config::LeptosOptions,
+}
+
+impl AppState {
+    /// The state provided to the current server function or page render.
+    pub fn current() -> Result<Self, crate::error::ApiError> {
+        leptos::prelude::use_context::<Self>().ok_or_else(|| {
+            tracing::error!("AppState missing from the Leptos context");
+            crate::error::ApiError::Internal
+        })
+    }
+}

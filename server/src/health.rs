@@ -1,0 +1,34 @@
+//! `GET /health`: version and the state of each dependency, as JSON. Public,
+//! for load balancers and the test harness; it reveals no configuration.
+
+use app::server::{db, AppState};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use serde::Serialize;
+
+#[derive(Serialize)]
+pub struct Health {
+    pub status: &'static str,
+    pub version: &'static str,
+    pub engine: &'static str,
+    pub database: &'static str,
+}
+
+pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
+    let db_ok = db::ping(&state.pool).await;
+    let code = if db_ok {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (
+        code,
+        Json(Health {
+            status: if db_ok { "ok" } else { "degraded" },
+            version: env!("CARGO_PKG_VERSION"),
+            engine: deck::ENGINE_VERSION,
+            database: if db_ok { "ok" } else { "unreachable" },
+        }),
+    )
+}

@@ -1,0 +1,111 @@
+//! The `courseware` command: `serve` (the default) and administrative tools.
+
+use std::io::IsTerminal;
+
+use anyhow::Context;
+use app::server::Config;
+use clap::{Parser, Subcommand};
+use server::startup;
+
+#[derive(Parser)]
+#[command(
+    name = "courseware",
+    version,
+    about = "Turns course outlines into PowerPoint decks."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    config: Config,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Apply migrations and serve the web app (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Create an administrator from INITIAL_ADMIN_EMAIL / _NAME / _PASSWORD,
+    /// or by asking (the password is not echoed).
+    CreateAdmin,
+}
+
+#[tokio::main]
+async fn main() {
+    // A missing .env is normal; a malformed one is worth saying.
+    if let Err(e) = dotenvy::dotenv() {
+        if !e.not_found() {
+            eprintln!("warning: could not read .env: {e}");
+        }
+    }
+    let cli = Cli::parse();
+    server::telemetry::init(cli.config.log_format);
+    if let Err(e) = run(cli).await {
+        tracing::error!("{e:#}");
+        eprintln!("error: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            let bind = cli.config.bind;
+            let state = startup::prepare(cli.config).await?;
+            let listener = tokio::net::TcpListener::bind(bind)
+                .await
+                .with_context(|| format!("could not listen on {bind}"))?;
+            let addr = listener.local_addr()?;
+            tracing::info!("Courseware is running at http://{addr}");
+            println!("Courseware is running at http://{addr}");
+            startup::serve(listener, state, startup::shutdown_signal()).await
+        }
+        Command::Migrate => {
+            let path = cli.config.database_path();
+            let pool = app::server::db::open(&path).await?;
+            app::server::db::migrate(&pool).await?;
+            println!("migrations applied to {}", path.display());
+            Ok(())
+        }
+        Command::CreateAdmin => {
+            let mut config = cli.config;
+            let email = match config.initial_admin_email.take() {
+                Some(e) => e,
+                None => prompt("Email: ")?,
+            };
+            let name = match config.initial_admin_name.take() {
+                Some(n) => n,
+                None => prompt("Name: ")?,
+            };
+            let password = match config.initial_admin_password.take() {
+                Some(p) => p,
+                None => {
+                    anyhow::ensure!(
+                        std::io::stdin().is_terminal(),
+                        "INITIAL_ADMIN_PASSWORD is not set and there is no terminal to ask on"
+                    );
+                    let p = rpassword::prompt_password("Password (at least 10 characters): ")?;
+                    let again = rpassword::prompt_password("Password again: ")?;
+                    anyhow::ensure!(p == again, "the passwords differ");
+                    p
+                }
+            };
+            let state = startup::prepare(config).await?;
+            let id = startup::create_admin(&state, &email, &name, &password).await?;
+            println!("administrator {email} created (id {id})");
+            Ok(())
+        }
+    }
+}
+
+fn prompt(label: &str) -> anyhow::Result<String> {
+    use std::io::Write;
+    print!("{label}");
+    std::io::stdout().flush()?;
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line)?;
+    let line = line.trim().to_owned();
+    anyhow::ensure!(!line.is_empty(), "no answer given");
+    Ok(line)
+}

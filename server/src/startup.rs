@@ -1,0 +1,144 @@
+//! Start-up and shutdown: open and migrate the database before listening,
+//! create the first administrator from the environment when asked, and stop
+//! cleanly on SIGINT/SIGTERM.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use app::server::session_store::SqliteSessionStore;
+use app::server::throttle::LoginThrottle;
+use app::server::{db, password, users, AppState, Config};
+use app::validate::{Email, PersonName};
+use leptos::config::LeptosOptions;
+use tokio::net::TcpListener;
+
+/// Opens the database, applies migrations and builds the shared state.
+/// Fails (and the process exits non-zero) before any port is opened.
+pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
+    let path = config.database_path();
+    let pool = db::open(&path).await?;
+    db::migrate(&pool)
+        .await
+        .with_context(|| format!("could not apply migrations to {}", path.display()))?;
+    tracing::info!(database = %path.display(), "database ready");
+
+    let leptos_options = LeptosOptions::builder()
+        .output_name("courseware")
+        .site_root(config.site_root.to_string_lossy().to_string())
+        .site_pkg_dir("pkg")
+        .site_addr(config.bind)
+        .build();
+
+    let state = AppState {
+        throttle: Arc::new(LoginThrottle::new(
+            config.login_max_failures,
+            Duration::from_secs(config.login_lockout_seconds),
+        )),
+        pool,
+        config: Arc::new(config),
+        leptos_options,
+    };
+    ensure_first_admin(&state).await?;
+    Ok(state)
+}
+
+/// With `INITIAL_ADMIN_*` set and no users yet, creates that administrator.
+/// Otherwise, on an empty database, tells the operator how to get in.
+async fn ensure_first_admin(state: &AppState) -> anyhow::Result<()> {
+    if users::count(&state.pool).await? > 0 {
+        return Ok(());
+    }
+    let c = &state.config;
+    match (&c.initial_admin_email, &c.initial_admin_password) {
+        (Some(email), Some(pw)) => {
+            let name = c
+                .initial_admin_name
+                .clone()
+                .unwrap_or_else(|| "Administrator".into());
+            create_admin(state, email, &name, pw).await?;
+            tracing::info!(email = %email, "first administrator created from INITIAL_ADMIN_*");
+        }
+        _ => tracing::warn!(
+            "no users yet: open /setup in a browser to create the first administrator, \
+             or run `courseware create-admin`"
+        ),
+    }
+    Ok(())
+}
+
+/// Validates and creates an administrator (used by start-up and the CLI).
+pub async fn create_admin(state: &AppState, email: &str, name: &str, password: &str) -> anyhow::Result<i64> {
+    let email = Email::parse(email).map_err(|e| anyhow::anyhow!("email: {e}"))?;
+    let name = PersonName::parse(name).map_err(|e| anyhow::anyhow!("name: {e}"))?;
+    password::check_policy(password).map_err(|e| anyhow::anyhow!("password: {e}"))?;
+    let hash = password::hash(password.to_owned())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    match users::create(&state.pool, email.as_ref(), name.as_ref(), &hash, true).await? {
+        users::Created::Id(id) => Ok(id),
+        users::Created::EmailTaken => anyhow::bail!("a user with email {} already exists", email.as_ref()),
+    }
+}
+
+/// Serves until `shutdown` resolves, then lets in-flight requests finish within
+/// the configured grace period.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let grace = Duration::from_secs(state.config.shutdown_grace_seconds);
+    let sweeper = {
+        let store = SqliteSessionStore::new(state.pool.clone());
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(crate::router::SESSION_SWEEP_INTERVAL);
+            loop {
+                tick.tick().await;
+                if let Err(e) = store.delete_expired().await {
+                    tracing::warn!(error = %e, "sweeping expired sessions failed");
+                }
+            }
+        })
+    };
+    let pool = state.pool.clone();
+    let app = crate::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+        shutdown.await;
+        tracing::info!("shutting down: finishing in-flight requests");
+        let _ = stop_tx.send(true);
+    });
+    let mut stop_rx2 = stop_rx.clone();
+    tokio::select! {
+        r = server => r.context("server error")?,
+        _ = async {
+            let _ = stop_rx2.wait_for(|s| *s).await;
+            tokio::time::sleep(grace).await;
+        } => tracing::warn!("grace period over; closing remaining connections"),
+    }
+    sweeper.abort();
+    pool.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
