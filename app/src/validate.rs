@@ -85,7 +85,10 @@ mod tests {
     #[test]
     fn names() {
         assert!(PersonName::parse(" Ada Lovelace ").is_ok());
-        assert!(PersonName::parse("  ").unwrap_err().field_message("name").is_some());
+        assert!(PersonName::parse("  ")
+            .unwrap_err()
+            .field_message("name")
+            .is_some());
         assert!(PersonName::parse(&"x".repeat(101)).is_err());
     }
 }
