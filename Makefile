@@ -1,12 +1,12 @@
 # Courseware — the two commands a newcomer needs:
 #   make run    build everything and serve on http://127.0.0.1:3000
 #   make test   formatting, lints (server and wasm builds), all tests, end-to-end
-.PHONY: run test bootstrap wasm server server-release fmt-check clippy clippy-wasm unit e2e clean
+.PHONY: run test bootstrap wasm server server-release fmt-check clippy clippy-wasm unit decks e2e clean
 
 run: bootstrap wasm server-release
 	./target/release/courseware serve
 
-test: bootstrap fmt-check clippy clippy-wasm unit wasm server e2e
+test: bootstrap fmt-check clippy clippy-wasm unit decks wasm server e2e
 
 bootstrap:
 	@bash scripts/bootstrap
@@ -30,7 +30,12 @@ clippy-wasm:
 	bash scripts/clippy-wasm
 
 unit:
+	rm -rf target/test-decks
 	cargo test --workspace --exclude frontend
+
+# Every deck the tests built, opened by independent readers.
+decks:
+	target/pytools/bin/python scripts/validate_decks.py target/test-decks end2end/node_modules/.bin/ooxml-validator
 
 e2e:
 	bash scripts/e2e

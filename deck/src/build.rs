@@ -1,0 +1,1114 @@
+//! Building a deck: start from the template's package, drop its sample
+//! slides, add one slide per plan entry on the layout that fits it, give every
+//! slide a notes page, and write a package that satisfies [`crate::check`].
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::opc::{self, Package, Rel};
+use crate::plan::{Bullet, DeckPlan, SlideContent, SlidePlan};
+use crate::template::{Layout, LayoutKind, Placeholder, Rect, Template, CT_PRESENTATION};
+use crate::xml::{self, escape, Element, Node};
+use crate::DeckError;
+
+pub const NS_P: &str = "http://schemas.openxmlformats.org/presentationml/2006/main";
+pub const NS_A: &str = "http://schemas.openxmlformats.org/drawingml/2006/main";
+pub const NS_R: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+pub const RT_BASE: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/";
+pub const CT_SLIDE: &str = "application/vnd.openxmlformats-officedocument.presentationml.slide+xml";
+pub const CT_NOTES: &str = "application/vnd.openxmlformats-officedocument.presentationml.notesSlide+xml";
+pub const CT_NOTES_MASTER: &str =
+    "application/vnd.openxmlformats-officedocument.presentationml.notesMaster+xml";
+pub const CT_THEME: &str = "application/vnd.openxmlformats-officedocument.theme+xml";
+const CT_APP: &str = "application/vnd.openxmlformats-officedocument.extended-properties+xml";
+const SECTIONS_EXT: &str = "{521415D9-36F7-43E2-AB2F-B90AF26B5E84}";
+
+/// Child order of `p:presentation` (ECMA-376 Part 1, 19.2.1.26).
+const PRESENTATION_ORDER: &[&str] = &[
+    "sldMasterIdLst",
+    "notesMasterIdLst",
+    "handoutMasterIdLst",
+    "sldIdLst",
+    "sldSz",
+    "notesSz",
+    "smartTags",
+    "embeddedFontLst",
+    "custShowLst",
+    "photoAlbum",
+    "custDataLst",
+    "kinsoku",
+    "defaultTextStyle",
+    "modifyVerifier",
+    "extLst",
+];
+
+/// Where pictures and source decks named in a plan come from.
+pub trait Resolver {
+    fn image(&self, name: &str) -> Result<Vec<u8>, DeckError>;
+    fn deck(&self, name: &str) -> Result<Arc<Package>, DeckError>;
+}
+
+/// Resolves names as paths under a base directory (the CLI's choice).
+pub struct DirResolver {
+    pub base: std::path::PathBuf,
+    decks: std::sync::Mutex<HashMap<String, Arc<Package>>>,
+}
+
+impl DirResolver {
+    pub fn new(base: impl Into<std::path::PathBuf>) -> Self {
+        Self {
+            base: base.into(),
+            decks: Default::default(),
+        }
+    }
+
+    fn read(&self, name: &str) -> Result<Vec<u8>, DeckError> {
+        let path = self.base.join(name);
+        std::fs::read(&path).map_err(|e| DeckError::Asset {
+            name: name.to_owned(),
+            reason: e.to_string(),
+        })
+    }
+}
+
+impl Resolver for DirResolver {
+    fn image(&self, name: &str) -> Result<Vec<u8>, DeckError> {
+        self.read(name)
+    }
+
+    fn deck(&self, name: &str) -> Result<Arc<Package>, DeckError> {
+        let mut cache = self.decks.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(p) = cache.get(name) {
+            return Ok(p.clone());
+        }
+        let pkg = Arc::new(Package::from_bytes(&self.read(name)?, opc::Limits::default())?);
+        cache.insert(name.to_owned(), pkg.clone());
+        Ok(pkg)
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// `dcterms:modified`/`created` to write (RFC 3339); unset keeps the template's,
+    /// so output stays byte-identical for identical inputs.
+    pub timestamp: Option<String>,
+}
+
+/// Builds a deck from `plan` on `template`; returns the .pptx bytes.
+pub fn build(
+    template: &Template,
+    plan: &DeckPlan,
+    resolver: &dyn Resolver,
+    opts: &BuildOptions,
+) -> Result<Vec<u8>, DeckError> {
+    let mut b = Builder::new(template, plan.lang.clone().unwrap_or_else(|| "en-US".into()))?;
+    for (i, slide) in plan.slides.iter().enumerate() {
+        b.add(slide, resolver).map_err(|e| match e {
+            DeckError::Plan(m) => DeckError::Plan(format!("slide {}: {m}", i + 1)),
+            other => other,
+        })?;
+    }
+    let title = plan.title.clone().or_else(|| {
+        plan.slides.iter().find_map(|s| match &s.content {
+            SlideContent::Title { title, .. } => Some(title.clone()),
+            _ => None,
+        })
+    });
+    b.finish(title.as_deref(), opts)
+}
+
+/// An image ready to embed.
+struct Image {
+    ext: &'static str,
+    width: u32,
+    height: u32,
+}
+
+/// A picture waiting for its relationship id.
+struct PendingPicture {
+    data: Vec<u8>,
+    info: Image,
+    area: Rect,
+    alt: String,
+    ph: Option<Placeholder>,
+}
+
+/// Recognizes PNG and JPEG by content and reads their pixel size.
+fn sniff_image(data: &[u8]) -> Option<Image> {
+    if data.len() > 24 && data.starts_with(b"\x89PNG\r\n\x1a\n") && &data[12..16] == b"IHDR" {
+        let w = u32::from_be_bytes(data[16..20].try_into().ok()?);
+        let h = u32::from_be_bytes(data[20..24].try_into().ok()?);
+        return (w > 0 && h > 0).then_some(Image {
+            ext: "png",
+            width: w,
+            height: h,
+        });
+    }
+    if data.starts_with(&[0xFF, 0xD8]) {
+        let mut i = 2;
+        while i + 9 < data.len() {
+            if data[i] != 0xFF {
+                i += 1;
+                continue;
+            }
+            let marker = data[i + 1];
+            let len = u16::from_be_bytes([data[i + 2], data[i + 3]]) as usize;
+            if matches!(marker, 0xC0..=0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF) {
+                let h = u16::from_be_bytes([data[i + 5], data[i + 6]]) as u32;
+                let w = u16::from_be_bytes([data[i + 7], data[i + 8]]) as u32;
+                return (w > 0 && h > 0).then_some(Image {
+                    ext: "jpeg",
+                    width: w,
+                    height: h,
+                });
+            }
+            i += 2 + len;
+        }
+    }
+    None
+}
+
+/// Fits a `w`×`h` picture inside `r`, centred, keeping its aspect ratio.
+pub fn fit_inside(r: Rect, w: u32, h: u32) -> Rect {
+    let (w, h) = (w.max(1) as f64, h.max(1) as f64);
+    let scale = (r.cx as f64 / w).min(r.cy as f64 / h);
+    let cx = ((w * scale) as i64).clamp(1, r.cx.max(1));
+    let cy = ((h * scale) as i64).clamp(1, r.cy.max(1));
+    Rect {
+        x: r.x + (r.cx - cx) / 2,
+        y: r.y + (r.cy - cy) / 2,
+        cx,
+        cy,
+    }
+}
+
+/// A paragraph to write into a text body.
+pub(crate) struct Para<'a> {
+    pub text: &'a str,
+    pub level: u8,
+    pub no_bullet: bool,
+    pub align: Option<&'static str>,
+}
+
+impl<'a> Para<'a> {
+    fn plain(text: &'a str) -> Self {
+        Para {
+            text,
+            level: 0,
+            no_bullet: false,
+            align: None,
+        }
+    }
+}
+
+pub(crate) struct Builder<'t> {
+    pub(crate) tpl: &'t Template,
+    pub(crate) pkg: Package,
+    pres: Element,
+    pres_rels: Vec<Rel>,
+    slides: Vec<(String, String)>,
+    notes_master: String,
+    lang: String,
+    /// Media already in the package, by content hash, for de-duplication.
+    pub(crate) media: HashMap<u64, Vec<String>>,
+    /// Layouts imported from source decks: source (deck id, layout part) → target layout part.
+    pub(crate) imported_layouts: HashMap<(usize, String), String>,
+    pub(crate) clone_counter: u64,
+}
+
+pub(crate) fn content_hash(data: &[u8]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    data.hash(&mut h);
+    h.finish()
+}
+
+pub(crate) fn next_rid(rels: &[Rel]) -> String {
+    let n = rels
+        .iter()
+        .filter_map(|r| r.id.strip_prefix("rId").and_then(|n| n.parse::<u32>().ok()))
+        .max()
+        .unwrap_or(0);
+    format!("rId{}", n + 1)
+}
+
+fn insert_ordered(parent: &mut Element, child: Element, order: &[&str]) {
+    let rank = |name: &str| order.iter().position(|o| *o == name).unwrap_or(order.len());
+    let r = rank(child.local());
+    let pos = parent
+        .children
+        .iter()
+        .position(|n| matches!(n, Node::Element(e) if rank(e.local()) > r))
+        .unwrap_or(parent.children.len());
+    parent.children.insert(pos, Node::Element(child));
+}
+
+impl<'t> Builder<'t> {
+    fn new(tpl: &'t Template, lang: String) -> Result<Self, DeckError> {
+        let mut pkg = tpl.pkg.clone();
+        let pres_name = tpl.presentation.clone();
+        let mut pres = pkg.xml(&pres_name)?;
+        let mut pres_rels = pkg.rels(&pres_name)?;
+
+        // Drop the template's own slides (their notes and media go with the
+        // final garbage collection of unreachable parts).
+        let old: Vec<String> = pres
+            .child("sldIdLst")
+            .map(|l| {
+                l.elements()
+                    .filter_map(|e| e.attr("r:id").map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default();
+        pres_rels.retain(|r| !old.contains(&r.id) && r.kind() != "slide");
+        pres.children.retain(
+            |n| !matches!(n, Node::Element(e) if e.local() == "sldIdLst" || e.local() == "custShowLst"),
+        );
+        // Section lists name the dropped slides: drop them (sections are rebuilt
+        // only when a plan asks for them).
+        if let Some(ext_lst) = pres.child_mut("extLst") {
+            ext_lst
+                .children
+                .retain(|n| !matches!(n, Node::Element(e) if e.attr("uri") == Some(SECTIONS_EXT)));
+        }
+        pres.children
+            .retain(|n| !matches!(n, Node::Element(e) if e.local() == "extLst" && e.children.is_empty()));
+        if tpl.was_template {
+            pkg.set_override(&pres_name, CT_PRESENTATION);
+        }
+
+        let mut media = HashMap::new();
+        for name in pkg.part_names().filter(|n| n.starts_with("/ppt/media/")) {
+            if let Some(data) = pkg.get(name) {
+                media
+                    .entry(content_hash(data))
+                    .or_insert_with(Vec::new)
+                    .push(name.clone());
+            }
+        }
+
+        let mut b = Builder {
+            tpl,
+            pkg,
+            pres,
+            pres_rels,
+            slides: Vec::new(),
+            notes_master: String::new(),
+            lang,
+            media,
+            imported_layouts: HashMap::new(),
+            clone_counter: 0,
+        };
+        b.notes_master = b.ensure_notes_master()?;
+        Ok(b)
+    }
+
+    pub(crate) fn pres_name(&self) -> &str {
+        &self.tpl.presentation
+    }
+
+    pub(crate) fn pres_root(&self) -> Element {
+        self.pres.clone()
+    }
+
+    /// Adds an imported master to the presentation's master list.
+    pub(crate) fn register_master(&mut self, master: &str, id: u32) {
+        let rid = next_rid(&self.pres_rels);
+        self.pres_rels.push(Rel {
+            id: rid.clone(),
+            rel_type: format!("{RT_BASE}slideMaster"),
+            target: opc::relative(self.pres_name(), master),
+            external: false,
+        });
+        let entry = Element::new("p:sldMasterId")
+            .with_attr("id", id.to_string())
+            .with_attr("r:id", rid);
+        match self.pres.child_mut("sldMasterIdLst") {
+            Some(list) => list.children.push(Node::Element(entry)),
+            None => insert_ordered(
+                &mut self.pres,
+                Element::new("p:sldMasterIdLst").with_child(entry),
+                PRESENTATION_ORDER,
+            ),
+        }
+    }
+
+    fn ensure_notes_master(&mut self) -> Result<String, DeckError> {
+        let existing = self
+            .pres
+            .child("notesMasterIdLst")
+            .and_then(|l| l.elements().next())
+            .and_then(|e| e.attr("r:id"))
+            .and_then(|rid| self.pres_rels.iter().find(|r| r.id == rid))
+            .cloned();
+        if let Some(rel) = existing {
+            let name = opc::resolve(self.pres_name(), &rel.target)?;
+            if self.pkg.has(&name) {
+                return Ok(name);
+            }
+        }
+        // The template has none: make one, with its own copy of the theme.
+        let theme_src = self
+            .pres_rels
+            .iter()
+            .find(|r| r.kind() == "theme")
+            .map(|r| opc::resolve(self.pres_name(), &r.target))
+            .transpose()?;
+        let theme_data = match theme_src.as_deref().and_then(|t| self.pkg.get(t)) {
+            Some(d) => d.to_vec(),
+            None => return Err(DeckError::Malformed("the template has no theme".into())),
+        };
+        let theme = self.pkg.free_name("/ppt/theme/theme", "xml");
+        self.pkg.put(&theme, theme_data, Some(CT_THEME));
+        let name = self.pkg.free_name("/ppt/notesMasters/notesMaster", "xml");
+        self.pkg.put(
+            &name,
+            notes_master_xml(self.tpl.slide_size).into_bytes(),
+            Some(CT_NOTES_MASTER),
+        );
+        self.pkg.set_rels(
+            &name,
+            &[Rel {
+                id: "rId1".into(),
+                rel_type: format!("{RT_BASE}theme"),
+                target: opc::relative(&name, &theme),
+                external: false,
+            }],
+        );
+        let rid = next_rid(&self.pres_rels);
+        self.pres_rels.push(Rel {
+            id: rid.clone(),
+            rel_type: format!("{RT_BASE}notesMaster"),
+            target: opc::relative(self.pres_name(), &name),
+            external: false,
+        });
+        self.pres
+            .children
+            .retain(|n| !matches!(n, Node::Element(e) if e.local() == "notesMasterIdLst"));
+        let list = Element::new("p:notesMasterIdLst")
+            .with_child(Element::new("p:notesMasterId").with_attr("r:id", rid));
+        insert_ordered(&mut self.pres, list, PRESENTATION_ORDER);
+        if self.pres.child("notesSz").is_none() {
+            let sz = Element::new("p:notesSz")
+                .with_attr("cx", "6858000")
+                .with_attr("cy", "9144000");
+            insert_ordered(&mut self.pres, sz, PRESENTATION_ORDER);
+        }
+        Ok(name)
+    }
+
+    fn layout_for(&self, plan: &SlidePlan, kind: LayoutKind) -> Result<&'t Layout, DeckError> {
+        if let Some(name) = &plan.layout {
+            return self
+                .tpl
+                .layout_named(name)
+                .ok_or_else(|| DeckError::Plan(format!("the template has no layout named {name:?}")));
+        }
+        self.tpl
+            .layout_for(kind)
+            .ok_or_else(|| DeckError::NoLayout(format!("{kind:?}")))
+    }
+
+    fn add(&mut self, plan: &SlidePlan, resolver: &dyn Resolver) -> Result<(), DeckError> {
+        if let SlideContent::Clone { deck, slide, replace } = &plan.content {
+            let src = resolver.deck(deck)?;
+            return crate::clone::clone_slide(
+                self,
+                &src,
+                *slide,
+                replace,
+                &plan.notes,
+                plan.layout.as_deref(),
+            );
+        }
+        let lang = self.lang.clone();
+        let mut s = SlideWriter::new(&lang);
+        let mut picture: Option<PendingPicture> = None;
+        let layout = match &plan.content {
+            SlideContent::Title { title, subtitle } => {
+                let l = self.layout_for(plan, LayoutKind::Title)?;
+                s.title(l, title);
+                if let Some(p) = l.of_type("subTitle").or_else(|| l.contents().first().copied()) {
+                    s.text(p, &[Para::plain(subtitle)]);
+                }
+                l
+            }
+            SlideContent::Section { title, subtitle } => {
+                let l = self.layout_for(plan, LayoutKind::SectionHeader)?;
+                s.title(l, title);
+                if let Some(p) = l.contents().first().copied().or_else(|| l.of_type("subTitle")) {
+                    s.text(p, &[Para::plain(subtitle)]);
+                }
+                l
+            }
+            SlideContent::Agenda {
+                title,
+                items: bullets,
+            }
+            | SlideContent::Bullets { title, bullets } => {
+                let l = self.layout_for(plan, LayoutKind::TitleBody)?;
+                s.title(l, title);
+                let body = l
+                    .contents()
+                    .first()
+                    .copied()
+                    .ok_or_else(|| DeckError::NoLayout("bullets".into()))?;
+                s.text(body, &paras(bullets));
+                l
+            }
+            SlideContent::TwoColumn {
+                title,
+                left_heading,
+                left,
+                right_heading,
+                right,
+            } => {
+                let headed = !left_heading.is_empty() || !right_heading.is_empty();
+                let want = if headed {
+                    LayoutKind::Comparison
+                } else {
+                    LayoutKind::TwoContent
+                };
+                let l = self.layout_for(plan, want)?;
+                s.title(l, title);
+                let big: Vec<&Placeholder> = l
+                    .contents()
+                    .into_iter()
+                    .filter(|p| p.rect.is_none_or(|r| r.cy * 4 >= self.tpl.slide_size.1))
+                    .collect();
+                let small: Vec<&Placeholder> = l
+                    .contents()
+                    .into_iter()
+                    .filter(|p| p.rect.is_some_and(|r| r.cy * 4 < self.tpl.slide_size.1))
+                    .collect();
+                if big.len() < 2 {
+                    return Err(DeckError::NoLayout("two columns".into()));
+                }
+                s.text(big[0], &paras(left));
+                s.text(big[1], &paras(right));
+                if small.len() >= 2 {
+                    s.text(small[0], &[Para::plain(left_heading)]);
+                    s.text(small[1], &[Para::plain(right_heading)]);
+                }
+                l
+            }
+            SlideContent::Quote { text, attribution } => {
+                let l = self.layout_for(plan, LayoutKind::TitleBody)?;
+                let body = l
+                    .contents()
+                    .first()
+                    .copied()
+                    .ok_or_else(|| DeckError::NoLayout("quote".into()))?;
+                let quoted = format!("\u{201C}{}\u{201D}", text.trim());
+                let by = if attribution.is_empty() {
+                    String::new()
+                } else {
+                    format!("\u{2014} {attribution}")
+                };
+                let mut ps = vec![Para {
+                    text: &quoted,
+                    level: 0,
+                    no_bullet: true,
+                    align: None,
+                }];
+                if !by.is_empty() {
+                    ps.push(Para {
+                        text: &by,
+                        level: 0,
+                        no_bullet: true,
+                        align: Some("r"),
+                    });
+                }
+                s.text(body, &ps);
+                l
+            }
+            SlideContent::Table { title, header, rows } => {
+                let l = self.layout_for(plan, LayoutKind::TitleOnly)?;
+                s.title(l, title);
+                let area = self.content_area(l);
+                s.table(area, header, rows)?;
+                l
+            }
+            SlideContent::Picture {
+                title,
+                image,
+                caption,
+                alt,
+            } => {
+                let data = resolver.image(image)?;
+                let info = sniff_image(&data).ok_or_else(|| DeckError::Asset {
+                    name: image.clone(),
+                    reason: "not a PNG or JPEG image".into(),
+                })?;
+                let l = match self.layout_for(plan, LayoutKind::PictureCaption) {
+                    Ok(l) => l,
+                    Err(_) => self.layout_for(plan, LayoutKind::TitleOnly)?,
+                };
+                s.title(l, title);
+                let pic_ph = l.of_type("pic").cloned();
+                let area = pic_ph
+                    .as_ref()
+                    .and_then(|p| p.rect)
+                    .unwrap_or_else(|| self.content_area(l));
+                if let Some(cap) = l.contents().first().copied() {
+                    s.text(cap, &[Para::plain(caption)]);
+                }
+                let alt = if alt.is_empty() {
+                    title.clone()
+                } else {
+                    alt.clone()
+                };
+                picture = Some(PendingPicture { data, info, area, alt, ph: pic_ph });
+                l
+            }
+            SlideContent::Clone { .. } => unreachable!("handled above"),
+        };
+
+        let slide_name = self.pkg.free_name("/ppt/slides/slide", "xml");
+        let mut rels = vec![Rel {
+            id: "rId1".into(),
+            rel_type: format!("{RT_BASE}slideLayout"),
+            target: opc::relative(&slide_name, &layout.part),
+            external: false,
+        }];
+        if let Some(PendingPicture { data, info, area, alt, ph }) = picture {
+            let media = self.add_media(data, info.ext);
+            let rid = next_rid(&rels);
+            rels.push(Rel {
+                id: rid.clone(),
+                rel_type: format!("{RT_BASE}image"),
+                target: opc::relative(&slide_name, &media),
+                external: false,
+            });
+            s.picture(&rid, fit_inside(area, info.width, info.height), &alt, ph.as_ref());
+        }
+        self.pkg.put(&slide_name, s.finish().into_bytes(), Some(CT_SLIDE));
+        self.attach_slide(&slide_name, rels, &plan.notes)
+    }
+
+    /// The area below the title where free content (tables, pictures) goes.
+    fn content_area(&self, l: &Layout) -> Rect {
+        if let Some(r) = l.contents().first().and_then(|p| p.rect) {
+            return r;
+        }
+        let (w, h) = self.tpl.slide_size;
+        let top = l
+            .title()
+            .and_then(|t| t.rect)
+            .map_or(h / 5, |r| r.y + r.cy + h / 40);
+        Rect {
+            x: w / 16,
+            y: top,
+            cx: w - w / 8,
+            cy: (h - top - h / 10).max(h / 4),
+        }
+    }
+
+    /// Adds (or reuses, by content) a media part; returns its name.
+    pub(crate) fn add_media(&mut self, data: Vec<u8>, ext: &str) -> String {
+        let hash = content_hash(&data);
+        if let Some(names) = self.media.get(&hash) {
+            if let Some(n) = names.iter().find(|n| self.pkg.get(n) == Some(data.as_slice())) {
+                return n.clone();
+            }
+        }
+        let name = self.pkg.free_name("/ppt/media/image", ext);
+        if let Some(ct) = opc::media_content_type(ext) {
+            self.pkg.ensure_default(ext, ct);
+        }
+        self.pkg.put(&name, data, None);
+        self.media.entry(hash).or_default().push(name.clone());
+        name
+    }
+
+    /// Registers a written slide: its rels, a notes page and its place in the deck.
+    pub(crate) fn attach_slide(
+        &mut self,
+        slide: &str,
+        mut rels: Vec<Rel>,
+        notes: &str,
+    ) -> Result<(), DeckError> {
+        let notes_name = self.pkg.free_name("/ppt/notesSlides/notesSlide", "xml");
+        self.pkg.put(
+            &notes_name,
+            notes_xml(notes, &self.lang).into_bytes(),
+            Some(CT_NOTES),
+        );
+        self.pkg.set_rels(
+            &notes_name,
+            &[
+                Rel {
+                    id: "rId1".into(),
+                    rel_type: format!("{RT_BASE}notesMaster"),
+                    target: opc::relative(&notes_name, &self.notes_master),
+                    external: false,
+                },
+                Rel {
+                    id: "rId2".into(),
+                    rel_type: format!("{RT_BASE}slide"),
+                    target: opc::relative(&notes_name, slide),
+                    external: false,
+                },
+            ],
+        );
+        rels.retain(|r| r.kind() != "notesSlide");
+        let rid = next_rid(&rels);
+        rels.push(Rel {
+            id: rid,
+            rel_type: format!("{RT_BASE}notesSlide"),
+            target: opc::relative(slide, &notes_name),
+            external: false,
+        });
+        self.pkg.set_rels(slide, &rels);
+
+        let rid = next_rid(&self.pres_rels);
+        self.pres_rels.push(Rel {
+            id: rid.clone(),
+            rel_type: format!("{RT_BASE}slide"),
+            target: opc::relative(self.pres_name(), slide),
+            external: false,
+        });
+        self.slides.push((rid, slide.to_owned()));
+        Ok(())
+    }
+
+    fn finish(mut self, title: Option<&str>, opts: &BuildOptions) -> Result<Vec<u8>, DeckError> {
+        if self.slides.is_empty() {
+            return Err(DeckError::Plan("the plan has no slides".into()));
+        }
+        let mut list = Element::new("p:sldIdLst");
+        for (i, (rid, _)) in self.slides.iter().enumerate() {
+            list = list.with_child(
+                Element::new("p:sldId")
+                    .with_attr("id", (256 + i).to_string())
+                    .with_attr("r:id", rid),
+            );
+        }
+        insert_ordered(&mut self.pres, list, PRESENTATION_ORDER);
+        if self.pres.attrs.iter().all(|(k, _)| k != "xmlns:r") {
+            self.pres.set_attr("xmlns:r", NS_R);
+        }
+        let pres_name = self.pres_name().to_owned();
+        self.pkg.put(&pres_name, self.pres.to_part(), None);
+        self.pkg.set_rels(&pres_name, &self.pres_rels);
+        self.write_doc_props(title, opts)?;
+        garbage_collect(&mut self.pkg)?;
+        self.pkg.to_bytes()
+    }
+
+    fn write_doc_props(&mut self, title: Option<&str>, opts: &BuildOptions) -> Result<(), DeckError> {
+        let root_rels = self.pkg.rels("/")?;
+        let n = self.slides.len();
+        let app = format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\r\n<Properties xmlns=\"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties\" xmlns:vt=\"http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes\"><Application>Courseware</Application><PresentationFormat>Custom</PresentationFormat><Slides>{n}</Slides><Notes>{n}</Notes><HiddenSlides>0</HiddenSlides><AppVersion>16.0000</AppVersion></Properties>"
+        );
+        let app_rel = root_rels
+            .iter()
+            .find(|r| r.rel_type.ends_with("/extended-properties"));
+        let app_name = match app_rel {
+            Some(r) => opc::resolve("/", &r.target)?,
+            None => {
+                let mut rels = root_rels.clone();
+                rels.push(Rel {
+                    id: next_rid(&rels),
+                    rel_type: format!("{RT_BASE}extended-properties"),
+                    target: "docProps/app.xml".into(),
+                    external: false,
+                });
+                self.pkg.set_rels("/", &rels);
+                "/docProps/app.xml".into()
+            }
+        };
+        self.pkg.put(&app_name, app.into_bytes(), Some(CT_APP));
+
+        if let Some(core_rel) = root_rels
+            .iter()
+            .find(|r| r.rel_type.ends_with("/core-properties"))
+        {
+            let core_name = opc::resolve("/", &core_rel.target)?;
+            if let Ok(mut core) = self.pkg.xml(&core_name) {
+                if let Some(t) = title {
+                    set_text_child(&mut core, "dc:title", "title", t);
+                }
+                if let Some(ts) = &opts.timestamp {
+                    set_text_child(&mut core, "dcterms:modified", "modified", ts);
+                    if let Some(m) = core.child_mut("modified") {
+                        m.set_attr("xsi:type", "dcterms:W3CDTF");
+                    }
+                }
+                if core.attrs.iter().all(|(k, _)| k != "xmlns:xsi") {
+                    core.set_attr("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance");
+                }
+                if core.attrs.iter().all(|(k, _)| k != "xmlns:dcterms") {
+                    core.set_attr("xmlns:dcterms", "http://purl.org/dc/terms/");
+                }
+                if core.attrs.iter().all(|(k, _)| k != "xmlns:dc") {
+                    core.set_attr("xmlns:dc", "http://purl.org/dc/elements/1.1/");
+                }
+                self.pkg.put(&core_name, core.to_part(), None);
+            }
+        }
+        Ok(())
+    }
+}
+
+fn set_text_child(parent: &mut Element, qname: &str, local: &str, text: &str) {
+    let text = xml::sanitize(text);
+    match parent.child_mut(local) {
+        Some(e) => e.children = vec![Node::Text(text)],
+        None => {
+            let mut e = Element::new(qname);
+            e.children.push(Node::Text(text));
+            parent.children.push(Node::Element(e));
+        }
+    }
+}
+
+/// Removes every part not reachable from the package root through
+/// relationships (template slides we dropped, their notes, orphaned media).
+fn garbage_collect(pkg: &mut Package) -> Result<(), DeckError> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut stack = vec!["/".to_string()];
+    while let Some(part) = stack.pop() {
+        for rel in pkg.rels(&part)? {
+            if let Some(t) = pkg.target(&part, &rel)? {
+                if pkg.has(&t) && seen.insert(t.clone()) {
+                    stack.push(t);
+                }
+            }
+        }
+    }
+    let doomed: Vec<String> = pkg
+        .part_names()
+        .filter(|n| !n.ends_with(".rels") && !seen.contains(*n))
+        .cloned()
+        .collect();
+    for n in doomed {
+        pkg.remove(&n);
+    }
+    // Rels parts whose source part is gone.
+    let orphan_rels: Vec<String> = pkg
+        .part_names()
+        .filter(|n| n.ends_with(".rels") && n.as_str() != "/_rels/.rels")
+        .filter(|n| {
+            let source = n.replacen("/_rels/", "/", 1);
+            let source = source.strip_suffix(".rels").unwrap_or(&source).to_owned();
+            !pkg.has(&source)
+        })
+        .cloned()
+        .collect();
+    for n in orphan_rels {
+        pkg.remove(&n);
+    }
+    Ok(())
+}
+
+fn paras(bullets: &[Bullet]) -> Vec<Para<'_>> {
+    bullets
+        .iter()
+        .map(|b| Para {
+            text: b.text(),
+            level: b.level(),
+            no_bullet: false,
+            align: None,
+        })
+        .collect()
+}
+
+/// Writes one slide's shape tree.
+pub(crate) struct SlideWriter<'l> {
+    body: String,
+    next_id: u32,
+    lang: &'l str,
+}
+
+impl<'l> SlideWriter<'l> {
+    pub(crate) fn new(lang: &'l str) -> Self {
+        SlideWriter {
+            body: String::with_capacity(2048),
+            next_id: 2,
+            lang,
+        }
+    }
+
+    fn id(&mut self) -> u32 {
+        let id = self.next_id;
+        self.next_id += 1;
+        id
+    }
+
+    fn ph_element(ph: &Placeholder) -> String {
+        let mut s = String::from("<p:ph");
+        if ph.ph_type != "obj" {
+            s.push_str(&format!(" type=\"{}\"", ph.ph_type));
+        }
+        if let Some(idx) = ph.idx {
+            s.push_str(&format!(" idx=\"{idx}\""));
+        }
+        s.push_str("/>");
+        s
+    }
+
+    fn title(&mut self, layout: &Layout, text: &str) {
+        if let Some(t) = layout.title() {
+            self.text(t, &[Para::plain(text)]);
+        }
+    }
+
+    pub(crate) fn paragraphs(&self, paras: &[Para<'_>]) -> String {
+        let mut out = String::new();
+        for p in paras {
+            out.push_str("<a:p>");
+            let mut ppr = String::new();
+            if p.level > 0 {
+                ppr.push_str(&format!(" lvl=\"{}\"", p.level));
+            }
+            if let Some(a) = p.align {
+                ppr.push_str(&format!(" algn=\"{a}\""));
+            }
+            if p.no_bullet {
+                out.push_str(&format!(
+                    "<a:pPr marL=\"0\" indent=\"0\"{ppr}><a:buNone/></a:pPr>"
+                ));
+            } else if !ppr.is_empty() {
+                out.push_str(&format!("<a:pPr{ppr}/>"));
+            }
+            let text = xml::sanitize(p.text);
+            let lines: Vec<&str> = text.split('\n').collect();
+            for (i, line) in lines.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(&format!(
+                        "<a:br><a:rPr lang=\"{}\" dirty=\"0\"/></a:br>",
+                        self.lang
+                    ));
+                }
+                if !line.is_empty() {
+                    out.push_str(&format!(
+                        "<a:r><a:rPr lang=\"{}\" dirty=\"0\"/><a:t>{}</a:t></a:r>",
+                        self.lang,
+                        escape(line)
+                    ));
+                }
+            }
+            out.push_str(&format!(
+                "<a:endParaRPr lang=\"{}\" dirty=\"0\"/></a:p>",
+                self.lang
+            ));
+        }
+        out
+    }
+
+    /// A placeholder shape filled with paragraphs; skipped when all are empty,
+    /// so no empty placeholder ends up on the slide.
+    fn text(&mut self, ph: &Placeholder, paras: &[Para<'_>]) {
+        if paras.iter().all(|p| p.text.trim().is_empty()) {
+            return;
+        }
+        let id = self.id();
+        let name = if ph.name.is_empty() {
+            format!("Placeholder {}", id - 1)
+        } else {
+            ph.name.clone()
+        };
+        let body = self.paragraphs(paras);
+        self.body.push_str(&format!(
+            "<p:sp><p:nvSpPr><p:cNvPr id=\"{id}\" name=\"{}\"/><p:cNvSpPr><a:spLocks noGrp=\"1\"/></p:cNvSpPr><p:nvPr>{}</p:nvPr></p:nvSpPr><p:spPr/><p:txBody><a:bodyPr><a:normAutofit/></a:bodyPr><a:lstStyle/>{body}</p:txBody></p:sp>",
+            escape(&name),
+            Self::ph_element(ph)
+        ));
+    }
+
+    fn picture(&mut self, rid: &str, r: Rect, alt: &str, ph: Option<&Placeholder>) {
+        let id = self.id();
+        let nv = ph.map(Self::ph_element).unwrap_or_default();
+        let locks = if ph.is_some() {
+            "<a:picLocks noGrp=\"1\" noChangeAspect=\"1\"/>"
+        } else {
+            "<a:picLocks noChangeAspect=\"1\"/>"
+        };
+        self.body.push_str(&format!(
+            "<p:pic><p:nvPicPr><p:cNvPr id=\"{id}\" name=\"Picture {}\" descr=\"{}\"/><p:cNvPicPr>{locks}</p:cNvPicPr><p:nvPr>{nv}</p:nvPr></p:nvPicPr><p:blipFill><a:blip r:embed=\"{rid}\"/><a:stretch><a:fillRect/></a:stretch></p:blipFill><p:spPr><a:xfrm><a:off x=\"{}\" y=\"{}\"/><a:ext cx=\"{}\" cy=\"{}\"/></a:xfrm><a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom></p:spPr></p:pic>",
+            id - 1,
+            xml::escape(&xml::sanitize(alt)).replace('"', "&quot;"),
+            r.x, r.y, r.cx, r.cy
+        ));
+    }
+
+    fn table(&mut self, area: Rect, header: &[String], rows: &[Vec<String>]) -> Result<(), DeckError> {
+        let cols = header.len().max(rows.iter().map(Vec::len).max().unwrap_or(0));
+        if cols == 0 {
+            return Err(DeckError::Plan("a table needs at least one column".into()));
+        }
+        let id = self.id();
+        let col_w = (area.cx / cols as i64).max(1);
+        let n_rows = rows.len() + usize::from(!header.is_empty());
+        let row_h = (area.cy / n_rows.max(1) as i64).clamp(1, 370_840);
+        let mut tbl = String::from("<a:tbl><a:tblPr firstRow=\"1\" bandRow=\"1\"><a:tableStyleId>{5C22544A-7EE6-4342-B048-85BDC9FD1C3A}</a:tableStyleId></a:tblPr><a:tblGrid>");
+        for _ in 0..cols {
+            tbl.push_str(&format!("<a:gridCol w=\"{col_w}\"/>"));
+        }
+        tbl.push_str("</a:tblGrid>");
+        let all_rows = (!header.is_empty())
+            .then_some(header)
+            .into_iter()
+            .chain(rows.iter().map(Vec::as_slice));
+        for row in all_rows {
+            tbl.push_str(&format!("<a:tr h=\"{row_h}\">"));
+            for c in 0..cols {
+                let text = row.get(c).map(String::as_str).unwrap_or("");
+                let p = self.paragraphs(&[Para::plain(text)]);
+                tbl.push_str(&format!(
+                    "<a:tc><a:txBody><a:bodyPr/><a:lstStyle/>{p}</a:txBody><a:tcPr/></a:tc>"
+                ));
+            }
+            tbl.push_str("</a:tr>");
+        }
+        tbl.push_str("</a:tbl>");
+        let height = row_h * n_rows as i64;
+        self.body.push_str(&format!(
+            "<p:graphicFrame><p:nvGraphicFramePr><p:cNvPr id=\"{id}\" name=\"Table {}\"/><p:cNvGraphicFramePr><a:graphicFrameLocks noGrp=\"1\"/></p:cNvGraphicFramePr><p:nvPr/></p:nvGraphicFramePr><p:xfrm><a:off x=\"{}\" y=\"{}\"/><a:ext cx=\"{}\" cy=\"{height}\"/></p:xfrm><a:graphic><a:graphicData uri=\"http://schemas.openxmlformats.org/drawingml/2006/table\">{tbl}</a:graphicData></a:graphic></p:graphicFrame>",
+            id - 1,
+            area.x, area.y, col_w * cols as i64
+        ));
+        Ok(())
+    }
+
+    fn finish(self) -> String {
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\r\n<p:sld xmlns:a=\"{NS_A}\" xmlns:r=\"{NS_R}\" xmlns:p=\"{NS_P}\"><p:cSld><p:spTree><p:nvGrpSpPr><p:cNvPr id=\"1\" name=\"\"/><p:cNvGrpSpPr/><p:nvPr/></p:nvGrpSpPr><p:grpSpPr><a:xfrm><a:off x=\"0\" y=\"0\"/><a:ext cx=\"0\" cy=\"0\"/><a:chOff x=\"0\" y=\"0\"/><a:chExt cx=\"0\" cy=\"0\"/></a:xfrm></p:grpSpPr>{}</p:spTree></p:cSld><p:clrMapOvr><a:masterClrMapping/></p:clrMapOvr></p:sld>",
+            self.body
+        )
+    }
+}
+
+/// A notes page: slide image and the notes text.
+pub(crate) fn notes_xml(notes: &str, lang: &str) -> String {
+    let w = SlideWriter::new(lang);
+    let paras: Vec<Para<'_>> = notes.split("\n\n").map(Para::plain).collect();
+    let body = w.paragraphs(&paras);
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\r\n<p:notes xmlns:a=\"{NS_A}\" xmlns:r=\"{NS_R}\" xmlns:p=\"{NS_P}\"><p:cSld><p:spTree><p:nvGrpSpPr><p:cNvPr id=\"1\" name=\"\"/><p:cNvGrpSpPr/><p:nvPr/></p:nvGrpSpPr><p:grpSpPr><a:xfrm><a:off x=\"0\" y=\"0\"/><a:ext cx=\"0\" cy=\"0\"/><a:chOff x=\"0\" y=\"0\"/><a:chExt cx=\"0\" cy=\"0\"/></a:xfrm></p:grpSpPr><p:sp><p:nvSpPr><p:cNvPr id=\"2\" name=\"Slide Image Placeholder 1\"/><p:cNvSpPr><a:spLocks noGrp=\"1\" noRot=\"1\" noChangeAspect=\"1\"/></p:cNvSpPr><p:nvPr><p:ph type=\"sldImg\"/></p:nvPr></p:nvSpPr><p:spPr/></p:sp><p:sp><p:nvSpPr><p:cNvPr id=\"3\" name=\"Notes Placeholder 2\"/><p:cNvSpPr><a:spLocks noGrp=\"1\"/></p:cNvSpPr><p:nvPr><p:ph type=\"body\" idx=\"1\"/></p:nvPr></p:nvSpPr><p:spPr/><p:txBody><a:bodyPr/><a:lstStyle/>{body}</p:txBody></p:sp></p:spTree></p:cSld><p:clrMapOvr><a:masterClrMapping/></p:clrMapOvr></p:notes>"
+    )
+}
+
+/// A notes master for templates that have none: slide image on top, notes
+/// below, page furniture; geometry for a portrait A4-ish notes page.
+fn notes_master_xml(slide: (i64, i64)) -> String {
+    let (pw, ph) = (6_858_000_i64, 9_144_000_i64);
+    let img_w = pw * 3 / 4;
+    let img_h = (img_w as f64 * slide.1 as f64 / slide.0.max(1) as f64) as i64;
+    let img_x = (pw - img_w) / 2;
+    let img_y = ph / 12;
+    let body_y = img_y + img_h + ph / 30;
+    let body_h = ph - body_y - ph / 10;
+    let sp = |id: u32, name: &str, ph_xml: &str, x: i64, y: i64, cx: i64, cy: i64, text: bool| {
+        let tx = if text {
+            "<p:txBody><a:bodyPr/><a:lstStyle/><a:p><a:endParaRPr lang=\"en-US\"/></a:p></p:txBody>"
+        } else {
+            ""
+        };
+        format!("<p:sp><p:nvSpPr><p:cNvPr id=\"{id}\" name=\"{name}\"/><p:cNvSpPr><a:spLocks noGrp=\"1\"/></p:cNvSpPr><p:nvPr>{ph_xml}</p:nvPr></p:nvSpPr><p:spPr><a:xfrm><a:off x=\"{x}\" y=\"{y}\"/><a:ext cx=\"{cx}\" cy=\"{cy}\"/></a:xfrm><a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom></p:spPr>{tx}</p:sp>")
+    };
+    let shapes = [
+        sp(
+            2,
+            "Header Placeholder 1",
+            "<p:ph type=\"hdr\" sz=\"quarter\"/>",
+            0,
+            0,
+            pw / 2,
+            ph / 20,
+            true,
+        ),
+        sp(
+            3,
+            "Date Placeholder 2",
+            "<p:ph type=\"dt\" idx=\"1\"/>",
+            pw / 2,
+            0,
+            pw / 2,
+            ph / 20,
+            true,
+        ),
+        sp(
+            4,
+            "Slide Image Placeholder 3",
+            "<p:ph type=\"sldImg\" idx=\"2\"/>",
+            img_x,
+            img_y,
+            img_w,
+            img_h,
+            false,
+        ),
+        sp(
+            5,
+            "Notes Placeholder 4",
+            "<p:ph type=\"body\" sz=\"quarter\" idx=\"3\"/>",
+            pw / 10,
+            body_y,
+            pw * 8 / 10,
+            body_h,
+            true,
+        ),
+        sp(
+            6,
+            "Footer Placeholder 5",
+            "<p:ph type=\"ftr\" sz=\"quarter\" idx=\"4\"/>",
+            0,
+            ph - ph / 20,
+            pw / 2,
+            ph / 20,
+            true,
+        ),
+        sp(
+            7,
+            "Slide Number Placeholder 6",
+            "<p:ph type=\"sldNum\" sz=\"quarter\" idx=\"5\"/>",
+            pw / 2,
+            ph - ph / 20,
+            pw / 2,
+            ph / 20,
+            true,
+        ),
+    ]
+    .concat();
+    let lvl = |n: u32| {
+        format!("<a:lvl{n}pPr marL=\"{}\" algn=\"l\" defTabSz=\"914400\" rtl=\"0\" eaLnBrk=\"1\" latinLnBrk=\"0\" hangingPunct=\"1\"><a:defRPr sz=\"1200\" kern=\"1200\"><a:solidFill><a:schemeClr val=\"tx1\"/></a:solidFill><a:latin typeface=\"+mn-lt\"/><a:ea typeface=\"+mn-ea\"/><a:cs typeface=\"+mn-cs\"/></a:defRPr></a:lvl{n}pPr>", (n - 1) * 457_200)
+    };
+    let styles: String = (1..=9).map(lvl).collect();
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\r\n<p:notesMaster xmlns:a=\"{NS_A}\" xmlns:r=\"{NS_R}\" xmlns:p=\"{NS_P}\"><p:cSld><p:bg><p:bgRef idx=\"1001\"><a:schemeClr val=\"bg1\"/></p:bgRef></p:bg><p:spTree><p:nvGrpSpPr><p:cNvPr id=\"1\" name=\"\"/><p:cNvGrpSpPr/><p:nvPr/></p:nvGrpSpPr><p:grpSpPr><a:xfrm><a:off x=\"0\" y=\"0\"/><a:ext cx=\"0\" cy=\"0\"/><a:chOff x=\"0\" y=\"0\"/><a:chExt cx=\"0\" cy=\"0\"/></a:xfrm></p:grpSpPr>{shapes}</p:spTree></p:cSld><p:clrMap bg1=\"lt1\" tx1=\"dk1\" bg2=\"lt2\" tx2=\"dk2\" accent1=\"accent1\" accent2=\"accent2\" accent3=\"accent3\" accent4=\"accent4\" accent5=\"accent5\" accent6=\"accent6\" hlink=\"hlink\" folHlink=\"folHlink\"/><p:notesStyle>{styles}</p:notesStyle></p:notesMaster>"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pictures_keep_their_aspect_ratio() {
+        let r = Rect {
+            x: 100,
+            y: 200,
+            cx: 4000,
+            cy: 1000,
+        };
+        let f = fit_inside(r, 200, 100);
+        assert_eq!((f.cx, f.cy), (2000, 1000));
+        assert_eq!((f.x, f.y), (1100, 200));
+        let f = fit_inside(r, 100, 1000);
+        assert_eq!((f.cx, f.cy), (100, 1000));
+    }
+
+    #[test]
+    fn images_are_recognized_by_content() {
+        let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+        png.extend_from_slice(&640u32.to_be_bytes());
+        png.extend_from_slice(&480u32.to_be_bytes());
+        png.extend_from_slice(&[8, 2, 0, 0, 0]);
+        let i = sniff_image(&png).expect("png");
+        assert_eq!((i.ext, i.width, i.height), ("png", 640, 480));
+        assert!(sniff_image(b"GIF89a....").is_none());
+        assert!(sniff_image(&[0xFF, 0xD8, 0xFF]).is_none());
+    }
+}

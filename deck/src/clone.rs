@@ -1,0 +1,382 @@
+//! Cloning slides from other decks (the infographic bank, drill-down cards).
+//!
+//! The slide's relationship graph is copied: media are shared and
+//! de-duplicated by content; owned parts (charts with their workbooks,
+//! SmartArt parts, OLE objects, tags…) are deep-copied under fresh names; the
+//! notes page is rebuilt on the target's notes master. Relationship ids are
+//! kept, so the slide XML needs no id rewriting. The layout is mapped by
+//! explicit choice → same name → same placeholder semantics → otherwise the
+//! source layout and its master are imported (once per source layout).
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::build::{content_hash, Builder, CT_SLIDE};
+use crate::opc::{self, Package, Rel};
+use crate::template::{classify, placeholders, LayoutKind};
+use crate::xml::{self, Element, Node};
+use crate::DeckError;
+
+const REL_OFFICE_DOC: &str =
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument";
+
+/// The presentation part of a package and its slide parts in order.
+pub fn slides_of(src: &Package) -> Result<(String, Vec<String>), DeckError> {
+    let main = src
+        .rels("/")?
+        .into_iter()
+        .find(|r| r.rel_type == REL_OFFICE_DOC)
+        .ok_or_else(|| DeckError::Malformed("no main document relationship".into()))?;
+    let pres = opc::resolve("/", &main.target)?;
+    let root = src.xml(&pres)?;
+    let rels = src.rels(&pres)?;
+    let mut out = Vec::new();
+    for id in root.child("sldIdLst").into_iter().flat_map(|l| l.elements()) {
+        if let Some(rel) = id.attr("r:id").and_then(|rid| rels.iter().find(|r| r.id == rid)) {
+            out.push(opc::resolve(&pres, &rel.target)?);
+        }
+    }
+    Ok((pres, out))
+}
+
+fn is_media(rel: &Rel, target: &str) -> bool {
+    matches!(rel.kind(), "image" | "media" | "video" | "audio" | "hdphoto")
+        || target.starts_with("/ppt/media/")
+}
+
+fn ext_of(name: &str) -> &str {
+    name.rsplit_once('.').map_or("bin", |(_, e)| e)
+}
+
+/// The file-name stem without its number: `/ppt/charts/chart12.xml` → `/ppt/charts/chart`.
+fn stem(name: &str) -> &str {
+    let base = name.rsplit_once('.').map_or(name, |(b, _)| b);
+    base.trim_end_matches(|c: char| c.is_ascii_digit())
+}
+
+/// Copies `part` (and, recursively, what it owns) from `src`; returns the new name.
+fn copy_owned(
+    b: &mut Builder<'_>,
+    src: &Package,
+    part: &str,
+    memo: &mut HashMap<String, String>,
+) -> Result<String, DeckError> {
+    if let Some(done) = memo.get(part) {
+        return Ok(done.clone());
+    }
+    let data = src.part(part)?.to_vec();
+    let name = b.pkg.free_name(stem(part), ext_of(part));
+    let ct = src.content_type(part).map(str::to_owned);
+    if let (Some(ct), false) = (&ct, part.ends_with(".xml")) {
+        b.pkg.ensure_default(ext_of(part), ct);
+    }
+    b.pkg.put(&name, data, ct.as_deref());
+    memo.insert(part.to_owned(), name.clone());
+    let mut rels = Vec::new();
+    for rel in src.rels(part)? {
+        rels.push(copy_rel(b, src, part, &name, rel, memo)?);
+    }
+    b.pkg.set_rels(&name, &rels);
+    Ok(name)
+}
+
+/// Re-targets one relationship of a copied part.
+fn copy_rel(
+    b: &mut Builder<'_>,
+    src: &Package,
+    src_part: &str,
+    new_part: &str,
+    rel: Rel,
+    memo: &mut HashMap<String, String>,
+) -> Result<Rel, DeckError> {
+    let Some(target) = src.target(src_part, &rel)? else {
+        return Ok(rel);
+    };
+    if !src.has(&target) {
+        return Err(DeckError::malformed(
+            src_part,
+            format!("relationship {} points at missing {target}", rel.id),
+        ));
+    }
+    let new_target = if is_media(&rel, &target) {
+        b.add_media(src.part(&target)?.to_vec(), ext_of(&target))
+    } else {
+        copy_owned(b, src, &target, memo)?
+    };
+    Ok(Rel {
+        target: opc::relative(new_part, &new_target),
+        ..rel
+    })
+}
+
+pub(crate) fn clone_slide(
+    b: &mut Builder<'_>,
+    src: &Package,
+    slide_no: usize,
+    replace: &BTreeMap<String, String>,
+    notes: &str,
+    layout: Option<&str>,
+) -> Result<(), DeckError> {
+    let (src_pres, slides) = slides_of(src)?;
+    let src_slide = slide_no
+        .checked_sub(1)
+        .and_then(|i| slides.get(i))
+        .ok_or_else(|| {
+            DeckError::Plan(format!(
+                "the source deck has no slide {slide_no} (it has {})",
+                slides.len()
+            ))
+        })?
+        .clone();
+    let mut root = src.xml(&src_slide)?;
+    let src_rels = src.rels(&src_slide)?;
+    b.clone_counter += 1;
+    let counter = b.clone_counter;
+
+    let new_slide = b.pkg.free_name("/ppt/slides/slide", "xml");
+    let mut memo = HashMap::new();
+    let mut rels = Vec::new();
+    let mut dropped = Vec::new();
+    let mut src_notes_text = String::new();
+    for rel in src_rels {
+        match rel.kind() {
+            "slideLayout" => {
+                let src_layout = opc::resolve(&src_slide, &rel.target)?;
+                let target = map_layout(b, src, &src_pres, &src_layout, layout)?;
+                rels.push(Rel {
+                    target: opc::relative(&new_slide, &target),
+                    ..rel
+                });
+            }
+            "notesSlide" => {
+                let n = opc::resolve(&src_slide, &rel.target)?;
+                if let Ok(nroot) = src.xml(&n) {
+                    src_notes_text = notes_text(&nroot);
+                }
+            }
+            "slide" | "comments" | "commentAuthors" => dropped.push(rel.id.clone()),
+            _ => rels.push(copy_rel(b, src, &src_slide, &new_slide, rel, &mut memo)?),
+        }
+    }
+
+    // Fresh identities for the copy, tokens replaced, links to dropped parts blanked.
+    let mut guid_n = 0u64;
+    root.walk_mut(&mut |e| {
+        match e.local() {
+            "creationId" if e.attr("val").is_some() => {
+                let v = (content_hash(format!("{counter}:{}", e.attr("val").unwrap_or("")).as_bytes())
+                    as u32)
+                    .max(1);
+                e.set_attr("val", v.to_string());
+            }
+            "creationId" if e.attr("id").is_some() => {
+                guid_n += 1;
+                e.set_attr("id", guid(counter, guid_n));
+            }
+            _ => {}
+        }
+        for (k, v) in e.attrs.iter_mut() {
+            if k.starts_with("r:") && dropped.contains(v) {
+                v.clear();
+            }
+        }
+        if e.local() == "t" && !replace.is_empty() {
+            for node in e.children.iter_mut() {
+                if let Node::Text(t) = node {
+                    for (from, to) in replace {
+                        if t.contains(from.as_str()) {
+                            *t = t.replace(from.as_str(), &xml::sanitize(to));
+                        }
+                    }
+                }
+            }
+        }
+    });
+    b.pkg.put(&new_slide, root.to_part(), Some(CT_SLIDE));
+    let notes = if notes.trim().is_empty() {
+        src_notes_text
+    } else {
+        notes.to_owned()
+    };
+    b.attach_slide(&new_slide, rels, &notes)
+}
+
+/// A deterministic GUID for the n-th creationId of the k-th clone.
+fn guid(k: u64, n: u64) -> String {
+    let a = content_hash(format!("courseware-clone:{k}:{n}").as_bytes());
+    let c = content_hash(format!("{a}:{k}").as_bytes());
+    format!(
+        "{{{:08X}-{:04X}-4{:03X}-8{:03X}-{:012X}}}",
+        (a >> 32) as u32,
+        (a >> 16) as u16,
+        (a & 0xFFF) as u16,
+        (c >> 52) as u16 & 0xFFF,
+        c & 0xFFFF_FFFF_FFFF
+    )
+}
+
+fn notes_text(root: &Element) -> String {
+    let Some(tree) = root.path(&["cSld", "spTree"]) else {
+        return String::new();
+    };
+    for sp in tree.elements().filter(|e| e.local() == "sp") {
+        let is_body = sp
+            .path(&["nvSpPr", "nvPr", "ph"])
+            .is_some_and(|ph| ph.attr("type") == Some("body"));
+        if is_body {
+            if let Some(body) = sp.child("txBody") {
+                return body
+                    .elements()
+                    .filter(|p| p.local() == "p")
+                    .map(Element::text)
+                    .collect::<Vec<_>>()
+                    .join("\n\n");
+            }
+        }
+    }
+    String::new()
+}
+
+/// Chooses the target layout for a cloned slide (see the module docs).
+fn map_layout(
+    b: &mut Builder<'_>,
+    src: &Package,
+    src_pres: &str,
+    src_layout: &str,
+    explicit: Option<&str>,
+) -> Result<String, DeckError> {
+    if let Some(name) = explicit {
+        return b
+            .tpl
+            .layout_named(name)
+            .map(|l| l.part.clone())
+            .ok_or_else(|| DeckError::Plan(format!("the template has no layout named {name:?}")));
+    }
+    let root = src.xml(src_layout)?;
+    let name = root.child("cSld").and_then(|c| c.attr("name")).unwrap_or("");
+    if let Some(l) = b.tpl.layout_named(name).filter(|_| !name.is_empty()) {
+        return Ok(l.part.clone());
+    }
+    let src_h = src
+        .xml(src_pres)?
+        .child("sldSz")
+        .and_then(|s| s.attr("cy")?.parse::<i64>().ok())
+        .unwrap_or(6_858_000);
+    let kind = classify(&placeholders(&root), src_h);
+    if kind != LayoutKind::Other {
+        if let Some(l) = b.tpl.layout_of(kind) {
+            return Ok(l.part.clone());
+        }
+    }
+    import_layout(b, src, src_layout)
+}
+
+/// Imports a source layout with its master (and the master's theme) once.
+fn import_layout(b: &mut Builder<'_>, src: &Package, src_layout: &str) -> Result<String, DeckError> {
+    let key = (src as *const Package as usize, src_layout.to_owned());
+    if let Some(done) = b.imported_layouts.get(&key) {
+        return Ok(done.clone());
+    }
+    let layout_rels = src.rels(src_layout)?;
+    let master_rel = layout_rels
+        .iter()
+        .find(|r| r.kind() == "slideMaster")
+        .ok_or_else(|| DeckError::malformed(src_layout, "layout without a master"))?;
+    let src_master = opc::resolve(src_layout, &master_rel.target)?;
+
+    let mut memo = HashMap::new();
+    let new_master = b.pkg.free_name("/ppt/slideMasters/slideMaster", "xml");
+    let new_layout = b.pkg.free_name("/ppt/slideLayouts/slideLayout", "xml");
+    memo.insert(src_master.clone(), new_master.clone());
+    memo.insert(src_layout.to_owned(), new_layout.clone());
+
+    // Layout: its own rels, with the master pointing at the new master.
+    b.pkg.put(
+        &new_layout,
+        src.part(src_layout)?.to_vec(),
+        src.content_type(src_layout),
+    );
+    let mut lrels = Vec::new();
+    for rel in layout_rels {
+        if rel.kind() == "slideMaster" {
+            lrels.push(Rel {
+                target: opc::relative(&new_layout, &new_master),
+                ..rel
+            });
+        } else {
+            lrels.push(copy_rel(b, src, src_layout, &new_layout, rel, &mut memo)?);
+        }
+    }
+    b.pkg.set_rels(&new_layout, &lrels);
+
+    // Master: only the imported layout stays in its layout list.
+    let mut mroot = src.xml(&src_master)?;
+    let mut mrels = Vec::new();
+    let mut keep_rid = None;
+    for rel in src.rels(&src_master)? {
+        if rel.kind() == "slideLayout" {
+            if opc::resolve(&src_master, &rel.target)? == src_layout {
+                keep_rid = Some(rel.id.clone());
+                mrels.push(Rel {
+                    target: opc::relative(&new_master, &new_layout),
+                    ..rel
+                });
+            }
+            continue;
+        }
+        mrels.push(copy_rel(b, src, &src_master, &new_master, rel, &mut memo)?);
+    }
+    let (master_id, layout_id) = b.fresh_master_ids();
+    if let Some(list) = mroot.child_mut("sldLayoutIdLst") {
+        list.children
+            .retain(|n| matches!(n, Node::Element(e) if e.attr("r:id") == keep_rid.as_deref()));
+        for e in list.elements_mut() {
+            e.set_attr("id", layout_id.to_string());
+        }
+    }
+    b.pkg
+        .put(&new_master, mroot.to_part(), src.content_type(&src_master));
+    b.pkg.set_rels(&new_master, &mrels);
+    b.register_master(&new_master, master_id);
+    b.imported_layouts.insert(key, new_layout.clone());
+    Ok(new_layout)
+}
+
+impl Builder<'_> {
+    /// Ids for an imported master and its layout, above every id in use.
+    fn fresh_master_ids(&self) -> (u32, u32) {
+        let mut max: u32 = 2_147_483_648;
+        let mut scan = |root: &Element| {
+            for e in root.descendants() {
+                if matches!(e.local(), "sldMasterId" | "sldLayoutId") {
+                    if let Some(v) = e.attr("id").and_then(|v| v.parse::<u32>().ok()) {
+                        max = max.max(v);
+                    }
+                }
+            }
+        };
+        scan(&self.pres_root());
+        for name in self
+            .pkg
+            .part_names()
+            .filter(|n| n.starts_with("/ppt/slideMasters/") && n.ends_with(".xml"))
+        {
+            if let Ok(root) = self.pkg.xml(name) {
+                scan(&root);
+            }
+        }
+        (max.saturating_add(1), max.saturating_add(2))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn guids_are_well_formed_and_distinct() {
+        let a = super::guid(1, 1);
+        let b = super::guid(1, 2);
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 38);
+        assert!(a.starts_with('{') && a.ends_with('}'));
+        assert_eq!(super::stem("/ppt/charts/chart12.xml"), "/ppt/charts/chart");
+    }
+}

@@ -1,0 +1,460 @@
+//! The OPC package: a ZIP of named parts, their content types and their
+//! relationships. Parts are kept as bytes; only what the engine changes is
+//! re-serialized, so everything else in a template survives byte for byte.
+//!
+//! Reading is defensive (the input is a user upload): entry count, total size
+//! and compression ratio are limited, part names must stay inside the
+//! package, and every failure is a typed error.
+
+use std::collections::BTreeMap;
+use std::io::{Cursor, Read, Write};
+
+use crate::xml::{self, Element};
+use crate::DeckError;
+
+pub const CT_RELS: &str = "application/vnd.openxmlformats-package.relationships+xml";
+pub const NS_RELS: &str = "http://schemas.openxmlformats.org/package/2006/relationships";
+pub const NS_CT: &str = "http://schemas.openxmlformats.org/package/2006/content-types";
+pub const REL_NS: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+
+/// Limits on what a package may contain.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_entries: usize,
+    pub max_total_bytes: u64,
+    pub max_part_bytes: u64,
+    /// Largest uncompressed/compressed ratio for an entry bigger than 1 MiB.
+    pub max_ratio: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_entries: 20_000,
+            max_total_bytes: 1 << 30,
+            max_part_bytes: 512 << 20,
+            max_ratio: 200,
+        }
+    }
+}
+
+/// One relationship from a part (or the package) to a target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rel {
+    pub id: String,
+    pub rel_type: String,
+    /// As written in the rels part (relative for internal targets).
+    pub target: String,
+    pub external: bool,
+}
+
+impl Rel {
+    /// The last segment of the type URI: `slideLayout`, `image`, `notesSlide`…
+    pub fn kind(&self) -> &str {
+        self.rel_type.rsplit('/').next().unwrap_or("")
+    }
+}
+
+/// An OPC package in memory.
+#[derive(Debug, Clone, Default)]
+pub struct Package {
+    parts: BTreeMap<String, Vec<u8>>,
+    defaults: BTreeMap<String, String>,
+    overrides: BTreeMap<String, String>,
+}
+
+/// Normalizes a part name: leading slash, no `.`/`..` segments, no backslashes.
+pub fn normalize(name: &str) -> Result<String, DeckError> {
+    if name.contains('\\') || name.contains('\0') {
+        return Err(DeckError::Malformed(format!("illegal part name {name:?}")));
+    }
+    let mut segs: Vec<&str> = Vec::new();
+    for seg in name.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                if segs.pop().is_none() {
+                    return Err(DeckError::Malformed(format!(
+                        "part name escapes the package: {name:?}"
+                    )));
+                }
+            }
+            s => segs.push(s),
+        }
+    }
+    if segs.is_empty() {
+        return Err(DeckError::Malformed(format!("empty part name {name:?}")));
+    }
+    Ok(format!("/{}", segs.join("/")))
+}
+
+/// The rels part that belongs to `part` (`/ppt/slides/slide1.xml` →
+/// `/ppt/slides/_rels/slide1.xml.rels`; the package itself is `/`).
+pub fn rels_name(part: &str) -> String {
+    if part == "/" {
+        return "/_rels/.rels".into();
+    }
+    let (dir, file) = part.rsplit_once('/').unwrap_or(("", part));
+    format!("{dir}/_rels/{file}.rels")
+}
+
+/// Resolves a relative target against the part that points at it.
+pub fn resolve(source: &str, target: &str) -> Result<String, DeckError> {
+    if target.starts_with('/') {
+        return normalize(target);
+    }
+    let dir = if source == "/" {
+        ""
+    } else {
+        source.rsplit_once('/').map_or("", |(d, _)| d)
+    };
+    normalize(&format!("{dir}/{target}"))
+}
+
+/// The relative path from `source`'s folder to `target` (both absolute).
+pub fn relative(source: &str, target: &str) -> String {
+    let from: Vec<&str> = source.trim_start_matches('/').split('/').collect();
+    let from = &from[..from.len().saturating_sub(1)];
+    let to: Vec<&str> = target.trim_start_matches('/').split('/').collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<&str> = vec![".."; from.len() - common];
+    parts.extend(&to[common..]);
+    parts.join("/")
+}
+
+fn extension(name: &str) -> String {
+    name.rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+impl Package {
+    /// Reads a package from ZIP bytes, enforcing `limits`.
+    pub fn from_bytes(bytes: &[u8], limits: Limits) -> Result<Self, DeckError> {
+        let mut zip =
+            zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| DeckError::NotAPackage(e.to_string()))?;
+        if zip.len() > limits.max_entries {
+            return Err(DeckError::Limit(format!(
+                "{} entries (limit {})",
+                zip.len(),
+                limits.max_entries
+            )));
+        }
+        let mut pkg = Package::default();
+        let mut total: u64 = 0;
+        for i in 0..zip.len() {
+            let mut file = zip
+                .by_index(i)
+                .map_err(|e| DeckError::NotAPackage(e.to_string()))?;
+            if file.is_dir() {
+                continue;
+            }
+            let raw_name = file
+                .name()
+                .map_err(|e| DeckError::NotAPackage(e.to_string()))?
+                .into_owned();
+            let name = normalize(&raw_name)?;
+            let declared = file.size();
+            let compressed = file.compressed_size().max(1);
+            if declared > (1 << 20) && declared / compressed > limits.max_ratio {
+                return Err(DeckError::Limit(format!(
+                    "{name}: compression ratio {} exceeds {}",
+                    declared / compressed,
+                    limits.max_ratio
+                )));
+            }
+            // Read at most the limit + 1 byte: declared sizes can lie.
+            let cap = limits.max_part_bytes.min(limits.max_total_bytes - total);
+            let mut data = Vec::with_capacity(declared.min(cap) as usize);
+            (&mut file)
+                .take(cap + 1)
+                .read_to_end(&mut data)
+                .map_err(|e| DeckError::NotAPackage(format!("{name}: {e}")))?;
+            if data.len() as u64 > cap {
+                return Err(DeckError::Limit(format!("{name}: package larger than allowed")));
+            }
+            total += data.len() as u64;
+            if name.eq_ignore_ascii_case("/[Content_Types].xml") {
+                pkg.read_content_types(&data)?;
+                continue;
+            }
+            if pkg.parts.keys().any(|k| k.eq_ignore_ascii_case(&name)) {
+                return Err(DeckError::Malformed(format!("duplicate part {name}")));
+            }
+            pkg.parts.insert(name, data);
+        }
+        if pkg.defaults.is_empty() && pkg.overrides.is_empty() {
+            return Err(DeckError::NotAPackage("no [Content_Types].xml".into()));
+        }
+        Ok(pkg)
+    }
+
+    fn read_content_types(&mut self, data: &[u8]) -> Result<(), DeckError> {
+        let root = xml::parse(data, "/[Content_Types].xml")?;
+        for e in root.elements() {
+            match e.local() {
+                "Default" => {
+                    if let (Some(ext), Some(ct)) = (e.attr("Extension"), e.attr("ContentType")) {
+                        self.defaults.insert(ext.to_ascii_lowercase(), ct.to_owned());
+                    }
+                }
+                "Override" => {
+                    if let (Some(p), Some(ct)) = (e.attr("PartName"), e.attr("ContentType")) {
+                        self.overrides.insert(normalize(p)?, ct.to_owned());
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    pub fn part_names(&self) -> impl Iterator<Item = &String> {
+        self.parts.keys()
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.parts.contains_key(name)
+    }
+
+    pub fn get(&self, name: &str) -> Option<&[u8]> {
+        self.parts.get(name).map(Vec::as_slice)
+    }
+
+    pub fn part(&self, name: &str) -> Result<&[u8], DeckError> {
+        self.get(name)
+            .ok_or_else(|| DeckError::MissingPart(name.to_owned()))
+    }
+
+    pub fn xml(&self, name: &str) -> Result<Element, DeckError> {
+        xml::parse(self.part(name)?, name)
+    }
+
+    /// Adds or replaces a part; `content_type` becomes an override unless the
+    /// extension's default already says the same.
+    pub fn put(&mut self, name: &str, data: Vec<u8>, content_type: Option<&str>) {
+        if let Some(ct) = content_type {
+            if self.defaults.get(&extension(name)).map(String::as_str) != Some(ct) {
+                self.overrides.insert(name.to_owned(), ct.to_owned());
+            }
+        }
+        self.parts.insert(name.to_owned(), data);
+    }
+
+    pub fn remove(&mut self, name: &str) {
+        self.parts.remove(name);
+        self.overrides.remove(name);
+        self.parts.remove(&rels_name(name));
+    }
+
+    pub fn content_type(&self, name: &str) -> Option<&str> {
+        self.overrides
+            .get(name)
+            .or_else(|| self.defaults.get(&extension(name)))
+            .map(String::as_str)
+    }
+
+    pub fn set_override(&mut self, name: &str, ct: &str) {
+        self.overrides.insert(name.to_owned(), ct.to_owned());
+    }
+
+    pub fn ensure_default(&mut self, ext: &str, ct: &str) {
+        self.defaults
+            .entry(ext.to_ascii_lowercase())
+            .or_insert_with(|| ct.to_owned());
+    }
+
+    pub fn defaults(&self) -> &BTreeMap<String, String> {
+        &self.defaults
+    }
+
+    pub fn overrides(&self) -> &BTreeMap<String, String> {
+        &self.overrides
+    }
+
+    /// Relationships of `part` (empty when it has no rels part).
+    pub fn rels(&self, part: &str) -> Result<Vec<Rel>, DeckError> {
+        let name = rels_name(part);
+        let Some(data) = self.get(&name) else {
+            return Ok(Vec::new());
+        };
+        let root = xml::parse(data, &name)?;
+        let mut out = Vec::new();
+        for e in root.elements().filter(|e| e.local() == "Relationship") {
+            let (Some(id), Some(t), Some(target)) = (e.attr("Id"), e.attr("Type"), e.attr("Target")) else {
+                return Err(DeckError::malformed(
+                    &name,
+                    "relationship without Id, Type or Target",
+                ));
+            };
+            out.push(Rel {
+                id: id.to_owned(),
+                rel_type: t.to_owned(),
+                target: target.to_owned(),
+                external: e.attr("TargetMode") == Some("External"),
+            });
+        }
+        Ok(out)
+    }
+
+    /// The absolute part name a relationship points at (`None` if external).
+    pub fn target(&self, source: &str, rel: &Rel) -> Result<Option<String>, DeckError> {
+        if rel.external {
+            return Ok(None);
+        }
+        resolve(source, &rel.target).map(Some)
+    }
+
+    pub fn set_rels(&mut self, part: &str, rels: &[Rel]) {
+        let name = rels_name(part);
+        if rels.is_empty() {
+            self.parts.remove(&name);
+            return;
+        }
+        let mut root = Element::new("Relationships").with_attr("xmlns", NS_RELS);
+        for r in rels {
+            let mut e = Element::new("Relationship")
+                .with_attr("Id", &r.id)
+                .with_attr("Type", &r.rel_type)
+                .with_attr("Target", &r.target);
+            if r.external {
+                e.set_attr("TargetMode", "External");
+            }
+            root = root.with_child(e);
+        }
+        self.parts.insert(name, root.to_part());
+    }
+
+    /// A part name not yet used: `/ppt/slides/slide{n}.xml` with the smallest free n ≥ 1.
+    pub fn free_name(&self, prefix: &str, ext: &str) -> String {
+        (1..)
+            .map(|n| format!("{prefix}{n}.{ext}"))
+            .find(|c| !self.parts.keys().any(|k| k.eq_ignore_ascii_case(c)))
+            .unwrap_or_default()
+    }
+
+    /// Writes the package as ZIP bytes. `[Content_Types].xml` is regenerated:
+    /// overrides only for parts that exist, a default for every extension in use.
+    /// Entry timestamps are fixed so the same content gives the same bytes.
+    pub fn to_bytes(&self) -> Result<Vec<u8>, DeckError> {
+        let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .last_modified_time(zip::DateTime::default());
+        let stored = opts.compression_method(zip::CompressionMethod::Stored);
+        let io = |e: std::io::Error| DeckError::Write(e.to_string());
+        let zerr = |e: zip::result::ZipError| DeckError::Write(e.to_string());
+
+        out.start_file("[Content_Types].xml", opts).map_err(zerr)?;
+        out.write_all(&self.content_types_xml()).map_err(io)?;
+        // Package rels next, then every part in name order.
+        let mut names: Vec<&String> = self.parts.keys().collect();
+        names.sort_by_key(|n| (n.as_str() != "/_rels/.rels", n.as_str()));
+        for name in names {
+            let data = &self.parts[name];
+            let already_compressed = matches!(
+                extension(name).as_str(),
+                "png" | "jpg" | "jpeg" | "gif" | "mp4" | "m4a" | "mp3" | "zip" | "xlsx" | "docx" | "pptx"
+            );
+            out.start_file(&name[1..], if already_compressed { stored } else { opts })
+                .map_err(zerr)?;
+            out.write_all(data).map_err(io)?;
+        }
+        Ok(out.finish().map_err(zerr)?.into_inner())
+    }
+
+    fn content_types_xml(&self) -> Vec<u8> {
+        let mut defaults = self.defaults.clone();
+        defaults.entry("rels".into()).or_insert_with(|| CT_RELS.into());
+        defaults
+            .entry("xml".into())
+            .or_insert_with(|| "application/xml".into());
+        for name in self.parts.keys() {
+            let ext = extension(name);
+            if !defaults.contains_key(&ext) && !self.overrides.contains_key(name) {
+                if let Some(ct) = media_content_type(&ext) {
+                    defaults.insert(ext, ct.into());
+                }
+            }
+        }
+        let mut root = Element::new("Types").with_attr("xmlns", NS_CT);
+        for (ext, ct) in &defaults {
+            root = root.with_child(
+                Element::new("Default")
+                    .with_attr("Extension", ext)
+                    .with_attr("ContentType", ct),
+            );
+        }
+        for (name, ct) in self.overrides.iter().filter(|(n, _)| self.parts.contains_key(*n)) {
+            root = root.with_child(
+                Element::new("Override")
+                    .with_attr("PartName", name)
+                    .with_attr("ContentType", ct),
+            );
+        }
+        root.to_part()
+    }
+}
+
+/// Content types of media files by extension.
+pub fn media_content_type(ext: &str) -> Option<&'static str> {
+    Some(match ext {
+        "png" => "image/png",
+        "jpg" | "jpeg" | "jpe" => "image/jpeg",
+        "gif" => "image/gif",
+        "bmp" => "image/bmp",
+        "tif" | "tiff" => "image/tiff",
+        "svg" => "image/svg+xml",
+        "emf" => "image/x-emf",
+        "wmf" => "image/x-wmf",
+        "wdp" => "image/vnd.ms-photo",
+        "mp4" => "video/mp4",
+        "m4a" => "audio/mp4",
+        "mp3" => "audio/mpeg",
+        "wav" => "audio/wav",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "bin" => "application/vnd.openxmlformats-officedocument.oleObject",
+        "fntdata" => "application/x-fontdata",
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_resolve_and_never_escape() {
+        assert_eq!(
+            resolve("/ppt/slides/slide1.xml", "../slideLayouts/slideLayout2.xml").unwrap(),
+            "/ppt/slideLayouts/slideLayout2.xml"
+        );
+        assert_eq!(
+            resolve("/", "ppt/presentation.xml").unwrap(),
+            "/ppt/presentation.xml"
+        );
+        assert!(resolve("/ppt/slides/slide1.xml", "../../../etc/passwd").is_err());
+        assert!(normalize("..\\x").is_err());
+        assert_eq!(
+            rels_name("/ppt/presentation.xml"),
+            "/ppt/_rels/presentation.xml.rels"
+        );
+        assert_eq!(
+            relative("/ppt/slides/slide1.xml", "/ppt/media/image1.png"),
+            "../media/image1.png"
+        );
+        assert_eq!(
+            relative("/ppt/presentation.xml", "/ppt/slides/slide3.xml"),
+            "slides/slide3.xml"
+        );
+    }
+
+    #[test]
+    fn garbage_is_a_typed_error() {
+        assert!(matches!(
+            Package::from_bytes(b"not a zip", Limits::default()),
+            Err(DeckError::NotAPackage(_))
+        ));
+    }
+}

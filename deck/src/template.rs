@@ -1,0 +1,441 @@
+//! Reading a template: slide size, masters, layouts and their placeholders,
+//! theme fonts and colours. Layouts are classified by what their
+//! placeholders are and where they sit, never by their names — designers name
+//! layouts anything.
+
+use serde::Serialize;
+
+use crate::opc::{Limits, Package};
+use crate::xml::Element;
+use crate::DeckError;
+
+pub const CT_PRESENTATION: &str =
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml";
+pub const CT_TEMPLATE: &str =
+    "application/vnd.openxmlformats-officedocument.presentationml.template.main+xml";
+pub const CT_SLIDESHOW: &str =
+    "application/vnd.openxmlformats-officedocument.presentationml.slideshow.main+xml";
+pub const CT_MACRO_PRES: &str = "application/vnd.ms-powerpoint.presentation.macroEnabled.main+xml";
+const REL_OFFICE_DOC: &str =
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument";
+
+/// A rectangle in EMU.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Rect {
+    pub x: i64,
+    pub y: i64,
+    pub cx: i64,
+    pub cy: i64,
+}
+
+/// A placeholder on a layout.
+#[derive(Debug, Clone, Serialize)]
+pub struct Placeholder {
+    /// `title`, `body`, `obj` (no type given), `pic`, `ctrTitle`, `subTitle`, `dt`…
+    pub ph_type: String,
+    pub idx: Option<u32>,
+    pub name: String,
+    /// Position, from the layout or inherited from the master.
+    pub rect: Option<Rect>,
+}
+
+impl Placeholder {
+    fn is_furniture(&self) -> bool {
+        matches!(self.ph_type.as_str(), "dt" | "ftr" | "sldNum" | "hdr")
+    }
+    pub fn is_title(&self) -> bool {
+        matches!(self.ph_type.as_str(), "title" | "ctrTitle")
+    }
+    pub fn is_content(&self) -> bool {
+        matches!(
+            self.ph_type.as_str(),
+            "body" | "obj" | "tbl" | "chart" | "dgm" | "media" | "clipArt"
+        )
+    }
+}
+
+/// What a layout is for, decided from its placeholders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LayoutKind {
+    Title,
+    SectionHeader,
+    TitleBody,
+    TwoContent,
+    Comparison,
+    TitleOnly,
+    PictureCaption,
+    Blank,
+    Other,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Layout {
+    pub part: String,
+    pub name: String,
+    pub master: String,
+    pub kind: LayoutKind,
+    pub placeholders: Vec<Placeholder>,
+}
+
+impl Layout {
+    pub fn title(&self) -> Option<&Placeholder> {
+        self.placeholders.iter().find(|p| p.is_title())
+    }
+
+    /// Content placeholders, left to right then top to bottom, biggest first
+    /// when they overlap in order.
+    pub fn contents(&self) -> Vec<&Placeholder> {
+        let mut v: Vec<&Placeholder> = self.placeholders.iter().filter(|p| p.is_content()).collect();
+        v.sort_by_key(|p| p.rect.map(|r| (r.x / 100_000, r.y)).unwrap_or((0, 0)));
+        v
+    }
+
+    pub fn of_type(&self, t: &str) -> Option<&Placeholder> {
+        self.placeholders.iter().find(|p| p.ph_type == t)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Theme {
+    pub major_font: Option<String>,
+    pub minor_font: Option<String>,
+    /// Scheme colours as (name, RGB hex).
+    pub colors: Vec<(String, String)>,
+}
+
+/// An opened template (or presentation used as one).
+#[derive(Debug, Clone)]
+pub struct Template {
+    pub(crate) pkg: Package,
+    pub(crate) presentation: String,
+    pub slide_size: (i64, i64),
+    pub masters: Vec<String>,
+    pub layouts: Vec<Layout>,
+    pub theme: Theme,
+    /// The main part was a template (.potx) or slideshow; output is always a presentation.
+    pub was_template: bool,
+}
+
+fn parse_rect(sp_pr: Option<&Element>) -> Option<Rect> {
+    let xfrm = sp_pr?.child("xfrm")?;
+    let off = xfrm.child("off")?;
+    let ext = xfrm.child("ext")?;
+    let n = |e: &Element, a: &str| e.attr(a).and_then(|v| v.parse::<i64>().ok());
+    Some(Rect {
+        x: n(off, "x")?,
+        y: n(off, "y")?,
+        cx: n(ext, "cx")?,
+        cy: n(ext, "cy")?,
+    })
+}
+
+/// Placeholders in a layout or master shape tree.
+pub fn placeholders(root: &Element) -> Vec<Placeholder> {
+    let Some(tree) = root.path(&["cSld", "spTree"]) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for shape in tree.descendants() {
+        if !matches!(shape.local(), "sp" | "pic" | "graphicFrame") {
+            continue;
+        }
+        let nv = shape.elements().find(|e| e.local().starts_with("nv"));
+        let Some(ph) = nv.and_then(|nv| nv.child("nvPr")).and_then(|p| p.child("ph")) else {
+            continue;
+        };
+        let name = nv
+            .and_then(|nv| nv.child("cNvPr"))
+            .and_then(|c| c.attr("name"))
+            .unwrap_or("")
+            .to_owned();
+        out.push(Placeholder {
+            ph_type: ph.attr("type").unwrap_or("obj").to_owned(),
+            idx: ph.attr("idx").and_then(|i| i.parse().ok()),
+            name,
+            rect: parse_rect(shape.child("spPr").or_else(|| shape.child("xfrm").map(|_| shape))),
+        });
+    }
+    out
+}
+
+/// Classifies a layout from its placeholders; see the module docs.
+pub fn classify(placeholders: &[Placeholder], slide_height: i64) -> LayoutKind {
+    let ph: Vec<&Placeholder> = placeholders.iter().filter(|p| !p.is_furniture()).collect();
+    let has = |t: &str| ph.iter().any(|p| p.ph_type == t);
+    let title = ph.iter().any(|p| p.is_title());
+    let pics = ph.iter().filter(|p| p.ph_type == "pic").count();
+    let contents: Vec<&&Placeholder> = ph.iter().filter(|p| p.is_content()).collect();
+    let n_big = contents
+        .iter()
+        .filter(|p| p.rect.is_none_or(|r| r.cy * 4 >= slide_height))
+        .count();
+    let n_small = contents.len() - n_big;
+
+    if has("ctrTitle") || (title && has("subTitle")) {
+        return LayoutKind::Title;
+    }
+    if pics >= 1 && title && !contents.is_empty() {
+        return LayoutKind::PictureCaption;
+    }
+    if !title && contents.is_empty() && pics == 0 {
+        return LayoutKind::Blank;
+    }
+    if title && contents.is_empty() && pics == 0 {
+        return LayoutKind::TitleOnly;
+    }
+    match (title, n_big, n_small) {
+        (true, 2, 2) => LayoutKind::Comparison,
+        (true, 2, _) => LayoutKind::TwoContent,
+        (true, 1, _) => LayoutKind::TitleBody,
+        (true, 0, s) if s >= 1 => LayoutKind::SectionHeader,
+        _ => LayoutKind::Other,
+    }
+}
+
+impl Template {
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, DeckError> {
+        Self::from_package(Package::from_bytes(bytes, Limits::default())?)
+    }
+
+    pub fn open(path: &std::path::Path) -> Result<Self, DeckError> {
+        let bytes = std::fs::read(path).map_err(|e| DeckError::Asset {
+            name: path.display().to_string(),
+            reason: e.to_string(),
+        })?;
+        Self::from_bytes(&bytes)
+    }
+
+    pub fn from_package(pkg: Package) -> Result<Self, DeckError> {
+        let root_rels = pkg.rels("/")?;
+        let main = root_rels
+            .iter()
+            .find(|r| r.rel_type == REL_OFFICE_DOC)
+            .ok_or_else(|| DeckError::Malformed("no main document relationship".into()))?;
+        let presentation = crate::opc::resolve("/", &main.target)?;
+        let ct = pkg.content_type(&presentation).unwrap_or("");
+        let was_template = match ct {
+            CT_PRESENTATION => false,
+            CT_TEMPLATE | CT_SLIDESHOW | CT_MACRO_PRES => true,
+            other => {
+                return Err(DeckError::NotAPackage(format!(
+                    "main part is {other:?}, not a presentation"
+                )))
+            }
+        };
+        let pres = pkg.xml(&presentation)?;
+        let size = pres
+            .child("sldSz")
+            .and_then(|s| {
+                Some((
+                    s.attr("cx")?.parse::<i64>().ok()?,
+                    s.attr("cy")?.parse::<i64>().ok()?,
+                ))
+            })
+            .filter(|(cx, cy)| *cx > 0 && *cy > 0)
+            .unwrap_or((12_192_000, 6_858_000));
+        let pres_rels = pkg.rels(&presentation)?;
+
+        let mut masters = Vec::new();
+        let mut layouts = Vec::new();
+        let mut theme = None;
+        for id in pres
+            .child("sldMasterIdLst")
+            .into_iter()
+            .flat_map(|l| l.elements())
+        {
+            let Some(rid) = id.attr("r:id") else { continue };
+            let Some(rel) = pres_rels.iter().find(|r| r.id == rid) else {
+                return Err(DeckError::malformed(
+                    &presentation,
+                    format!("master relationship {rid} missing"),
+                ));
+            };
+            let master = crate::opc::resolve(&presentation, &rel.target)?;
+            let mroot = pkg.xml(&master)?;
+            let master_ph = placeholders(&mroot);
+            let mrels = pkg.rels(&master)?;
+            for r in &mrels {
+                match r.kind() {
+                    "slideLayout" => {
+                        let part = crate::opc::resolve(&master, &r.target)?;
+                        let lroot = pkg.xml(&part)?;
+                        let name = lroot
+                            .child("cSld")
+                            .and_then(|c| c.attr("name"))
+                            .unwrap_or("")
+                            .to_owned();
+                        let mut ph = placeholders(&lroot);
+                        inherit_geometry(&mut ph, &master_ph);
+                        let kind = classify(&ph, size.1);
+                        layouts.push(Layout {
+                            part,
+                            name,
+                            master: master.clone(),
+                            kind,
+                            placeholders: ph,
+                        });
+                    }
+                    "theme" if theme.is_none() => {
+                        let part = crate::opc::resolve(&master, &r.target)?;
+                        theme = Some(read_theme(&pkg.xml(&part)?));
+                    }
+                    _ => {}
+                }
+            }
+            masters.push(master);
+        }
+        if masters.is_empty() || layouts.is_empty() {
+            return Err(DeckError::Malformed(
+                "the template has no slide master or no layouts".into(),
+            ));
+        }
+        // Layout order as listed in each master's sldLayoutIdLst is the order
+        // users see; rels order usually matches, and part names break ties.
+        Ok(Template {
+            pkg,
+            presentation,
+            slide_size: size,
+            masters,
+            layouts,
+            theme: theme.unwrap_or(Theme {
+                major_font: None,
+                minor_font: None,
+                colors: Vec::new(),
+            }),
+            was_template,
+        })
+    }
+
+    /// The first layout of a kind.
+    pub fn layout_of(&self, kind: LayoutKind) -> Option<&Layout> {
+        self.layouts.iter().find(|l| l.kind == kind)
+    }
+
+    pub fn layout_named(&self, name: &str) -> Option<&Layout> {
+        self.layouts.iter().find(|l| l.name.eq_ignore_ascii_case(name))
+    }
+
+    /// The best layout for a kind, with sensible substitutes when the template
+    /// lacks it (e.g. a two-content slide on a title-and-body layout is not a
+    /// substitute; a section header on a title-only layout is).
+    pub fn layout_for(&self, kind: LayoutKind) -> Option<&Layout> {
+        use LayoutKind::*;
+        let order: &[LayoutKind] = match kind {
+            Title => &[Title, SectionHeader, TitleOnly],
+            SectionHeader => &[SectionHeader, Title, TitleOnly],
+            TitleBody => &[TitleBody, TwoContent, Comparison],
+            TwoContent => &[TwoContent, Comparison],
+            Comparison => &[Comparison, TwoContent],
+            TitleOnly => &[TitleOnly, TitleBody, SectionHeader],
+            PictureCaption => &[PictureCaption],
+            Blank => &[Blank, TitleOnly],
+            Other => &[Other],
+        };
+        order.iter().find_map(|k| self.layout_of(*k))
+    }
+
+    pub fn package(&self) -> &Package {
+        &self.pkg
+    }
+}
+
+fn inherit_geometry(layout: &mut [Placeholder], master: &[Placeholder]) {
+    for p in layout.iter_mut().filter(|p| p.rect.is_none()) {
+        let want = match p.ph_type.as_str() {
+            "ctrTitle" | "title" => "title",
+            "subTitle" | "obj" | "body" | "tbl" | "chart" | "pic" | "dgm" | "media" | "clipArt" => "body",
+            other => other,
+        };
+        p.rect = master.iter().find(|m| m.ph_type == want).and_then(|m| m.rect);
+    }
+}
+
+fn read_theme(root: &Element) -> Theme {
+    let elements = root.child("themeElements");
+    let font = |which: &str| {
+        elements
+            .and_then(|e| e.path(&["fontScheme", which, "latin"]))
+            .and_then(|l| l.attr("typeface"))
+            .map(str::to_owned)
+    };
+    let colors = elements
+        .and_then(|e| e.child("clrScheme"))
+        .map(|s| {
+            s.elements()
+                .filter_map(|c| {
+                    let v = c.elements().next()?;
+                    let hex = v.attr("val").or_else(|| v.attr("lastClr"))?;
+                    Some((c.local().to_owned(), hex.to_owned()))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Theme {
+        major_font: font("majorFont"),
+        minor_font: font("minorFont"),
+        colors,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ph(t: &str, y: i64, cy: i64) -> Placeholder {
+        Placeholder {
+            ph_type: t.into(),
+            idx: None,
+            name: String::new(),
+            rect: Some(Rect { x: 0, y, cx: 100, cy }),
+        }
+    }
+
+    #[test]
+    fn classification_uses_placeholders_not_names() {
+        let h = 6_858_000;
+        let big = 4_000_000;
+        let small = 800_000;
+        assert_eq!(
+            classify(&[ph("ctrTitle", 0, small), ph("subTitle", 0, small)], h),
+            LayoutKind::Title
+        );
+        assert_eq!(
+            classify(&[ph("title", 0, small), ph("body", 0, small), ph("dt", 0, 1)], h),
+            LayoutKind::SectionHeader
+        );
+        assert_eq!(
+            classify(&[ph("title", 0, small), ph("obj", 0, big)], h),
+            LayoutKind::TitleBody
+        );
+        assert_eq!(
+            classify(&[ph("title", 0, small), ph("obj", 0, big), ph("obj", 0, big)], h),
+            LayoutKind::TwoContent
+        );
+        assert_eq!(
+            classify(
+                &[
+                    ph("title", 0, small),
+                    ph("body", 0, small),
+                    ph("obj", 0, big),
+                    ph("body", 0, small),
+                    ph("obj", 0, big)
+                ],
+                h
+            ),
+            LayoutKind::Comparison
+        );
+        assert_eq!(
+            classify(&[ph("title", 0, small), ph("sldNum", 0, 1)], h),
+            LayoutKind::TitleOnly
+        );
+        assert_eq!(
+            classify(
+                &[ph("title", 0, small), ph("pic", 0, big), ph("body", 0, small)],
+                h
+            ),
+            LayoutKind::PictureCaption
+        );
+        assert_eq!(classify(&[ph("dt", 0, 1), ph("ftr", 0, 1)], h), LayoutKind::Blank);
+    }
+}

