@@ -558,7 +558,13 @@ impl<'t> Builder<'t> {
                 } else {
                     alt.clone()
                 };
-                picture = Some(PendingPicture { data, info, area, alt, ph: pic_ph });
+                picture = Some(PendingPicture {
+                    data,
+                    info,
+                    area,
+                    alt,
+                    ph: pic_ph,
+                });
                 l
             }
             SlideContent::Clone { .. } => unreachable!("handled above"),
@@ -571,7 +577,14 @@ impl<'t> Builder<'t> {
             target: opc::relative(&slide_name, &layout.part),
             external: false,
         }];
-        if let Some(PendingPicture { data, info, area, alt, ph }) = picture {
+        if let Some(PendingPicture {
+            data,
+            info,
+            area,
+            alt,
+            ph,
+        }) = picture
+        {
             let media = self.add_media(data, info.ext);
             let rid = next_rid(&rels);
             rels.push(Rel {
