@@ -5,11 +5,15 @@ For each .pptx:
   2. openxml-audit (PyPI) reports no schema/semantic violations;
   3. python-pptx opens it and walks every slide, shape and notes page, and
      every slide has a notes page;
-  4. LibreOffice converts it to PDF with one page per slide.
+  4. LibreOffice converts it to PDF with one page per slide;
+  5. rendered check: every word LibreOffice draws (pdftotext -bbox) lies
+     inside a text-bearing shape of its slide, its layout or its master
+     (with a small tolerance) — text spilling out of its box fails.
 
 Usage: validate_decks.py DIR VALIDATOR_BIN
 """
 import glob
+import re
 import json
 import os
 import subprocess
@@ -30,6 +34,21 @@ def fail(deck, msg):
 
 
 slide_counts = {}
+text_boxes = {}  # deck -> [[(l, t, r, b) EMU, ...] per slide]
+slide_size = {}
+
+
+def boxes_of(shapes):
+    out = []
+    for sh in shapes:
+        try:
+            has_text = sh.has_text_frame and sh.text_frame.text.strip()
+        except Exception:  # noqa: BLE001
+            has_text = False
+        framed = getattr(sh, "has_table", False) and sh.has_table or getattr(sh, "has_chart", False) and sh.has_chart
+        if (has_text or framed) and sh.width is not None and sh.left is not None:
+            out.append((sh.left, sh.top, sh.left + sh.width, sh.top + sh.height))
+    return out
 for deck in decks:
     # 1. Open XML SDK
     r = subprocess.run([validator, deck], capture_output=True, text=True)
@@ -79,6 +98,11 @@ for deck in decks:
                 for shape in slide.notes_slide.shapes:
                     _ = shape.name
         slide_counts[deck] = n
+        slide_size[deck] = (prs.slide_width, prs.slide_height)
+        text_boxes[deck] = [
+            boxes_of(sl.shapes) + boxes_of(sl.slide_layout.shapes) + boxes_of(sl.slide_layout.slide_master.shapes)
+            for sl in prs.slides
+        ]
     except Exception as e:  # noqa: BLE001 — any failure to read is the finding
         fail(deck, f"python-pptx: {type(e).__name__}: {e}")
 
@@ -98,6 +122,24 @@ with tempfile.TemporaryDirectory() as out, tempfile.TemporaryDirectory() as prof
         pages = next((int(l.split()[1]) for l in info.splitlines() if l.startswith("Pages:")), -1)
         if deck in slide_counts and pages != slide_counts[deck]:
             fail(deck, f"LibreOffice rendered {pages} pages for {slide_counts[deck]} slides")
+            continue
+        if deck not in text_boxes:
+            continue
+        html = subprocess.run(["pdftotext", "-bbox", pdf, "-"], capture_output=True, text=True).stdout
+        page_re = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', re.S)
+        word_re = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
+        sw, sh_ = slide_size[deck]
+        for i, (pw, ph, body) in enumerate(page_re.findall(html)):
+            kx, ky = sw / float(pw), sh_ / float(ph)
+            tol = 0.12 * 914400  # 0.12 inch: glyph overhang and rounding
+            boxes = text_boxes[deck][i] if i < len(text_boxes[deck]) else []
+            for x0, y0, x1, y1, word in word_re.findall(body):
+                l, t, r, b = float(x0) * kx, float(y0) * ky, float(x1) * kx, float(y1) * ky
+                inside = any(l >= bl - tol and t >= bt - tol and r <= br + tol and b <= bb + tol
+                             for bl, bt, br, bb in boxes)
+                if not inside:
+                    fail(deck, f"slide {i + 1}: rendered word {word!r} lies outside every text box")
+                    break
 
 for f in failures:
     print("FAIL", f)

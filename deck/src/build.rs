@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use crate::fit::{Shrink, STEPS};
 use crate::opc::{self, Package, Rel};
 use crate::plan::{Bullet, DeckPlan, SlideContent, SlidePlan};
 use crate::template::{Layout, LayoutKind, Placeholder, Rect, Template, CT_PRESENTATION};
@@ -117,6 +118,19 @@ pub fn build(
     b.finish(title.as_deref(), opts)
 }
 
+/// "(cont.)" in the deck's language.
+fn continued_label(lang: &str) -> &'static str {
+    match lang.get(..2).unwrap_or("") {
+        "fr" => "(suite)",
+        "de" => "(Forts.)",
+        "es" => "(cont.)",
+        "it" => "(segue)",
+        "nl" => "(vervolg)",
+        "pt" => "(cont.)",
+        _ => "(cont.)",
+    }
+}
+
 /// An image ready to embed.
 struct Image {
     ext: &'static str,
@@ -209,6 +223,8 @@ pub(crate) struct Builder<'t> {
     slides: Vec<(String, String)>,
     notes_master: String,
     lang: String,
+    /// Suffix for continuation slides' titles.
+    continued: String,
     /// Media already in the package, by content hash, for de-duplication.
     pub(crate) media: HashMap<u64, Vec<String>>,
     /// Layouts imported from source decks: source (deck id, layout part) → target layout part.
@@ -294,6 +310,7 @@ impl<'t> Builder<'t> {
             pres_rels,
             slides: Vec::new(),
             notes_master: String::new(),
+            continued: continued_label(&lang).to_owned(),
             lang,
             media,
             imported_layouts: HashMap::new(),
@@ -421,23 +438,30 @@ impl<'t> Builder<'t> {
                 plan.layout.as_deref(),
             );
         }
+        let tpl = self.tpl;
+        if let Some(parts) = self.split_if_needed(plan)? {
+            for p in parts {
+                self.add(&p, resolver)?;
+            }
+            return Ok(());
+        }
         let lang = self.lang.clone();
         let mut s = SlideWriter::new(&lang);
         let mut picture: Option<PendingPicture> = None;
         let layout = match &plan.content {
             SlideContent::Title { title, subtitle } => {
                 let l = self.layout_for(plan, LayoutKind::Title)?;
-                s.title(l, title);
+                s.title(tpl, l, title);
                 if let Some(p) = l.of_type("subTitle").or_else(|| l.contents().first().copied()) {
-                    s.text(p, &[Para::plain(subtitle)]);
+                    fill(&mut s, tpl, l, p, &[Para::plain(subtitle)]);
                 }
                 l
             }
             SlideContent::Section { title, subtitle } => {
                 let l = self.layout_for(plan, LayoutKind::SectionHeader)?;
-                s.title(l, title);
+                s.title(tpl, l, title);
                 if let Some(p) = l.contents().first().copied().or_else(|| l.of_type("subTitle")) {
-                    s.text(p, &[Para::plain(subtitle)]);
+                    fill(&mut s, tpl, l, p, &[Para::plain(subtitle)]);
                 }
                 l
             }
@@ -447,13 +471,13 @@ impl<'t> Builder<'t> {
             }
             | SlideContent::Bullets { title, bullets } => {
                 let l = self.layout_for(plan, LayoutKind::TitleBody)?;
-                s.title(l, title);
+                s.title(tpl, l, title);
                 let body = l
                     .contents()
                     .first()
                     .copied()
                     .ok_or_else(|| DeckError::NoLayout("bullets".into()))?;
-                s.text(body, &paras(bullets));
+                fill(&mut s, tpl, l, body, &paras(bullets));
                 l
             }
             SlideContent::TwoColumn {
@@ -470,7 +494,7 @@ impl<'t> Builder<'t> {
                     LayoutKind::TwoContent
                 };
                 let l = self.layout_for(plan, want)?;
-                s.title(l, title);
+                s.title(tpl, l, title);
                 let big: Vec<&Placeholder> = l
                     .contents()
                     .into_iter()
@@ -484,11 +508,11 @@ impl<'t> Builder<'t> {
                 if big.len() < 2 {
                     return Err(DeckError::NoLayout("two columns".into()));
                 }
-                s.text(big[0], &paras(left));
-                s.text(big[1], &paras(right));
+                fill(&mut s, tpl, l, big[0], &paras(left));
+                fill(&mut s, tpl, l, big[1], &paras(right));
                 if small.len() >= 2 {
-                    s.text(small[0], &[Para::plain(left_heading)]);
-                    s.text(small[1], &[Para::plain(right_heading)]);
+                    fill(&mut s, tpl, l, small[0], &[Para::plain(left_heading)]);
+                    fill(&mut s, tpl, l, small[1], &[Para::plain(right_heading)]);
                 }
                 l
             }
@@ -519,12 +543,12 @@ impl<'t> Builder<'t> {
                         align: Some("r"),
                     });
                 }
-                s.text(body, &ps);
+                fill(&mut s, tpl, l, body, &ps);
                 l
             }
             SlideContent::Table { title, header, rows } => {
                 let l = self.layout_for(plan, LayoutKind::TitleOnly)?;
-                s.title(l, title);
+                s.title(tpl, l, title);
                 let area = self.content_area(l);
                 s.table(area, header, rows)?;
                 l
@@ -544,14 +568,14 @@ impl<'t> Builder<'t> {
                     Ok(l) => l,
                     Err(_) => self.layout_for(plan, LayoutKind::TitleOnly)?,
                 };
-                s.title(l, title);
+                s.title(tpl, l, title);
                 let pic_ph = l.of_type("pic").cloned();
                 let area = pic_ph
                     .as_ref()
                     .and_then(|p| p.rect)
                     .unwrap_or_else(|| self.content_area(l));
                 if let Some(cap) = l.contents().first().copied() {
-                    s.text(cap, &[Para::plain(caption)]);
+                    fill(&mut s, tpl, l, cap, &[Para::plain(caption)]);
                 }
                 let alt = if alt.is_empty() {
                     title.clone()
@@ -597,6 +621,53 @@ impl<'t> Builder<'t> {
         }
         self.pkg.put(&slide_name, s.finish().into_bytes(), Some(CT_SLIDE));
         self.attach_slide(&slide_name, rels, &plan.notes)
+    }
+
+    /// Bullet slides whose text would overflow even at the shrink floor are
+    /// split into the original and continuation slides ("… (cont.)").
+    fn split_if_needed(&self, plan: &SlidePlan) -> Result<Option<Vec<SlidePlan>>, DeckError> {
+        let (title, bullets, agenda) = match &plan.content {
+            SlideContent::Bullets { title, bullets } => (title, bullets, false),
+            SlideContent::Agenda { title, items } => (title, items, true),
+            _ => return Ok(None),
+        };
+        let l = self.layout_for(plan, LayoutKind::TitleBody)?;
+        let Some(body) = l.contents().first().copied() else {
+            return Ok(None);
+        };
+        let chunks = split_to_fit(self.tpl, l, body, bullets);
+        if chunks.len() <= 1 {
+            return Ok(None);
+        }
+        Ok(Some(
+            chunks
+                .into_iter()
+                .enumerate()
+                .map(|(i, chunk)| {
+                    let title = if i == 0 {
+                        title.clone()
+                    } else {
+                        format!("{title} {}", self.continued)
+                    };
+                    let content = if agenda {
+                        SlideContent::Agenda {
+                            title,
+                            items: chunk.to_vec(),
+                        }
+                    } else {
+                        SlideContent::Bullets {
+                            title,
+                            bullets: chunk.to_vec(),
+                        }
+                    };
+                    SlidePlan {
+                        content,
+                        notes: if i == 0 { plan.notes.clone() } else { String::new() },
+                        layout: plan.layout.clone(),
+                    }
+                })
+                .collect(),
+        ))
     }
 
     /// The area below the title where free content (tables, pictures) goes.
@@ -816,6 +887,45 @@ fn garbage_collect(pkg: &mut Package) -> Result<(), DeckError> {
     Ok(())
 }
 
+/// The shrink step at which `paras` fit `ph`, or `None` when even the floor
+/// overflows.
+pub(crate) fn shrink_for(
+    tpl: &Template,
+    layout: &Layout,
+    ph: &Placeholder,
+    paras: &[Para<'_>],
+) -> Option<Shrink> {
+    let style = tpl.text_style(layout, ph);
+    let items: Vec<(&str, u8)> = paras.iter().map(|p| (p.text, p.level)).collect();
+    crate::fit::fit(&items, &|l| style.level(l), style.area)
+}
+
+/// Splits bullets into runs that each fit `ph` (at most at the shrink floor).
+fn split_to_fit<'b>(
+    tpl: &Template,
+    layout: &Layout,
+    ph: &Placeholder,
+    bullets: &'b [Bullet],
+) -> Vec<&'b [Bullet]> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < bullets.len() {
+        let mut end = start + 1;
+        while end < bullets.len() && shrink_for(tpl, layout, ph, &paras(&bullets[start..=end])).is_some() {
+            end += 1;
+        }
+        out.push(&bullets[start..end]);
+        start = end;
+    }
+    out
+}
+
+/// Fills a placeholder, shrinking its text to fit (down to the floor).
+fn fill(s: &mut SlideWriter<'_>, tpl: &Template, l: &Layout, ph: &Placeholder, paras: &[Para<'_>]) {
+    let shrink = shrink_for(tpl, l, ph, paras).unwrap_or(STEPS[STEPS.len() - 1]);
+    s.text(ph, paras, shrink);
+}
+
 fn paras(bullets: &[Bullet]) -> Vec<Para<'_>> {
     bullets
         .iter()
@@ -862,9 +972,14 @@ impl<'l> SlideWriter<'l> {
         s
     }
 
-    fn title(&mut self, layout: &Layout, text: &str) {
+    fn title(&mut self, tpl: &Template, layout: &Layout, text: &str) {
         if let Some(t) = layout.title() {
-            self.text(t, &[Para::plain(text)]);
+            let paras = [Para::plain(text)];
+            self.text(
+                t,
+                &paras,
+                shrink_for(tpl, layout, t, &paras).unwrap_or(STEPS[STEPS.len() - 1]),
+            );
         }
     }
 
@@ -913,10 +1028,18 @@ impl<'l> SlideWriter<'l> {
 
     /// A placeholder shape filled with paragraphs; skipped when all are empty,
     /// so no empty placeholder ends up on the slide.
-    fn text(&mut self, ph: &Placeholder, paras: &[Para<'_>]) {
+    fn text(&mut self, ph: &Placeholder, paras: &[Para<'_>], shrink: Shrink) {
         if paras.iter().all(|p| p.text.trim().is_empty()) {
             return;
         }
+        let autofit = if shrink == Shrink::NONE {
+            "<a:normAutofit/>".to_string()
+        } else {
+            format!(
+                "<a:normAutofit fontScale=\"{}\" lnSpcReduction=\"{}\"/>",
+                shrink.font_scale, shrink.ln_spc_reduction
+            )
+        };
         let id = self.id();
         let name = if ph.name.is_empty() {
             format!("Placeholder {}", id - 1)
@@ -925,7 +1048,7 @@ impl<'l> SlideWriter<'l> {
         };
         let body = self.paragraphs(paras);
         self.body.push_str(&format!(
-            "<p:sp><p:nvSpPr><p:cNvPr id=\"{id}\" name=\"{}\"/><p:cNvSpPr><a:spLocks noGrp=\"1\"/></p:cNvSpPr><p:nvPr>{}</p:nvPr></p:nvSpPr><p:spPr/><p:txBody><a:bodyPr><a:normAutofit/></a:bodyPr><a:lstStyle/>{body}</p:txBody></p:sp>",
+            "<p:sp><p:nvSpPr><p:cNvPr id=\"{id}\" name=\"{}\"/><p:cNvSpPr><a:spLocks noGrp=\"1\"/></p:cNvSpPr><p:nvPr>{}</p:nvPr></p:nvSpPr><p:spPr/><p:txBody><a:bodyPr>{autofit}</a:bodyPr><a:lstStyle/>{body}</p:txBody></p:sp>",
             escape(&name),
             Self::ph_element(ph)
         ));

@@ -14,6 +14,7 @@
 pub mod build;
 pub mod check;
 pub mod clone;
+pub mod fit;
 pub mod opc;
 pub mod plan;
 pub mod template;

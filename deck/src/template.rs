@@ -37,6 +37,97 @@ pub struct Placeholder {
     pub name: String,
     /// Position, from the layout or inherited from the master.
     pub rect: Option<Rect>,
+    /// Paragraph styles from the shape's own `a:lstStyle`, levels 1–9.
+    #[serde(skip)]
+    pub levels: Vec<PartialLevel>,
+    /// Text insets (left, right, top, bottom) from `a:bodyPr`, EMU.
+    #[serde(skip)]
+    pub insets: [Option<i64>; 4],
+}
+
+/// A paragraph level's text properties where a part sets them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PartialLevel {
+    pub size_pt: Option<f64>,
+    pub typeface: Option<String>,
+    pub bold: Option<bool>,
+    pub line_spacing: Option<f64>,
+    pub space_before_pt: Option<f64>,
+    pub indent: Option<i64>,
+}
+
+impl PartialLevel {
+    fn or(&self, other: &PartialLevel) -> PartialLevel {
+        PartialLevel {
+            size_pt: self.size_pt.or(other.size_pt),
+            typeface: self.typeface.clone().or_else(|| other.typeface.clone()),
+            bold: self.bold.or(other.bold),
+            line_spacing: self.line_spacing.or(other.line_spacing),
+            space_before_pt: self.space_before_pt.or(other.space_before_pt),
+            indent: self.indent.or(other.indent),
+        }
+    }
+}
+
+/// Reads `a:lvl1pPr`…`a:lvl9pPr` children of a list style element.
+pub fn parse_levels(list: Option<&Element>) -> Vec<PartialLevel> {
+    let mut out = vec![PartialLevel::default(); 9];
+    let Some(list) = list else { return out };
+    for e in list.elements() {
+        let Some(n) = e
+            .local()
+            .strip_prefix("lvl")
+            .and_then(|r| r.strip_suffix("pPr"))
+            .and_then(|d| d.parse::<usize>().ok())
+        else {
+            continue;
+        };
+        if !(1..=9).contains(&n) {
+            continue;
+        }
+        let rpr = e.child("defRPr");
+        out[n - 1] = PartialLevel {
+            size_pt: rpr
+                .and_then(|r| r.attr("sz"))
+                .and_then(|v| v.parse::<f64>().ok())
+                .map(|v| v / 100.0),
+            typeface: rpr
+                .and_then(|r| r.child("latin"))
+                .and_then(|l| l.attr("typeface"))
+                .map(str::to_owned),
+            bold: rpr.and_then(|r| r.attr("b")).map(|b| b == "1" || b == "true"),
+            line_spacing: e
+                .path(&["lnSpc", "spcPct"])
+                .and_then(|p| p.attr("val"))
+                .and_then(|v| v.parse::<f64>().ok())
+                .map(|v| v / 100_000.0),
+            space_before_pt: e
+                .path(&["spcBef", "spcPts"])
+                .and_then(|p| p.attr("val"))
+                .and_then(|v| v.parse::<f64>().ok())
+                .map(|v| v / 100.0),
+            indent: e.attr("marL").and_then(|v| v.parse().ok()),
+        };
+    }
+    out
+}
+
+fn parse_insets(body_pr: Option<&Element>) -> [Option<i64>; 4] {
+    let get = |a: &str| {
+        body_pr
+            .and_then(|b| b.attr(a))
+            .and_then(|v| v.parse::<i64>().ok())
+    };
+    [get("lIns"), get("rIns"), get("tIns"), get("bIns")]
+}
+
+/// Text styles of one master: its placeholders and `p:txStyles`.
+#[derive(Debug, Clone, Default)]
+pub struct MasterStyles {
+    pub placeholders: Vec<Placeholder>,
+    pub title: Vec<PartialLevel>,
+    pub body: Vec<PartialLevel>,
+    pub other: Vec<PartialLevel>,
 }
 
 impl Placeholder {
@@ -115,6 +206,8 @@ pub struct Template {
     pub theme: Theme,
     /// The main part was a template (.potx) or slideshow; output is always a presentation.
     pub was_template: bool,
+    /// Text styles per master part.
+    pub master_styles: std::collections::HashMap<String, MasterStyles>,
 }
 
 fn parse_rect(sp_pr: Option<&Element>) -> Option<Rect> {
@@ -149,11 +242,14 @@ pub fn placeholders(root: &Element) -> Vec<Placeholder> {
             .and_then(|c| c.attr("name"))
             .unwrap_or("")
             .to_owned();
+        let body = shape.child("txBody");
         out.push(Placeholder {
             ph_type: ph.attr("type").unwrap_or("obj").to_owned(),
             idx: ph.attr("idx").and_then(|i| i.parse().ok()),
             name,
             rect: parse_rect(shape.child("spPr").or_else(|| shape.child("xfrm").map(|_| shape))),
+            levels: parse_levels(body.and_then(|b| b.child("lstStyle"))),
+            insets: parse_insets(body.and_then(|b| b.child("bodyPr"))),
         });
     }
     out
@@ -238,6 +334,7 @@ impl Template {
 
         let mut masters = Vec::new();
         let mut layouts = Vec::new();
+        let mut master_styles = std::collections::HashMap::new();
         let mut theme = None;
         for id in pres
             .child("sldMasterIdLst")
@@ -254,6 +351,16 @@ impl Template {
             let master = crate::opc::resolve(&presentation, &rel.target)?;
             let mroot = pkg.xml(&master)?;
             let master_ph = placeholders(&mroot);
+            let tx = mroot.child("txStyles");
+            master_styles.insert(
+                master.clone(),
+                MasterStyles {
+                    placeholders: master_ph.clone(),
+                    title: parse_levels(tx.and_then(|t| t.child("titleStyle"))),
+                    body: parse_levels(tx.and_then(|t| t.child("bodyStyle"))),
+                    other: parse_levels(tx.and_then(|t| t.child("otherStyle"))),
+                },
+            );
             let mrels = pkg.rels(&master)?;
             for r in &mrels {
                 match r.kind() {
@@ -304,7 +411,59 @@ impl Template {
                 colors: Vec::new(),
             }),
             was_template,
+            master_styles,
         })
+    }
+
+    /// The resolved style of paragraph `level` (0-based) in placeholder `ph`
+    /// of `layout`, plus the usable text area of its box.
+    pub fn text_style(&self, layout: &Layout, ph: &Placeholder) -> TextStyle {
+        let empty = MasterStyles::default();
+        let m = self.master_styles.get(&layout.master).unwrap_or(&empty);
+        let family = match ph.ph_type.as_str() {
+            "title" | "ctrTitle" => "title",
+            "body" | "obj" | "subTitle" | "tbl" | "chart" | "dgm" | "media" | "clipArt" | "pic" => "body",
+            other => other,
+        };
+        let mph = m
+            .placeholders
+            .iter()
+            .find(|p| p.ph_type == family || (family == "title" && p.ph_type == "ctrTitle"));
+        let tx = match family {
+            "title" => &m.title,
+            "body" => &m.body,
+            _ => &m.other,
+        };
+        let mut levels = Vec::with_capacity(9);
+        for l in 0..9 {
+            let own = ph.levels.get(l).cloned().unwrap_or_default();
+            let from_master = mph.and_then(|p| p.levels.get(l)).cloned().unwrap_or_default();
+            let from_tx = tx.get(l).cloned().unwrap_or_default();
+            levels.push(own.or(&from_master).or(&from_tx));
+        }
+        let inset = |i: usize, d: i64| ph.insets[i].or(mph.and_then(|p| p.insets[i])).unwrap_or(d);
+        let (l, r, t, b) = (
+            inset(0, 91_440),
+            inset(1, 91_440),
+            inset(2, 45_720),
+            inset(3, 45_720),
+        );
+        let rect = ph.rect.unwrap_or(Rect {
+            x: 0,
+            y: 0,
+            cx: self.slide_size.0,
+            cy: self.slide_size.1,
+        });
+        TextStyle {
+            levels,
+            area: crate::fit::TextArea {
+                width: (rect.cx - l - r).max(1),
+                height: (rect.cy - t - b).max(1),
+            },
+            major: self.theme.major_font.clone().unwrap_or_else(|| "Calibri".into()),
+            minor: self.theme.minor_font.clone().unwrap_or_else(|| "Calibri".into()),
+            is_title: family == "title",
+        }
     }
 
     /// The first layout of a kind.
@@ -388,6 +547,8 @@ mod tests {
             idx: None,
             name: String::new(),
             rect: Some(Rect { x: 0, y, cx: 100, cy }),
+            levels: Vec::new(),
+            insets: [None; 4],
         }
     }
 
@@ -437,5 +598,40 @@ mod tests {
             LayoutKind::PictureCaption
         );
         assert_eq!(classify(&[ph("dt", 0, 1), ph("ftr", 0, 1)], h), LayoutKind::Blank);
+    }
+}
+
+/// A placeholder's resolved text styles and usable area.
+#[derive(Debug, Clone)]
+pub struct TextStyle {
+    pub levels: Vec<PartialLevel>,
+    pub area: crate::fit::TextArea,
+    major: String,
+    minor: String,
+    is_title: bool,
+}
+
+impl TextStyle {
+    /// The concrete style of a paragraph level, theme fonts resolved.
+    pub fn level(&self, level: u8) -> crate::fit::LevelStyle {
+        let p = self
+            .levels
+            .get(usize::from(level).min(8))
+            .cloned()
+            .unwrap_or_default();
+        let typeface = match p.typeface.as_deref() {
+            Some("+mj-lt") => self.major.clone(),
+            Some("+mn-lt") | None if !self.is_title => self.minor.clone(),
+            None => self.major.clone(),
+            Some(t) if t.starts_with('+') => self.minor.clone(),
+            Some(t) => t.to_owned(),
+        };
+        crate::fit::LevelStyle {
+            size_pt: p.size_pt.unwrap_or(18.0).clamp(1.0, 400.0),
+            face: crate::fit::metrics::face_for(&typeface, p.bold.unwrap_or(false)),
+            line_spacing: p.line_spacing.unwrap_or(1.0).clamp(0.5, 3.0),
+            space_before_pt: p.space_before_pt.unwrap_or(0.0).clamp(0.0, 200.0),
+            indent: p.indent.unwrap_or(0).max(0),
+        }
     }
 }

@@ -302,3 +302,76 @@ fn hostile_and_broken_inputs_are_typed_errors() {
         Err(DeckError::Plan(_))
     ));
 }
+
+/// Bullets that cannot fit move to continuation slides; text that can fit
+/// when shrunk gets an explicit `fontScale`.
+#[test]
+fn long_text_shrinks_then_continues_on_another_slide() {
+    let dir = fixtures();
+    let resolver = DirResolver::new(&dir);
+    let long = "Check the route to the assembly point every week and record any obstruction in the site log";
+    let plan = DeckPlan {
+        title: None,
+        lang: Some("fr-FR".into()),
+        slides: vec![
+            SlidePlan::new(SlideContent::Bullets {
+                title: "Eight long points".into(),
+                bullets: (0..8).map(|_| b(long)).collect(),
+            }),
+            SlidePlan::new(SlideContent::Bullets {
+                title: "Thirty long points".into(),
+                bullets: (0..30)
+                    .map(|i| Bullet::Leveled {
+                        text: format!("{i}: {long}"),
+                        level: (i % 2) as u8,
+                    })
+                    .collect(),
+            })
+            .with_notes("Notes stay with the first part."),
+        ],
+    };
+    for name in TEMPLATES {
+        let t = Template::open(&dir.join(name)).expect(name);
+        let bytes = build(&t, &plan, &resolver, &BuildOptions::default()).expect("build");
+        assert!(check_bytes(&bytes).expect("check").is_empty());
+        std::fs::write(
+            out_dir().join(format!("fit-{}.pptx", name.replace('.', "-"))),
+            &bytes,
+        )
+        .expect("write");
+        let again = Template::from_bytes(&bytes).expect("reopen");
+        let pkg = again.package();
+        let (_, slides) = deck::clone::slides_of(pkg).expect("slides");
+        assert!(
+            slides.len() >= 3,
+            "{name}: 30 long bullets should need continuation slides, got {}",
+            slides.len()
+        );
+        let first = String::from_utf8_lossy(pkg.get(&slides[0]).expect("s1")).to_string();
+        assert!(
+            first.contains("fontScale=\""),
+            "{name}: eight long bullets should be shrunk"
+        );
+        // Every bullet made it into the deck exactly once, continuation slides titled so.
+        let all: String = slides
+            .iter()
+            .map(|s| String::from_utf8_lossy(pkg.get(s).expect("slide")).to_string())
+            .collect();
+        assert!(all.contains("Thirty long points (suite)"), "{name}");
+        for i in 0..30 {
+            assert_eq!(
+                all.matches(&format!(">{i}: Check")).count(),
+                1,
+                "{name}: bullet {i}"
+            );
+        }
+        // No shrink below the floor.
+        for s in &slides {
+            let x = String::from_utf8_lossy(pkg.get(s).expect("slide")).to_string();
+            for part in x.split("fontScale=\"").skip(1) {
+                let v: u32 = part.split('"').next().expect("value").parse().expect("number");
+                assert!(v >= 70_000, "{name}: fontScale {v}");
+            }
+        }
+    }
+}
