@@ -191,6 +191,21 @@ pub(crate) fn clone_slide(
             }
         }
     });
+    // A bank deck of another slide size: scale and centre the shapes so the
+    // slide keeps its composition inside the target's slide.
+    let src_size = src
+        .xml(&src_pres)?
+        .child("sldSz")
+        .and_then(|s| {
+            Some((
+                s.attr("cx")?.parse::<i64>().ok()?,
+                s.attr("cy")?.parse::<i64>().ok()?,
+            ))
+        })
+        .filter(|(cx, cy)| *cx > 0 && *cy > 0);
+    if let Some(src_size) = src_size.filter(|s| *s != b.tpl.slide_size) {
+        rescale(&mut root, src_size, b.tpl.slide_size);
+    }
     b.pkg.put(&new_slide, root.to_part(), Some(CT_SLIDE));
     let notes = if notes.trim().is_empty() {
         src_notes_text
@@ -198,6 +213,39 @@ pub(crate) fn clone_slide(
         notes.to_owned()
     };
     b.attach_slide(&new_slide, rels, &notes)
+}
+
+/// Scales the top-level shapes of a slide from one slide size to another,
+/// uniformly, centred. Group children keep their own coordinate space.
+fn rescale(root: &mut Element, from: (i64, i64), to: (i64, i64)) {
+    let s = (to.0 as f64 / from.0 as f64).min(to.1 as f64 / from.1 as f64);
+    let dx = (to.0 as f64 - from.0 as f64 * s) / 2.0;
+    let dy = (to.1 as f64 - from.1 as f64 * s) / 2.0;
+    let Some(tree) = root.child_mut("cSld").and_then(|c| c.child_mut("spTree")) else {
+        return;
+    };
+    for shape in tree.elements_mut() {
+        let xfrm = match shape.local() {
+            "graphicFrame" => shape.child_mut("xfrm"),
+            "sp" | "pic" | "cxnSp" => shape.child_mut("spPr").and_then(|p| p.child_mut("xfrm")),
+            "grpSp" => shape.child_mut("grpSpPr").and_then(|p| p.child_mut("xfrm")),
+            _ => None,
+        };
+        let Some(xfrm) = xfrm else { continue };
+        for e in xfrm.elements_mut() {
+            let (ka, kb, shift) = match e.local() {
+                "off" => ("x", "y", true),
+                "ext" => ("cx", "cy", false),
+                _ => continue,
+            };
+            for (k, d) in [(ka, dx), (kb, dy)] {
+                if let Some(v) = e.attr(k).and_then(|v| v.parse::<i64>().ok()) {
+                    let nv = v as f64 * s + if shift { d } else { 0.0 };
+                    e.set_attr(k, (nv.round() as i64).to_string());
+                }
+            }
+        }
+    }
 }
 
 /// A deterministic GUID for the n-th creationId of the k-th clone.

@@ -15,6 +15,7 @@ pub mod build;
 pub mod check;
 pub mod clone;
 pub mod fit;
+pub mod lint;
 pub mod opc;
 pub mod plan;
 pub mod template;

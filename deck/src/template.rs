@@ -43,6 +43,8 @@ pub struct Placeholder {
     /// Text insets (left, right, top, bottom) from `a:bodyPr`, EMU.
     #[serde(skip)]
     pub insets: [Option<i64>; 4],
+    /// The text runs vertically (`a:bodyPr vert`), as in East Asian layouts.
+    pub vertical: bool,
 }
 
 /// A paragraph level's text properties where a part sets them.
@@ -250,6 +252,10 @@ pub fn placeholders(root: &Element) -> Vec<Placeholder> {
             rect: parse_rect(shape.child("spPr").or_else(|| shape.child("xfrm").map(|_| shape))),
             levels: parse_levels(body.and_then(|b| b.child("lstStyle"))),
             insets: parse_insets(body.and_then(|b| b.child("bodyPr"))),
+            vertical: body
+                .and_then(|b| b.child("bodyPr"))
+                .and_then(|b| b.attr("vert"))
+                .is_some_and(|v| v != "horz"),
         });
     }
     out
@@ -258,6 +264,10 @@ pub fn placeholders(root: &Element) -> Vec<Placeholder> {
 /// Classifies a layout from its placeholders; see the module docs.
 pub fn classify(placeholders: &[Placeholder], slide_height: i64) -> LayoutKind {
     let ph: Vec<&Placeholder> = placeholders.iter().filter(|p| !p.is_furniture()).collect();
+    // Vertical text is for specific scripts; never pick such a layout by kind.
+    if ph.iter().any(|p| p.vertical) {
+        return LayoutKind::Other;
+    }
     let has = |t: &str| ph.iter().any(|p| p.ph_type == t);
     let title = ph.iter().any(|p| p.is_title());
     let pics = ph.iter().filter(|p| p.ph_type == "pic").count();
@@ -549,6 +559,7 @@ mod tests {
             rect: Some(Rect { x: 0, y, cx: 100, cy }),
             levels: Vec::new(),
             insets: [None; 4],
+            vertical: false,
         }
     }
 

@@ -185,6 +185,14 @@ fn every_template_builds_a_deck_that_keeps_the_invariants() {
             build(&t, &plan, &resolver, &BuildOptions::default()).unwrap_or_else(|e| panic!("{name}: {e}"));
         let problems = check_bytes(&bytes).expect("readable");
         assert!(problems.is_empty(), "{name}: {problems:#?}");
+        // Cloned bank slides are rescaled to the template's slide size; nothing overflows.
+        let report = deck::lint::lint(&bytes).expect("lint");
+        let bad: Vec<_> = report
+            .findings
+            .iter()
+            .filter(|f| matches!(f.code, "overflow" | "off_slide"))
+            .collect();
+        assert!(bad.is_empty(), "{name}: {bad:#?}");
         let out = out_dir().join(format!("full-{}.pptx", name.replace('.', "-")));
         std::fs::write(&out, &bytes).expect("write");
 
@@ -374,4 +382,54 @@ fn long_text_shrinks_then_continues_on_another_slide() {
             }
         }
     }
+}
+
+#[test]
+fn lint_passes_built_decks_and_catches_overflow() {
+    let dir = fixtures();
+    let resolver = DirResolver::new(&dir);
+    let t = Template::open(&dir.join("python-pptx-default.pptx")).expect("t");
+    let bytes = build(&t, &full_plan(), &resolver, &BuildOptions::default()).expect("build");
+    let report = deck::lint::lint(&bytes).expect("lint");
+    assert_eq!(report.slides, 14);
+    assert!(
+        report.findings.iter().all(|f| f.code != "overflow"),
+        "{:#?}",
+        report.findings
+    );
+    assert_ne!(report.verdict, deck::lint::Verdict::Fail, "{report:#?}");
+
+    // The same long bullets without the engine's shrink overflow.
+    let long = "Check the route to the assembly point every week and record any obstruction in the site log";
+    let plan = DeckPlan {
+        title: None,
+        lang: None,
+        slides: vec![SlidePlan::new(SlideContent::Bullets {
+            title: "Long".into(),
+            bullets: (0..8).map(|_| b(long)).collect(),
+        })],
+    };
+    let fitted = build(&t, &plan, &resolver, &BuildOptions::default()).expect("build");
+    assert!(deck::lint::lint(&fitted)
+        .expect("lint")
+        .findings
+        .iter()
+        .all(|f| f.code != "overflow"));
+    let mut pkg = deck::opc::Package::from_bytes(&fitted, deck::opc::Limits::default()).expect("pkg");
+    let (_, slides) = deck::clone::slides_of(&pkg).expect("slides");
+    let xml = String::from_utf8(pkg.get(&slides[0]).expect("slide").to_vec()).expect("utf8");
+    let start = xml.find("<a:normAutofit fontScale").expect("shrunk");
+    let end = xml[start..].find("/>").expect("end") + start + 2;
+    let unshrunk = format!("{}<a:normAutofit/>{}", &xml[..start], &xml[end..]);
+    pkg.put(&slides[0], unshrunk.into_bytes(), None);
+    let broken = pkg.to_bytes().expect("bytes");
+    let report = deck::lint::lint(&broken).expect("lint");
+    assert!(
+        report
+            .findings
+            .iter()
+            .any(|f| f.code == "overflow" && f.slide == 1),
+        "{report:#?}"
+    );
+    assert_eq!(report.verdict, deck::lint::Verdict::Fail);
 }

@@ -4,6 +4,7 @@
 //! Kept as a library so the integration tests start exactly the app that the
 //! binary serves, on a free port with a fresh database.
 
+pub mod deck_cli;
 pub mod guard;
 pub mod health;
 pub mod router;

@@ -29,6 +29,9 @@ enum Command {
     /// Create an administrator from INITIAL_ADMIN_EMAIL / _NAME / _PASSWORD,
     /// or by asking (the password is not echoed).
     CreateAdmin,
+    /// Inspect templates, build decks from a plan, lint decks.
+    #[command(subcommand)]
+    Deck(server::deck_cli::DeckCommand),
 }
 
 #[tokio::main]
@@ -50,6 +53,7 @@ async fn main() {
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve) {
+        Command::Deck(cmd) => tokio::task::spawn_blocking(move || server::deck_cli::run(cmd)).await?,
         Command::Serve => {
             let bind = cli.config.bind;
             let state = startup::prepare(cli.config).await?;

@@ -1,0 +1,138 @@
+//! `courseware deck …`: the document engine from the command line.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::Subcommand;
+use deck::build::DirResolver;
+use deck::{BuildOptions, DeckPlan, Template};
+
+#[derive(Subcommand)]
+pub enum DeckCommand {
+    /// List a template's layouts with their classification and placeholders.
+    Inspect {
+        template: PathBuf,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Build a deck from a JSON plan (format: see deck/src/plan.rs or the README).
+    Build {
+        plan: PathBuf,
+        #[arg(long)]
+        template: PathBuf,
+        #[arg(short, long)]
+        output: PathBuf,
+        /// dcterms:modified to write (RFC 3339); unset keeps the template's.
+        #[arg(long)]
+        timestamp: Option<String>,
+    },
+    /// Check a deck: package invariants, per-slide findings and a score.
+    Lint {
+        deck: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub fn run(cmd: DeckCommand) -> anyhow::Result<()> {
+    match cmd {
+        DeckCommand::Inspect { template, json } => {
+            let t = Template::open(&template).with_context(|| format!("opening {}", template.display()))?;
+            if json {
+                let out = serde_json::json!({
+                    "slide_size": { "cx": t.slide_size.0, "cy": t.slide_size.1 },
+                    "was_template": t.was_template,
+                    "theme": t.theme,
+                    "layouts": t.layouts,
+                });
+                println!("{}", serde_json::to_string_pretty(&out)?);
+            } else {
+                println!(
+                    "{}  {} x {} EMU, {} layouts{}",
+                    template.display(),
+                    t.slide_size.0,
+                    t.slide_size.1,
+                    t.layouts.len(),
+                    if t.was_template { " (template)" } else { "" }
+                );
+                for l in &t.layouts {
+                    let ph: Vec<String> = l
+                        .placeholders
+                        .iter()
+                        .map(|p| match p.idx {
+                            Some(i) => format!("{}#{i}", p.ph_type),
+                            None => p.ph_type.clone(),
+                        })
+                        .collect();
+                    println!(
+                        "  {:<16} {:<28} {}",
+                        format!("{:?}", l.kind),
+                        l.name,
+                        ph.join(" ")
+                    );
+                }
+            }
+            Ok(())
+        }
+        DeckCommand::Build {
+            plan,
+            template,
+            output,
+            timestamp,
+        } => {
+            let started = std::time::Instant::now();
+            let text =
+                std::fs::read_to_string(&plan).with_context(|| format!("reading {}", plan.display()))?;
+            let p: DeckPlan =
+                serde_json::from_str(&text).with_context(|| format!("parsing {}", plan.display()))?;
+            let t = Template::open(&template).with_context(|| format!("opening {}", template.display()))?;
+            let base = plan.parent().map(PathBuf::from).unwrap_or_default();
+            let bytes = deck::build(&t, &p, &DirResolver::new(base), &BuildOptions { timestamp })?;
+            std::fs::write(&output, &bytes).with_context(|| format!("writing {}", output.display()))?;
+            println!(
+                "{}: {} planned slides, {} KB, {:.0} ms",
+                output.display(),
+                p.slides.len(),
+                bytes.len() / 1024,
+                started.elapsed().as_secs_f64() * 1000.0
+            );
+            Ok(())
+        }
+        DeckCommand::Lint { deck: path, json } => {
+            let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+            let violations = deck::check::check_bytes(&bytes)?;
+            let report = deck::lint::lint(&bytes)?;
+            if json {
+                let out = serde_json::json!({ "invariants": violations, "report": report });
+                println!("{}", serde_json::to_string_pretty(&out)?);
+            } else {
+                for v in &violations {
+                    println!("invariant: {v}");
+                }
+                for f in &report.findings {
+                    println!(
+                        "slide {:>3}  {:<7} {:<18} {}",
+                        f.slide,
+                        format!("{:?}", f.severity).to_lowercase(),
+                        f.code,
+                        f.message
+                    );
+                }
+                println!(
+                    "{} slides, score {}/100, verdict {:?}, {} invariant violations",
+                    report.slides,
+                    report.score,
+                    report.verdict,
+                    violations.len()
+                );
+            }
+            anyhow::ensure!(
+                violations.is_empty(),
+                "the package breaks {} invariants",
+                violations.len()
+            );
+            Ok(())
+        }
+    }
+}
