@@ -21,6 +21,7 @@ pub const CT_NOTES: &str = "application/vnd.openxmlformats-officedocument.presen
 pub const CT_NOTES_MASTER: &str =
     "application/vnd.openxmlformats-officedocument.presentationml.notesMaster+xml";
 pub const CT_THEME: &str = "application/vnd.openxmlformats-officedocument.theme+xml";
+const CT_VIEW_PROPS: &str = "application/vnd.openxmlformats-officedocument.presentationml.viewProps+xml";
 const CT_APP: &str = "application/vnd.openxmlformats-officedocument.extended-properties+xml";
 const SECTIONS_EXT: &str = "{521415D9-36F7-43E2-AB2F-B90AF26B5E84}";
 
@@ -317,6 +318,7 @@ impl<'t> Builder<'t> {
             clone_counter: 0,
         };
         b.notes_master = b.ensure_notes_master()?;
+        b.ensure_view_props();
         Ok(b)
     }
 
@@ -412,6 +414,26 @@ impl<'t> Builder<'t> {
             insert_ordered(&mut self.pres, sz, PRESENTATION_ORDER);
         }
         Ok(name)
+    }
+
+    /// PowerPoint shows its repair prompt when a presentation has no view
+    /// properties part (LibreOffice-saved templates often lack one).
+    fn ensure_view_props(&mut self) {
+        if self.pres_rels.iter().any(|r| r.kind() == "viewProps") {
+            return;
+        }
+        let name = self.pkg.free_name("/ppt/viewProps", "xml");
+        let xml = format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\r\n<p:viewPr xmlns:a=\"{NS_A}\" xmlns:r=\"{NS_R}\" xmlns:p=\"{NS_P}\"><p:normalViewPr><p:restoredLeft sz=\"15620\"/><p:restoredTop sz=\"94660\"/></p:normalViewPr><p:gridSpacing cx=\"76200\" cy=\"76200\"/></p:viewPr>"
+        );
+        self.pkg.put(&name, xml.into_bytes(), Some(CT_VIEW_PROPS));
+        let rid = next_rid(&self.pres_rels);
+        self.pres_rels.push(Rel {
+            id: rid,
+            rel_type: format!("{RT_BASE}viewProps"),
+            target: opc::relative(self.pres_name(), &name),
+            external: false,
+        });
     }
 
     fn layout_for(&self, plan: &SlidePlan, kind: LayoutKind) -> Result<&'t Layout, DeckError> {
@@ -1047,8 +1069,18 @@ impl<'l> SlideWriter<'l> {
             ph.name.clone()
         };
         let body = self.paragraphs(paras);
+        // A layout placeholder without an idx can only be matched by type,
+        // and readers disagree on that (python-pptx matches idx 0, the
+        // title): give such shapes their position explicitly.
+        let sp_pr = match ph.rect {
+            Some(r) if ph.idx.is_none() && !ph.is_title() => format!(
+                "<p:spPr><a:xfrm><a:off x=\"{}\" y=\"{}\"/><a:ext cx=\"{}\" cy=\"{}\"/></a:xfrm></p:spPr>",
+                r.x, r.y, r.cx, r.cy
+            ),
+            _ => "<p:spPr/>".to_string(),
+        };
         self.body.push_str(&format!(
-            "<p:sp><p:nvSpPr><p:cNvPr id=\"{id}\" name=\"{}\"/><p:cNvSpPr><a:spLocks noGrp=\"1\"/></p:cNvSpPr><p:nvPr>{}</p:nvPr></p:nvSpPr><p:spPr/><p:txBody><a:bodyPr>{autofit}</a:bodyPr><a:lstStyle/>{body}</p:txBody></p:sp>",
+            "<p:sp><p:nvSpPr><p:cNvPr id=\"{id}\" name=\"{}\"/><p:cNvSpPr><a:spLocks noGrp=\"1\"/></p:cNvSpPr><p:nvPr>{}</p:nvPr></p:nvSpPr>{sp_pr}<p:txBody><a:bodyPr>{autofit}</a:bodyPr><a:lstStyle/>{body}</p:txBody></p:sp>",
             escape(&name),
             Self::ph_element(ph)
         ));

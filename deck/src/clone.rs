@@ -137,6 +137,7 @@ pub(crate) fn clone_slide(
     let mut rels = Vec::new();
     let mut dropped = Vec::new();
     let mut src_notes_text = String::new();
+    let mut layouts = None;
     for rel in src_rels {
         match rel.kind() {
             "slideLayout" => {
@@ -146,6 +147,7 @@ pub(crate) fn clone_slide(
                     target: opc::relative(&new_slide, &target),
                     ..rel
                 });
+                layouts = Some((src_layout, target));
             }
             "notesSlide" => {
                 let n = opc::resolve(&src_slide, &rel.target)?;
@@ -191,6 +193,13 @@ pub(crate) fn clone_slide(
             }
         }
     });
+    // Placeholders must point at the target layout's placeholders.
+    if let Some((src_layout, target)) = &layouts {
+        if let Some(tl) = b.tpl.layouts.iter().find(|l| &l.part == target) {
+            let sl = placeholders(&src.xml(src_layout)?);
+            remap_placeholders(&mut root, &sl, &tl.placeholders);
+        }
+    }
     // A bank deck of another slide size: scale and centre the shapes so the
     // slide keeps its composition inside the target's slide.
     let src_size = src
@@ -213,6 +222,86 @@ pub(crate) fn clone_slide(
         notes.to_owned()
     };
     b.attach_slide(&new_slide, rels, &notes)
+}
+
+/// What a placeholder is for, to pair placeholders across layouts.
+fn role(ph_type: &str) -> &'static str {
+    match ph_type {
+        "title" | "ctrTitle" => "title",
+        "subTitle" => "subtitle",
+        "pic" => "pic",
+        "dt" | "ftr" | "sldNum" | "hdr" => "furniture",
+        _ => "content",
+    }
+}
+
+/// Re-points each placeholder of a cloned slide at the target layout's
+/// placeholder with the same role and rank (first content → first content).
+/// A placeholder with no counterpart becomes a plain shape at its source
+/// position, so it neither vanishes nor lands in a footer box.
+fn remap_placeholders(
+    root: &mut Element,
+    src: &[crate::template::Placeholder],
+    dst: &[crate::template::Placeholder],
+) {
+    let Some(tree) = root.child_mut("cSld").and_then(|c| c.child_mut("spTree")) else {
+        return;
+    };
+    for shape in tree.elements_mut() {
+        let Some(nv) = shape.elements_mut().find(|e| e.local().starts_with("nv")) else {
+            continue;
+        };
+        let Some(ph) = nv.child_mut("nvPr").and_then(|p| p.child_mut("ph")) else {
+            continue;
+        };
+        let t = ph.attr("type").unwrap_or("obj").to_owned();
+        let idx: Option<u32> = ph.attr("idx").and_then(|v| v.parse().ok());
+        let source = src
+            .iter()
+            .position(|p| idx.is_some() && p.idx == idx && role(&p.ph_type) == role(&t))
+            .or_else(|| src.iter().position(|p| p.ph_type == t));
+        let rank = source.map_or(0, |i| {
+            src[..i].iter().filter(|p| role(&p.ph_type) == role(&t)).count()
+        });
+        let target = dst.iter().filter(|p| role(&p.ph_type) == role(&t)).nth(rank);
+        match target {
+            Some(tp) => {
+                if tp.ph_type == "obj" {
+                    ph.attrs.retain(|(k, _)| k != "type");
+                } else {
+                    ph.set_attr("type", tp.ph_type.clone());
+                }
+                match tp.idx {
+                    Some(i) => ph.set_attr("idx", i.to_string()),
+                    None => ph.attrs.retain(|(k, _)| k != "idx"),
+                }
+            }
+            None => {
+                let rect = source.and_then(|i| src[i].rect);
+                if let Some(nv_pr) = nv.child_mut("nvPr") {
+                    nv_pr
+                        .children
+                        .retain(|n| !matches!(n, Node::Element(e) if e.local() == "ph"));
+                }
+                if let (Some(r), Some(sp_pr)) = (rect, shape.child_mut("spPr")) {
+                    if sp_pr.child("xfrm").is_none() {
+                        let xfrm = Element::new("a:xfrm")
+                            .with_child(
+                                Element::new("a:off")
+                                    .with_attr("x", r.x.to_string())
+                                    .with_attr("y", r.y.to_string()),
+                            )
+                            .with_child(
+                                Element::new("a:ext")
+                                    .with_attr("cx", r.cx.to_string())
+                                    .with_attr("cy", r.cy.to_string()),
+                            );
+                        sp_pr.children.insert(0, Node::Element(xfrm));
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Scales the top-level shapes of a slide from one slide size to another,

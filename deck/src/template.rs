@@ -45,6 +45,56 @@ pub struct Placeholder {
     pub insets: [Option<i64>; 4],
     /// The text runs vertically (`a:bodyPr vert`), as in East Asian layouts.
     pub vertical: bool,
+    /// Properties of the placeholder's sample paragraphs per level. PowerPoint
+    /// ignores them, but LibreOffice (and templates it saved, which may have
+    /// no `p:txStyles`) renders with them; fitting takes the larger of both.
+    #[serde(skip)]
+    pub hints: Vec<PartialLevel>,
+}
+
+/// Reads the sample paragraphs of a placeholder's text body as level hints.
+fn paragraph_hints(body: Option<&Element>) -> Vec<PartialLevel> {
+    let mut out = vec![PartialLevel::default(); 9];
+    let Some(body) = body else { return out };
+    for p in body.elements().filter(|e| e.local() == "p") {
+        let ppr = p.child("pPr");
+        let lvl = ppr
+            .and_then(|x| x.attr("lvl"))
+            .and_then(|v| v.parse::<usize>().ok())
+            .unwrap_or(0)
+            .min(8);
+        let rpr = p
+            .elements()
+            .find(|e| e.local() == "r")
+            .and_then(|r| r.child("rPr"))
+            .or_else(|| p.child("endParaRPr"));
+        let hint = PartialLevel {
+            size_pt: rpr
+                .and_then(|r| r.attr("sz"))
+                .and_then(|v| v.parse::<f64>().ok())
+                .map(|v| v / 100.0),
+            typeface: rpr
+                .and_then(|r| r.child("latin"))
+                .and_then(|l| l.attr("typeface"))
+                .map(str::to_owned),
+            bold: None,
+            line_spacing: ppr
+                .and_then(|x| x.path(&["lnSpc", "spcPct"]))
+                .and_then(|x| x.attr("val"))
+                .and_then(|v| v.parse::<f64>().ok())
+                .map(|v| v / 100_000.0),
+            space_before_pt: ppr
+                .and_then(|x| x.path(&["spcBef", "spcPts"]))
+                .and_then(|x| x.attr("val"))
+                .and_then(|v| v.parse::<f64>().ok())
+                .map(|v| v / 100.0),
+            indent: ppr.and_then(|x| x.attr("marL")).and_then(|v| v.parse().ok()),
+        };
+        if out[lvl] == PartialLevel::default() {
+            out[lvl] = hint;
+        }
+    }
+    out
 }
 
 /// A paragraph level's text properties where a part sets them.
@@ -256,6 +306,7 @@ pub fn placeholders(root: &Element) -> Vec<Placeholder> {
                 .and_then(|b| b.child("bodyPr"))
                 .and_then(|b| b.attr("vert"))
                 .is_some_and(|v| v != "horz"),
+            hints: paragraph_hints(body),
         });
     }
     out
@@ -284,15 +335,29 @@ pub fn classify(placeholders: &[Placeholder], slide_height: i64) -> LayoutKind {
     if pics >= 1 && title && !contents.is_empty() {
         return LayoutKind::PictureCaption;
     }
-    if !title && contents.is_empty() && pics == 0 {
+    if !title && contents.is_empty() && pics == 0 && !has("subTitle") {
         return LayoutKind::Blank;
     }
     if title && contents.is_empty() && pics == 0 {
         return LayoutKind::TitleOnly;
     }
+    // Two big content placeholders only count as columns when side by side.
+    let big: Vec<&&Placeholder> = contents
+        .iter()
+        .copied()
+        .filter(|p| p.rect.is_none_or(|r| r.cy * 4 >= slide_height))
+        .collect();
+    let side_by_side = big.len() == 2
+        && match (big[0].rect, big[1].rect) {
+            (Some(a), Some(b)) => {
+                let overlap_x = (a.x + a.cx).min(b.x + b.cx) - a.x.max(b.x);
+                overlap_x < a.cx.min(b.cx) / 4
+            }
+            _ => true,
+        };
     match (title, n_big, n_small) {
-        (true, 2, 2) => LayoutKind::Comparison,
-        (true, 2, _) => LayoutKind::TwoContent,
+        (true, 2, 2) if side_by_side => LayoutKind::Comparison,
+        (true, 2, _) if side_by_side => LayoutKind::TwoContent,
         (true, 1, _) => LayoutKind::TitleBody,
         (true, 0, s) if s >= 1 => LayoutKind::SectionHeader,
         _ => LayoutKind::Other,
@@ -444,6 +509,12 @@ impl Template {
             "body" => &m.body,
             _ => &m.other,
         };
+        let mut hints = Vec::with_capacity(9);
+        for l in 0..9 {
+            let own = ph.hints.get(l).cloned().unwrap_or_default();
+            let from_master = mph.and_then(|p| p.hints.get(l)).cloned().unwrap_or_default();
+            hints.push(own.or(&from_master));
+        }
         let mut levels = Vec::with_capacity(9);
         for l in 0..9 {
             let own = ph.levels.get(l).cloned().unwrap_or_default();
@@ -466,6 +537,7 @@ impl Template {
         });
         TextStyle {
             levels,
+            hints,
             area: crate::fit::TextArea {
                 width: (rect.cx - l - r).max(1),
                 height: (rect.cy - t - b).max(1),
@@ -552,14 +624,19 @@ mod tests {
     use super::*;
 
     fn ph(t: &str, y: i64, cy: i64) -> Placeholder {
+        at(t, 0, y, cy)
+    }
+
+    fn at(t: &str, x: i64, y: i64, cy: i64) -> Placeholder {
         Placeholder {
             ph_type: t.into(),
             idx: None,
             name: String::new(),
-            rect: Some(Rect { x: 0, y, cx: 100, cy }),
+            rect: Some(Rect { x, y, cx: 100, cy }),
             levels: Vec::new(),
             insets: [None; 4],
             vertical: false,
+            hints: Vec::new(),
         }
     }
 
@@ -581,7 +658,14 @@ mod tests {
             LayoutKind::TitleBody
         );
         assert_eq!(
-            classify(&[ph("title", 0, small), ph("obj", 0, big), ph("obj", 0, big)], h),
+            classify(
+                &[
+                    ph("title", 0, small),
+                    at("obj", 0, 0, big),
+                    at("obj", 200, 0, big)
+                ],
+                h
+            ),
             LayoutKind::TwoContent
         );
         assert_eq!(
@@ -589,9 +673,9 @@ mod tests {
                 &[
                     ph("title", 0, small),
                     ph("body", 0, small),
-                    ph("obj", 0, big),
+                    at("obj", 0, 0, big),
                     ph("body", 0, small),
-                    ph("obj", 0, big)
+                    at("obj", 200, 0, big)
                 ],
                 h
             ),
@@ -609,6 +693,15 @@ mod tests {
             LayoutKind::PictureCaption
         );
         assert_eq!(classify(&[ph("dt", 0, 1), ph("ftr", 0, 1)], h), LayoutKind::Blank);
+        // A lone subtitle ("centered text") is not blank; stacked contents are not columns.
+        assert_eq!(classify(&[ph("subTitle", 0, small)], h), LayoutKind::Other);
+        assert_eq!(
+            classify(
+                &[ph("title", 0, small), ph("obj", 0, big), ph("obj", big, big)],
+                h
+            ),
+            LayoutKind::Other
+        );
     }
 }
 
@@ -616,6 +709,7 @@ mod tests {
 #[derive(Debug, Clone)]
 pub struct TextStyle {
     pub levels: Vec<PartialLevel>,
+    pub hints: Vec<PartialLevel>,
     pub area: crate::fit::TextArea,
     major: String,
     minor: String,
@@ -637,12 +731,19 @@ impl TextStyle {
             Some(t) if t.starts_with('+') => self.minor.clone(),
             Some(t) => t.to_owned(),
         };
+        // Fit for the larger of what PowerPoint and LibreOffice would use.
+        let h = self
+            .hints
+            .get(usize::from(level).min(8))
+            .cloned()
+            .unwrap_or_default();
+        let max = |a: Option<f64>, b: Option<f64>, d: f64| a.unwrap_or(d).max(b.unwrap_or(0.0));
         crate::fit::LevelStyle {
-            size_pt: p.size_pt.unwrap_or(18.0).clamp(1.0, 400.0),
+            size_pt: max(p.size_pt, h.size_pt, 18.0).clamp(1.0, 400.0),
             face: crate::fit::metrics::face_for(&typeface, p.bold.unwrap_or(false)),
-            line_spacing: p.line_spacing.unwrap_or(1.0).clamp(0.5, 3.0),
-            space_before_pt: p.space_before_pt.unwrap_or(0.0).clamp(0.0, 200.0),
-            indent: p.indent.unwrap_or(0).max(0),
+            line_spacing: max(p.line_spacing, h.line_spacing, 1.0).clamp(0.5, 3.0),
+            space_before_pt: max(p.space_before_pt, h.space_before_pt, 0.0).clamp(0.0, 200.0),
+            indent: p.indent.unwrap_or(0).max(h.indent.unwrap_or(0)).max(0),
         }
     }
 }

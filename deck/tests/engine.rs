@@ -34,6 +34,7 @@ const TEMPLATES: &[&str] = &[
     "python-pptx-default.potx",
     "pandoc-reference.pptx",
     "odd-names.pptx",
+    "libreoffice.pptx",
 ];
 
 fn out_dir() -> PathBuf {
@@ -185,6 +186,8 @@ fn every_template_builds_a_deck_that_keeps_the_invariants() {
             build(&t, &plan, &resolver, &BuildOptions::default()).unwrap_or_else(|e| panic!("{name}: {e}"));
         let problems = check_bytes(&bytes).expect("readable");
         assert!(problems.is_empty(), "{name}: {problems:#?}");
+        let out = out_dir().join(format!("full-{}.pptx", name.replace('.', "-")));
+        std::fs::write(&out, &bytes).expect("write");
         // Cloned bank slides are rescaled to the template's slide size; nothing overflows.
         let report = deck::lint::lint(&bytes).expect("lint");
         let bad: Vec<_> = report
@@ -193,8 +196,6 @@ fn every_template_builds_a_deck_that_keeps_the_invariants() {
             .filter(|f| matches!(f.code, "overflow" | "off_slide"))
             .collect();
         assert!(bad.is_empty(), "{name}: {bad:#?}");
-        let out = out_dir().join(format!("full-{}.pptx", name.replace('.', "-")));
-        std::fs::write(&out, &bytes).expect("write");
 
         // The output is a presentation with exactly the planned slides.
         let again = Template::from_bytes(&bytes).expect("reopens");
