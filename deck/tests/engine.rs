@@ -434,3 +434,73 @@ fn lint_passes_built_decks_and_catches_overflow() {
     );
     assert_eq!(report.verdict, deck::lint::Verdict::Fail);
 }
+
+/// A bank slide whose layout has no counterpart in the target template
+/// (LibreOffice's "Title, 4 Content") brings its layout and master along,
+/// once, however many slides use it.
+#[test]
+fn an_unmatched_layout_is_imported_once_with_its_master() {
+    let dir = fixtures();
+    let resolver = DirResolver::new(&dir);
+    let lo = Template::open(&dir.join("libreoffice.pptx")).expect("lo");
+    let four = lo
+        .layouts
+        .iter()
+        .find(|l| l.name == "Title, 4 Content")
+        .expect("layout")
+        .name
+        .clone();
+    let source_plan = DeckPlan {
+        title: None,
+        lang: None,
+        slides: vec![SlidePlan {
+            layout: Some(four),
+            ..SlidePlan::new(SlideContent::Bullets {
+                title: "Four boxes".into(),
+                bullets: vec![b("first box")],
+            })
+        }],
+    };
+    let source = build(&lo, &source_plan, &resolver, &BuildOptions::default()).expect("source deck");
+    let tmp = tempfile::tempdir().expect("tmp");
+    std::fs::write(tmp.path().join("four.pptx"), &source).expect("write");
+
+    let target = Template::open(&dir.join("python-pptx-default.pptx")).expect("target");
+    let masters_before = target.masters.len();
+    let clone = |n| {
+        SlidePlan::new(SlideContent::Clone {
+            deck: "four.pptx".into(),
+            slide: n,
+            replace: BTreeMap::new(),
+        })
+    };
+    let plan = DeckPlan {
+        title: None,
+        lang: None,
+        slides: vec![clone(1), clone(1)],
+    };
+    let bytes = build(
+        &target,
+        &plan,
+        &DirResolver::new(tmp.path()),
+        &BuildOptions::default(),
+    )
+    .expect("build");
+    assert!(check_bytes(&bytes).expect("check").is_empty());
+    std::fs::write(out_dir().join("imported-layout.pptx"), &bytes).expect("write");
+    let again = Template::from_bytes(&bytes).expect("reopen");
+    assert_eq!(again.masters.len(), masters_before + 1, "one imported master");
+    let imported: Vec<_> = again
+        .layouts
+        .iter()
+        .filter(|l| l.name == "Title, 4 Content")
+        .collect();
+    assert_eq!(imported.len(), 1, "the layout is imported once");
+    let text: String = deck::clone::slides_of(again.package())
+        .expect("slides")
+        .1
+        .iter()
+        .map(|s| String::from_utf8_lossy(again.package().get(s).expect("slide")).to_string())
+        .collect();
+    assert_eq!(text.matches("first box").count(), 2);
+}
