@@ -103,7 +103,7 @@ pub async fn require_session(
         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     };
     let Some(user) = user else {
-        if is_api(&path) || req.method() != Method::GET {
+        if is_api(&path) || !matches!(*req.method(), Method::GET | Method::HEAD) {
             return json_error(StatusCode::UNAUTHORIZED, "sign in");
         }
         let next_path = req
