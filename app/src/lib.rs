@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod components;
+pub mod course;
 pub mod error;
 pub mod model;
 pub mod pages;

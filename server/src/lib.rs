@@ -5,6 +5,7 @@
 //! binary serves, on a free port with a fresh database.
 
 pub mod deck_cli;
+pub mod generate;
 pub mod guard;
 pub mod health;
 pub mod router;

@@ -29,6 +29,8 @@ enum Command {
     /// Create an administrator from INITIAL_ADMIN_EMAIL / _NAME / _PASSWORD,
     /// or by asking (the password is not echoed).
     CreateAdmin,
+    /// Generate a course deck from an outline without the server.
+    Generate(server::generate::GenerateArgs),
     /// Inspect templates, build decks from a plan, lint decks.
     #[command(subcommand)]
     Deck(server::deck_cli::DeckCommand),
@@ -54,6 +56,7 @@ async fn main() {
 async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Deck(cmd) => tokio::task::spawn_blocking(move || server::deck_cli::run(cmd)).await?,
+        Command::Generate(args) => tokio::task::spawn_blocking(move || server::generate::run(args)).await?,
         Command::Serve => {
             let bind = cli.config.bind;
             let state = startup::prepare(cli.config).await?;

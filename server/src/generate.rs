@@ -1,0 +1,145 @@
+//! `courseware generate`: the generation pipeline without the server —
+//! outline → course plan (offline writer) → deck → QA lint — with progress
+//! on the terminal.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::Context;
+use app::course::parse;
+use app::course::plan::{plan_course, CourseOptions};
+use deck::build::DirResolver;
+use deck::{BuildOptions, Template};
+
+/// Largest outline file accepted (the web form has the same limit).
+pub const MAX_OUTLINE_BYTES: u64 = 10 << 20;
+
+#[derive(clap::Args)]
+pub struct GenerateArgs {
+    /// Outline file: .docx, .md or .txt (recognized by content).
+    #[arg(long)]
+    pub outline: PathBuf,
+    /// Template: .pptx or .potx.
+    #[arg(long)]
+    pub template: PathBuf,
+    /// Course length in days (1–10).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=10))]
+    pub days: u8,
+    /// Language of the deck's labels and writing: en, fr, de or es.
+    #[arg(long, default_value = "en", value_parser = ["en", "fr", "de", "es"])]
+    pub lang: String,
+    /// Course title (defaults to the outline's own title).
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Where to write the deck.
+    #[arg(short, long)]
+    pub output: PathBuf,
+    /// Also write a JSON report (slides, QA score and findings, timings).
+    #[arg(long)]
+    pub report: Option<PathBuf>,
+}
+
+struct Progress {
+    tty: bool,
+}
+
+impl Progress {
+    fn step(&self, pct: u8, what: &str) {
+        if self.tty {
+            let filled = usize::from(pct) * 30 / 100;
+            eprint!(
+                "\r[{}{}] {pct:>3}% {what:<40}",
+                "#".repeat(filled),
+                " ".repeat(30 - filled)
+            );
+            if pct == 100 {
+                eprintln!();
+            }
+        } else {
+            eprintln!("{pct:>3}% {what}");
+        }
+        let _ = std::io::stderr().flush();
+    }
+}
+
+pub fn run(args: GenerateArgs) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let p = Progress {
+        tty: std::io::stderr().is_terminal(),
+    };
+    p.step(0, "reading the outline");
+    let size = std::fs::metadata(&args.outline)
+        .with_context(|| format!("reading {}", args.outline.display()))?
+        .len();
+    anyhow::ensure!(size <= MAX_OUTLINE_BYTES, "the outline is larger than 10 MB");
+    let bytes =
+        std::fs::read(&args.outline).with_context(|| format!("reading {}", args.outline.display()))?;
+    let mut outline = parse::parse(&bytes).with_context(|| format!("parsing {}", args.outline.display()))?;
+    if let Some(t) = args.title.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        anyhow::ensure!(
+            t.chars().count() <= 200,
+            "the title is longer than 200 characters"
+        );
+        outline.title = t.to_owned();
+    }
+    let t_parse = started.elapsed();
+
+    p.step(20, "planning the course");
+    let plan = plan_course(
+        &outline,
+        &CourseOptions {
+            days: args.days,
+            lang: args.lang.clone(),
+        },
+    );
+
+    p.step(40, "opening the template");
+    let template =
+        Template::open(&args.template).with_context(|| format!("opening {}", args.template.display()))?;
+    p.step(55, "building the deck");
+    let base = args.template.parent().map(PathBuf::from).unwrap_or_default();
+    let deck_bytes = deck::build(
+        &template,
+        &plan,
+        &DirResolver::new(base),
+        &BuildOptions::default(),
+    )?;
+    let t_build = started.elapsed();
+
+    p.step(85, "checking quality");
+    let report = deck::lint::lint(&deck_bytes)?;
+    std::fs::write(&args.output, &deck_bytes)
+        .with_context(|| format!("writing {}", args.output.display()))?;
+    p.step(100, "done");
+
+    let elapsed = started.elapsed();
+    println!(
+        "{}: {} slides from {} modules / {} topics, QA {}/100 ({:?}), {} KB, {:.2} s",
+        args.output.display(),
+        report.slides,
+        outline.modules.len(),
+        outline.topic_titles().count(),
+        report.score,
+        report.verdict,
+        deck_bytes.len() / 1024,
+        elapsed.as_secs_f64()
+    );
+    println!("note: written by the offline writer (no AI) — a draft to review and complete.");
+    if let Some(path) = &args.report {
+        let json = serde_json::json!({
+            "course_title": outline.title,
+            "days": args.days,
+            "language": args.lang,
+            "writer": "offline",
+            "modules": outline.modules.len(),
+            "topics": outline.topic_titles().count(),
+            "slides": report.slides,
+            "qa": report,
+            "seconds": { "parse": t_parse.as_secs_f64(), "build": t_build.as_secs_f64(), "total": elapsed.as_secs_f64() },
+        });
+        std::fs::write(path, serde_json::to_vec_pretty(&json)?)
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(())
+}
