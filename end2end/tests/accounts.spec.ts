@@ -65,3 +65,18 @@ test("an admin creates a member, who sees no Admin link, gets 403, and signs out
   expect(errors).toEqual([]);
   await context.close();
 });
+
+test("a page open when the session ends sends the user to sign in and back", async ({ page, context }) => {
+  await signIn(page, ADMIN.email, ADMIN.password);
+  // The session ends (expired, or the user was disabled) while the page is open.
+  await context.clearCookies();
+  // Client-side navigation calls a server function, which answers 401.
+  await page.getByTestId("admin-link").click();
+  await page.waitForURL((u) => u.pathname === "/login" && u.searchParams.get("next") === "/admin/users");
+  await hydrated(page);
+  await page.getByLabel("Email").fill(ADMIN.email);
+  await page.getByLabel("Password").fill(ADMIN.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL((u) => u.pathname === "/admin/users");
+  await expect(page.getByRole("heading", { name: "Users" })).toBeVisible();
+});
