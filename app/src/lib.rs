@@ -8,6 +8,7 @@ pub mod api;
 pub mod components;
 pub mod course;
 pub mod error;
+pub mod jobs;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]

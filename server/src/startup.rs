@@ -30,7 +30,23 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
         .site_addr(config.bind)
         .build();
 
+    let jobs = Arc::new(app::server::worker::JobRuntime::new(
+        Duration::from_secs(config.job_time_limit.max(1)),
+        Duration::from_millis(config.job_stage_pause_ms),
+        config.data_dir.join("outputs"),
+    ));
+    let (requeued, failed) = app::server::jobs::recover(&pool)
+        .await
+        .context("recovering jobs")?;
+    if requeued + failed > 0 {
+        tracing::warn!(
+            requeued,
+            failed,
+            "recovered jobs left running by a previous process"
+        );
+    }
     let state = AppState {
+        jobs,
         throttle: Arc::new(LoginThrottle::new(
             config.login_max_failures,
             Duration::from_secs(config.login_lockout_seconds),
@@ -102,6 +118,7 @@ pub async fn serve(
         })
     };
     let pool = state.pool.clone();
+    let workers = app::server::worker::start(&state, state.config.worker_concurrency);
     let app = crate::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
 
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
@@ -119,6 +136,7 @@ pub async fn serve(
         } => tracing::warn!("grace period over; closing remaining connections"),
     }
     sweeper.abort();
+    workers.shutdown(grace).await;
     pool.close().await;
     tracing::info!("stopped");
     Ok(())

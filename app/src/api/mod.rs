@@ -6,4 +6,5 @@
 //! server's route guard: `login`, `logout`, `setup_admin`.
 
 pub mod auth;
+pub mod jobs;
 pub mod users;

@@ -58,6 +58,26 @@ pub struct Config {
     #[arg(long, env = "SHUTDOWN_GRACE_SECONDS", default_value_t = 20)]
     pub shutdown_grace_seconds: u64,
 
+    /// Folder of the sample templates offered on the New course form.
+    #[arg(
+        long,
+        env = "SAMPLE_TEMPLATES_DIR",
+        default_value = "server/samples/templates"
+    )]
+    pub sample_templates_dir: PathBuf,
+
+    /// Number of job workers.
+    #[arg(long, env = "WORKER_CONCURRENCY", default_value_t = 2)]
+    pub worker_concurrency: usize,
+
+    /// A job running longer than this many seconds fails.
+    #[arg(long, env = "JOB_TIME_LIMIT", default_value_t = 600)]
+    pub job_time_limit: u64,
+
+    /// Pause between pipeline stages, in milliseconds (0; for demos and tests).
+    #[arg(long, env = "JOB_STAGE_PAUSE_MS", default_value_t = 0)]
+    pub job_stage_pause_ms: u64,
+
     /// Log style: pretty or json.
     #[arg(long, env = "LOG_FORMAT", value_enum, default_value = "pretty")]
     pub log_format: LogFormat,

@@ -4,11 +4,13 @@
 pub mod config;
 pub mod db;
 pub mod guard;
+pub mod jobs;
 pub mod password;
 pub mod session_store;
 pub mod state;
 pub mod throttle;
 pub mod users;
+pub mod worker;
 
 pub use config::Config;
 pub use state::AppState;

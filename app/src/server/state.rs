@@ -15,6 +15,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Failed sign-in counters per email and per client address.
     pub throttle: Arc<LoginThrottle>,
+    /// Job workers' shared machinery: progress hub, wake-up, limits, output folder.
+    pub jobs: Arc<super::worker::JobRuntime>,
     /// Leptos rendering options (site root, bundle name).
     pub leptos_options: leptos::config::LeptosOptions,
 }

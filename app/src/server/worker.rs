@@ -1,0 +1,405 @@
+//! The job workers: `WORKER_CONCURRENCY` tasks that claim queued jobs and
+//! run the generation pipeline (plan → build → QA → store), recording
+//! progress as they go. A job over `JOB_TIME_LIMIT` fails; a cancelled job
+//! stops at the next stage; at shutdown workers stop claiming, running jobs
+//! get a grace period and are re-queued if they do not finish.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use sqlx::SqlitePool;
+use tokio::sync::{watch, Notify};
+use tokio::task::JoinHandle;
+
+use super::db::now_rfc3339;
+use super::jobs::{self, JobHub};
+use super::AppState;
+use crate::course::plan::{plan_course, CourseOptions};
+use crate::course::Outline;
+use crate::jobs::{JobStatus, JobUpdate};
+
+/// Shared job machinery in [`AppState`].
+pub struct JobRuntime {
+    pub hub: JobHub,
+    /// Woken when a job is enqueued, so an idle worker starts at once.
+    pub wake: Notify,
+    pub time_limit: Duration,
+    /// Pause between pipeline stages (default 0; for demos and tests).
+    pub stage_pause: Duration,
+    /// Where finished decks are stored (local storage).
+    pub outputs_dir: PathBuf,
+    /// Jobs running in this process, for re-queueing at shutdown.
+    running: Mutex<HashMap<String, ()>>,
+}
+
+impl JobRuntime {
+    pub fn new(time_limit: Duration, stage_pause: Duration, outputs_dir: PathBuf) -> Self {
+        Self {
+            hub: JobHub::default(),
+            wake: Notify::new(),
+            time_limit,
+            stage_pause,
+            outputs_dir,
+            running: Mutex::default(),
+        }
+    }
+
+    fn running(&self) -> std::sync::MutexGuard<'_, HashMap<String, ()>> {
+        self.running.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// Running workers; [`Workers::shutdown`] stops them.
+pub struct Workers {
+    stop: watch::Sender<bool>,
+    handles: Vec<JoinHandle<()>>,
+    state: AppState,
+}
+
+/// Starts `n` workers.
+pub fn start(state: &AppState, n: usize) -> Workers {
+    let (stop, rx) = watch::channel(false);
+    let handles = (0..n.max(1))
+        .map(|i| {
+            tokio::spawn(worker(
+                state.clone(),
+                format!("w{i}-{}", std::process::id()),
+                rx.clone(),
+            ))
+        })
+        .collect();
+    Workers {
+        stop,
+        handles,
+        state: state.clone(),
+    }
+}
+
+impl Workers {
+    /// Stops claiming, waits up to `grace` for running jobs, re-queues the rest.
+    pub async fn shutdown(self, grace: Duration) {
+        let _ = self.stop.send(true);
+        let deadline = tokio::time::Instant::now() + grace;
+        for h in self.handles {
+            let abort = h.abort_handle();
+            if tokio::time::timeout_at(deadline, h).await.is_err() {
+                abort.abort();
+            }
+        }
+        let left: Vec<String> = self.state.jobs.running().keys().cloned().collect();
+        for id in left {
+            match jobs::requeue(&self.state.pool, &id).await {
+                Ok(()) => tracing::info!(job = %id, "re-queued at shutdown"),
+                Err(e) => tracing::error!(job = %id, error = %e, "could not re-queue at shutdown"),
+            }
+        }
+    }
+}
+
+async fn worker(state: AppState, name: String, mut stop: watch::Receiver<bool>) {
+    loop {
+        if *stop.borrow() {
+            return;
+        }
+        match jobs::claim(&state.pool, &name).await {
+            Ok(Some(id)) => {
+                state.jobs.running().insert(id.clone(), ());
+                let span = tracing::info_span!("job", id = %id, worker = %name);
+                let _ = tracing::Instrument::instrument(run(&state, &id), span).await;
+                state.jobs.running().remove(&id);
+            }
+            Ok(None) => {
+                tokio::select! {
+                    _ = state.jobs.wake.notified() => {}
+                    _ = tokio::time::sleep(Duration::from_secs(2)) => {}
+                    _ = stop.changed() => {}
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "claiming a job failed");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        }
+    }
+}
+
+/// Why a job did not complete.
+enum Stop {
+    Cancelled,
+    Failed(String),
+}
+
+impl From<sqlx::Error> for Stop {
+    fn from(e: sqlx::Error) -> Self {
+        tracing::error!(error = %e, "database error in job");
+        Stop::Failed("A database error interrupted the job.".into())
+    }
+}
+
+struct Done {
+    slides: usize,
+    score: u8,
+    verdict: String,
+    report: String,
+    path: PathBuf,
+}
+
+async fn run(state: &AppState, id: &str) {
+    let started = Instant::now();
+    let limit = state.jobs.time_limit;
+    let outcome = match tokio::time::timeout(limit, execute(state, id)).await {
+        Ok(r) => r,
+        Err(_) => Err(Stop::Failed(format!(
+            "The job took longer than the time limit of {} s and was stopped.",
+            limit.as_secs()
+        ))),
+    };
+    let secs = started.elapsed().as_secs_f64();
+    let result = match outcome {
+        Ok(done) => complete(state, id, &done, secs).await,
+        Err(Stop::Cancelled) => finish(state, id, JobStatus::Cancelled, "Cancelled", None).await,
+        Err(Stop::Failed(msg)) => finish(state, id, JobStatus::Failed, "Failed", Some(&msg)).await,
+    };
+    if let Err(e) = result {
+        tracing::error!(error = %e, "could not record the job's outcome");
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct JobInput {
+    course_title: String,
+    template_path: String,
+    duration_days: i64,
+    language: String,
+    outline_json: String,
+}
+
+async fn check_cancel(pool: &SqlitePool, id: &str) -> Result<(), Stop> {
+    let flag: i64 = sqlx::query_scalar("SELECT cancel_requested FROM jobs WHERE id = ?")
+        .bind(id)
+        .fetch_one(pool)
+        .await?;
+    if flag != 0 {
+        Err(Stop::Cancelled)
+    } else {
+        Ok(())
+    }
+}
+
+async fn stage(state: &AppState, id: &str, pct: u8, msg: &str) -> Result<(), Stop> {
+    check_cancel(&state.pool, id).await?;
+    jobs::record(
+        &state.pool,
+        &state.jobs.hub,
+        id,
+        JobStatus::Running,
+        "info",
+        pct,
+        msg,
+    )
+    .await?;
+    if !state.jobs.stage_pause.is_zero() {
+        tokio::time::sleep(state.jobs.stage_pause).await;
+    }
+    check_cancel(&state.pool, id).await
+}
+
+async fn execute(state: &AppState, id: &str) -> Result<Done, Stop> {
+    let input: JobInput = sqlx::query_as(
+        "SELECT course_title, template_path, duration_days, language, outline_json FROM jobs WHERE id = ?",
+    )
+    .bind(id)
+    .fetch_one(&state.pool)
+    .await?;
+    stage(state, id, 5, "Reading the outline").await?;
+    let mut outline: Outline = serde_json::from_str(&input.outline_json)
+        .map_err(|e| Stop::Failed(format!("The stored outline is unreadable: {e}")))?;
+    outline.title = input.course_title.clone();
+    let days = u8::try_from(input.duration_days).unwrap_or(1);
+    let plan = plan_course(
+        &outline,
+        &CourseOptions {
+            days,
+            lang: input.language.clone(),
+        },
+    );
+    stage(
+        state,
+        id,
+        20,
+        &format!("Planned {} slides (offline writer)", plan.slides.len()),
+    )
+    .await?;
+
+    stage(state, id, 30, "Building the deck").await?;
+    let template_path = PathBuf::from(&input.template_path);
+    let bytes = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, String> {
+        let t = deck::Template::open(&template_path)
+            .map_err(|e| format!("The template could not be read: {e}"))?;
+        let base = template_path.parent().map(Path::to_path_buf).unwrap_or_default();
+        deck::build(
+            &t,
+            &plan,
+            &deck::build::DirResolver::new(base),
+            &deck::BuildOptions::default(),
+        )
+        .map_err(|e| format!("The deck could not be built: {e}"))
+    })
+    .await
+    .map_err(|e| Stop::Failed(format!("The build stopped unexpectedly: {e}")))?
+    .map_err(Stop::Failed)?;
+
+    stage(state, id, 75, "Checking quality").await?;
+    let lint_bytes = bytes.clone();
+    let report = tokio::task::spawn_blocking(move || deck::lint::lint(&lint_bytes))
+        .await
+        .map_err(|e| Stop::Failed(format!("The QA check stopped unexpectedly: {e}")))?
+        .map_err(|e| Stop::Failed(format!("The QA check failed: {e}")))?;
+    let verdict = format!("{:?}", report.verdict).to_lowercase();
+    stage(
+        state,
+        id,
+        90,
+        &format!("QA score {}/100 ({verdict}); saving", report.score),
+    )
+    .await?;
+
+    let path = state.jobs.outputs_dir.join(format!("{id}.pptx"));
+    let tmp = state.jobs.outputs_dir.join(format!(".{id}.pptx.part"));
+    tokio::fs::create_dir_all(&state.jobs.outputs_dir)
+        .await
+        .map_err(|e| Stop::Failed(format!("Could not create the output folder: {e}")))?;
+    tokio::fs::write(&tmp, &bytes)
+        .await
+        .map_err(|e| Stop::Failed(format!("Could not save the deck: {e}")))?;
+    tokio::fs::rename(&tmp, &path)
+        .await
+        .map_err(|e| Stop::Failed(format!("Could not save the deck: {e}")))?;
+    Ok(Done {
+        slides: report.slides,
+        score: report.score,
+        verdict,
+        report: serde_json::to_string(&report).unwrap_or_default(),
+        path,
+    })
+}
+
+/// Marks a job complete, drops its queue entry and counts it in today's
+/// activity — one transaction.
+async fn complete(state: &AppState, id: &str, done: &Done, secs: f64) -> Result<(), sqlx::Error> {
+    let now = now_rfc3339();
+    let today = &now[..10];
+    let slides = i64::try_from(done.slides).unwrap_or(i64::MAX);
+    let mut tx = state.pool.begin().await?;
+    sqlx::query(
+        "UPDATE jobs SET status = 'complete', progress = 100, log_message = 'Complete', slide_count = ?, qa_score = ?,
+             qa_verdict = ?, qa_report = ?, duration_sec = ?, output_local = ?, completed_at = ?, error = NULL
+         WHERE id = ?",
+    )
+    .bind(slides)
+    .bind(i64::from(done.score))
+    .bind(&done.verdict)
+    .bind(&done.report)
+    .bind(secs)
+    .bind(done.path.to_string_lossy().to_string())
+    .bind(&now)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM job_queue WHERE job_id = ?")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO daily_activity (date, courses, slides) VALUES (?, 1, ?)
+         ON CONFLICT (date) DO UPDATE SET courses = courses + 1, slides = slides + excluded.slides",
+    )
+    .bind(today)
+    .bind(slides)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO job_events (job_id, at, level, progress, message) VALUES (?, ?, 'info', 100, ?)",
+    )
+    .bind(id)
+    .bind(&now)
+    .bind(format!("Complete: {} slides in {secs:.1} s", done.slides))
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    tracing::info!(slides = done.slides, secs, "job complete");
+    state.jobs.hub.publish(
+        id,
+        JobUpdate {
+            status: JobStatus::Complete,
+            progress: 100,
+            event: Some(crate::jobs::JobEvent {
+                at: now,
+                level: "info".into(),
+                progress: 100,
+                message: format!("Complete: {} slides in {secs:.1} s", done.slides),
+            }),
+        },
+    );
+    Ok(())
+}
+
+/// Ends a job as failed or cancelled.
+pub async fn finish(
+    state: &AppState,
+    id: &str,
+    status: JobStatus,
+    log: &str,
+    error: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    let now = now_rfc3339();
+    let progress: i64 = sqlx::query_scalar("SELECT progress FROM jobs WHERE id = ?")
+        .bind(id)
+        .fetch_one(&state.pool)
+        .await?;
+    let mut tx = state.pool.begin().await?;
+    sqlx::query("UPDATE jobs SET status = ?, log_message = ?, error = ?, completed_at = ? WHERE id = ?")
+        .bind(status.as_str())
+        .bind(log)
+        .bind(error)
+        .bind(&now)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM job_queue WHERE job_id = ?")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    let message = error.unwrap_or(log);
+    let level = if status == JobStatus::Failed {
+        "error"
+    } else {
+        "warning"
+    };
+    sqlx::query("INSERT INTO job_events (job_id, at, level, progress, message) VALUES (?, ?, ?, ?, ?)")
+        .bind(id)
+        .bind(&now)
+        .bind(level)
+        .bind(progress)
+        .bind(message)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    tracing::info!(status = status.as_str(), error, "job ended");
+    state.jobs.hub.publish(
+        id,
+        JobUpdate {
+            status,
+            progress,
+            event: Some(crate::jobs::JobEvent {
+                at: now,
+                level: level.into(),
+                progress,
+                message: message.into(),
+            }),
+        },
+    );
+    Ok(())
+}
