@@ -8,6 +8,7 @@ pub mod deck_cli;
 pub mod generate;
 pub mod guard;
 pub mod health;
+pub mod jobs_http;
 pub mod router;
 pub mod startup;
 pub mod telemetry;

@@ -42,6 +42,7 @@ pub fn router(state: AppState) -> Router {
 
     Router::new()
         .route("/health", get(health::health))
+        .merge(crate::jobs_http::routes())
         .leptos_routes_with_context(&state, routes, || (), move || shell(options.clone()))
         .nest_service("/pkg", pkg)
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(

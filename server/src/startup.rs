@@ -45,8 +45,11 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
             "recovered jobs left running by a previous process"
         );
     }
+    let link_key = app::server::links::LinkKey::load(config.secret_key.as_deref(), &config.data_dir)
+        .context("preparing the download-link key")?;
     let state = AppState {
         jobs,
+        link_key,
         throttle: Arc::new(LoginThrottle::new(
             config.login_max_failures,
             Duration::from_secs(config.login_lockout_seconds),

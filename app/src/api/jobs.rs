@@ -37,7 +37,7 @@ pub async fn list_templates() -> Result<Vec<String>, ApiError> {
     respond(
         async {
             let (state, _) = require_user().await?;
-            Ok(ssr::sample_templates(&state.config.sample_templates_dir))
+            Ok(sample_template_names(&state.config.sample_templates_dir))
         }
         .await,
     )
@@ -125,10 +125,49 @@ pub async fn dashboard() -> Result<Snapshot, ApiError> {
     respond(ssr::dashboard().await)
 }
 
+/// `.pptx`/`.potx` files directly in the samples folder, by name.
+#[cfg(feature = "ssr")]
+pub fn sample_template_names(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .filter(|e| e.file_type().map(|t| t.is_file()).unwrap_or(false))
+                .filter_map(|e| e.file_name().into_string().ok())
+                .filter(|n| (n.ends_with(".pptx") || n.ends_with(".potx")) && !n.starts_with('.'))
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+/// A signed link to download a finished job's deck, valid for `PRESIGNED_URL_TTL`.
+#[server(prefix = "/api", endpoint = "jobs/link")]
+pub async fn download_link(id: String) -> Result<String, ApiError> {
+    use crate::server::guard::{internal, require_user, respond};
+    respond(
+        async {
+            let (state, _) = require_user().await?;
+            let status: Option<String> = sqlx::query_scalar("SELECT status FROM jobs WHERE id = ?")
+                .bind(&id)
+                .fetch_optional(&state.pool)
+                .await
+                .map_err(internal)?;
+            match status.as_deref() {
+                None => Err(ApiError::NotFound),
+                Some("complete") => {
+                    let now = time::OffsetDateTime::now_utc().unix_timestamp().max(0) as u64;
+                    Ok(state.link_key.sign(&id, now, state.config.presigned_url_ttl))
+                }
+                Some(_) => Err(ApiError::Conflict("The deck is not ready yet.".into())),
+            }
+        }
+        .await,
+    )
+}
+
 #[cfg(feature = "ssr")]
 mod ssr {
-    use std::path::Path;
-
     use super::{JobDetail, Snapshot};
     use crate::course::labels::LANGUAGES;
     use crate::course::Outline;
@@ -139,22 +178,6 @@ mod ssr {
     use crate::server::jobs::{self, NewJob};
     use crate::server::worker::finish;
     use crate::server::AppState;
-
-    /// `.pptx`/`.potx` files directly in the samples folder, by name.
-    pub fn sample_templates(dir: &Path) -> Vec<String> {
-        let mut names: Vec<String> = std::fs::read_dir(dir)
-            .map(|rd| {
-                rd.filter_map(|e| e.ok())
-                    .filter(|e| e.file_type().map(|t| t.is_file()).unwrap_or(false))
-                    .filter_map(|e| e.file_name().into_string().ok())
-                    .filter(|n| n.ends_with(".pptx") || n.ends_with(".potx"))
-                    .filter(|n| !n.starts_with('.'))
-                    .collect()
-            })
-            .unwrap_or_default();
-        names.sort();
-        names
-    }
 
     pub async fn start_job(
         title: String,
@@ -180,14 +203,13 @@ mod ssr {
                 "Choose one of the offered languages.",
             ));
         }
-        // Only names from the listing are accepted: a client never supplies a path.
-        let samples = sample_templates(&state.config.sample_templates_dir);
-        if !samples.contains(&template) {
+        // Only listed samples or our own upload names: a client never supplies a path.
+        let Some(path) = crate::server::template_path(&state.config, &template) else {
             return Err(ApiError::invalid(
                 "template",
-                "Choose one of the offered templates.",
+                "Choose one of the offered templates or upload one.",
             ));
-        }
+        };
         let parsed: Outline = serde_json::from_str(&outline)
             .map_err(|_| ApiError::invalid("outline", "The outline could not be read."))?;
         if parsed.modules.is_empty() || parsed.modules.iter().all(|m| m.topics.is_empty()) {
@@ -196,13 +218,16 @@ mod ssr {
                 "The outline has no modules or topics.",
             ));
         }
-        let path = state.config.sample_templates_dir.join(&template);
+        let template_name = match template.strip_prefix("upload:") {
+            Some(_) => "Uploaded template".to_string(),
+            None => template.clone(),
+        };
         let id = jobs::enqueue(
             &state.pool,
             &NewJob {
                 user_id: user.id,
                 course_title: title,
-                template_name: template,
+                template_name,
                 template_path: path.to_string_lossy().to_string(),
                 duration_days: days,
                 language,

@@ -41,10 +41,11 @@ pub fn sniff(bytes: &[u8]) -> Result<Format, OutlineError> {
     if bytes.starts_with(b"PK\x03\x04") {
         return Ok(Format::Docx);
     }
-    let text = std::str::from_utf8(strip_bom(bytes)).map_err(|_| OutlineError::Encoding)?;
-    if text.contains('\0') {
+    // Binary files (images, executables, other office formats) contain NULs.
+    if bytes.contains(&0) {
         return Err(OutlineError::Unsupported);
     }
+    let text = std::str::from_utf8(strip_bom(bytes)).map_err(|_| OutlineError::Encoding)?;
     let markdown = text.lines().any(|l| {
         let t = l.trim_start();
         t.starts_with('#') && t.trim_start_matches('#').starts_with(' ')
@@ -692,7 +693,8 @@ mod tests {
         assert_eq!(parse(b""), Err(OutlineError::Empty));
         assert_eq!(parse(b"   \n\n"), Err(OutlineError::Empty));
         assert_eq!(parse(b"%PDF-1.7 ..."), Err(OutlineError::Pdf));
-        assert_eq!(parse(&[0xff, 0xfe, 0x00]), Err(OutlineError::Encoding));
+        assert_eq!(parse(&[0xff, 0xfe, 0x41]), Err(OutlineError::Encoding));
+        assert_eq!(parse(&[0xff, 0xfe, 0x00]), Err(OutlineError::Unsupported));
         assert!(matches!(
             parse(b"PK\x03\x04not really a zip"),
             Err(OutlineError::Docx(_))

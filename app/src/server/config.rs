@@ -66,6 +66,15 @@ pub struct Config {
     )]
     pub sample_templates_dir: PathBuf,
 
+    /// Lifetime of download links, in seconds.
+    #[arg(long, env = "PRESIGNED_URL_TTL", default_value_t = 3600)]
+    pub presigned_url_ttl: u64,
+
+    /// Key that signs download links. Unset: a random key is made once and
+    /// kept in `<DATA_DIR>/secret.key`, so links survive restarts.
+    #[arg(long, env = "SECRET_KEY", hide_env_values = true)]
+    pub secret_key: Option<String>,
+
     /// Number of job workers.
     #[arg(long, env = "WORKER_CONCURRENCY", default_value_t = 2)]
     pub worker_concurrency: usize,

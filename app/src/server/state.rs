@@ -17,6 +17,8 @@ pub struct AppState {
     pub throttle: Arc<LoginThrottle>,
     /// Job workers' shared machinery: progress hub, wake-up, limits, output folder.
     pub jobs: Arc<super::worker::JobRuntime>,
+    /// Signs and checks download links.
+    pub link_key: super::links::LinkKey,
     /// Leptos rendering options (site root, bundle name).
     pub leptos_options: leptos::config::LeptosOptions,
 }

@@ -37,6 +37,8 @@ pub fn config(data_dir: &Path) -> Config {
         shutdown_grace_seconds: 5,
         log_format: LogFormat::Pretty,
         sample_templates_dir: std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples/templates"),
+        presigned_url_ttl: 3600,
+        secret_key: None,
         worker_concurrency: 2,
         job_time_limit: 600,
         job_stage_pause_ms: 0,
