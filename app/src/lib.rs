@@ -2,9 +2,11 @@
 //! they call, shared by the server (feature `ssr`) and the browser (feature
 //! `hydrate`). Server-only code lives in [`server`], compiled with `ssr` only.
 
-#![recursion_limit = "256"]
+#![recursion_limit = "512"]
 
 pub mod api;
+#[cfg(feature = "hydrate")]
+pub mod client;
 pub mod components;
 pub mod course;
 pub mod error;
@@ -22,8 +24,8 @@ use leptos_router::path;
 
 use components::layout::Layout;
 use pages::{
-    admin_users::AdminUsers, dashboard::Dashboard, history::History, login::Login, new_course::NewCourse,
-    not_found::NotFound, setup::Setup, usage::Usage,
+    admin_users::AdminUsers, dashboard::Dashboard, history::History, job::JobPage, login::Login,
+    new_course::NewCourse, not_found::NotFound, setup::Setup, usage::Usage,
 };
 
 /// The name shown in the header, titles and logs.
@@ -71,6 +73,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=Dashboard/>
                     <Route path=path!("/new") view=NewCourse/>
                     <Route path=path!("/history") view=History/>
+                    <Route path=path!("/jobs/:id") view=JobPage/>
                     <Route path=path!("/usage") view=Usage/>
                     <Route path=path!("/admin/users") view=AdminUsers/>
                 </ParentRoute>

@@ -1,3 +1,4 @@
+#![recursion_limit = "512"]
 //! The WebAssembly entry point. Everything else lives in `app`; this crate only
 //! hands the server-rendered page over to the browser.
 

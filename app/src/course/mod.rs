@@ -6,7 +6,6 @@
 
 use serde::{Deserialize, Serialize};
 
-#[cfg(feature = "ssr")]
 pub mod labels;
 #[cfg(feature = "ssr")]
 pub mod parse;

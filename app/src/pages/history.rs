@@ -1,18 +1,62 @@
-//! The History page (not built yet: it says so plainly).
+//! History: the latest 100 jobs of the whole team, filterable.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::components::A;
 
-use crate::components::widgets::PageHeader;
+use crate::api::jobs::list_jobs;
+use crate::components::widgets::{ErrorNotice, PageHeader};
+use crate::jobs::JobSummary;
 
 #[component]
 pub fn History() -> impl IntoView {
+    let status = RwSignal::new(String::new());
+    let search = RwSignal::new(String::new());
+    let jobs = Resource::new(
+        move || (status.get(), search.get()),
+        |(s, q)| list_jobs((!s.is_empty()).then_some(s), (!q.is_empty()).then_some(q)),
+    );
     view! {
         <Title text="History"/>
         <PageHeader title="History" lead="Every course the team has generated, newest first."/>
-        <section class="card empty">
-            <h2>"Not available yet"</h2>
-            <p>"This part of Courseware has not been built yet."</p>
-        </section>
+        <div class="filters">
+            <select aria-label="Status" on:change=move |ev| status.set(event_target_value(&ev))>
+                <option value="">"All statuses"</option>
+                {["queued", "running", "complete", "failed", "cancelled"].map(|s| view! { <option value=s>{s}</option> }).collect_view()}
+            </select>
+            <input type="search" placeholder="Search titles" aria-label="Search titles" on:change=move |ev| search.set(event_target_value(&ev))/>
+        </div>
+        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match jobs.await {
+                    Ok(list) if list.is_empty() => view! { <section class="card empty"><p>"No courses yet."</p><A href="/new">"Create the first one"</A></section> }.into_any(),
+                    Ok(list) => view! { <JobTable jobs=list/> }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+pub fn JobTable(jobs: Vec<JobSummary>) -> impl IntoView {
+    view! {
+        <div class="card table-wrap">
+            <table class="table" data-testid="history-table">
+                <thead><tr><th>"Course"</th><th>"Status"</th><th>"Slides"</th><th>"QA"</th><th>"Owner"</th><th>"Created"</th></tr></thead>
+                <tbody>
+                    {jobs.into_iter().map(|j| view! {
+                        <tr>
+                            <td><A href=format!("/jobs/{}", j.id)>{j.course_title}</A></td>
+                            <td><span class=format!("badge badge-{}", j.status)>{j.status.clone()}</span></td>
+                            <td>{j.slide_count.map(|n| n.to_string()).unwrap_or_default()}</td>
+                            <td>{j.qa_score.map(|n| format!("{n}")).unwrap_or_default()}</td>
+                            <td>{j.owner_name}</td>
+                            <td>{j.created_at.replace('T', " ").trim_end_matches('Z').to_string()}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
     }
 }

@@ -3,6 +3,7 @@
 pub mod admin_users;
 pub mod dashboard;
 pub mod history;
+pub mod job;
 pub mod login;
 pub mod new_course;
 pub mod not_found;

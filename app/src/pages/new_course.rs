@@ -1,18 +1,282 @@
-//! The New course page (not built yet: it says so plainly).
+//! New course: title, length, language, template, and an outline that is
+//! read on the server and shown as a tree to edit before generating.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_navigate;
 
-use crate::components::widgets::PageHeader;
+use crate::api::jobs::{list_templates, parse_outline_text, start_job};
+use crate::components::widgets::{ErrorNotice, PageHeader};
+use crate::course::labels::LANGUAGES;
+use crate::course::{Module, Outline, Topic};
+use crate::error::ApiError;
 
 #[component]
 pub fn NewCourse() -> impl IntoView {
+    let templates = Resource::new(|| (), |_| list_templates());
+    let title = RwSignal::new(String::new());
+    let days = RwSignal::new(1u8);
+    let language = RwSignal::new("en".to_string());
+    let template = RwSignal::new(String::new());
+    let uploaded_template = RwSignal::new(None::<(String, String)>);
+    let outline = RwSignal::new(None::<Outline>);
+    let pasted = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let busy = RwSignal::new(false);
+    let navigate = use_navigate();
+
+    let field = move |f: &'static str| move || error.get().and_then(|e| e.field_message(f));
+
+    let read_pasted = move |_| {
+        let text = pasted.get_untracked();
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            match parse_outline_text(text).await {
+                Ok(o) => {
+                    if title.get_untracked().is_empty() {
+                        title.set(o.title.clone());
+                    }
+                    outline.set(Some(o));
+                    error.set(None);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+            busy.set(false);
+        });
+    };
+
+    #[allow(unused_variables)]
+    let upload_outline = move |ev: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            let Some(input) = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            else {
+                return;
+            };
+            let Some(file) = input.files().and_then(|f| f.get(0)) else {
+                return;
+            };
+            busy.set(true);
+            leptos::task::spawn_local(async move {
+                match crate::client::upload("/api/outline/upload", file).await {
+                    Ok(text) => match serde_json::from_str::<Outline>(&text) {
+                        Ok(o) => {
+                            if title.get_untracked().is_empty() {
+                                title.set(o.title.clone());
+                            }
+                            outline.set(Some(o));
+                            error.set(None);
+                        }
+                        Err(_) => error.set(Some(ApiError::invalid(
+                            "outline",
+                            "The server's answer was unreadable.",
+                        ))),
+                    },
+                    Err(m) => error.set(Some(ApiError::invalid("outline", m))),
+                }
+                busy.set(false);
+            });
+        }
+    };
+
+    #[allow(unused_variables)]
+    let upload_template = move |ev: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            let Some(input) = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            else {
+                return;
+            };
+            let Some(file) = input.files().and_then(|f| f.get(0)) else {
+                return;
+            };
+            busy.set(true);
+            leptos::task::spawn_local(async move {
+                match crate::client::upload("/api/templates/upload", file).await {
+                    Ok(text) => {
+                        let v: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+                        let choice = v["template"].as_str().unwrap_or_default().to_string();
+                        let name = v["name"].as_str().unwrap_or("Uploaded template").to_string();
+                        template.set(choice.clone());
+                        uploaded_template.set(Some((choice, name)));
+                        error.set(None);
+                    }
+                    Err(m) => error.set(Some(ApiError::invalid("template", m))),
+                }
+                busy.set(false);
+            });
+        }
+    };
+
+    let generate = move |_| {
+        let Some(o) = outline.get_untracked() else {
+            error.set(Some(ApiError::invalid(
+                "outline",
+                "Upload or paste an outline first.",
+            )));
+            return;
+        };
+        let navigate = navigate.clone();
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let json = serde_json::to_string(&o).unwrap_or_default();
+            match start_job(
+                title.get_untracked(),
+                days.get_untracked(),
+                language.get_untracked(),
+                template.get_untracked(),
+                json,
+            )
+            .await
+            {
+                Ok(id) => navigate(&format!("/jobs/{id}"), Default::default()),
+                Err(e) => {
+                    error.set(Some(e));
+                    busy.set(false);
+                }
+            }
+        });
+    };
+
     view! {
         <Title text="New course"/>
-        <PageHeader title="New course" lead="Upload an outline, pick a template and a length; Courseware builds the deck."/>
-        <section class="card empty">
-            <h2>"Not available yet"</h2>
-            <p>"This part of Courseware has not been built yet."</p>
+        <PageHeader title="New course" lead="Upload an outline, check its structure, pick a template and a length; Courseware builds the deck."/>
+        <p class="notice notice-info" data-testid="offline-note">
+            "No AI writer is configured: the deck is a draft built from your outline's own words. Review it before use."
+        </p>
+        <section class="card">
+            <div class="grid-form">
+                <div>
+                    <label for="title">"Course title"</label>
+                    <input id="title" maxlength="200" prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev))/>
+                    {move || field("title")().map(|m| view! { <p class="field-error">{m}</p> })}
+                </div>
+                <div>
+                    <label for="days">"Length"</label>
+                    <select id="days" on:change=move |ev| days.set(event_target_value(&ev).parse().unwrap_or(1))>
+                        {(1..=10u8).map(|d| view! { <option value=d.to_string() selected=move || days.get() == d>{format!("{d} day{}", if d == 1 { "" } else { "s" })}</option> }).collect_view()}
+                    </select>
+                    {move || field("days")().map(|m| view! { <p class="field-error">{m}</p> })}
+                </div>
+                <div>
+                    <label for="language">"Language"</label>
+                    <select id="language" on:change=move |ev| language.set(event_target_value(&ev))>
+                        {LANGUAGES.iter().map(|(code, name)| view! { <option value=*code selected=move || language.get() == *code>{*name}</option> }).collect_view()}
+                    </select>
+                    {move || field("language")().map(|m| view! { <p class="field-error">{m}</p> })}
+                </div>
+                <div>
+                    <label for="template">"Template"</label>
+                    <select id="template" on:change=move |ev| template.set(event_target_value(&ev))>
+                        <option value="" selected=move || template.get().is_empty()>"Choose a template…"</option>
+                        <Suspense fallback=|| ()>
+                            {move || Suspend::new(async move {
+                                templates.await.unwrap_or_default().into_iter().map(|t| {
+                                    let v = t.clone();
+                                    view! { <option value=t.clone() selected=move || template.get() == v>{t.trim_end_matches(".pptx").trim_end_matches(".potx").to_string()}</option> }
+                                }).collect_view()
+                            })}
+                        </Suspense>
+                        {move || uploaded_template.get().map(|(choice, name)| {
+                            let c = choice.clone();
+                            view! { <option value=choice selected=move || template.get() == c>{format!("{name} (uploaded)")}</option> }
+                        })}
+                    </select>
+                    <label class="file-label">"or upload a .pptx/.potx (max 50 MB) "
+                        <input type="file" accept=".pptx,.potx" data-testid="template-file" on:change=upload_template/>
+                    </label>
+                    {move || field("template")().map(|m| view! { <p class="field-error">{m}</p> })}
+                </div>
+            </div>
         </section>
+        <section class="card">
+            <h2>"Outline"</h2>
+            <div class="grid-form">
+                <div>
+                    <label for="outline-file">"Upload .docx, .md or .txt (max 10 MB)"</label>
+                    <input id="outline-file" type="file" accept=".docx,.md,.txt,.pdf" on:change=upload_outline/>
+                </div>
+                <div>
+                    <label for="outline-text">"or paste it"</label>
+                    <textarea id="outline-text" rows="4" prop:value=move || pasted.get() on:input=move |ev| pasted.set(event_target_value(&ev))></textarea>
+                    <button type="button" class="btn btn-small" on:click=read_pasted disabled=move || busy.get()>"Read pasted outline"</button>
+                </div>
+            </div>
+            {move || field("outline")().map(|m| view! { <p class="field-error" data-testid="outline-error">{m}</p> })}
+            {move || outline.get().is_some().then(|| view! { <OutlineEditor outline/> })}
+        </section>
+        {move || match error.get() {
+            Some(ApiError::Invalid { .. }) | None => None,
+            Some(e) => Some(view! { <ErrorNotice error=e/> }),
+        }}
+        <button type="button" class="btn btn-primary btn-large" on:click=generate disabled=move || busy.get() || outline.get().is_none()>
+            {move || if busy.get() { "Working…" } else { "Generate deck" }}
+        </button>
+    }
+}
+
+/// The outline as an editable tree: rename, add, remove and reorder modules
+/// and topics (points are shown under their topic).
+#[component]
+fn OutlineEditor(outline: RwSignal<Option<Outline>>) -> impl IntoView {
+    let edit = move |f: Box<dyn FnOnce(&mut Outline)>| {
+        outline.update(|o| {
+            if let Some(o) = o {
+                f(o)
+            }
+        })
+    };
+    view! {
+        <div class="tree" data-testid="outline-tree">
+            {move || {
+                let o = outline.get().unwrap_or_default();
+                let n_modules = o.modules.len();
+                o.modules.into_iter().enumerate().map(|(mi, m)| {
+                    let n_topics = m.topics.len();
+                    view! {
+                        <div class="tree-module">
+                            <div class="tree-row">
+                                <span class="tree-tag">{format!("Module {}", mi + 1)}</span>
+                                <input class="tree-input" aria-label=format!("Module {} title", mi + 1) value=m.title.clone()
+                                    on:change=move |ev| { let v = event_target_value(&ev); edit(Box::new(move |o| o.modules[mi].title = v)); }/>
+                                <button type="button" class="btn btn-small" title="Move up" disabled=mi == 0
+                                    on:click=move |_| edit(Box::new(move |o| o.modules.swap(mi, mi - 1)))>"↑"</button>
+                                <button type="button" class="btn btn-small" title="Move down" disabled=mi + 1 == n_modules
+                                    on:click=move |_| edit(Box::new(move |o| o.modules.swap(mi, mi + 1)))>"↓"</button>
+                                <button type="button" class="btn btn-small" title="Remove module" aria-label=format!("Remove module {}", mi + 1)
+                                    on:click=move |_| edit(Box::new(move |o| { o.modules.remove(mi); }))>"✕"</button>
+                            </div>
+                            {m.topics.into_iter().enumerate().map(|(ti, t)| view! {
+                                <div class="tree-topic">
+                                    <div class="tree-row">
+                                        <input class="tree-input" aria-label=format!("Topic {}.{} title", mi + 1, ti + 1) value=t.title.clone()
+                                            on:change=move |ev| { let v = event_target_value(&ev); edit(Box::new(move |o| o.modules[mi].topics[ti].title = v)); }/>
+                                        <button type="button" class="btn btn-small" title="Move up" disabled=ti == 0
+                                            on:click=move |_| edit(Box::new(move |o| o.modules[mi].topics.swap(ti, ti - 1)))>"↑"</button>
+                                        <button type="button" class="btn btn-small" title="Move down" disabled=ti + 1 == n_topics
+                                            on:click=move |_| edit(Box::new(move |o| o.modules[mi].topics.swap(ti, ti + 1)))>"↓"</button>
+                                        <button type="button" class="btn btn-small" title="Remove topic"
+                                            on:click=move |_| edit(Box::new(move |o| { o.modules[mi].topics.remove(ti); }))>"✕"</button>
+                                    </div>
+                                    {(!t.points.is_empty()).then(|| view! {
+                                        <ul class="tree-points">{t.points.into_iter().map(|p| view! { <li class=format!("lvl{}", p.level)>{p.text}</li> }).collect_view()}</ul>
+                                    })}
+                                </div>
+                            }).collect_view()}
+                            <button type="button" class="btn btn-small btn-add"
+                                on:click=move |_| edit(Box::new(move |o| o.modules[mi].topics.push(Topic { title: "New topic".into(), points: vec![] })))>"+ Topic"</button>
+                        </div>
+                    }
+                }).collect_view()
+            }}
+            <button type="button" class="btn btn-small btn-add"
+                on:click=move |_| edit(Box::new(|o| o.modules.push(Module { title: "New module".into(), topics: vec![Topic { title: "New topic".into(), points: vec![] }] })))>"+ Module"</button>
+        </div>
     }
 }

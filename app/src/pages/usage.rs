@@ -12,7 +12,7 @@ pub fn Usage() -> impl IntoView {
         <PageHeader title="Usage" lead="Courses, slides and AI token spend per day."/>
         <section class="card empty">
             <h2>"Not available yet"</h2>
-            <p>"This part of Courseware has not been built yet."</p>
+            <p>"Token usage and cost arrive with the AI writer. With the offline writer no tokens are spent; daily courses and slides are on the dashboard."</p>
         </section>
     }
 }

@@ -1,0 +1,79 @@
+//! Browser-only helpers: raw-body uploads with `fetch` and the live
+//! progress stream with `EventSource`. Compiled for the `hydrate` build only.
+
+use wasm_bindgen::{closure::Closure, JsCast};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{EventSource, MessageEvent, RequestInit};
+
+use crate::error::ApiError;
+
+/// POSTs a file as the raw request body; returns the response text on
+/// success or the error message the server gave.
+pub async fn upload(path: &str, file: web_sys::File) -> Result<String, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let init = RequestInit::new();
+    init.set_method("POST");
+    init.set_body(&file);
+    let headers = web_sys::Headers::new().map_err(|_| "headers")?;
+    let _ = headers.set("x-file-name", &file.name());
+    init.set_headers(&headers);
+    let resp = JsFuture::from(window.fetch_with_str_and_init(path, &init))
+        .await
+        .map_err(|_| "The upload did not reach the server.".to_string())?;
+    let resp: web_sys::Response = resp.dyn_into().map_err(|_| "bad response")?;
+    let text = JsFuture::from(resp.text().map_err(|_| "bad body")?)
+        .await
+        .ok()
+        .and_then(|t| t.as_string())
+        .unwrap_or_default();
+    if resp.ok() {
+        Ok(text)
+    } else if resp.status() == 401 {
+        Err(ApiError::Unauthorized.to_string())
+    } else {
+        let msg = serde_json::from_str::<serde_json::Value>(&text)
+            .ok()
+            .and_then(|v| v["Invalid"]["message"].as_str().map(str::to_owned))
+            .unwrap_or_else(|| format!("The upload failed ({}).", resp.status()));
+        Err(msg)
+    }
+}
+
+/// An open progress stream; closes when dropped.
+pub struct Stream {
+    source: EventSource,
+    _on_update: Closure<dyn FnMut(MessageEvent)>,
+}
+
+impl Drop for Stream {
+    fn drop(&mut self) {
+        self.source.close();
+    }
+}
+
+/// Subscribes to a job's updates. The browser reconnects on its own after
+/// a drop; the server starts each connection with a snapshot.
+pub fn follow(job: &str, mut on_update: impl FnMut(crate::jobs::JobUpdate) + 'static) -> Option<Stream> {
+    let source = EventSource::new(&format!("/api/jobs/{job}/events")).ok()?;
+    let handler = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
+        if let Some(data) = ev.data().as_string() {
+            if let Ok(u) = serde_json::from_str(&data) {
+                on_update(u);
+            }
+        }
+    });
+    source
+        .add_event_listener_with_callback("update", handler.as_ref().unchecked_ref())
+        .ok()?;
+    Some(Stream {
+        source,
+        _on_update: handler,
+    })
+}
+
+/// Sends the browser to a URL (a download link).
+pub fn go(url: &str) {
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().set_href(url);
+    }
+}

