@@ -26,7 +26,7 @@ const CT_APP: &str = "application/vnd.openxmlformats-officedocument.extended-pro
 const SECTIONS_EXT: &str = "{521415D9-36F7-43E2-AB2F-B90AF26B5E84}";
 
 /// Child order of `p:presentation` (ECMA-376 Part 1, 19.2.1.26).
-const PRESENTATION_ORDER: &[&str] = &[
+pub(crate) const PRESENTATION_ORDER: &[&str] = &[
     "sldMasterIdLst",
     "notesMasterIdLst",
     "handoutMasterIdLst",

@@ -8,23 +8,7 @@ use crate::opc::{self, Limits, Package};
 use crate::xml::Element;
 use crate::DeckError;
 
-const ORDER: &[&str] = &[
-    "sldMasterIdLst",
-    "notesMasterIdLst",
-    "handoutMasterIdLst",
-    "sldIdLst",
-    "sldSz",
-    "notesSz",
-    "smartTags",
-    "embeddedFontLst",
-    "custShowLst",
-    "photoAlbum",
-    "custDataLst",
-    "kinsoku",
-    "defaultTextStyle",
-    "modifyVerifier",
-    "extLst",
-];
+use crate::build::PRESENTATION_ORDER as ORDER;
 
 /// Checks `bytes`; an empty list means every invariant holds.
 pub fn check_bytes(bytes: &[u8]) -> Result<Vec<String>, DeckError> {

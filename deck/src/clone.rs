@@ -217,7 +217,10 @@ pub(crate) fn clone_slide(
     }
     b.pkg.put(&new_slide, root.to_part(), Some(CT_SLIDE));
     let notes = if notes.trim().is_empty() {
-        src_notes_text
+        // The bank's own notes, with the same tokens replaced as on the slide.
+        replace
+            .iter()
+            .fold(src_notes_text, |t, (from, to)| t.replace(from.as_str(), to))
     } else {
         notes.to_owned()
     };

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::Context;
+use app::course::banks::Banks;
 use app::course::parse;
 use app::course::plan::{plan_course, CourseOptions};
 use deck::build::DirResolver;
@@ -35,6 +36,23 @@ pub struct GenerateArgs {
     /// Where to write the deck.
     #[arg(short, long)]
     pub output: PathBuf,
+    /// Tagged infographic bank folder (with catalogue.json).
+    #[arg(long, env = "TAGGED_BANK_DIR", default_value = "server/samples/banks/tagged")]
+    pub tagged_bank_dir: PathBuf,
+    /// Drill-down cards folder (with catalogue.json).
+    #[arg(
+        long,
+        env = "DRILL_DOWN_BANK_DIR",
+        default_value = "server/samples/banks/drilldown"
+    )]
+    pub drill_down_bank_dir: PathBuf,
+    /// Illustrations folder (with catalogue.json).
+    #[arg(
+        long,
+        env = "ILLUSTRATIONS_DIR",
+        default_value = "server/samples/illustrations"
+    )]
+    pub illustrations_dir: PathBuf,
     /// Also write a JSON report (slides, QA score and findings, timings).
     #[arg(long)]
     pub report: Option<PathBuf>,
@@ -85,24 +103,26 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<()> {
     }
     let t_parse = started.elapsed();
 
-    p.step(20, "planning the course");
-    let plan = plan_course(
-        &outline,
-        &CourseOptions {
-            days: args.days,
-            lang: args.lang.clone(),
-        },
-    );
-
-    p.step(40, "opening the template");
+    p.step(20, "opening the template");
     let template =
         Template::open(&args.template).with_context(|| format!("opening {}", args.template.display()))?;
+    p.step(35, "planning the course");
+    let banks = Banks::load(
+        &args.tagged_bank_dir,
+        &args.drill_down_bank_dir,
+        &args.illustrations_dir,
+    );
+    let options = CourseOptions {
+        days: args.days,
+        lang: args.lang.clone(),
+        picture_layout: template.layout_of(deck::LayoutKind::PictureCaption).is_some(),
+    };
+    let plan = plan_course(&outline, &options, &banks);
     p.step(55, "building the deck");
-    let base = args.template.parent().map(PathBuf::from).unwrap_or_default();
     let deck_bytes = deck::build(
         &template,
         &plan,
-        &DirResolver::new(base),
+        &DirResolver::new(PathBuf::new()),
         &BuildOptions::default(),
     )?;
     let t_build = started.elapsed();

@@ -18,7 +18,11 @@ fn template() -> PathBuf {
 
 fn generate(outline: &Path, days: u8, lang: &str, out: &Path) -> serde_json::Value {
     let report = out.with_extension("json");
+    let samples = root().join("server/samples");
     let status = Command::new(env!("CARGO_BIN_EXE_courseware"))
+        .env("TAGGED_BANK_DIR", samples.join("banks/tagged"))
+        .env("DRILL_DOWN_BANK_DIR", samples.join("banks/drilldown"))
+        .env("ILLUSTRATIONS_DIR", samples.join("illustrations"))
         .args(["generate", "--outline"])
         .arg(outline)
         .arg("--template")
@@ -74,6 +78,17 @@ fn every_sample_outline_becomes_a_deck_with_all_its_topics() {
             );
         }
         assert_ne!(report["qa"]["verdict"], "fail", "{report}");
+        // Bank slides were picked by relevance, with their tokens replaced.
+        assert!(
+            !text.contains("{{"),
+            "{}: a token was left in the deck",
+            path.display()
+        );
+        if name.contains("fire-safety") {
+            for expected in ["Emergency flow", "Hazard pyramid", "Deep dive"] {
+                assert!(text.contains(expected), "{}: {expected} missing", path.display());
+            }
+        }
         assert_eq!(report["writer"], "offline");
         seen += 1;
     }

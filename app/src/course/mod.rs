@@ -6,6 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "ssr")]
+pub mod banks;
 pub mod labels;
 #[cfg(feature = "ssr")]
 pub mod parse;

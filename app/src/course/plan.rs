@@ -9,6 +9,9 @@
 
 use deck::plan::{Bullet, DeckPlan, SlideContent, SlidePlan};
 
+use std::collections::{BTreeMap, HashSet};
+
+use super::banks::{best, words, Banks};
 use super::labels::{labels, Labels};
 use super::{Module, Outline, Topic};
 
@@ -17,6 +20,8 @@ use super::{Module, Outline, Topic};
 pub struct CourseOptions {
     pub days: u8,
     pub lang: String,
+    /// The template has a picture-with-caption layout, so illustrations fit.
+    pub picture_layout: bool,
 }
 
 /// Splits `weights` into at most `parts` contiguous groups with the smallest
@@ -158,8 +163,98 @@ fn quiz(l: &Labels, module: &Module, others: &[&Module]) -> (Vec<Bullet>, String
     (bullets, answers.join("\n\n"))
 }
 
+/// Whether a topic has enough depth for a drill-down card.
+fn has_depth(t: &Topic) -> bool {
+    t.points.len() >= 6 || t.points.iter().any(|p| p.level >= 1)
+}
+
+fn topic_words(t: &Topic) -> HashSet<String> {
+    let mut w = words(&t.title);
+    for p in &t.points {
+        w.extend(words(&p.text));
+    }
+    w
+}
+
+/// Bank slides picked for the deck: each infographic at most once.
+struct Picker<'b> {
+    banks: &'b Banks,
+    used_info: HashSet<usize>,
+    used_images: HashSet<usize>,
+}
+
+impl Picker<'_> {
+    fn infographic(&mut self, t: &Topic) -> Option<SlidePlan> {
+        let (i, s) = best(&self.banks.infographics, &self.used_info, &topic_words(t), |s| {
+            (s.tags.as_slice(), s.title.as_str())
+        })?;
+        self.used_info.insert(i);
+        let mut replace = BTreeMap::new();
+        replace.insert("{{topic}}".to_string(), t.title.clone());
+        Some(SlidePlan::new(SlideContent::Clone {
+            deck: s.deck.to_string_lossy().into(),
+            slide: s.slide,
+            replace,
+        }))
+    }
+
+    fn drilldown(&self, t: &Topic) -> Option<SlidePlan> {
+        if !has_depth(t) || self.banks.drilldowns.is_empty() {
+            return None;
+        }
+        // The most relevant card, else the first (general) one.
+        let none = HashSet::new();
+        let card = best(&self.banks.drilldowns, &none, &topic_words(t), |s| {
+            (s.tags.as_slice(), s.title.as_str())
+        })
+        .map(|(_, c)| c)
+        .or_else(|| self.banks.drilldowns.first())?;
+        let mut replace = BTreeMap::new();
+        replace.insert("{{topic}}".to_string(), t.title.clone());
+        let top: Vec<&str> = t
+            .points
+            .iter()
+            .filter(|p| p.level == 0)
+            .map(|p| p.text.as_str())
+            .collect();
+        for k in 0..3 {
+            replace.insert(
+                format!("{{{{point{}}}}}", k + 1),
+                top.get(k).copied().unwrap_or("").to_string(),
+            );
+        }
+        Some(SlidePlan::new(SlideContent::Clone {
+            deck: card.deck.to_string_lossy().into(),
+            slide: card.slide,
+            replace,
+        }))
+    }
+
+    fn illustration(&mut self, m: &Module) -> Option<SlidePlan> {
+        let mut w = words(&m.title);
+        for t in &m.topics {
+            w.extend(words(&t.title));
+        }
+        let (i, img) = best(&self.banks.illustrations, &self.used_images, &w, |s| {
+            (s.tags.as_slice(), s.title.as_str())
+        })?;
+        self.used_images.insert(i);
+        Some(SlidePlan::new(SlideContent::Picture {
+            title: m.title.clone(),
+            image: img.path.to_string_lossy().into(),
+            caption: String::new(),
+            alt: img.title.clone(),
+        }))
+    }
+}
+
 /// Builds the deck plan for an outline.
-pub fn plan_course(outline: &Outline, opts: &CourseOptions) -> DeckPlan {
+pub fn plan_course(outline: &Outline, opts: &CourseOptions, banks: &Banks) -> DeckPlan {
+    let mut picker = Picker {
+        banks,
+        used_info: HashSet::new(),
+        used_images: HashSet::new(),
+    };
     let l = labels(&opts.lang);
     let days = usize::from(opts.days.clamp(1, 10));
     let weights: Vec<usize> = outline.modules.iter().map(Outline::weight).collect();
@@ -212,6 +307,9 @@ pub fn plan_course(outline: &Outline, opts: &CourseOptions) -> DeckPlan {
                     String::new()
                 },
             }));
+            if opts.picture_layout {
+                slides.extend(picker.illustration(m));
+            }
             let objectives = m
                 .topics
                 .iter()
@@ -245,6 +343,8 @@ pub fn plan_course(outline: &Outline, opts: &CourseOptions) -> DeckPlan {
                     })
                     .with_notes(topic_notes(l, t)),
                 );
+                slides.extend(picker.drilldown(t));
+                slides.extend(picker.infographic(t));
             }
             let recap = m
                 .topics
@@ -284,6 +384,7 @@ pub fn plan_course(outline: &Outline, opts: &CourseOptions) -> DeckPlan {
 
 #[cfg(test)]
 mod tests {
+    use super::super::banks::Banks;
     use super::super::{Point, Topic};
     use super::*;
 
@@ -325,14 +426,18 @@ mod tests {
             &CourseOptions {
                 days: 1,
                 lang: "en".into(),
+                picture_layout: false,
             },
+            &Banks::default(),
         );
         let two = plan_course(
             &o,
             &CourseOptions {
                 days: 2,
                 lang: "en".into(),
+                picture_layout: false,
             },
+            &Banks::default(),
         );
         let json = serde_json::to_string(&one).expect("json");
         for t in o.topic_titles() {
@@ -353,7 +458,9 @@ mod tests {
             &CourseOptions {
                 days: 1,
                 lang: "fr".into(),
+                picture_layout: false,
             },
+            &Banks::default(),
         );
         assert!(matches!(&fr.slides[1].content, SlideContent::Agenda { title, .. } if title == "Programme"));
         assert_eq!(fr.lang.as_deref(), Some("fr-FR"));
@@ -362,7 +469,9 @@ mod tests {
             &CourseOptions {
                 days: 1,
                 lang: "de".into(),
+                picture_layout: false,
             },
+            &Banks::default(),
         );
         let json = serde_json::to_string(&de).expect("json");
         assert!(json.contains("Lernziele") && json.contains("Topic 0.0 erklären"));
@@ -375,7 +484,9 @@ mod tests {
             &CourseOptions {
                 days: 1,
                 lang: "en".into(),
+                picture_layout: false,
             },
+            &Banks::default(),
         );
         let quiz = p.slides.iter().find(|s| matches!(&s.content, SlideContent::Bullets { title, .. } if title == "Check your understanding")).expect("quiz");
         let SlideContent::Bullets { bullets, .. } = &quiz.content else {

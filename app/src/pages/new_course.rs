@@ -49,14 +49,7 @@ pub fn NewCourse() -> impl IntoView {
     let upload_outline = move |ev: leptos::ev::Event| {
         #[cfg(feature = "hydrate")]
         {
-            use wasm_bindgen::JsCast;
-            let Some(input) = ev
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-            else {
-                return;
-            };
-            let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            let Some(file) = picked_file(&ev) else {
                 return;
             };
             busy.set(true);
@@ -86,14 +79,7 @@ pub fn NewCourse() -> impl IntoView {
     let upload_template = move |ev: leptos::ev::Event| {
         #[cfg(feature = "hydrate")]
         {
-            use wasm_bindgen::JsCast;
-            let Some(input) = ev
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-            else {
-                return;
-            };
-            let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            let Some(file) = picked_file(&ev) else {
                 return;
             };
             busy.set(true);
@@ -219,6 +205,14 @@ pub fn NewCourse() -> impl IntoView {
             {move || if busy.get() { "Working…" } else { "Generate deck" }}
         </button>
     }
+}
+
+/// The file chosen in a file input's change event.
+#[cfg(feature = "hydrate")]
+fn picked_file(ev: &leptos::ev::Event) -> Option<web_sys::File> {
+    use wasm_bindgen::JsCast;
+    let input = ev.target()?.dyn_into::<web_sys::HtmlInputElement>().ok()?;
+    input.files()?.get(0)
 }
 
 /// The outline as an editable tree: rename, add, remove and reorder modules

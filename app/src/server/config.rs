@@ -75,6 +75,26 @@ pub struct Config {
     #[arg(long, env = "SECRET_KEY", hide_env_values = true)]
     pub secret_key: Option<String>,
 
+    /// Tagged infographic bank: a folder with decks and a catalogue.json.
+    #[arg(long, env = "TAGGED_BANK_DIR", default_value = "server/samples/banks/tagged")]
+    pub tagged_bank_dir: PathBuf,
+
+    /// Drill-down cards: a folder with decks and a catalogue.json.
+    #[arg(
+        long,
+        env = "DRILL_DOWN_BANK_DIR",
+        default_value = "server/samples/banks/drilldown"
+    )]
+    pub drill_down_bank_dir: PathBuf,
+
+    /// Illustrations: a folder with images and a catalogue.json.
+    #[arg(
+        long,
+        env = "ILLUSTRATIONS_DIR",
+        default_value = "server/samples/illustrations"
+    )]
+    pub illustrations_dir: PathBuf,
+
     /// Number of job workers.
     #[arg(long, env = "WORKER_CONCURRENCY", default_value_t = 2)]
     pub worker_concurrency: usize,

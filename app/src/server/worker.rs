@@ -5,7 +5,7 @@
 //! get a grace period and are re-queued if they do not finish.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -218,31 +218,51 @@ async fn execute(state: &AppState, id: &str) -> Result<Done, Stop> {
         .map_err(|e| Stop::Failed(format!("The stored outline is unreadable: {e}")))?;
     outline.title = input.course_title.clone();
     let days = u8::try_from(input.duration_days).unwrap_or(1);
-    let plan = plan_course(
-        &outline,
-        &CourseOptions {
-            days,
-            lang: input.language.clone(),
-        },
+    // Open the template first: whether it has a picture layout shapes the plan.
+    let template_path = PathBuf::from(&input.template_path);
+    let template = tokio::task::spawn_blocking(move || deck::Template::open(&template_path))
+        .await
+        .map_err(|e| Stop::Failed(format!("Reading the template stopped unexpectedly: {e}")))?
+        .map_err(|e| Stop::Failed(format!("The template could not be read: {e}")))?;
+    let cfg = &state.config;
+    let banks = crate::course::banks::Banks::load(
+        &cfg.tagged_bank_dir,
+        &cfg.drill_down_bank_dir,
+        &cfg.illustrations_dir,
     );
+    let options = CourseOptions {
+        days,
+        lang: input.language.clone(),
+        picture_layout: template.layout_of(deck::LayoutKind::PictureCaption).is_some(),
+    };
+    let plan = plan_course(&outline, &options, &banks);
+    let from_banks = plan
+        .slides
+        .iter()
+        .filter(|s| {
+            matches!(
+                s.content,
+                deck::SlideContent::Clone { .. } | deck::SlideContent::Picture { .. }
+            )
+        })
+        .count();
     stage(
         state,
         id,
         20,
-        &format!("Planned {} slides (offline writer)", plan.slides.len()),
+        &format!(
+            "Planned {} slides, {from_banks} from the banks (offline writer)",
+            plan.slides.len()
+        ),
     )
     .await?;
 
     stage(state, id, 30, "Building the deck").await?;
-    let template_path = PathBuf::from(&input.template_path);
     let bytes = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, String> {
-        let t = deck::Template::open(&template_path)
-            .map_err(|e| format!("The template could not be read: {e}"))?;
-        let base = template_path.parent().map(Path::to_path_buf).unwrap_or_default();
         deck::build(
-            &t,
+            &template,
             &plan,
-            &deck::build::DirResolver::new(base),
+            &deck::build::DirResolver::new(PathBuf::new()),
             &deck::BuildOptions::default(),
         )
         .map_err(|e| format!("The deck could not be built: {e}"))
