@@ -2,7 +2,7 @@
 # Benchmark: the same 300-slide deck (+30 cloned bank slides for our engine)
 # from the same template, built by `courseware deck build` and by python-pptx,
 # side by side in one run. Prints wall time and peak memory of each (median of
-# RUNS runs, default 5). Run after `make test` (needs the release binary,
+# RUNS runs, default 5; wall from the shell clock in ns, peak RSS from /usr/bin/time). Run after `make test` (needs the release binary,
 # target/fixtures and target/pytools): bash bench/deck.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,8 +17,12 @@ measure() { # label, command... → "wall_s peak_kb"
   local label="$1"; shift
   local walls=() rss=()
   for _ in $(seq "$runs"); do
-    /usr/bin/time -f "%e %M" -o "$work/t" "$@" >/dev/null
-    read -r w m < "$work/t"; walls+=("$w"); rss+=("$m")
+    local s e
+    s=$(date +%s%N)
+    /usr/bin/time -f "%M" -o "$work/t" "$@" >/dev/null
+    e=$(date +%s%N)
+    read -r m < "$work/t"; rss+=("$m")
+    walls+=("$(echo "($e - $s) / 1000000000" | bc -l)")
   done
   local mw mr
   mw=$(printf '%s\n' "${walls[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")

@@ -377,7 +377,10 @@ impl Package {
                 extension(name).as_str(),
                 "png" | "jpg" | "jpeg" | "gif" | "mp4" | "m4a" | "mp3" | "zip" | "xlsx" | "docx" | "pptx"
             );
-            out.start_file(&name[1..], if already_compressed { stored } else { opts })
+            // Tiny parts (most .rels) gain nothing from deflate but pay its
+            // per-entry setup; store them.
+            let tiny = data.len() < 512;
+            out.start_file(&name[1..], if already_compressed || tiny { stored } else { opts })
                 .map_err(zerr)?;
             out.write_all(data).map_err(io)?;
         }
