@@ -13,11 +13,13 @@ pub struct Health {
     pub version: &'static str,
     pub engine: &'static str,
     pub database: &'static str,
+    pub storage: &'static str,
 }
 
 pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
     let db_ok = db::ping(&state.pool).await;
-    let code = if db_ok {
+    let storage_ok = state.storage.healthy().await;
+    let code = if db_ok && storage_ok {
         StatusCode::OK
     } else {
         StatusCode::SERVICE_UNAVAILABLE
@@ -25,10 +27,15 @@ pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>)
     (
         code,
         Json(Health {
-            status: if db_ok { "ok" } else { "degraded" },
+            status: if db_ok && storage_ok { "ok" } else { "degraded" },
             version: env!("CARGO_PKG_VERSION"),
             engine: deck::ENGINE_VERSION,
             database: if db_ok { "ok" } else { "unreachable" },
+            storage: if storage_ok {
+                state.storage.kind()
+            } else {
+                "unwritable"
+            },
         }),
     )
 }

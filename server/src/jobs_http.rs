@@ -158,7 +158,7 @@ async fn download(
     if status != "complete" {
         return StatusCode::NOT_FOUND.into_response();
     }
-    let bytes = match tokio::fs::read(&path).await {
+    let bytes = match state.storage.get(&path).await {
         Ok(b) => b,
         Err(e) => {
             tracing::error!(job = %id, error = %e, "deck file missing");

@@ -33,7 +33,6 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
     let jobs = Arc::new(app::server::worker::JobRuntime::new(
         Duration::from_secs(config.job_time_limit.max(1)),
         Duration::from_millis(config.job_stage_pause_ms),
-        config.data_dir.join("outputs"),
     ));
     let (requeued, failed) = app::server::jobs::recover(&pool)
         .await
@@ -47,7 +46,11 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
     }
     let link_key = app::server::links::LinkKey::load(config.secret_key.as_deref(), &config.data_dir)
         .context("preparing the download-link key")?;
+    let storage: Arc<dyn app::server::storage::Storage> = Arc::new(app::server::storage::LocalStorage::new(
+        config.data_dir.join("outputs"),
+    ));
     let state = AppState {
+        storage,
         jobs,
         link_key,
         throttle: Arc::new(LoginThrottle::new(

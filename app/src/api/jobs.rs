@@ -378,7 +378,7 @@ mod ssr {
             .await
             .map_err(internal)?;
         if let Some(path) = row.output_local {
-            if let Err(e) = tokio::fs::remove_file(&path).await {
+            if let Err(e) = state.storage.delete(&path).await {
                 tracing::warn!(job = %id, error = %e, "could not remove the deck file");
             }
         }

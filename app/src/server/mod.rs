@@ -9,6 +9,7 @@ pub mod links;
 pub mod password;
 pub mod session_store;
 pub mod state;
+pub mod storage;
 pub mod throttle;
 pub mod users;
 pub mod worker;

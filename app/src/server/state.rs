@@ -17,6 +17,8 @@ pub struct AppState {
     pub throttle: Arc<LoginThrottle>,
     /// Job workers' shared machinery: progress hub, wake-up, limits, output folder.
     pub jobs: Arc<super::worker::JobRuntime>,
+    /// Where finished decks are kept (local folder by default).
+    pub storage: Arc<dyn super::storage::Storage>,
     /// Signs and checks download links.
     pub link_key: super::links::LinkKey,
     /// Leptos rendering options (site root, bundle name).

@@ -28,20 +28,17 @@ pub struct JobRuntime {
     pub time_limit: Duration,
     /// Pause between pipeline stages (default 0; for demos and tests).
     pub stage_pause: Duration,
-    /// Where finished decks are stored (local storage).
-    pub outputs_dir: PathBuf,
     /// Jobs running in this process, for re-queueing at shutdown.
     running: Mutex<HashMap<String, ()>>,
 }
 
 impl JobRuntime {
-    pub fn new(time_limit: Duration, stage_pause: Duration, outputs_dir: PathBuf) -> Self {
+    pub fn new(time_limit: Duration, stage_pause: Duration) -> Self {
         Self {
             hub: JobHub::default(),
             wake: Notify::new(),
             time_limit,
             stage_pause,
-            outputs_dir,
             running: Mutex::default(),
         }
     }
@@ -143,7 +140,7 @@ struct Done {
     score: u8,
     verdict: String,
     report: String,
-    path: PathBuf,
+    location: String,
 }
 
 async fn run(state: &AppState, id: &str) {
@@ -286,15 +283,9 @@ async fn execute(state: &AppState, id: &str) -> Result<Done, Stop> {
     )
     .await?;
 
-    let path = state.jobs.outputs_dir.join(format!("{id}.pptx"));
-    let tmp = state.jobs.outputs_dir.join(format!(".{id}.pptx.part"));
-    tokio::fs::create_dir_all(&state.jobs.outputs_dir)
-        .await
-        .map_err(|e| Stop::Failed(format!("Could not create the output folder: {e}")))?;
-    tokio::fs::write(&tmp, &bytes)
-        .await
-        .map_err(|e| Stop::Failed(format!("Could not save the deck: {e}")))?;
-    tokio::fs::rename(&tmp, &path)
+    let location = state
+        .storage
+        .put(&format!("{id}.pptx"), bytes)
         .await
         .map_err(|e| Stop::Failed(format!("Could not save the deck: {e}")))?;
     Ok(Done {
@@ -302,7 +293,7 @@ async fn execute(state: &AppState, id: &str) -> Result<Done, Stop> {
         score: report.score,
         verdict,
         report: serde_json::to_string(&report).unwrap_or_default(),
-        path,
+        location,
     })
 }
 
@@ -323,7 +314,7 @@ async fn complete(state: &AppState, id: &str, done: &Done, secs: f64) -> Result<
     .bind(&done.verdict)
     .bind(&done.report)
     .bind(secs)
-    .bind(done.path.to_string_lossy().to_string())
+    .bind(&done.location)
     .bind(&now)
     .bind(id)
     .execute(&mut *tx)
