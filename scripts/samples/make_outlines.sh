@@ -6,3 +6,4 @@ set -euo pipefail
 dir=server/samples/outlines
 pandoc "$dir/workplace-fire-safety.md" -o "$dir/workplace-fire-safety.docx"
 echo "made $dir/workplace-fire-safety.docx"
+python3 scripts/samples/make_pdf_outline.py "$dir/onboarding-new-starters.txt" "$dir/onboarding-new-starters.pdf"

@@ -208,9 +208,7 @@ async fn upload_outline(body: Bytes) -> Response {
         Ok(Ok(outline)) => Json(outline).into_response(),
         Ok(Err(e)) => {
             let status = match e {
-                OutlineError::Unsupported | OutlineError::Pdf | OutlineError::Encoding => {
-                    StatusCode::UNSUPPORTED_MEDIA_TYPE
-                }
+                OutlineError::Unsupported | OutlineError::Encoding => StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 _ => StatusCode::UNPROCESSABLE_ENTITY,
             };
             error(status, "outline", &e.to_string())

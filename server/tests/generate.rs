@@ -92,7 +92,7 @@ fn every_sample_outline_becomes_a_deck_with_all_its_topics() {
         assert_eq!(report["writer"], "offline");
         seen += 1;
     }
-    assert!(seen >= 3, "md, txt and docx samples");
+    assert!(seen >= 4, "md, txt, docx and pdf samples");
 }
 
 /// Slide count: title + closing + one agenda per day + per module (section,
@@ -140,7 +140,7 @@ fn languages_change_the_decks_own_words() {
 fn bad_outlines_fail_with_a_clear_message_and_write_nothing() {
     let dir = tempfile::tempdir().expect("tmp");
     let pdf = dir.path().join("outline.txt");
-    std::fs::write(&pdf, b"%PDF-1.7 not really").expect("write");
+    std::fs::write(&pdf, b"%PDF-1.7 not really a pdf").expect("write");
     let out = dir.path().join("out.pptx");
     let o = Command::new(env!("CARGO_BIN_EXE_courseware"))
         .args(["generate", "--outline"])
@@ -152,6 +152,6 @@ fn bad_outlines_fail_with_a_clear_message_and_write_nothing() {
         .output()
         .expect("run");
     assert!(!o.status.success());
-    assert!(String::from_utf8_lossy(&o.stderr).contains("PDF outlines are not supported yet"));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("the PDF could not be read"));
     assert!(!out.exists());
 }

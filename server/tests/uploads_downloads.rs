@@ -33,6 +33,7 @@ async fn outline_uploads_are_checked_by_content() {
         "outlines/workplace-fire-safety.md",
         "outlines/workplace-fire-safety.docx",
         "outlines/onboarding-new-starters.txt",
+        "outlines/onboarding-new-starters.pdf",
     ] {
         let res = post_raw(&c, "/api/outline/upload", samples(f), "x").await;
         assert_eq!(res.status(), 200, "{f}");
@@ -43,7 +44,7 @@ async fn outline_uploads_are_checked_by_content() {
     let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01".to_vec();
     let cases: Vec<(Vec<u8>, u16, &str)> = vec![
         (png, 415, "not supported"),
-        (b"%PDF-1.7\n".to_vec(), 415, "PDF"),
+        (b"%PDF-1.7\n".to_vec(), 422, "PDF could not be read"),
         (b"PK\x03\x04broken".to_vec(), 422, "Word document"),
         (vec![b'a'; (10 << 20) + 1], 413, "10 MB"),
         (Vec::new(), 422, "empty"),

@@ -16,7 +16,7 @@ pub enum OutlineError {
     Empty,
     #[error("this file type is not supported; upload .docx, .md or .txt")]
     Unsupported,
-    #[error("PDF outlines are not supported yet; upload .docx, .md or .txt")]
+    #[error("the PDF could not be read (it may be scanned or protected); upload .docx, .md or .txt instead")]
     Pdf,
     #[error("the Word document could not be read: {0}")]
     Docx(String),
@@ -60,7 +60,7 @@ fn strip_bom(b: &[u8]) -> &[u8] {
 /// Parses an outline from uploaded bytes of any supported format.
 pub fn parse(bytes: &[u8]) -> Result<Outline, OutlineError> {
     let lines = match sniff(bytes)? {
-        Format::Pdf => return Err(OutlineError::Pdf),
+        Format::Pdf => text_lines(&pdf_text(bytes)?),
         Format::Docx => docx_lines(bytes)?,
         Format::Markdown => {
             markdown_lines(std::str::from_utf8(strip_bom(bytes)).map_err(|_| OutlineError::Encoding)?)
@@ -213,6 +213,21 @@ impl Levels {
         }
         (self.0.len() - 1).min(6) as u8
     }
+}
+
+/// Text of a PDF, page by page. The extractor can panic on malformed input,
+/// so a panic is caught and reported as an unreadable PDF.
+fn pdf_text(bytes: &[u8]) -> Result<String, OutlineError> {
+    let owned = bytes.to_vec();
+    let text = std::panic::catch_unwind(move || pdf_extract::extract_text_from_mem(&owned))
+        .map_err(|_| OutlineError::Pdf)?
+        .map_err(|_| OutlineError::Pdf)?;
+    // Extractors mark layout with runs of blank lines and form feeds.
+    let cleaned: String = text.replace('\u{c}', "\n");
+    if cleaned.trim().is_empty() {
+        return Err(OutlineError::Pdf);
+    }
+    Ok(cleaned)
 }
 
 fn markdown_lines(text: &str) -> Vec<Line> {
@@ -693,6 +708,10 @@ mod tests {
         assert_eq!(parse(b""), Err(OutlineError::Empty));
         assert_eq!(parse(b"   \n\n"), Err(OutlineError::Empty));
         assert_eq!(parse(b"%PDF-1.7 ..."), Err(OutlineError::Pdf));
+        assert_eq!(
+            parse(b"%PDF-1.4\n1 0 obj << >> endobj trailer << /Root 1 0 R >>"),
+            Err(OutlineError::Pdf)
+        );
         assert_eq!(parse(&[0xff, 0xfe, 0x41]), Err(OutlineError::Encoding));
         assert_eq!(parse(&[0xff, 0xfe, 0x00]), Err(OutlineError::Unsupported));
         assert!(matches!(
@@ -700,6 +719,24 @@ mod tests {
             Err(OutlineError::Docx(_))
         ));
         assert_eq!(parse(b"bin\0ary"), Err(OutlineError::Unsupported));
+    }
+
+    #[test]
+    fn pdf_text_with_numbering_heuristics() {
+        let pdf = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../server/samples/outlines/onboarding-new-starters.pdf"
+        ))
+        .expect("sample");
+        let txt = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../server/samples/outlines/onboarding-new-starters.txt"
+        ))
+        .expect("sample");
+        let from_pdf = parse(&pdf).expect("pdf");
+        let from_txt = parse(&txt).expect("txt");
+        assert_eq!(from_pdf.title, "Onboarding for New Starters");
+        assert_eq!(shape(&from_pdf), shape(&from_txt));
     }
 
     #[test]
