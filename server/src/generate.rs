@@ -7,7 +7,6 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::Context;
-use app::course::banks::Banks;
 use app::course::parse;
 use app::course::plan::{plan_course, CourseOptions};
 use deck::build::DirResolver;
@@ -36,23 +35,8 @@ pub struct GenerateArgs {
     /// Where to write the deck.
     #[arg(short, long)]
     pub output: PathBuf,
-    /// Tagged infographic bank folder (with catalogue.json).
-    #[arg(long, env = "TAGGED_BANK_DIR", default_value = "server/samples/banks/tagged")]
-    pub tagged_bank_dir: PathBuf,
-    /// Drill-down cards folder (with catalogue.json).
-    #[arg(
-        long,
-        env = "DRILL_DOWN_BANK_DIR",
-        default_value = "server/samples/banks/drilldown"
-    )]
-    pub drill_down_bank_dir: PathBuf,
-    /// Illustrations folder (with catalogue.json).
-    #[arg(
-        long,
-        env = "ILLUSTRATIONS_DIR",
-        default_value = "server/samples/illustrations"
-    )]
-    pub illustrations_dir: PathBuf,
+    #[command(flatten)]
+    pub banks: app::server::config::BankDirs,
     /// Also write a JSON report (slides, QA score and findings, timings).
     #[arg(long)]
     pub report: Option<PathBuf>,
@@ -107,11 +91,7 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<()> {
     let template =
         Template::open(&args.template).with_context(|| format!("opening {}", args.template.display()))?;
     p.step(35, "planning the course");
-    let banks = Banks::load(
-        &args.tagged_bank_dir,
-        &args.drill_down_bank_dir,
-        &args.illustrations_dir,
-    );
+    let banks = args.banks.load();
     let options = CourseOptions {
         days: args.days,
         lang: args.lang.clone(),

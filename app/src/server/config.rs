@@ -75,25 +75,9 @@ pub struct Config {
     #[arg(long, env = "SECRET_KEY", hide_env_values = true)]
     pub secret_key: Option<String>,
 
-    /// Tagged infographic bank: a folder with decks and a catalogue.json.
-    #[arg(long, env = "TAGGED_BANK_DIR", default_value = "server/samples/banks/tagged")]
-    pub tagged_bank_dir: PathBuf,
-
-    /// Drill-down cards: a folder with decks and a catalogue.json.
-    #[arg(
-        long,
-        env = "DRILL_DOWN_BANK_DIR",
-        default_value = "server/samples/banks/drilldown"
-    )]
-    pub drill_down_bank_dir: PathBuf,
-
-    /// Illustrations: a folder with images and a catalogue.json.
-    #[arg(
-        long,
-        env = "ILLUSTRATIONS_DIR",
-        default_value = "server/samples/illustrations"
-    )]
-    pub illustrations_dir: PathBuf,
+    /// Bank folders the course planner draws on.
+    #[command(flatten)]
+    pub banks: BankDirs,
 
     /// Number of job workers.
     #[arg(long, env = "WORKER_CONCURRENCY", default_value_t = 2)]
@@ -128,5 +112,41 @@ impl Config {
         self.database_path
             .clone()
             .unwrap_or_else(|| self.data_dir.join("courseware.db"))
+    }
+}
+
+/// The bank folders, shared by the server's configuration and
+/// `courseware generate`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct BankDirs {
+    /// Tagged infographic bank: a folder with decks and a catalogue.json.
+    #[arg(long, env = "TAGGED_BANK_DIR", default_value = "server/samples/banks/tagged")]
+    pub tagged_bank_dir: PathBuf,
+
+    /// Drill-down cards: a folder with decks and a catalogue.json.
+    #[arg(
+        long,
+        env = "DRILL_DOWN_BANK_DIR",
+        default_value = "server/samples/banks/drilldown"
+    )]
+    pub drill_down_bank_dir: PathBuf,
+
+    /// Illustrations: a folder with images and a catalogue.json.
+    #[arg(
+        long,
+        env = "ILLUSTRATIONS_DIR",
+        default_value = "server/samples/illustrations"
+    )]
+    pub illustrations_dir: PathBuf,
+}
+
+impl BankDirs {
+    /// Loads the three catalogues (a missing one leaves that bank empty).
+    pub fn load(&self) -> crate::course::banks::Banks {
+        crate::course::banks::Banks::load(
+            &self.tagged_bank_dir,
+            &self.drill_down_bank_dir,
+            &self.illustrations_dir,
+        )
     }
 }

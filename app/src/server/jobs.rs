@@ -67,11 +67,7 @@ pub async fn enqueue(pool: &SqlitePool, job: &NewJob) -> Result<String, sqlx::Er
             .bind(&now)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("INSERT INTO job_events (job_id, at, level, progress, message) VALUES (?, ?, 'info', 0, 'Queued')")
-            .bind(&id)
-            .bind(&now)
-            .execute(&mut *tx)
-            .await?;
+        log_event(&mut tx, &id, &now, "info", 0, "Queued").await?;
         tx.commit().await?;
         return Ok(id);
     }
@@ -179,6 +175,26 @@ impl JobHub {
     }
 }
 
+/// Appends one line to a job's event log (inside the caller's transaction).
+pub async fn log_event(
+    conn: &mut sqlx::SqliteConnection,
+    id: &str,
+    at: &str,
+    level: &str,
+    progress: i64,
+    message: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO job_events (job_id, at, level, progress, message) VALUES (?, ?, ?, ?, ?)")
+        .bind(id)
+        .bind(at)
+        .bind(level)
+        .bind(progress)
+        .bind(message)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Records an event: the log row, the job's progress and last message, and a
 /// push to live streams.
 pub async fn record(
@@ -192,14 +208,7 @@ pub async fn record(
 ) -> Result<(), sqlx::Error> {
     let at = now_rfc3339();
     let mut tx = pool.begin().await?;
-    sqlx::query("INSERT INTO job_events (job_id, at, level, progress, message) VALUES (?, ?, ?, ?, ?)")
-        .bind(id)
-        .bind(&at)
-        .bind(level)
-        .bind(i64::from(progress))
-        .bind(message)
-        .execute(&mut *tx)
-        .await?;
+    log_event(&mut tx, id, &at, level, i64::from(progress), message).await?;
     sqlx::query("UPDATE jobs SET progress = ?, log_message = ? WHERE id = ?")
         .bind(i64::from(progress))
         .bind(message)

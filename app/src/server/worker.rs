@@ -221,12 +221,7 @@ async fn execute(state: &AppState, id: &str) -> Result<Done, Stop> {
         .await
         .map_err(|e| Stop::Failed(format!("Reading the template stopped unexpectedly: {e}")))?
         .map_err(|e| Stop::Failed(format!("The template could not be read: {e}")))?;
-    let cfg = &state.config;
-    let banks = crate::course::banks::Banks::load(
-        &cfg.tagged_bank_dir,
-        &cfg.drill_down_bank_dir,
-        &cfg.illustrations_dir,
-    );
+    let banks = state.config.banks.load();
     let options = CourseOptions {
         days,
         lang: input.language.clone(),
@@ -331,14 +326,8 @@ async fn complete(state: &AppState, id: &str, done: &Done, secs: f64) -> Result<
     .bind(slides)
     .execute(&mut *tx)
     .await?;
-    sqlx::query(
-        "INSERT INTO job_events (job_id, at, level, progress, message) VALUES (?, ?, 'info', 100, ?)",
-    )
-    .bind(id)
-    .bind(&now)
-    .bind(format!("Complete: {} slides in {secs:.1} s", done.slides))
-    .execute(&mut *tx)
-    .await?;
+    let message = format!("Complete: {} slides in {secs:.1} s", done.slides);
+    jobs::log_event(&mut tx, id, &now, "info", 100, &message).await?;
     tx.commit().await?;
     tracing::info!(slides = done.slides, secs, "job complete");
     state.jobs.hub.publish(
@@ -350,7 +339,7 @@ async fn complete(state: &AppState, id: &str, done: &Done, secs: f64) -> Result<
                 at: now,
                 level: "info".into(),
                 progress: 100,
-                message: format!("Complete: {} slides in {secs:.1} s", done.slides),
+                message,
             }),
         },
     );
@@ -389,14 +378,7 @@ pub async fn finish(
     } else {
         "warning"
     };
-    sqlx::query("INSERT INTO job_events (job_id, at, level, progress, message) VALUES (?, ?, ?, ?, ?)")
-        .bind(id)
-        .bind(&now)
-        .bind(level)
-        .bind(progress)
-        .bind(message)
-        .execute(&mut *tx)
-        .await?;
+    jobs::log_event(&mut tx, id, &now, level, progress, message).await?;
     tx.commit().await?;
     tracing::info!(status = status.as_str(), error, "job ended");
     state.jobs.hub.publish(

@@ -37,10 +37,14 @@ pub fn config(data_dir: &Path) -> Config {
         shutdown_grace_seconds: 5,
         log_format: LogFormat::Pretty,
         sample_templates_dir: std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples/templates"),
-        tagged_bank_dir: std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples/banks/tagged"),
-        drill_down_bank_dir: std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("samples/banks/drilldown"),
-        illustrations_dir: std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples/illustrations"),
+        banks: app::server::config::BankDirs {
+            tagged_bank_dir: std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("samples/banks/tagged"),
+            drill_down_bank_dir: std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("samples/banks/drilldown"),
+            illustrations_dir: std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("samples/illustrations"),
+        },
         presigned_url_ttl: 3600,
         secret_key: None,
         worker_concurrency: 2,
