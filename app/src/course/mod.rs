@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 pub mod banks;
+#[cfg(feature = "ssr")]
+pub mod content;
 pub mod labels;
 #[cfg(feature = "ssr")]
 pub mod parse;

@@ -11,8 +11,9 @@ use deck::plan::{Bullet, DeckPlan, SlideContent, SlidePlan};
 
 use std::collections::{BTreeMap, HashSet};
 
-use super::banks::{best, words, Banks};
-use super::labels::{labels, Labels};
+use super::banks::{best, score, words, Banks, THRESHOLD};
+use super::content::{self, Candidate, ModuleText};
+use super::labels::labels;
 use super::{Module, Outline, Topic};
 
 /// What the user chose on the form.
@@ -72,97 +73,6 @@ fn b(text: impl Into<String>) -> Bullet {
     Bullet::Text(text.into())
 }
 
-fn objective(l: &Labels, lang: &str, i: usize, topic: &str) -> Bullet {
-    let verb = l.objective_verbs[i % l.objective_verbs.len()];
-    if lang == "de" {
-        b(format!("{topic} {verb}"))
-    } else {
-        let t = lowercase_first(topic);
-        b(format!("{verb} {t}"))
-    }
-}
-
-fn lowercase_first(s: &str) -> String {
-    // Keep acronyms and proper-looking words ("CO2", "PowerPoint") as they are.
-    let mut words = s.split(' ');
-    let first = words.next().unwrap_or("");
-    let keep = first
-        .chars()
-        .skip(1)
-        .any(|c| c.is_uppercase() || c.is_ascii_digit());
-    let first = if keep {
-        first.to_string()
-    } else {
-        let mut c = first.chars();
-        c.next()
-            .map(|f| f.to_lowercase().chain(c).collect())
-            .unwrap_or_default()
-    };
-    std::iter::once(first.as_str())
-        .chain(words)
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-fn topic_notes(l: &Labels, t: &Topic) -> String {
-    let points: Vec<&str> = t.points.iter().map(|p| p.text.as_str()).collect();
-    if points.is_empty() {
-        format!("{} {}.\n\n{}", l.notes_intro, t.title, l.notes_close)
-    } else {
-        format!(
-            "{} {}: {}.\n\n{}",
-            l.notes_intro,
-            t.title,
-            points.join("; "),
-            l.notes_close
-        )
-    }
-}
-
-fn quiz(l: &Labels, module: &Module, others: &[&Module]) -> (Vec<Bullet>, String) {
-    let mut bullets = Vec::new();
-    let mut answers = Vec::new();
-    let distractors: Vec<&str> = others
-        .iter()
-        .flat_map(|m| {
-            m.topics
-                .iter()
-                .flat_map(|t| t.points.iter().map(|p| p.text.as_str()))
-        })
-        .collect();
-    for (qi, t) in module
-        .topics
-        .iter()
-        .filter(|t| !t.points.is_empty())
-        .take(3)
-        .enumerate()
-    {
-        bullets.push(b(l.quiz_frame.replace("{topic}", &t.title)));
-        let right = t.points[qi % t.points.len()].text.as_str();
-        let mut options: Vec<&str> = vec![right];
-        for k in 0..2 {
-            if !distractors.is_empty() {
-                let d = distractors[(qi * 7 + k * 3 + module.title.len()) % distractors.len()];
-                if !options.contains(&d) {
-                    options.push(d);
-                }
-            }
-        }
-        // Deterministic shuffle: rotate by the question number.
-        let rot = qi % options.len();
-        options.rotate_left(rot);
-        for (k, o) in options.iter().enumerate() {
-            bullets.push(Bullet::Leveled {
-                text: format!("{}. {o}", (b'A' + k as u8) as char),
-                level: 1,
-            });
-        }
-        let letter = (b'A' + options.iter().position(|o| *o == right).unwrap_or(0) as u8) as char;
-        answers.push(format!("{} {}: {letter} — {right}", l.answer, qi + 1));
-    }
-    (bullets, answers.join("\n\n"))
-}
-
 /// Whether a topic has enough depth for a drill-down card.
 fn has_depth(t: &Topic) -> bool {
     t.points.len() >= 6 || t.points.iter().any(|p| p.level >= 1)
@@ -184,11 +94,20 @@ struct Picker<'b> {
 }
 
 impl Picker<'_> {
+    /// The offline choice: the most relevant unused entry above the threshold.
     fn infographic(&mut self, t: &Topic) -> Option<SlidePlan> {
-        let (i, s) = best(&self.banks.infographics, &self.used_info, &topic_words(t), |s| {
+        let (i, _) = best(&self.banks.infographics, &self.used_info, &topic_words(t), |s| {
             (s.tags.as_slice(), s.title.as_str())
         })?;
-        self.used_info.insert(i);
+        self.clone_infographic(i, t)
+    }
+
+    /// A chosen entry, unless an earlier module already used it.
+    fn clone_infographic(&mut self, i: usize, t: &Topic) -> Option<SlidePlan> {
+        let s = self.banks.infographics.get(i)?;
+        if !self.used_info.insert(i) {
+            return None;
+        }
         let mut replace = BTreeMap::new();
         replace.insert("{{topic}}".to_string(), t.title.clone());
         Some(SlidePlan::new(SlideContent::Clone {
@@ -248,8 +167,50 @@ impl Picker<'_> {
     }
 }
 
-/// Builds the deck plan for an outline.
+/// Infographics a writer may choose from for each topic of `module`: the
+/// three most relevant bank entries at or above the threshold.
+pub fn candidates(module: &Module, banks: &Banks) -> Vec<Candidate> {
+    let mut out = Vec::new();
+    for (ti, t) in module.topics.iter().enumerate() {
+        let w = topic_words(t);
+        let mut ranked: Vec<(u32, usize)> = banks
+            .infographics
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (score(&w, &s.tags, &s.title), i))
+            .filter(|(sc, _)| *sc >= THRESHOLD)
+            .collect();
+        ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        out.extend(ranked.into_iter().take(3).map(|(_, i)| Candidate {
+            id: i,
+            topic: ti,
+            title: banks.infographics[i].title.clone(),
+            tags: banks.infographics[i].tags.clone(),
+        }));
+    }
+    out
+}
+
+/// The offline writer's text for every module of the course.
+pub fn offline_texts(outline: &Outline, lang: &str) -> Vec<ModuleText> {
+    let l = labels(lang);
+    outline
+        .modules
+        .iter()
+        .map(|m| {
+            let others: Vec<&Module> = outline.modules.iter().filter(|o| !std::ptr::eq(*o, m)).collect();
+            content::offline(l, lang, m, &others)
+        })
+        .collect()
+}
+
+/// Builds the deck plan for an outline with the offline writer.
 pub fn plan_course(outline: &Outline, opts: &CourseOptions, banks: &Banks) -> DeckPlan {
+    plan_with(outline, opts, banks, &offline_texts(outline, &opts.lang))
+}
+
+/// Builds the deck plan from one [`ModuleText`] per module (any writer's).
+pub fn plan_with(outline: &Outline, opts: &CourseOptions, banks: &Banks, texts: &[ModuleText]) -> DeckPlan {
     let mut picker = Picker {
         banks,
         used_info: HashSet::new(),
@@ -297,8 +258,9 @@ pub fn plan_course(outline: &Outline, opts: &CourseOptions, banks: &Banks) -> De
             title: agenda_title,
             items,
         }));
-        for m in modules {
+        for (mi, m) in range.clone().zip(modules) {
             number += 1;
+            let text = texts.get(mi);
             slides.push(SlidePlan::new(SlideContent::Section {
                 title: format!("{} {number}: {}", l.module, m.title),
                 subtitle: if groups.len() > 1 {
@@ -310,63 +272,71 @@ pub fn plan_course(outline: &Outline, opts: &CourseOptions, banks: &Banks) -> De
             if opts.picture_layout {
                 slides.extend(picker.illustration(m));
             }
-            let objectives = m
-                .topics
-                .iter()
-                .take(6)
-                .enumerate()
-                .map(|(i, t)| objective(l, &opts.lang, i, &t.title))
-                .collect();
+            let Some(text) = text else { continue };
             slides.push(
                 SlidePlan::new(SlideContent::Bullets {
                     title: l.objectives.into(),
-                    bullets: objectives,
+                    bullets: text.objectives.iter().map(b).collect(),
                 })
                 .with_notes(l.objectives_lead),
             );
-            for t in &m.topics {
-                let bullets = if t.points.is_empty() {
-                    vec![b(t.title.clone())]
-                } else {
-                    t.points
-                        .iter()
-                        .map(|p| Bullet::Leveled {
-                            text: p.text.clone(),
-                            level: p.level,
-                        })
-                        .collect()
-                };
+            for (ti, t) in m.topics.iter().enumerate() {
+                let Some(st) = text.slides.get(ti) else { continue };
                 slides.push(
                     SlidePlan::new(SlideContent::Bullets {
-                        title: t.title.clone(),
-                        bullets,
+                        title: st.title.clone(),
+                        bullets: st
+                            .bullets
+                            .iter()
+                            .map(|x| match x.level() {
+                                0 => b(x.text()),
+                                level => Bullet::Leveled {
+                                    text: x.text().into(),
+                                    level,
+                                },
+                            })
+                            .collect(),
                     })
-                    .with_notes(topic_notes(l, t)),
+                    .with_notes(st.notes.clone()),
                 );
                 slides.extend(picker.drilldown(t));
-                slides.extend(picker.infographic(t));
+                match &text.infographics {
+                    None => slides.extend(picker.infographic(t)),
+                    Some(picks) => {
+                        if let Some(p) = picks.iter().find(|p| p.topic == ti) {
+                            slides.extend(
+                                picker
+                                    .clone_infographic(p.id, t)
+                                    .map(|s| s.with_notes(format!("{}: {}", t.title, p.reason))),
+                            );
+                        }
+                    }
+                }
             }
-            let recap = m
-                .topics
-                .iter()
-                .map(|t| match t.points.first() {
-                    Some(p) => b(format!("{} — {}", t.title, p.text)),
-                    None => b(t.title.clone()),
-                })
-                .collect();
             slides.push(SlidePlan::new(SlideContent::Bullets {
                 title: format!("{}: {}", l.recap, m.title),
-                bullets: recap,
+                bullets: text.recap.iter().map(b).collect(),
             }));
-            let others: Vec<&Module> = outline.modules.iter().filter(|o| !std::ptr::eq(*o, m)).collect();
-            let (questions, answers) = quiz(l, m, &others);
-            if !questions.is_empty() {
+            if !text.quiz.is_empty() {
+                let mut bullets = Vec::new();
+                let mut answers = Vec::new();
+                for (qi, q) in text.quiz.iter().enumerate() {
+                    bullets.push(b(q.question.clone()));
+                    for (k, o) in q.options.iter().enumerate() {
+                        bullets.push(Bullet::Leveled {
+                            text: format!("{}. {o}", letter(k)),
+                            level: 1,
+                        });
+                    }
+                    let right = q.options.get(q.answer).map(String::as_str).unwrap_or("");
+                    answers.push(format!("{} {}: {} — {right}", l.answer, qi + 1, letter(q.answer)));
+                }
                 slides.push(
                     SlidePlan::new(SlideContent::Bullets {
                         title: l.quiz.into(),
-                        bullets: questions,
+                        bullets,
                     })
-                    .with_notes(answers),
+                    .with_notes(answers.join("\n\n")),
                 );
             }
         }
@@ -380,6 +350,10 @@ pub fn plan_course(outline: &Outline, opts: &CourseOptions, banks: &Banks) -> De
         lang: Some(l.lang_tag.into()),
         slides,
     }
+}
+
+fn letter(k: usize) -> char {
+    char::from(b'A' + u8::try_from(k.min(25)).unwrap_or(0))
 }
 
 #[cfg(test)]
