@@ -49,7 +49,13 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
     let storage: Arc<dyn app::server::storage::Storage> = Arc::new(app::server::storage::LocalStorage::new(
         config.data_dir.join("outputs"),
     ));
+    let llm = app::server::llm::Llm::from_config(&config.llm).context("configuring the AI writer")?;
+    match &llm {
+        Some(l) => tracing::info!(provider = l.provider, model = %l.model, "AI writer on"),
+        None => tracing::info!("AI writer off (LLM_PROVIDER=none): the offline writer writes courses"),
+    }
     let state = AppState {
+        llm,
         storage,
         jobs,
         link_key,

@@ -79,6 +79,10 @@ pub struct Config {
     #[command(flatten)]
     pub banks: BankDirs,
 
+    /// AI writer settings (off unless LLM_PROVIDER is set).
+    #[command(flatten)]
+    pub llm: super::llm::LlmConfig,
+
     /// Number of job workers.
     #[arg(long, env = "WORKER_CONCURRENCY", default_value_t = 2)]
     pub worker_concurrency: usize,

@@ -6,6 +6,7 @@ pub mod db;
 pub mod guard;
 pub mod jobs;
 pub mod links;
+pub mod llm;
 pub mod password;
 pub mod session_store;
 pub mod state;

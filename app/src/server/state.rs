@@ -19,6 +19,8 @@ pub struct AppState {
     pub jobs: Arc<super::worker::JobRuntime>,
     /// Where finished decks are kept (local folder by default).
     pub storage: Arc<dyn super::storage::Storage>,
+    /// The AI writer's model client; `None` runs the offline writer.
+    pub llm: Option<Arc<super::llm::Llm>>,
     /// Signs and checks download links.
     pub link_key: super::links::LinkKey,
     /// Leptos rendering options (site root, bundle name).

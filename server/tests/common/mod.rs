@@ -47,6 +47,7 @@ pub fn config(data_dir: &Path) -> Config {
         },
         presigned_url_ttl: 3600,
         secret_key: None,
+        llm: Default::default(),
         worker_concurrency: 2,
         job_time_limit: 600,
         job_stage_pause_ms: 0,

@@ -1,0 +1,107 @@
+//! Token accounting. A [`Meter`] belongs to one job and is handed to every
+//! model call made for it — the job id travels with the work, never through
+//! a global — so each call's tokens land in `token_usage` with the right job
+//! and user, and the job's budget is enforced where the tokens are counted.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use serde::{Deserialize, Serialize};
+use sqlx::SqlitePool;
+
+use super::{Llm, LlmError};
+use crate::server::db::now_rfc3339;
+
+/// Tokens of one call (or a sum of calls).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Usage {
+    /// Input tokens billed at the full rate (cached tokens excluded).
+    pub input: u64,
+    pub output: u64,
+    /// Input tokens written to the prompt cache.
+    pub cache_write: u64,
+    /// Input tokens read from the prompt cache.
+    pub cache_read: u64,
+}
+
+impl Usage {
+    pub fn total(&self) -> u64 {
+        self.input + self.output + self.cache_write + self.cache_read
+    }
+}
+
+/// One job's token meter.
+pub struct Meter {
+    pool: SqlitePool,
+    job_id: String,
+    user_id: Option<i64>,
+    budget: u64,
+    used: AtomicU64,
+}
+
+fn i(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+impl Meter {
+    /// A meter for `job_id`, starting from what earlier runs of the job spent.
+    pub async fn for_job(pool: &SqlitePool, job_id: &str, budget: u64) -> Result<Meter, sqlx::Error> {
+        let (user_id, spent): (Option<i64>, i64) = sqlx::query_as(
+            "SELECT j.user_id, COALESCE((SELECT SUM(input_tokens + output_tokens + cache_creation_tokens + cache_read_tokens)
+                                          FROM token_usage WHERE job_id = j.id), 0)
+             FROM jobs j WHERE j.id = ?",
+        )
+        .bind(job_id)
+        .fetch_one(pool)
+        .await?;
+        Ok(Meter {
+            pool: pool.clone(),
+            job_id: job_id.to_string(),
+            user_id,
+            budget,
+            used: AtomicU64::new(u64::try_from(spent).unwrap_or(0)),
+        })
+    }
+
+    pub fn used(&self) -> u64 {
+        self.used.load(Ordering::Relaxed)
+    }
+
+    /// Fails once the job has spent more than its budget.
+    pub fn check(&self) -> Result<(), LlmError> {
+        let used = self.used();
+        if self.budget > 0 && used > self.budget {
+            Err(LlmError::Budget {
+                used,
+                budget: self.budget,
+            })
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Records one call's tokens (and estimated cost), then checks the budget.
+    pub async fn record(&self, llm: &Llm, purpose: &str, usage: &Usage) -> Result<(), LlmError> {
+        let cost = llm.prices.cost(&llm.model, usage);
+        sqlx::query(
+            "INSERT INTO token_usage (job_id, user_id, at, provider, model, purpose, input_tokens, output_tokens,
+                 cache_creation_tokens, cache_read_tokens, cost_usd)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&self.job_id)
+        .bind(self.user_id)
+        .bind(now_rfc3339())
+        .bind(llm.provider)
+        .bind(&llm.model)
+        .bind(purpose)
+        .bind(i(usage.input))
+        .bind(i(usage.output))
+        .bind(i(usage.cache_write))
+        .bind(i(usage.cache_read))
+        .bind(cost)
+        .execute(&self.pool)
+        .await
+        .map_err(|e| LlmError::Record(e.to_string()))?;
+        self.used.fetch_add(usage.total(), Ordering::Relaxed);
+        self.check()
+    }
+}
