@@ -17,6 +17,8 @@ pub struct JobDetail {
     pub qa_report: Option<String>,
     /// Whether the caller may cancel, retry or delete it (owner or admin).
     pub can_manage: bool,
+    /// Tokens and estimated cost of the job's model calls (zero for the offline writer).
+    pub usage: crate::jobs::TokenTotals,
 }
 
 /// Today's figures and daily activity for the dashboard.
@@ -274,6 +276,9 @@ mod ssr {
             events,
             qa_report: row.qa_report,
             can_manage,
+            usage: crate::api::usage::ssr::job_totals(&state.pool, &id)
+                .await
+                .map_err(internal)?,
         })
     }
 

@@ -7,4 +7,5 @@
 
 pub mod auth;
 pub mod jobs;
+pub mod usage;
 pub mod users;

@@ -2,6 +2,8 @@
 //! event stream, the QA report, and download / retry / cancel / delete.
 
 use leptos::prelude::*;
+
+use crate::pages::usage::{cost, grouped};
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
@@ -139,6 +141,18 @@ pub fn JobPage() -> impl IntoView {
                                     }).collect_view()}
                                 </ol>
                             </section>
+                            {(d.usage.calls > 0).then(|| {
+                                let u = d.usage.clone();
+                                view! {
+                                    <section class="card" data-testid="job-usage">
+                                        <h2>"AI usage"</h2>
+                                        <p>
+                                            {format!("{} model calls · {} tokens (input {}, output {}, cache write {}, cache read {}) · estimated cost {}",
+                                                u.calls, grouped(u.tokens()), grouped(u.input), grouped(u.output), grouped(u.cache_write), grouped(u.cache_read), cost(&u))}
+                                        </p>
+                                    </section>
+                                }
+                            })}
                             {qa.map(|qa| view! { <QaReport qa/> })}
                         }.into_any()
                     }
@@ -151,6 +165,12 @@ pub fn JobPage() -> impl IntoView {
 #[component]
 fn QaReport(qa: serde_json::Value) -> impl IntoView {
     let findings: Vec<serde_json::Value> = qa["findings"].as_array().cloned().unwrap_or_default();
+    let review = qa["review"].as_object().cloned();
+    let fallbacks: Vec<i64> = qa["fallback_modules"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|v| v.as_i64()).collect())
+        .unwrap_or_default();
+    let lint = qa["lint_score"].as_i64();
     view! {
         <section class="card" data-testid="qa-report">
             <h2>"Quality check"</h2>
@@ -158,7 +178,21 @@ fn QaReport(qa: serde_json::Value) -> impl IntoView {
                 <strong>{format!("{}/100", qa["score"].as_i64().unwrap_or(0))}</strong>
                 " · verdict "<span class=format!("badge badge-{}", qa["verdict"].as_str().unwrap_or(""))>{qa["verdict"].as_str().unwrap_or("").to_string()}</span>
                 {format!(" · {} slides", qa["slides"].as_i64().unwrap_or(0))}
+                {lint.map(|l| format!(" · lint {l}/100"))}
             </p>
+            {review.map(|r| view! {
+                <div data-testid="ai-review">
+                    <p>{format!("AI review: content {}/5, coherence {}/5 — combined score = 60% lint + 40% review.",
+                        r.get("content").and_then(|v| v.as_i64()).unwrap_or(0), r.get("coherence").and_then(|v| v.as_i64()).unwrap_or(0))}</p>
+                    <p class="muted">{r.get("summary").and_then(|v| v.as_str()).unwrap_or("").to_string()}</p>
+                    <ul>{r.get("suggestions").and_then(|v| v.as_array()).cloned().unwrap_or_default().into_iter()
+                        .map(|s| view! { <li>{s.as_str().unwrap_or("").to_string()}</li> }).collect_view()}</ul>
+                </div>
+            })}
+            {(!fallbacks.is_empty()).then(|| view! {
+                <p class="notice notice-warning">{format!("Written offline after the AI writer gave up: module(s) {}.",
+                    fallbacks.iter().map(|m| m.to_string()).collect::<Vec<_>>().join(", "))}</p>
+            })}
             {if findings.is_empty() {
                 view! { <p class="muted">"No findings."</p> }.into_any()
             } else {

@@ -16,7 +16,11 @@ use tokio::task::JoinHandle;
 use super::db::now_rfc3339;
 use super::jobs::{self, JobHub};
 use super::AppState;
-use crate::course::plan::{plan_course, CourseOptions};
+use super::llm::writer::{self, ModuleError, Review};
+use super::llm::{Llm, Meter};
+use crate::course::banks::Banks;
+use crate::course::content::ModuleText;
+use crate::course::plan::{candidates, offline_texts, plan_with, CourseOptions};
 use crate::course::Outline;
 use crate::jobs::{JobStatus, JobUpdate};
 
@@ -146,7 +150,14 @@ struct Done {
 async fn run(state: &AppState, id: &str) {
     let started = Instant::now();
     let limit = state.jobs.time_limit;
-    let outcome = match tokio::time::timeout(limit, execute(state, id)).await {
+    // Cancelling drops the pipeline wherever it is, in-flight model calls included.
+    let work = async {
+        tokio::select! {
+            r = execute(state, id) => r,
+            stop = cancelled(&state.pool, id) => Err(stop),
+        }
+    };
+    let outcome = match tokio::time::timeout(limit, work).await {
         Ok(r) => r,
         Err(_) => Err(Stop::Failed(format!(
             "The job took longer than the time limit of {} s and was stopped.",
@@ -182,6 +193,16 @@ async fn check_cancel(pool: &SqlitePool, id: &str) -> Result<(), Stop> {
         Err(Stop::Cancelled)
     } else {
         Ok(())
+    }
+}
+
+/// Resolves once the job's cancellation is requested (polled every 250 ms).
+async fn cancelled(pool: &SqlitePool, id: &str) -> Stop {
+    loop {
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        if let Err(stop) = check_cancel(pool, id).await {
+            return stop;
+        }
     }
 }
 
@@ -227,7 +248,16 @@ async fn execute(state: &AppState, id: &str) -> Result<Done, Stop> {
         lang: input.language.clone(),
         picture_layout: template.layout_of(deck::LayoutKind::PictureCaption).is_some(),
     };
-    let plan = plan_course(&outline, &options, &banks);
+    let (texts, ai) = match &state.llm {
+        None => (offline_texts(&outline, &options.lang), None),
+        Some(llm) => {
+            let meter = Meter::for_job(&state.pool, id, llm.budget).await?;
+            let context = writer::course_context(&outline, days, &options.lang);
+            let (texts, fallbacks) = ai_texts(state, id, llm, &meter, &context, &outline, &options, &banks).await?;
+            (texts, Some((llm.clone(), meter, context, fallbacks)))
+        }
+    };
+    let plan = plan_with(&outline, &options, &banks, &texts);
     let from_banks = plan
         .slides
         .iter()
@@ -238,18 +268,23 @@ async fn execute(state: &AppState, id: &str) -> Result<Done, Stop> {
             )
         })
         .count();
+    let writer_name = match &ai {
+        None => "offline writer".to_string(),
+        Some((llm, ..)) => format!("AI writer, {}", llm.model),
+    };
     stage(
         state,
         id,
-        20,
+        72,
         &format!(
-            "Planned {} slides, {from_banks} from the banks (offline writer)",
+            "Planned {} slides, {from_banks} from the banks ({writer_name})",
             plan.slides.len()
         ),
     )
     .await?;
+    let digest = digest(&plan);
 
-    stage(state, id, 30, "Building the deck").await?;
+    stage(state, id, 74, "Building the deck").await?;
     let bytes = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, String> {
         deck::build(
             &template,
@@ -263,18 +298,48 @@ async fn execute(state: &AppState, id: &str) -> Result<Done, Stop> {
     .map_err(|e| Stop::Failed(format!("The build stopped unexpectedly: {e}")))?
     .map_err(Stop::Failed)?;
 
-    stage(state, id, 75, "Checking quality").await?;
+    stage(state, id, 80, "Checking quality").await?;
     let lint_bytes = bytes.clone();
     let report = tokio::task::spawn_blocking(move || deck::lint::lint(&lint_bytes))
         .await
         .map_err(|e| Stop::Failed(format!("The QA check stopped unexpectedly: {e}")))?
         .map_err(|e| Stop::Failed(format!("The QA check failed: {e}")))?;
-    let verdict = format!("{:?}", report.verdict).to_lowercase();
+    let lint_verdict = format!("{:?}", report.verdict).to_lowercase();
+    let mut review: Option<Review> = None;
+    let mut fallbacks: Vec<usize> = Vec::new();
+    if let Some((llm, meter, context, fb)) = &ai {
+        fallbacks = fb.clone();
+        if llm.review {
+            stage(state, id, 85, "AI review of content and coherence").await?;
+            match writer::review(llm, meter, context, &digest).await {
+                Ok(r) => review = Some(r),
+                Err(e @ super::llm::LlmError::Budget { .. }) => return Err(Stop::Failed(e.to_string())),
+                Err(e) => {
+                    jobs::record(&state.pool, &state.jobs.hub, id, JobStatus::Running, "warning", 88,
+                        &format!("The AI review was not available ({e}); the QA score is the lint score alone")).await?;
+                }
+            }
+        }
+    }
+    let (score, verdict) = writer::combine(report.score, &lint_verdict, review.as_ref(), fallbacks.len());
+    let mut report_json = serde_json::to_value(&report).unwrap_or_default();
+    if let Some(obj) = report_json.as_object_mut() {
+        obj.insert("lint_score".into(), report.score.into());
+        obj.insert("lint_verdict".into(), lint_verdict.clone().into());
+        obj.insert("score".into(), score.into());
+        obj.insert("verdict".into(), verdict.clone().into());
+        obj.insert("writer".into(), if ai.is_some() { "ai" } else { "offline" }.into());
+        obj.insert("review".into(), serde_json::to_value(&review).unwrap_or_default());
+        obj.insert(
+            "fallback_modules".into(),
+            fallbacks.iter().map(|m| m + 1).collect::<Vec<_>>().into(),
+        );
+    }
     stage(
         state,
         id,
         90,
-        &format!("QA score {}/100 ({verdict}); saving", report.score),
+        &format!("QA score {score}/100 ({verdict}); saving"),
     )
     .await?;
 
@@ -285,11 +350,142 @@ async fn execute(state: &AppState, id: &str) -> Result<Done, Stop> {
         .map_err(|e| Stop::Failed(format!("Could not save the deck: {e}")))?;
     Ok(Done {
         slides: report.slides,
-        score: report.score,
+        score,
         verdict,
-        report: serde_json::to_string(&report).unwrap_or_default(),
+        report: report_json.to_string(),
         location,
     })
+}
+
+/// The course as plain text, slide by slide, for the AI review.
+fn digest(plan: &deck::DeckPlan) -> String {
+    use deck::SlideContent as C;
+    let mut out = String::new();
+    for (i, s) in plan.slides.iter().enumerate() {
+        let line = match &s.content {
+            C::Title { title, subtitle } | C::Section { title, subtitle } => format!("{title} — {subtitle}"),
+            C::Agenda { title, items } | C::Bullets { title, bullets: items } => format!(
+                "{title}\n{}",
+                items.iter().map(|b| format!("  - {}", b.text())).collect::<Vec<_>>().join("\n")
+            ),
+            C::Picture { title, .. } => format!("{title} (illustration)"),
+            C::Clone { replace, .. } => format!(
+                "(infographic from the bank{})",
+                replace.get("{{topic}}").map(|t| format!(" for {t}")).unwrap_or_default()
+            ),
+            _ => String::new(),
+        };
+        out.push_str(&format!("[{}] {line}\n", i + 1));
+        if !s.notes.is_empty() {
+            out.push_str(&format!("  notes: {}\n", s.notes));
+        }
+    }
+    out
+}
+
+/// Hash of what a module's text depends on: stored text is reused only for
+/// the same module in the same language.
+fn module_hash(module: &crate::course::Module, lang: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(lang.as_bytes());
+    h.update([0]);
+    h.update(serde_json::to_vec(module).unwrap_or_default());
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Every module's text from the AI writer: stored text from an earlier run
+/// is reused, the rest is written in parallel (bounded by the client's
+/// concurrency limit). A module the model cannot write falls back to the
+/// offline writer with a warning; its index is returned.
+#[allow(clippy::too_many_arguments)]
+async fn ai_texts(
+    state: &AppState,
+    id: &str,
+    llm: &Llm,
+    meter: &Meter,
+    context: &str,
+    outline: &Outline,
+    options: &CourseOptions,
+    banks: &Banks,
+) -> Result<(Vec<ModuleText>, Vec<usize>), Stop> {
+    use futures_util::stream::{FuturesUnordered, StreamExt};
+    let n = outline.modules.len();
+    let hashes: Vec<String> = outline.modules.iter().map(|m| module_hash(m, &options.lang)).collect();
+    let mut texts: Vec<Option<ModuleText>> = vec![None; n];
+    let stored: Vec<(i64, String, String)> =
+        sqlx::query_as("SELECT module, input_hash, text_json FROM job_module_texts WHERE job_id = ?")
+            .bind(id)
+            .fetch_all(&state.pool)
+            .await?;
+    for (module, hash, json) in stored {
+        let Ok(i) = usize::try_from(module) else { continue };
+        if i < n && hashes[i] == hash {
+            texts[i] = serde_json::from_str(&json).ok();
+        }
+    }
+    let resumed = texts.iter().filter(|t| t.is_some()).count();
+    let todo = n - resumed;
+    let msg = if resumed > 0 {
+        format!("Writing {todo} modules with {} ({resumed} kept from the previous run)", llm.model)
+    } else {
+        format!("Writing {todo} modules with {}", llm.model)
+    };
+    stage(state, id, 22, &msg).await?;
+
+    let offline = offline_texts(outline, &options.lang);
+    let mut pending = FuturesUnordered::new();
+    for (i, m) in outline.modules.iter().enumerate() {
+        if texts[i].is_some() {
+            continue;
+        }
+        let cands = candidates(m, banks);
+        pending.push(async move {
+            let r = writer::write_module(llm, meter, context, i, n, m, &cands).await;
+            (i, r)
+        });
+    }
+    let mut fallbacks = Vec::new();
+    let mut done = 0usize;
+    while let Some((i, result)) = pending.next().await {
+        done += 1;
+        let pct = u8::try_from(22 + 48 * done / todo.max(1)).unwrap_or(70);
+        match result {
+            Ok((text, calls)) => {
+                sqlx::query(
+                    "INSERT INTO job_module_texts (job_id, module, input_hash, text_json, written_at) VALUES (?, ?, ?, ?, ?)
+                     ON CONFLICT (job_id, module) DO UPDATE SET input_hash = excluded.input_hash,
+                         text_json = excluded.text_json, written_at = excluded.written_at",
+                )
+                .bind(id)
+                .bind(i64::try_from(i).unwrap_or(0))
+                .bind(&hashes[i])
+                .bind(serde_json::to_string(&text).unwrap_or_default())
+                .bind(now_rfc3339())
+                .execute(&state.pool)
+                .await?;
+                let how = if calls == 1 { String::new() } else { format!(" after {} repairs", calls - 1) };
+                jobs::record(&state.pool, &state.jobs.hub, id, JobStatus::Running, "info", pct,
+                    &format!("Module {} written by the AI writer{how} ({done}/{todo})", i + 1)).await?;
+                texts[i] = Some(text);
+            }
+            Err(ModuleError::GiveUp(reason)) => {
+                tracing::warn!(module = i + 1, %reason, "module falls back to the offline writer");
+                jobs::record(&state.pool, &state.jobs.hub, id, JobStatus::Running, "warning", pct,
+                    &format!("Module {}: the AI writer gave up ({reason}); the offline writer wrote it", i + 1)).await?;
+                texts[i] = Some(offline[i].clone());
+                fallbacks.push(i);
+            }
+            Err(ModuleError::Fatal(e)) => return Err(Stop::Failed(format!("The AI writer stopped: {e}."))),
+        }
+    }
+    fallbacks.sort_unstable();
+    let texts = texts
+        .into_iter()
+        .enumerate()
+        .map(|(i, t)| t.unwrap_or_else(|| offline[i].clone()))
+        .collect();
+    Ok((texts, fallbacks))
 }
 
 /// Marks a job complete, drops its queue entry and counts it in today's
