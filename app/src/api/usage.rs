@@ -13,7 +13,9 @@ pub async fn usage_report(days: i64) -> Result<UsageSummary, ApiError> {
         async {
             let (state, _) = require_user().await?;
             let days = days.clamp(1, 365);
-            let since = (time::OffsetDateTime::now_utc() - time::Duration::days(days - 1)).date().to_string();
+            let since = (time::OffsetDateTime::now_utc() - time::Duration::days(days - 1))
+                .date()
+                .to_string();
             let group = |key: &'static str| {
                 let pool = state.pool.clone();
                 let since = since.clone();
@@ -21,7 +23,9 @@ pub async fn usage_report(days: i64) -> Result<UsageSummary, ApiError> {
             };
             let per_day = group("substr(t.at, 1, 10)").await.map_err(internal)?;
             let per_model = group("t.model").await.map_err(internal)?;
-            let per_user = group("COALESCE(u.name, 'Deleted user')").await.map_err(internal)?;
+            let per_user = group("COALESCE(u.name, 'Deleted user')")
+                .await
+                .map_err(internal)?;
             let totals = ssr::totals(&state.pool, "'all'", &since)
                 .await
                 .map_err(internal)?
@@ -30,7 +34,10 @@ pub async fn usage_report(days: i64) -> Result<UsageSummary, ApiError> {
                 .map(|(_, t)| t)
                 .unwrap_or_default();
             Ok(UsageSummary {
-                ai_writer: state.llm.as_ref().map(|l| format!("{} · {}", l.provider, l.model)),
+                ai_writer: state
+                    .llm
+                    .as_ref()
+                    .map(|l| format!("{} · {}", l.provider, l.model)),
                 days,
                 totals,
                 per_day,
@@ -71,8 +78,16 @@ pub mod ssr {
 
     /// Totals since `since` (a date) grouped by `key`, a fixed SQL expression
     /// from this module (never user input). Largest spend first, days newest first.
-    pub async fn totals(pool: &SqlitePool, key: &'static str, since: &str) -> Result<Vec<(String, TokenTotals)>, sqlx::Error> {
-        let order = if key.starts_with("substr") { "1 DESC" } else { "7 DESC, 2 DESC" };
+    pub async fn totals(
+        pool: &SqlitePool,
+        key: &'static str,
+        since: &str,
+    ) -> Result<Vec<(String, TokenTotals)>, sqlx::Error> {
+        let order = if key.starts_with("substr") {
+            "1 DESC"
+        } else {
+            "7 DESC, 2 DESC"
+        };
         let sql = format!(
             "SELECT {key}, {SUMS} FROM token_usage t LEFT JOIN users u ON u.id = t.user_id
              WHERE t.at >= ? GROUP BY 1 HAVING COUNT(*) > 0 ORDER BY {order}"

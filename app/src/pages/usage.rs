@@ -40,7 +40,11 @@ pub fn cost(t: &TokenTotals) -> String {
 }
 
 #[component]
-fn TotalsTable(caption: &'static str, first: &'static str, rows: Vec<(String, TokenTotals)>) -> impl IntoView {
+fn TotalsTable(
+    caption: &'static str,
+    first: &'static str,
+    rows: Vec<(String, TokenTotals)>,
+) -> impl IntoView {
     view! {
         <section class="card">
             <h2>{caption}</h2>

@@ -15,9 +15,9 @@ use tokio::task::JoinHandle;
 
 use super::db::now_rfc3339;
 use super::jobs::{self, JobHub};
-use super::AppState;
 use super::llm::writer::{self, ModuleError, Review};
 use super::llm::{Llm, Meter};
+use super::AppState;
 use crate::course::banks::Banks;
 use crate::course::content::ModuleText;
 use crate::course::plan::{candidates, offline_texts, plan_with, CourseOptions};
@@ -253,7 +253,8 @@ async fn execute(state: &AppState, id: &str) -> Result<Done, Stop> {
         Some(llm) => {
             let meter = Meter::for_job(&state.pool, id, llm.budget).await?;
             let context = writer::course_context(&outline, days, &options.lang);
-            let (texts, fallbacks) = ai_texts(state, id, llm, &meter, &context, &outline, &options, &banks).await?;
+            let (texts, fallbacks) =
+                ai_texts(state, id, llm, &meter, &context, &outline, &options, &banks).await?;
             (texts, Some((llm.clone(), meter, context, fallbacks)))
         }
     };
@@ -315,8 +316,18 @@ async fn execute(state: &AppState, id: &str) -> Result<Done, Stop> {
                 Ok(r) => review = Some(r),
                 Err(e @ super::llm::LlmError::Budget { .. }) => return Err(Stop::Failed(e.to_string())),
                 Err(e) => {
-                    jobs::record(&state.pool, &state.jobs.hub, id, JobStatus::Running, "warning", 88,
-                        &format!("The AI review was not available ({e}); the QA score is the lint score alone")).await?;
+                    jobs::record(
+                        &state.pool,
+                        &state.jobs.hub,
+                        id,
+                        JobStatus::Running,
+                        "warning",
+                        88,
+                        &format!(
+                            "The AI review was not available ({e}); the QA score is the lint score alone"
+                        ),
+                    )
+                    .await?;
                 }
             }
         }
@@ -328,7 +339,10 @@ async fn execute(state: &AppState, id: &str) -> Result<Done, Stop> {
         obj.insert("lint_verdict".into(), lint_verdict.clone().into());
         obj.insert("score".into(), score.into());
         obj.insert("verdict".into(), verdict.clone().into());
-        obj.insert("writer".into(), if ai.is_some() { "ai" } else { "offline" }.into());
+        obj.insert(
+            "writer".into(),
+            if ai.is_some() { "ai" } else { "offline" }.into(),
+        );
         obj.insert("review".into(), serde_json::to_value(&review).unwrap_or_default());
         obj.insert(
             "fallback_modules".into(),
@@ -364,14 +378,25 @@ fn digest(plan: &deck::DeckPlan) -> String {
     for (i, s) in plan.slides.iter().enumerate() {
         let line = match &s.content {
             C::Title { title, subtitle } | C::Section { title, subtitle } => format!("{title} — {subtitle}"),
-            C::Agenda { title, items } | C::Bullets { title, bullets: items } => format!(
+            C::Agenda { title, items }
+            | C::Bullets {
+                title,
+                bullets: items,
+            } => format!(
                 "{title}\n{}",
-                items.iter().map(|b| format!("  - {}", b.text())).collect::<Vec<_>>().join("\n")
+                items
+                    .iter()
+                    .map(|b| format!("  - {}", b.text()))
+                    .collect::<Vec<_>>()
+                    .join("\n")
             ),
             C::Picture { title, .. } => format!("{title} (illustration)"),
             C::Clone { replace, .. } => format!(
                 "(infographic from the bank{})",
-                replace.get("{{topic}}").map(|t| format!(" for {t}")).unwrap_or_default()
+                replace
+                    .get("{{topic}}")
+                    .map(|t| format!(" for {t}"))
+                    .unwrap_or_default()
             ),
             _ => String::new(),
         };
@@ -411,7 +436,11 @@ async fn ai_texts(
 ) -> Result<(Vec<ModuleText>, Vec<usize>), Stop> {
     use futures_util::stream::{FuturesUnordered, StreamExt};
     let n = outline.modules.len();
-    let hashes: Vec<String> = outline.modules.iter().map(|m| module_hash(m, &options.lang)).collect();
+    let hashes: Vec<String> = outline
+        .modules
+        .iter()
+        .map(|m| module_hash(m, &options.lang))
+        .collect();
     let mut texts: Vec<Option<ModuleText>> = vec![None; n];
     let stored: Vec<(i64, String, String)> =
         sqlx::query_as("SELECT module, input_hash, text_json FROM job_module_texts WHERE job_id = ?")
@@ -427,7 +456,10 @@ async fn ai_texts(
     let resumed = texts.iter().filter(|t| t.is_some()).count();
     let todo = n - resumed;
     let msg = if resumed > 0 {
-        format!("Writing {todo} modules with {} ({resumed} kept from the previous run)", llm.model)
+        format!(
+            "Writing {todo} modules with {} ({resumed} kept from the previous run)",
+            llm.model
+        )
     } else {
         format!("Writing {todo} modules with {}", llm.model)
     };
@@ -464,15 +496,41 @@ async fn ai_texts(
                 .bind(now_rfc3339())
                 .execute(&state.pool)
                 .await?;
-                let how = if calls == 1 { String::new() } else { format!(" after {} repairs", calls - 1) };
-                jobs::record(&state.pool, &state.jobs.hub, id, JobStatus::Running, "info", pct,
-                    &format!("Module {} written by the AI writer{how} ({done}/{todo})", i + 1)).await?;
+                let how = if calls == 1 {
+                    String::new()
+                } else {
+                    format!(" after {} repairs", calls - 1)
+                };
+                jobs::record(
+                    &state.pool,
+                    &state.jobs.hub,
+                    id,
+                    JobStatus::Running,
+                    "info",
+                    pct,
+                    &format!("Module {} written by the AI writer{how} ({done}/{todo})", i + 1),
+                )
+                .await?;
                 texts[i] = Some(text);
+                meter
+                    .check()
+                    .map_err(|e| Stop::Failed(format!("The AI writer stopped: {e}.")))?;
             }
             Err(ModuleError::GiveUp(reason)) => {
                 tracing::warn!(module = i + 1, %reason, "module falls back to the offline writer");
-                jobs::record(&state.pool, &state.jobs.hub, id, JobStatus::Running, "warning", pct,
-                    &format!("Module {}: the AI writer gave up ({reason}); the offline writer wrote it", i + 1)).await?;
+                jobs::record(
+                    &state.pool,
+                    &state.jobs.hub,
+                    id,
+                    JobStatus::Running,
+                    "warning",
+                    pct,
+                    &format!(
+                        "Module {}: the AI writer gave up ({reason}); the offline writer wrote it",
+                        i + 1
+                    ),
+                )
+                .await?;
                 texts[i] = Some(offline[i].clone());
                 fallbacks.push(i);
             }

@@ -79,7 +79,9 @@ impl Meter {
         }
     }
 
-    /// Records one call's tokens (and estimated cost), then checks the budget.
+    /// Records one call's tokens (and estimated cost). An answer that takes
+    /// the job over its budget is still returned — it is paid for — and the
+    /// next [`Meter::check`] stops the job.
     pub async fn record(&self, llm: &Llm, purpose: &str, usage: &Usage) -> Result<(), LlmError> {
         let cost = llm.prices.cost(&llm.model, usage);
         sqlx::query(
@@ -102,6 +104,6 @@ impl Meter {
         .await
         .map_err(|e| LlmError::Record(e.to_string()))?;
         self.used.fetch_add(usage.total(), Ordering::Relaxed);
-        self.check()
+        Ok(())
     }
 }
