@@ -18,8 +18,14 @@ pub struct Health {
 
 pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
     let db_ok = db::ping(&state.pool).await;
-    let storage_ok = state.storage.healthy().await;
-    let code = if db_ok && storage_ok {
+    let local_ok = state.storage.healthy().await;
+    let s3_ok = match &state.s3 {
+        Some(s3) => Some(s3.healthy().await),
+        None => None,
+    };
+    let storage_ok = local_ok && s3_ok.unwrap_or(true);
+    // Object storage down is degraded, not down: decks stay local until it is back.
+    let code = if db_ok && local_ok {
         StatusCode::OK
     } else {
         StatusCode::SERVICE_UNAVAILABLE
@@ -31,10 +37,11 @@ pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>)
             version: env!("CARGO_PKG_VERSION"),
             engine: deck::ENGINE_VERSION,
             database: if db_ok { "ok" } else { "unreachable" },
-            storage: if storage_ok {
-                state.storage.kind()
-            } else {
-                "unwritable"
+            storage: match (local_ok, s3_ok) {
+                (false, _) => "unwritable",
+                (true, None) => "local",
+                (true, Some(true)) => "s3",
+                (true, Some(false)) => "unreachable",
             },
         }),
     )

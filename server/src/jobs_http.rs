@@ -137,6 +137,7 @@ async fn download(
     State(state): State<AppState>,
     Path(id): Path<String>,
     Query(q): Query<DownloadQuery>,
+    headers: HeaderMap,
 ) -> Response {
     let now = time::OffsetDateTime::now_utc().unix_timestamp().max(0) as u64;
     if !valid_id(&id) || !state.link_key.verify(&id, q.exp, &q.sig, now) {
@@ -146,18 +147,57 @@ async fn download(
             "This download link is invalid or has expired.",
         );
     }
-    let row: Option<(String, Option<String>, String)> =
-        sqlx::query_as("SELECT course_title, output_local, status FROM jobs WHERE id = ?")
+    let row: Option<(String, Option<String>, Option<String>, String)> =
+        sqlx::query_as("SELECT course_title, output_local, output_s3_key, status FROM jobs WHERE id = ?")
             .bind(&id)
             .fetch_optional(&state.pool)
             .await
             .unwrap_or(None);
-    let Some((title, Some(path), status)) = row else {
+    let Some((title, local, s3_key, status)) = row else {
         return StatusCode::NOT_FOUND.into_response();
     };
     if status != "complete" {
         return StatusCode::NOT_FOUND.into_response();
     }
+    let disposition = content_disposition(&title);
+    // In object storage: a presigned URL — a redirect for browsers, JSON for API callers.
+    if let (Some(key), Some(s3)) = (&s3_key, &state.s3) {
+        let ttl = Duration::from_secs(state.config.presigned_url_ttl.max(1));
+        return match s3.presign_get(key, ttl, Some(&disposition)).await {
+            Ok(url) => {
+                let wants_json = headers
+                    .get(header::ACCEPT)
+                    .and_then(|v| v.to_str().ok())
+                    .is_some_and(|v| v.contains("application/json"));
+                if wants_json {
+                    let body = serde_json::json!({ "url": url, "expires_in": ttl.as_secs() });
+                    ([(header::CACHE_CONTROL, "private, no-store")], Json(body)).into_response()
+                } else {
+                    (
+                        StatusCode::FOUND,
+                        [
+                            (header::LOCATION, url),
+                            (header::CACHE_CONTROL, "private, no-store".to_string()),
+                        ],
+                    )
+                        .into_response()
+                }
+            }
+            Err(e) => {
+                tracing::error!(job = %id, error = %format!("{e:#}"), "presigning failed");
+                StatusCode::SERVICE_UNAVAILABLE.into_response()
+            }
+        };
+    }
+    // Older jobs, jobs waiting for their upload, and local storage: from disk.
+    let Some(path) = local else {
+        tracing::error!(job = %id, "deck is in object storage but no bucket is configured");
+        return error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "",
+            "The deck is in object storage, which is not configured on this server.",
+        );
+    };
     let bytes = match state.storage.get(&path).await {
         Ok(b) => b,
         Err(e) => {
@@ -165,7 +205,23 @@ async fn download(
             return StatusCode::NOT_FOUND.into_response();
         }
     };
-    let name = safe_file_name(&title);
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.presentationml.presentation".to_string(),
+            ),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        Body::from(bytes),
+    )
+        .into_response()
+}
+
+/// `attachment` with the course title as the file name (ASCII fallback and UTF-8).
+fn content_disposition(title: &str) -> String {
+    let name = safe_file_name(title);
     let ascii: String = name.chars().map(|c| if c.is_ascii() { c } else { '_' }).collect();
     let encoded: String = format!("{name}.pptx")
         .bytes()
@@ -177,21 +233,7 @@ async fn download(
             }
         })
         .collect();
-    (
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.presentationml.presentation".to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{ascii}.pptx\"; filename*=UTF-8''{encoded}"),
-            ),
-            (header::CACHE_CONTROL, "private, no-store".to_string()),
-        ],
-        Body::from(bytes),
-    )
-        .into_response()
+    format!("attachment; filename=\"{ascii}.pptx\"; filename*=UTF-8''{encoded}")
 }
 
 /// Parses an uploaded outline (raw body) and returns the tree to review.

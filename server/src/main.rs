@@ -31,9 +31,20 @@ enum Command {
     CreateAdmin,
     /// Generate a course deck from an outline without the server.
     Generate(server::generate::GenerateArgs),
+    /// Copy the bank folders to or from object storage (S3_BUCKET).
+    #[command(subcommand)]
+    Banks(BanksCommand),
     /// Inspect templates, build decks from a plan, lint decks.
     #[command(subcommand)]
     Deck(server::deck_cli::DeckCommand),
+}
+
+#[derive(Subcommand)]
+enum BanksCommand {
+    /// Upload the local bank folders to S3_BANKS_PREFIX, skipping unchanged files.
+    Upload,
+    /// Download the banks into BANKS_ROOT, skipping files already present and unchanged.
+    Sync,
 }
 
 #[tokio::main]
@@ -67,6 +78,24 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             tracing::info!("Courseware is running at http://{addr}");
             println!("Courseware is running at http://{addr}");
             startup::serve(listener, state, startup::shutdown_signal()).await
+        }
+        Command::Banks(cmd) => {
+            let s3 = app::server::s3::S3::from_config(&cli.config.s3)
+                .await?
+                .context("S3_BUCKET is not set: there is no bucket to copy the banks to or from")?;
+            let started = std::time::Instant::now();
+            let line = match cmd {
+                BanksCommand::Upload => app::server::banks_sync::upload(&s3, &cli.config)
+                    .await?
+                    .line("uploaded"),
+                BanksCommand::Sync => {
+                    let root = &cli.config.s3.banks_root;
+                    let s = app::server::banks_sync::sync(&s3, root).await?;
+                    format!("{} into {}", s.line("downloaded"), root.display())
+                }
+            };
+            println!("{line} in {:.1} s", started.elapsed().as_secs_f64());
+            Ok(())
         }
         Command::Migrate => {
             let path = cli.config.database_path();

@@ -15,7 +15,24 @@ use tokio::net::TcpListener;
 
 /// Opens the database, applies migrations and builds the shared state.
 /// Fails (and the process exits non-zero) before any port is opened.
-pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
+pub async fn prepare(mut config: Config) -> anyhow::Result<AppState> {
+    let s3 = app::server::s3::S3::from_config(&config.s3)
+        .await
+        .context("configuring object storage")?;
+    if let Some(s3) = &s3 {
+        tracing::info!(bucket = %s3.bucket, "object storage on");
+        if config.s3.banks_sync_on_start {
+            let root = config.s3.banks_root.clone();
+            match app::server::banks_sync::sync(s3, &root).await {
+                Ok(s) => tracing::info!(root = %root.display(), "banks synced: {}", s.line("downloaded")),
+                // The copies from the last good sync (if any) are used.
+                Err(e) => {
+                    tracing::error!(error = %format!("{e:#}"), "banks sync failed; using what is in BANKS_ROOT")
+                }
+            }
+            app::server::banks_sync::use_synced(&mut config, &root);
+        }
+    }
     let path = config.database_path();
     let pool = db::open(&path).await?;
     db::migrate(&pool)
@@ -55,6 +72,7 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
         None => tracing::info!("AI writer off (LLM_PROVIDER=none): the offline writer writes courses"),
     }
     let state = AppState {
+        s3,
         llm,
         storage,
         jobs,
@@ -131,6 +149,14 @@ pub async fn serve(
     };
     let pool = state.pool.clone();
     let workers = app::server::worker::start(&state, state.config.worker_concurrency);
+    let (bg_stop, bg_rx) = tokio::sync::watch::channel(false);
+    let mut background = vec![tokio::spawn(app::server::offload::janitor(
+        state.clone(),
+        bg_rx.clone(),
+    ))];
+    if state.s3.is_some() {
+        background.push(tokio::spawn(app::server::offload::uploader(state.clone(), bg_rx)));
+    }
     let app = crate::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
 
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
@@ -149,6 +175,10 @@ pub async fn serve(
     }
     sweeper.abort();
     workers.shutdown(grace).await;
+    let _ = bg_stop.send(true);
+    for task in background {
+        let _ = tokio::time::timeout(Duration::from_secs(5), task).await;
+    }
     pool.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -248,17 +248,19 @@ mod ssr {
         user_id: i64,
         status: String,
         output_local: Option<String>,
+        output_s3_key: Option<String>,
         qa_report: Option<String>,
     }
 
     async fn owned(state: &AppState, user: &CurrentUser, id: &str) -> Result<(Owner, bool), ApiError> {
-        let row: Owner =
-            sqlx::query_as("SELECT user_id, status, output_local, qa_report FROM jobs WHERE id = ?")
-                .bind(id)
-                .fetch_optional(&state.pool)
-                .await
-                .map_err(internal)?
-                .ok_or(ApiError::NotFound)?;
+        let row: Owner = sqlx::query_as(
+            "SELECT user_id, status, output_local, output_s3_key, qa_report FROM jobs WHERE id = ?",
+        )
+        .bind(id)
+        .fetch_optional(&state.pool)
+        .await
+        .map_err(internal)?
+        .ok_or(ApiError::NotFound)?;
         let can = row.user_id == user.id || user.is_admin;
         Ok((row, can))
     }
@@ -385,6 +387,11 @@ mod ssr {
         if let Some(path) = row.output_local {
             if let Err(e) = state.storage.delete(&path).await {
                 tracing::warn!(job = %id, error = %e, "could not remove the deck file");
+            }
+        }
+        if let (Some(key), Some(s3)) = (row.output_s3_key, &state.s3) {
+            if let Err(e) = s3.delete(&key).await {
+                tracing::warn!(job = %id, error = %format!("{e:#}"), "could not remove the deck object");
             }
         }
         Ok(())

@@ -79,6 +79,18 @@ pub struct Config {
     #[command(flatten)]
     pub banks: BankDirs,
 
+    /// Object storage (off unless S3_BUCKET is set).
+    #[command(flatten)]
+    pub s3: super::s3::S3Config,
+
+    /// Seconds between janitor passes (old temporary outputs and uploads).
+    #[arg(long, env = "JANITOR_INTERVAL_SECONDS", default_value_t = 600)]
+    pub janitor_interval_seconds: u64,
+
+    /// Uploaded templates older than this many hours are deleted (unless a waiting job needs one).
+    #[arg(long, env = "UPLOAD_RETENTION_HOURS", default_value_t = 168)]
+    pub upload_retention_hours: u64,
+
     /// AI writer settings (off unless LLM_PROVIDER is set).
     #[command(flatten)]
     pub llm: super::llm::LlmConfig,

@@ -1,13 +1,16 @@
 //! Server-only half of the app: configuration, database, accounts and guards.
 //! Compiled only with the `ssr` feature; the browser bundle never sees it.
 
+pub mod banks_sync;
 pub mod config;
 pub mod db;
 pub mod guard;
 pub mod jobs;
 pub mod links;
 pub mod llm;
+pub mod offload;
 pub mod password;
+pub mod s3;
 pub mod session_store;
 pub mod state;
 pub mod storage;

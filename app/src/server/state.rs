@@ -21,6 +21,8 @@ pub struct AppState {
     pub storage: Arc<dyn super::storage::Storage>,
     /// The AI writer's model client; `None` runs the offline writer.
     pub llm: Option<Arc<super::llm::Llm>>,
+    /// The object-storage bucket when `S3_BUCKET` is set.
+    pub s3: Option<Arc<super::s3::S3>>,
     /// Signs and checks download links.
     pub link_key: super::links::LinkKey,
     /// Leptos rendering options (site root, bundle name).

@@ -29,6 +29,8 @@ pub struct JobRuntime {
     pub hub: JobHub,
     /// Woken when a job is enqueued, so an idle worker starts at once.
     pub wake: Notify,
+    /// Woken when a deck is complete, so the uploader moves it to object storage.
+    pub uploads: Notify,
     pub time_limit: Duration,
     /// Pause between pipeline stages (default 0; for demos and tests).
     pub stage_pause: Duration,
@@ -41,6 +43,7 @@ impl JobRuntime {
         Self {
             hub: JobHub::default(),
             wake: Notify::new(),
+            uploads: Notify::new(),
             time_limit,
             stage_pause,
             running: Mutex::default(),
@@ -166,7 +169,11 @@ async fn run(state: &AppState, id: &str) {
     };
     let secs = started.elapsed().as_secs_f64();
     let result = match outcome {
-        Ok(done) => complete(state, id, &done, secs).await,
+        Ok(done) => {
+            let r = complete(state, id, &done, secs).await;
+            state.jobs.uploads.notify_one();
+            r
+        }
         Err(Stop::Cancelled) => finish(state, id, JobStatus::Cancelled, "Cancelled", None).await,
         Err(Stop::Failed(msg)) => finish(state, id, JobStatus::Failed, "Failed", Some(&msg)).await,
     };

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod fake_llm;
+pub mod s3_server;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -50,6 +51,9 @@ pub fn config(data_dir: &Path) -> Config {
         presigned_url_ttl: 3600,
         secret_key: None,
         llm: Default::default(),
+        s3: Default::default(),
+        janitor_interval_seconds: 600,
+        upload_retention_hours: 168,
         worker_concurrency: 2,
         job_time_limit: 600,
         job_stage_pause_ms: 0,

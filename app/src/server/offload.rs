@@ -1,0 +1,199 @@
+//! Moving finished decks to object storage, and the janitor.
+//!
+//! A deck is always written locally first and the job completes with that
+//! copy. With a bucket configured, the uploader then copies it to
+//! `S3_OUTPUTS_PREFIX<job id>.pptx`, checks the object is there at full
+//! size, records `output_s3_key` and only then removes the local copy. If
+//! the service is unreachable the deck stays local (and downloadable) and
+//! the upload is retried with a doubling wait — nothing is lost.
+//!
+//! The janitor deletes temporary outputs older than an hour (partial
+//! writes, copies already uploaded, decks of deleted jobs) and uploaded
+//! templates older than `UPLOAD_RETENTION_HOURS` that no waiting job needs.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use tokio::sync::watch;
+
+use super::db::now_rfc3339;
+use super::AppState;
+
+pub const PPTX: &str = "application/vnd.openxmlformats-officedocument.presentationml.presentation";
+
+/// Uploads every complete deck that is still only local. Returns (uploaded, failed).
+pub async fn upload_pending(state: &AppState) -> (usize, usize) {
+    let Some(s3) = &state.s3 else { return (0, 0) };
+    let rows: Vec<(String, String)> = match sqlx::query_as(
+        "SELECT id, output_local FROM jobs
+         WHERE status = 'complete' AND output_s3_key IS NULL AND output_local IS NOT NULL
+         ORDER BY completed_at LIMIT 100",
+    )
+    .fetch_all(&state.pool)
+    .await
+    {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::warn!(error = %e, "listing decks to upload");
+            return (0, 1);
+        }
+    };
+    let (mut ok, mut failed) = (0, 0);
+    for (id, local) in rows {
+        let key = s3.output_key(&id);
+        let uploaded = async {
+            let size = s3.put_file(&key, Path::new(&local), PPTX).await?;
+            // Confirmed only when the object is there at full size.
+            match s3.head(&key).await? {
+                Some((n, _)) if n == size => anyhow::Ok(size),
+                other => anyhow::bail!("the uploaded object is not complete ({other:?})"),
+            }
+        }
+        .await;
+        match uploaded {
+            Ok(size) => {
+                let done = sqlx::query(
+                    "UPDATE jobs SET output_s3_key = ?, output_local = NULL WHERE id = ? AND output_local = ?",
+                )
+                .bind(&key)
+                .bind(&id)
+                .bind(&local)
+                .execute(&state.pool)
+                .await;
+                match done {
+                    Ok(r) if r.rows_affected() == 1 => {
+                        if let Err(e) = state.storage.delete(&local).await {
+                            tracing::warn!(job = %id, error = %e, "could not remove the local copy; the janitor will");
+                        }
+                        let _ = sqlx::query(
+                            "INSERT INTO job_events (job_id, at, level, progress, message) VALUES (?, ?, 'info', 100, ?)",
+                        )
+                        .bind(&id)
+                        .bind(now_rfc3339())
+                        .bind(format!("Stored in object storage ({:.1} MB)", size as f64 / 1e6))
+                        .execute(&state.pool)
+                        .await;
+                        tracing::info!(job = %id, key = %key, size, "deck uploaded");
+                        ok += 1;
+                    }
+                    // The job was deleted meanwhile: do not leave its object behind.
+                    Ok(_) => {
+                        let _ = s3.delete(&key).await;
+                    }
+                    Err(e) => {
+                        tracing::warn!(job = %id, error = %e, "recording the upload failed");
+                        failed += 1;
+                    }
+                }
+            }
+            Err(e) => {
+                tracing::warn!(job = %id, error = %e, "uploading the deck failed; it stays local for now");
+                failed += 1;
+            }
+        }
+    }
+    (ok, failed)
+}
+
+/// Runs [`upload_pending`] after each completed job and, while uploads fail,
+/// again after a wait that doubles from `S3_UPLOAD_RETRY_SECONDS` to 5 minutes.
+pub async fn uploader(state: AppState, mut stop: watch::Receiver<bool>) {
+    let base = Duration::from_secs(state.config.s3.s3_upload_retry_seconds.max(1));
+    let mut wait = base;
+    loop {
+        let (_, failed) = upload_pending(&state).await;
+        let sleep = if failed > 0 {
+            let w = wait;
+            wait = (wait * 2).min(Duration::from_secs(300));
+            w
+        } else {
+            wait = base;
+            Duration::from_secs(300)
+        };
+        tokio::select! {
+            _ = state.jobs.uploads.notified() => {}
+            _ = tokio::time::sleep(sleep) => {}
+            _ = stop.changed() => return,
+        }
+    }
+}
+
+fn older_than(path: &Path, age: Duration) -> bool {
+    std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| SystemTime::now().duration_since(t).ok())
+        .is_some_and(|d| d > age)
+}
+
+/// One janitor pass. Returns (outputs removed, uploads removed).
+pub async fn sweep(
+    state: &AppState,
+    output_age: Duration,
+    upload_age: Duration,
+) -> anyhow::Result<(usize, usize)> {
+    let outputs_dir = state.config.data_dir.join("outputs");
+    // Local decks that are a job's only copy are never touched.
+    let keep: HashSet<PathBuf> =
+        sqlx::query_scalar::<_, String>("SELECT output_local FROM jobs WHERE output_local IS NOT NULL")
+            .fetch_all(&state.pool)
+            .await?
+            .into_iter()
+            .map(PathBuf::from)
+            .collect();
+    let mut outputs = 0;
+    if let Ok(entries) = std::fs::read_dir(&outputs_dir) {
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_file()
+                && !keep.contains(&p)
+                && older_than(&p, output_age)
+                && std::fs::remove_file(&p).is_ok()
+            {
+                outputs += 1;
+            }
+        }
+    }
+    // Uploaded templates a queued or running job still needs are kept.
+    let needed: HashSet<PathBuf> = sqlx::query_scalar::<_, String>(
+        "SELECT template_path FROM jobs WHERE status IN ('queued', 'running')",
+    )
+    .fetch_all(&state.pool)
+    .await?
+    .into_iter()
+    .map(PathBuf::from)
+    .collect();
+    let mut uploads = 0;
+    if let Ok(entries) = std::fs::read_dir(super::uploads_dir(&state.config)) {
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_file()
+                && !needed.contains(&p)
+                && older_than(&p, upload_age)
+                && std::fs::remove_file(&p).is_ok()
+            {
+                uploads += 1;
+            }
+        }
+    }
+    if outputs + uploads > 0 {
+        tracing::info!(outputs, uploads, "janitor removed old files");
+    }
+    Ok((outputs, uploads))
+}
+
+/// Runs [`sweep`] every `JANITOR_INTERVAL_SECONDS`.
+pub async fn janitor(state: AppState, mut stop: watch::Receiver<bool>) {
+    let every = Duration::from_secs(state.config.janitor_interval_seconds.max(1));
+    let upload_age = Duration::from_secs(state.config.upload_retention_hours.saturating_mul(3600));
+    loop {
+        if let Err(e) = sweep(&state, Duration::from_secs(3600), upload_age).await {
+            tracing::warn!(error = %e, "janitor pass failed");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
+            _ = stop.changed() => return,
+        }
+    }
+}
