@@ -103,3 +103,16 @@ pub mod ssr {
         Ok(totals_of(row).1)
     }
 }
+
+/// "provider · model" when the AI writer is on, for the New course form.
+#[server(prefix = "/api", endpoint = "writer")]
+pub async fn writer_info() -> Result<Option<String>, ApiError> {
+    use crate::server::guard::{require_user, respond};
+    respond(
+        async {
+            let (state, _) = require_user().await?;
+            Ok(state.llm.as_ref().map(|l| format!("{} · {}", l.provider, l.model)))
+        }
+        .await,
+    )
+}

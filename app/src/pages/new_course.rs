@@ -130,12 +130,26 @@ pub fn NewCourse() -> impl IntoView {
         });
     };
 
+    let writer = Resource::new(|| (), |_| crate::api::usage::writer_info());
     view! {
         <Title text="New course"/>
         <PageHeader title="New course" lead="Upload an outline, check its structure, pick a template and a length; Courseware builds the deck."/>
-        <p class="notice notice-info" data-testid="offline-note">
-            "No AI writer is configured: the deck is a draft built from your outline's own words. Review it before use."
-        </p>
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                match writer.await {
+                    Ok(Some(w)) => view! {
+                        <p class="notice notice-info" data-testid="ai-note">
+                            {format!("AI writer: {w}. Each module is written by the model and checked; a module it cannot write is drafted offline and flagged.")}
+                        </p>
+                    }.into_any(),
+                    _ => view! {
+                        <p class="notice notice-info" data-testid="offline-note">
+                            "No AI writer is configured: the deck is a draft built from your outline's own words. Review it before use."
+                        </p>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
         <section class="card">
             <div class="grid-form">
                 <div>
