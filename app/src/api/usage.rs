@@ -111,7 +111,10 @@ pub async fn writer_info() -> Result<Option<String>, ApiError> {
     respond(
         async {
             let (state, _) = require_user().await?;
-            Ok(state.llm.as_ref().map(|l| format!("{} · {}", l.provider, l.model)))
+            Ok(state
+                .llm
+                .as_ref()
+                .map(|l| format!("{} · {}", l.provider, l.model)))
         }
         .await,
     )
