@@ -529,3 +529,43 @@ async fn a_job_over_its_token_budget_fails_clearly_and_a_retry_resumes_without_r
     assert_eq!(j["usage"]["calls"], 4, "spend from both runs is on the job");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn an_openai_compatible_answer_that_is_not_json_is_repaired() {
+    // Module 2's first answer is cut-off JSON; the repair succeeds.
+    let script: fake_llm::Script = Arc::new(|_, body: &Value| {
+        let p = fake_llm::prompt(Api::OpenAi, body);
+        (p.contains("Write module 2 of") && !p.contains("previous answer"))
+            .then(|| fake_llm::malformed(Api::OpenAi))
+    });
+    let fake = FakeServer::start(Api::OpenAi, script).await;
+    let dir = tempfile::tempdir().expect("tmp");
+    let (app, c) = app_with(dir.path(), fake.config()).await;
+    let id = start(&c, &outline()).await;
+    let j = wait(&c, &id, &["complete", "failed"], Duration::from_secs(30)).await;
+    assert_eq!(j["job"]["status"], "complete", "{j}");
+    let log = messages(&j);
+    assert!(
+        log.iter()
+            .any(|m| m.starts_with("info: Module 2 written by the AI writer after 1 repairs")),
+        "{log:?}"
+    );
+    let repair = fake
+        .bodies()
+        .await
+        .iter()
+        .map(|(_, b)| fake_llm::prompt(Api::OpenAi, b))
+        .find(|p| p.contains("rejected for these reasons"))
+        .expect("a repair prompt");
+    assert!(repair.contains("EOF while parsing"), "{repair}");
+    // Structured output was asked for with the module schema.
+    let first = &fake.bodies().await[0].1;
+    assert_eq!(first["response_format"]["type"], "json_schema");
+    assert_eq!(
+        first["response_format"]["json_schema"]["schema"]["required"][1],
+        "slides"
+    );
+    let qa: Value = serde_json::from_str(j["qa_report"].as_str().expect("qa")).expect("json");
+    assert_eq!(qa["fallback_modules"], json!([]));
+    app.stop().await;
+}
