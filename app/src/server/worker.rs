@@ -485,6 +485,7 @@ async fn ai_texts(
         });
     }
     let mut fallbacks = Vec::new();
+    let mut fatal: Option<super::llm::LlmError> = None;
     let mut done = 0usize;
     while let Some((i, result)) = pending.next().await {
         done += 1;
@@ -519,9 +520,9 @@ async fn ai_texts(
                 )
                 .await?;
                 texts[i] = Some(text);
-                meter
-                    .check()
-                    .map_err(|e| Stop::Failed(format!("The AI writer stopped: {e}.")))?;
+                if let Err(e) = meter.check() {
+                    fatal.get_or_insert(e);
+                }
             }
             Err(ModuleError::GiveUp(reason)) => {
                 tracing::warn!(module = i + 1, %reason, "module falls back to the offline writer");
@@ -541,8 +542,15 @@ async fn ai_texts(
                 texts[i] = Some(offline[i].clone());
                 fallbacks.push(i);
             }
-            Err(ModuleError::Fatal(e)) => return Err(Stop::Failed(format!("The AI writer stopped: {e}."))),
+            // Modules already answered still land (they are paid for); the
+            // rest stop at their budget check.
+            Err(ModuleError::Fatal(e)) => {
+                fatal.get_or_insert(e);
+            }
         }
+    }
+    if let Some(e) = fatal {
+        return Err(Stop::Failed(format!("The AI writer stopped: {e}.")));
     }
     fallbacks.sort_unstable();
     let texts = texts

@@ -333,16 +333,22 @@ impl Llm {
     pub async fn call(&self, req: &Request, meter: &Meter) -> Result<Reply, LlmError> {
         let mut attempt = 0u32;
         loop {
-            meter.check()?;
             let result = {
+                // The budget is checked once a slot is free and the slot is
+                // held until the tokens are recorded, so a call waiting for a
+                // slot sees every earlier call's spend.
                 let _slot = self.slots.acquire().await.map_err(|_| LlmError::Timeout)?;
-                self.send(req).await
+                meter.check()?;
+                match self.send(req).await {
+                    Ok(reply) => meter
+                        .record(self, &req.purpose, &reply.usage)
+                        .await
+                        .map(|()| reply),
+                    Err(e) => Err(e),
+                }
             };
             match result {
-                Ok(reply) => {
-                    meter.record(self, &req.purpose, &reply.usage).await?;
-                    return Ok(reply);
-                }
+                Ok(reply) => return Ok(reply),
                 Err(e) if e.retryable() && attempt < self.max_retries => {
                     let wait = self.backoff(attempt, &e);
                     tracing::warn!(purpose = %req.purpose, attempt = attempt + 1, wait_ms = wait.as_millis() as u64,
