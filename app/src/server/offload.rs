@@ -127,6 +127,19 @@ fn older_than(path: &Path, age: Duration) -> bool {
         .is_some_and(|d| d > age)
 }
 
+/// Removes the files directly in `dir` older than `age`, except `keep`; returns how many.
+fn remove_old(dir: &Path, keep: &HashSet<PathBuf>, age: Duration) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && !keep.contains(p) && older_than(p, age))
+        .filter(|p| std::fs::remove_file(p).is_ok())
+        .count()
+}
+
 /// One janitor pass. Returns (outputs removed, uploads removed).
 pub async fn sweep(
     state: &AppState,
@@ -142,19 +155,7 @@ pub async fn sweep(
             .into_iter()
             .map(PathBuf::from)
             .collect();
-    let mut outputs = 0;
-    if let Ok(entries) = std::fs::read_dir(&outputs_dir) {
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_file()
-                && !keep.contains(&p)
-                && older_than(&p, output_age)
-                && std::fs::remove_file(&p).is_ok()
-            {
-                outputs += 1;
-            }
-        }
-    }
+    let outputs = remove_old(&outputs_dir, &keep, output_age);
     // Uploaded templates a queued or running job still needs are kept.
     let needed: HashSet<PathBuf> = sqlx::query_scalar::<_, String>(
         "SELECT template_path FROM jobs WHERE status IN ('queued', 'running')",
@@ -164,19 +165,7 @@ pub async fn sweep(
     .into_iter()
     .map(PathBuf::from)
     .collect();
-    let mut uploads = 0;
-    if let Ok(entries) = std::fs::read_dir(super::uploads_dir(&state.config)) {
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_file()
-                && !needed.contains(&p)
-                && older_than(&p, upload_age)
-                && std::fs::remove_file(&p).is_ok()
-            {
-                uploads += 1;
-            }
-        }
-    }
+    let uploads = remove_old(&super::uploads_dir(&state.config), &needed, upload_age);
     if outputs + uploads > 0 {
         tracing::info!(outputs, uploads, "janitor removed old files");
     }

@@ -213,18 +213,24 @@ async fn cancelled(pool: &SqlitePool, id: &str) -> Stop {
     }
 }
 
-async fn stage(state: &AppState, id: &str, pct: u8, msg: &str) -> Result<(), Stop> {
-    check_cancel(&state.pool, id).await?;
+/// Logs a line of a running job (and pushes it to followers).
+async fn note(state: &AppState, id: &str, level: &str, pct: u8, msg: &str) -> Result<(), Stop> {
     jobs::record(
         &state.pool,
         &state.jobs.hub,
         id,
         JobStatus::Running,
-        "info",
+        level,
         pct,
         msg,
     )
     .await?;
+    Ok(())
+}
+
+async fn stage(state: &AppState, id: &str, pct: u8, msg: &str) -> Result<(), Stop> {
+    check_cancel(&state.pool, id).await?;
+    note(state, id, "info", pct, msg).await?;
     if !state.jobs.stage_pause.is_zero() {
         tokio::time::sleep(state.jobs.stage_pause).await;
     }
@@ -323,11 +329,9 @@ async fn execute(state: &AppState, id: &str) -> Result<Done, Stop> {
                 Ok(r) => review = Some(r),
                 Err(e @ super::llm::LlmError::Budget { .. }) => return Err(Stop::Failed(e.to_string())),
                 Err(e) => {
-                    jobs::record(
-                        &state.pool,
-                        &state.jobs.hub,
+                    note(
+                        state,
                         id,
-                        JobStatus::Running,
                         "warning",
                         88,
                         &format!(
@@ -509,11 +513,9 @@ async fn ai_texts(
                 } else {
                     format!(" after {} repairs", calls - 1)
                 };
-                jobs::record(
-                    &state.pool,
-                    &state.jobs.hub,
+                note(
+                    state,
                     id,
-                    JobStatus::Running,
                     "info",
                     pct,
                     &format!("Module {} written by the AI writer{how} ({done}/{todo})", i + 1),
@@ -526,11 +528,9 @@ async fn ai_texts(
             }
             Err(ModuleError::GiveUp(reason)) => {
                 tracing::warn!(module = i + 1, %reason, "module falls back to the offline writer");
-                jobs::record(
-                    &state.pool,
-                    &state.jobs.hub,
+                note(
+                    state,
                     id,
-                    JobStatus::Running,
                     "warning",
                     pct,
                     &format!(

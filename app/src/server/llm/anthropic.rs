@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use super::{status_error, Llm, LlmError, Reply, Request, Secret, Usage};
+use super::{read_json, Llm, LlmError, Reply, Request, Secret, Usage};
 
 pub const VERSION: &str = "2023-06-01";
 
@@ -33,17 +33,7 @@ pub async fn send(llm: &Llm, base: &str, key: &Secret, req: &Request) -> Result<
         .send()
         .await
         .map_err(LlmError::from_reqwest)?;
-    if !res.status().is_success() {
-        return Err(status_error(res).await);
-    }
-    let v: Value = res.json().await.map_err(|e| {
-        if e.is_timeout() {
-            LlmError::Timeout
-        } else {
-            LlmError::Protocol(e.without_url().to_string())
-        }
-    })?;
-    parse(&v)
+    parse(&read_json(res).await?)
 }
 
 /// The tool input (or, failing that, the text) and the usage of a response.

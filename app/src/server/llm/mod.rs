@@ -241,6 +241,20 @@ async fn status_error(res: reqwest::Response) -> LlmError {
     }
 }
 
+/// A successful response's JSON body, or why there is none.
+async fn read_json(res: reqwest::Response) -> Result<serde_json::Value, LlmError> {
+    if !res.status().is_success() {
+        return Err(status_error(res).await);
+    }
+    res.json().await.map_err(|e| {
+        if e.is_timeout() {
+            LlmError::Timeout
+        } else {
+            LlmError::Protocol(e.without_url().to_string())
+        }
+    })
+}
+
 enum Api {
     Anthropic {
         base: String,

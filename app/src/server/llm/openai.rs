@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use super::{status_error, Llm, LlmError, Reply, Request, Secret, Usage};
+use super::{read_json, Llm, LlmError, Reply, Request, Secret, Usage};
 
 pub async fn send(
     llm: &Llm,
@@ -45,17 +45,7 @@ pub async fn send(
         rb = rb.bearer_auth(key.expose());
     }
     let res = rb.send().await.map_err(LlmError::from_reqwest)?;
-    if !res.status().is_success() {
-        return Err(status_error(res).await);
-    }
-    let v: Value = res.json().await.map_err(|e| {
-        if e.is_timeout() {
-            LlmError::Timeout
-        } else {
-            LlmError::Protocol(e.without_url().to_string())
-        }
-    })?;
-    parse(&v)
+    parse(&read_json(res).await?)
 }
 
 /// The message content and usage; cached prompt tokens are split out of the input.
