@@ -6,7 +6,9 @@
 run: bootstrap wasm server-release
 	./target/release/courseware serve
 
-test: bootstrap fmt-check clippy clippy-wasm unit decks wasm server e2e
+# The server binary the end-to-end tests start is the one `cargo test` built
+# (same features as the test build), so nothing is compiled twice.
+test: bootstrap fmt-check clippy clippy-wasm unit decks wasm e2e
 
 bootstrap:
 	@bash scripts/bootstrap

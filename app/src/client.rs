@@ -5,7 +5,7 @@ use wasm_bindgen::{closure::Closure, JsCast};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{EventSource, MessageEvent, RequestInit};
 
-use crate::error::ApiError;
+use types::error::ApiError;
 
 /// POSTs a file as the raw request body; returns the response text on
 /// success or the error message the server gave.
@@ -53,7 +53,7 @@ impl Drop for Stream {
 
 /// Subscribes to a job's updates. The browser reconnects on its own after
 /// a drop; the server starts each connection with a snapshot.
-pub fn follow(job: &str, mut on_update: impl FnMut(crate::jobs::JobUpdate) + 'static) -> Option<Stream> {
+pub fn follow(job: &str, mut on_update: impl FnMut(types::jobs::JobUpdate) + 'static) -> Option<Stream> {
     let source = EventSource::new(&format!("/api/jobs/{job}/events")).ok()?;
     let handler = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
         if let Some(data) = ev.data().as_string() {

@@ -1,6 +1,7 @@
-//! Courseware's web app: routes, pages, components and the server functions
-//! they call, shared by the server (feature `ssr`) and the browser (feature
-//! `hydrate`). Server-only code lives in [`server`], compiled with `ssr` only.
+//! Courseware's UI: routes, pages, components and the server functions they
+//! call, compiled for the server (feature `ssr`) and the browser (feature
+//! `hydrate`). Server functions are thin adapters over the `backend` crate
+//! (see [`api`]); the types they share with the browser are in `types`.
 
 #![recursion_limit = "512"]
 
@@ -8,14 +9,7 @@ pub mod api;
 #[cfg(feature = "hydrate")]
 pub mod client;
 pub mod components;
-pub mod course;
-pub mod error;
-pub mod jobs;
-pub mod model;
 pub mod pages;
-#[cfg(feature = "ssr")]
-pub mod server;
-pub mod validate;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};

@@ -3,7 +3,7 @@
 use std::io::IsTerminal;
 
 use anyhow::Context;
-use app::server::Config;
+use backend::Config;
 use clap::{Parser, Subcommand};
 use server::startup;
 
@@ -30,13 +30,13 @@ enum Command {
     /// or by asking (the password is not echoed).
     CreateAdmin,
     /// Generate a course deck from an outline without the server.
-    Generate(server::generate::GenerateArgs),
+    Generate(server::cli::generate::GenerateArgs),
     /// Copy the bank folders to or from object storage (S3_BUCKET).
     #[command(subcommand)]
     Banks(BanksCommand),
     /// Inspect templates, build decks from a plan, lint decks.
     #[command(subcommand)]
-    Deck(server::deck_cli::DeckCommand),
+    Deck(server::cli::deck::DeckCommand),
 }
 
 #[derive(Subcommand)]
@@ -66,8 +66,10 @@ async fn main() {
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve) {
-        Command::Deck(cmd) => tokio::task::spawn_blocking(move || server::deck_cli::run(cmd)).await?,
-        Command::Generate(args) => tokio::task::spawn_blocking(move || server::generate::run(args)).await?,
+        Command::Deck(cmd) => tokio::task::spawn_blocking(move || server::cli::deck::run(cmd)).await?,
+        Command::Generate(args) => {
+            tokio::task::spawn_blocking(move || server::cli::generate::run(args)).await?
+        }
         Command::Serve => {
             let bind = cli.config.bind;
             let state = startup::prepare(cli.config).await?;
@@ -80,17 +82,17 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             startup::serve(listener, state, startup::shutdown_signal()).await
         }
         Command::Banks(cmd) => {
-            let s3 = app::server::s3::S3::from_config(&cli.config.s3)
+            let s3 = backend::s3::S3::from_config(&cli.config.s3)
                 .await?
                 .context("S3_BUCKET is not set: there is no bucket to copy the banks to or from")?;
             let started = std::time::Instant::now();
             let line = match cmd {
-                BanksCommand::Upload => app::server::banks_sync::upload(&s3, &cli.config)
+                BanksCommand::Upload => backend::banks_sync::upload(&s3, &cli.config)
                     .await?
                     .line("uploaded"),
                 BanksCommand::Sync => {
                     let root = &cli.config.s3.banks_root;
-                    let s = app::server::banks_sync::sync(&s3, root).await?;
+                    let s = backend::banks_sync::sync(&s3, root).await?;
                     format!("{} into {}", s.line("downloaded"), root.display())
                 }
             };
@@ -99,8 +101,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Migrate => {
             let path = cli.config.database_path();
-            let pool = app::server::db::open(&path).await?;
-            app::server::db::migrate(&pool).await?;
+            let pool = backend::db::open(&path).await?;
+            backend::db::migrate(&pool).await?;
             println!("migrations applied to {}", path.display());
             Ok(())
         }

@@ -6,31 +6,29 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use app::server::session_store::SqliteSessionStore;
-use app::server::throttle::LoginThrottle;
-use app::server::{db, password, users, AppState, Config};
-use app::validate::{Email, PersonName};
-use leptos::config::LeptosOptions;
+use backend::db::sessions::SqliteSessionStore;
+use backend::throttle::LoginThrottle;
+use backend::{db, AppState, Config};
 use tokio::net::TcpListener;
 
 /// Opens the database, applies migrations and builds the shared state.
 /// Fails (and the process exits non-zero) before any port is opened.
 pub async fn prepare(mut config: Config) -> anyhow::Result<AppState> {
-    let s3 = app::server::s3::S3::from_config(&config.s3)
+    let s3 = backend::s3::S3::from_config(&config.s3)
         .await
         .context("configuring object storage")?;
     if let Some(s3) = &s3 {
         tracing::info!(bucket = %s3.bucket, "object storage on");
         if config.s3.banks_sync_on_start {
             let root = config.s3.banks_root.clone();
-            match app::server::banks_sync::sync(s3, &root).await {
+            match backend::banks_sync::sync(s3, &root).await {
                 Ok(s) => tracing::info!(root = %root.display(), "banks synced: {}", s.line("downloaded")),
                 // The copies from the last good sync (if any) are used.
                 Err(e) => {
                     tracing::error!(error = %format!("{e:#}"), "banks sync failed; using what is in BANKS_ROOT")
                 }
             }
-            app::server::banks_sync::use_synced(&mut config, &root);
+            backend::banks_sync::use_synced(&mut config, &root);
         }
     }
     let path = config.database_path();
@@ -40,18 +38,11 @@ pub async fn prepare(mut config: Config) -> anyhow::Result<AppState> {
         .with_context(|| format!("could not apply migrations to {}", path.display()))?;
     tracing::info!(database = %path.display(), "database ready");
 
-    let leptos_options = LeptosOptions::builder()
-        .output_name("courseware")
-        .site_root(config.site_root.to_string_lossy().to_string())
-        .site_pkg_dir("pkg")
-        .site_addr(config.bind)
-        .build();
-
-    let jobs = Arc::new(app::server::worker::JobRuntime::new(
+    let jobs = Arc::new(backend::jobs::worker::JobRuntime::new(
         Duration::from_secs(config.job_time_limit.max(1)),
         Duration::from_millis(config.job_stage_pause_ms),
     ));
-    let (requeued, failed) = app::server::jobs::recover(&pool)
+    let (requeued, failed) = backend::db::jobs::recover(&pool)
         .await
         .context("recovering jobs")?;
     if requeued + failed > 0 {
@@ -61,12 +52,12 @@ pub async fn prepare(mut config: Config) -> anyhow::Result<AppState> {
             "recovered jobs left running by a previous process"
         );
     }
-    let link_key = app::server::links::LinkKey::load(config.secret_key.as_deref(), &config.data_dir)
+    let link_key = backend::links::LinkKey::load(config.secret_key.as_deref(), &config.data_dir)
         .context("preparing the download-link key")?;
-    let storage: Arc<dyn app::server::storage::Storage> = Arc::new(app::server::storage::LocalStorage::new(
+    let storage: Arc<dyn backend::storage::Storage> = Arc::new(backend::storage::LocalStorage::new(
         config.data_dir.join("outputs"),
     ));
-    let llm = app::server::llm::Llm::from_config(&config.llm).context("configuring the AI writer")?;
+    let llm = backend::llm::Llm::from_config(&config.llm).context("configuring the AI writer")?;
     match &llm {
         Some(l) => tracing::info!(provider = l.provider, model = %l.model, "AI writer on"),
         None => tracing::info!("AI writer off (LLM_PROVIDER=none): the offline writer writes courses"),
@@ -83,7 +74,6 @@ pub async fn prepare(mut config: Config) -> anyhow::Result<AppState> {
         )),
         pool,
         config: Arc::new(config),
-        leptos_options,
     };
     ensure_first_admin(&state).await?;
     Ok(state)
@@ -92,7 +82,7 @@ pub async fn prepare(mut config: Config) -> anyhow::Result<AppState> {
 /// With `INITIAL_ADMIN_*` set and no users yet, creates that administrator.
 /// Otherwise, on an empty database, tells the operator how to get in.
 async fn ensure_first_admin(state: &AppState) -> anyhow::Result<()> {
-    if users::count(&state.pool).await? > 0 {
+    if backend::accounts::any_users(state).await? {
         return Ok(());
     }
     let c = &state.config;
@@ -115,15 +105,20 @@ async fn ensure_first_admin(state: &AppState) -> anyhow::Result<()> {
 
 /// Validates and creates an administrator (used by start-up and the CLI).
 pub async fn create_admin(state: &AppState, email: &str, name: &str, password: &str) -> anyhow::Result<i64> {
-    let email = Email::parse(email).map_err(|e| anyhow::anyhow!("email: {e}"))?;
-    let name = PersonName::parse(name).map_err(|e| anyhow::anyhow!("name: {e}"))?;
-    password::check_policy(password).map_err(|e| anyhow::anyhow!("password: {e}"))?;
-    let hash = password::hash(password.to_owned())
+    backend::accounts::create_user(state, email, name, password.to_owned(), true)
         .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    match users::create(&state.pool, email.as_ref(), name.as_ref(), &hash, true).await? {
-        users::Created::Id(id) => Ok(id),
-        users::Created::EmailTaken => anyhow::bail!("a user with email {} already exists", email.as_ref()),
+        .map(|u| u.id)
+        .map_err(|e| match e {
+            backend::Error::Api(api) => anyhow::anyhow!("{}", api_field_message(&api)),
+            other => anyhow::anyhow!(other),
+        })
+}
+
+/// "field: message" for a validation error, as the CLI shows it.
+fn api_field_message(e: &types::ApiError) -> String {
+    match e {
+        types::ApiError::Invalid { field, message } if !field.is_empty() => format!("{field}: {message}"),
+        other => other.to_string(),
     }
 }
 
@@ -138,7 +133,7 @@ pub async fn serve(
     let sweeper = {
         let store = SqliteSessionStore::new(state.pool.clone());
         tokio::spawn(async move {
-            let mut tick = tokio::time::interval(crate::router::SESSION_SWEEP_INTERVAL);
+            let mut tick = tokio::time::interval(crate::http::SESSION_SWEEP_INTERVAL);
             loop {
                 tick.tick().await;
                 if let Err(e) = store.delete_expired().await {
@@ -148,14 +143,14 @@ pub async fn serve(
         })
     };
     let pool = state.pool.clone();
-    let workers = app::server::worker::start(&state, state.config.worker_concurrency);
+    let workers = backend::jobs::worker::start(&state, state.config.worker_concurrency);
     let (bg_stop, bg_rx) = tokio::sync::watch::channel(false);
-    let mut background = vec![tokio::spawn(app::server::offload::janitor(
+    let mut background = vec![tokio::spawn(backend::offload::janitor(
         state.clone(),
         bg_rx.clone(),
     ))];
     if state.s3.is_some() {
-        background.push(tokio::spawn(app::server::offload::uploader(state.clone(), bg_rx)));
+        background.push(tokio::spawn(backend::offload::uploader(state.clone(), bg_rx)));
     }
     let app = crate::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
 

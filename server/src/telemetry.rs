@@ -1,8 +1,8 @@
 //! Logging: readable lines in development, JSON in production; one span per
 //! request carrying its request id.
 
-use app::server::config::LogFormat;
 use axum::http::{HeaderValue, Request};
+use backend::config::LogFormat;
 use tower_http::request_id::{MakeRequestId, RequestId};
 use tracing_subscriber::EnvFilter;
 

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_location;
 
-use crate::error::ApiError;
+use types::error::ApiError;
 
 /// A page heading with an optional one-line description.
 #[component]

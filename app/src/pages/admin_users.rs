@@ -5,7 +5,7 @@ use leptos_meta::Title;
 
 use crate::api::users::{list_users, CreateUser, ResetPassword, UpdateUser};
 use crate::components::widgets::{field_error, form_error, ErrorNotice, PageHeader};
-use crate::model::{UserSummary, MIN_PASSWORD_LEN};
+use types::account::{UserSummary, MIN_PASSWORD_LEN};
 
 #[component]
 pub fn AdminUsers() -> impl IntoView {

@@ -6,7 +6,7 @@ use leptos_router::components::A;
 
 use crate::api::jobs::list_jobs;
 use crate::components::widgets::{ErrorNotice, PageHeader};
-use crate::jobs::JobSummary;
+use types::jobs::JobSummary;
 
 #[component]
 pub fn History() -> impl IntoView {

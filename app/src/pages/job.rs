@@ -9,7 +9,7 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::api::jobs::{cancel_job, delete_job, download_link, get_job, retry_job};
 use crate::components::widgets::{ErrorNotice, PageHeader};
-use crate::jobs::{JobEvent, JobStatus};
+use types::jobs::{JobEvent, JobStatus};
 
 #[component]
 pub fn JobPage() -> impl IntoView {
@@ -21,7 +21,7 @@ pub fn JobPage() -> impl IntoView {
     let live_status = RwSignal::new(None::<JobStatus>);
     let live_progress = RwSignal::new(None::<i64>);
     let live_log = RwSignal::new(Vec::<JobEvent>::new());
-    let action_error = RwSignal::new(None::<crate::error::ApiError>);
+    let action_error = RwSignal::new(None::<types::error::ApiError>);
 
     #[cfg(feature = "hydrate")]
     {

@@ -7,9 +7,9 @@ use leptos_router::hooks::use_navigate;
 
 use crate::api::jobs::{list_templates, parse_outline_text, start_job};
 use crate::components::widgets::{ErrorNotice, PageHeader};
-use crate::course::labels::LANGUAGES;
-use crate::course::{Module, Outline, Topic};
-use crate::error::ApiError;
+use types::error::ApiError;
+use types::outline::{Module, Outline, Topic};
+use types::validate::LANGUAGES;
 
 #[component]
 pub fn NewCourse() -> impl IntoView {

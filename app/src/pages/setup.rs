@@ -6,7 +6,7 @@ use leptos_meta::Title;
 
 use crate::api::auth::SetupAdmin;
 use crate::components::widgets::{field_error, form_error};
-use crate::model::MIN_PASSWORD_LEN;
+use types::account::MIN_PASSWORD_LEN;
 
 #[component]
 pub fn Setup() -> impl IntoView {

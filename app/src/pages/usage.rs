@@ -6,7 +6,7 @@ use leptos_meta::Title;
 
 use crate::api::usage::usage_report;
 use crate::components::widgets::{ErrorNotice, PageHeader};
-use crate::jobs::TokenTotals;
+use types::usage::TokenTotals;
 
 /// Thousands separated, for token counts.
 pub fn grouped(n: i64) -> String {

@@ -1,0 +1,168 @@
+//! Configuration, parsed once at start-up from the environment (and `.env`)
+//! into a typed struct. Every variable here is documented in `.env.example`;
+//! with none of them set the server runs on one machine with embedded defaults.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Log output style.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines, for development.
+    Pretty,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+/// Everything the server needs to start. Built by clap from flags and environment.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Config {
+    /// Address and port to listen on.
+    #[arg(long, env = "COURSEWARE_BIND", default_value = "127.0.0.1:3000")]
+    pub bind: SocketAddr,
+
+    /// Directory for the database and stored files.
+    #[arg(long, env = "DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+
+    /// SQLite database file; defaults to `<DATA_DIR>/courseware.db`.
+    #[arg(long, env = "DATABASE_PATH")]
+    pub database_path: Option<PathBuf>,
+
+    /// Directory holding the built browser bundle (`pkg/`) and public files.
+    #[arg(long, env = "SITE_ROOT", default_value = "target/site")]
+    pub site_root: PathBuf,
+
+    /// The public origin users reach the server at, e.g. `https://courseware.example.com`.
+    /// Used for the cross-site request check; when unset the request's `Host` is trusted.
+    #[arg(long, env = "PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// Mark the session cookie `Secure` (serve over HTTPS when true).
+    #[arg(long, env = "COOKIE_SECURE", default_value_t = false, action = clap::ArgAction::Set)]
+    pub cookie_secure: bool,
+
+    /// Sign users out after this many minutes without a request.
+    #[arg(long, env = "SESSION_IDLE_MINUTES", default_value_t = 480)]
+    pub session_idle_minutes: u32,
+
+    /// Failed sign-ins allowed per email (and, times four, per client) before throttling.
+    #[arg(long, env = "LOGIN_MAX_FAILURES", default_value_t = 5)]
+    pub login_max_failures: u32,
+
+    /// How long a throttled email or client waits, in seconds.
+    #[arg(long, env = "LOGIN_LOCKOUT_SECONDS", default_value_t = 900)]
+    pub login_lockout_seconds: u64,
+
+    /// Seconds running requests get to finish after SIGINT/SIGTERM.
+    #[arg(long, env = "SHUTDOWN_GRACE_SECONDS", default_value_t = 20)]
+    pub shutdown_grace_seconds: u64,
+
+    /// Folder of the sample templates offered on the New course form.
+    #[arg(
+        long,
+        env = "SAMPLE_TEMPLATES_DIR",
+        default_value = "server/samples/templates"
+    )]
+    pub sample_templates_dir: PathBuf,
+
+    /// Lifetime of download links, in seconds.
+    #[arg(long, env = "PRESIGNED_URL_TTL", default_value_t = 3600)]
+    pub presigned_url_ttl: u64,
+
+    /// Key that signs download links. Unset: a random key is made once and
+    /// kept in `<DATA_DIR>/secret.key`, so links survive restarts.
+    #[arg(long, env = "SECRET_KEY", hide_env_values = true)]
+    pub secret_key: Option<String>,
+
+    /// Bank folders the course planner draws on.
+    #[command(flatten)]
+    pub banks: BankDirs,
+
+    /// Object storage (off unless S3_BUCKET is set).
+    #[command(flatten)]
+    pub s3: super::s3::S3Config,
+
+    /// Seconds between janitor passes (old temporary outputs and uploads).
+    #[arg(long, env = "JANITOR_INTERVAL_SECONDS", default_value_t = 600)]
+    pub janitor_interval_seconds: u64,
+
+    /// Uploaded templates older than this many hours are deleted (unless a waiting job needs one).
+    #[arg(long, env = "UPLOAD_RETENTION_HOURS", default_value_t = 168)]
+    pub upload_retention_hours: u64,
+
+    /// AI writer settings (off unless LLM_PROVIDER is set).
+    #[command(flatten)]
+    pub llm: super::llm::LlmConfig,
+
+    /// Number of job workers.
+    #[arg(long, env = "WORKER_CONCURRENCY", default_value_t = 2)]
+    pub worker_concurrency: usize,
+
+    /// A job running longer than this many seconds fails.
+    #[arg(long, env = "JOB_TIME_LIMIT", default_value_t = 600)]
+    pub job_time_limit: u64,
+
+    /// Pause between pipeline stages, in milliseconds (0; for demos and tests).
+    #[arg(long, env = "JOB_STAGE_PAUSE_MS", default_value_t = 0)]
+    pub job_stage_pause_ms: u64,
+
+    /// Log style: pretty or json.
+    #[arg(long, env = "LOG_FORMAT", value_enum, default_value = "pretty")]
+    pub log_format: LogFormat,
+
+    /// First administrator, created at start-up when the database has no users.
+    #[arg(long, env = "INITIAL_ADMIN_EMAIL")]
+    pub initial_admin_email: Option<String>,
+    /// Display name of the first administrator.
+    #[arg(long, env = "INITIAL_ADMIN_NAME")]
+    pub initial_admin_name: Option<String>,
+    /// Password of the first administrator (never logged).
+    #[arg(long, env = "INITIAL_ADMIN_PASSWORD", hide_env_values = true)]
+    pub initial_admin_password: Option<String>,
+}
+
+impl Config {
+    /// The SQLite file in use.
+    pub fn database_path(&self) -> PathBuf {
+        self.database_path
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("courseware.db"))
+    }
+}
+
+/// The bank folders, shared by the server's configuration and
+/// `courseware generate`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct BankDirs {
+    /// Tagged infographic bank: a folder with decks and a catalogue.json.
+    #[arg(long, env = "TAGGED_BANK_DIR", default_value = "server/samples/banks/tagged")]
+    pub tagged_bank_dir: PathBuf,
+
+    /// Drill-down cards: a folder with decks and a catalogue.json.
+    #[arg(
+        long,
+        env = "DRILL_DOWN_BANK_DIR",
+        default_value = "server/samples/banks/drilldown"
+    )]
+    pub drill_down_bank_dir: PathBuf,
+
+    /// Illustrations: a folder with images and a catalogue.json.
+    #[arg(
+        long,
+        env = "ILLUSTRATIONS_DIR",
+        default_value = "server/samples/illustrations"
+    )]
+    pub illustrations_dir: PathBuf,
+}
+
+impl BankDirs {
+    /// Loads the three catalogues (a missing one leaves that bank empty).
+    pub fn load(&self) -> course::banks::Banks {
+        course::banks::Banks::load(
+            &self.tagged_bank_dir,
+            &self.drill_down_bank_dir,
+            &self.illustrations_dir,
+        )
+    }
+}

@@ -1,0 +1,594 @@
+//! Every statement on the `jobs`, `job_queue`, `job_events`,
+//! `job_module_texts` and `daily_activity` tables. Each state transition is
+//! one function and one transaction (the job row, its queue entry and its
+//! log line change together); the status a transition starts from is
+//! checked inside the statement, so two racing requests cannot both win.
+//! Publishing to live streams is the jobs service's part (`crate::jobs`).
+
+use rand::Rng;
+use sqlx::{SqliteConnection, SqlitePool};
+use types::jobs::{JobEvent, JobStatus, JobSummary};
+use types::limits::HISTORY_ROWS;
+use types::validate::JobId;
+
+use super::now_rfc3339;
+
+/// Attempts before a job that keeps dying with its worker is failed.
+pub const MAX_ATTEMPTS: i64 = 3;
+
+/// A fresh random job id (see [`JobId`] for its shape).
+pub fn new_id() -> String {
+    let mut rng = rand::thread_rng();
+    JobId::from_indexes(|n| rng.gen_range(0..n)).into()
+}
+
+/// Everything needed to create a job.
+#[derive(Debug, Clone)]
+pub struct NewJob {
+    pub user_id: i64,
+    pub course_title: String,
+    pub template_name: String,
+    pub template_path: String,
+    pub duration_days: u8,
+    pub language: String,
+    pub outline_json: String,
+}
+
+/// Writes the job and its queue entry in one transaction.
+pub async fn enqueue(pool: &SqlitePool, job: &NewJob) -> Result<String, sqlx::Error> {
+    let now = now_rfc3339();
+    loop {
+        let id = new_id();
+        let mut tx = pool.begin().await?;
+        let inserted = sqlx::query(
+            "INSERT INTO jobs (id, user_id, course_title, template_name, template_path, duration_days, language,
+                               outline_json, status, progress, log_message, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', 0, 'Waiting for a worker', ?)
+             ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(&id)
+        .bind(job.user_id)
+        .bind(&job.course_title)
+        .bind(&job.template_name)
+        .bind(&job.template_path)
+        .bind(i64::from(job.duration_days))
+        .bind(&job.language)
+        .bind(&job.outline_json)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+        if inserted.rows_affected() == 0 {
+            continue; // id collision: draw another
+        }
+        sqlx::query("INSERT INTO job_queue (job_id, enqueued_at) VALUES (?, ?)")
+            .bind(&id)
+            .bind(&now)
+            .execute(&mut *tx)
+            .await?;
+        log_event(&mut tx, &id, &now, "info", 0, "Queued").await?;
+        tx.commit().await?;
+        return Ok(id);
+    }
+}
+
+/// Claims the oldest free queue entry for `worker`, atomically, and marks the
+/// job running. `None` when the queue is empty.
+pub async fn claim(pool: &SqlitePool, worker: &str) -> Result<Option<String>, sqlx::Error> {
+    let now = now_rfc3339();
+    let mut tx = pool.begin().await?;
+    let id: Option<String> = sqlx::query_scalar(
+        "UPDATE job_queue SET claimed_by = ?, claimed_at = ?
+         WHERE job_id = (SELECT job_id FROM job_queue WHERE claimed_by IS NULL ORDER BY enqueued_at, job_id LIMIT 1)
+           AND claimed_by IS NULL
+         RETURNING job_id",
+    )
+    .bind(worker)
+    .bind(&now)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some(id) = &id {
+        sqlx::query(
+            "UPDATE jobs SET status = 'running', attempts = attempts + 1, started_at = COALESCE(started_at, ?),
+                 log_message = 'Started', error = NULL WHERE id = ?",
+        )
+        .bind(&now)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// After a crash or kill: jobs left running go back to the queue (or fail
+/// after [`MAX_ATTEMPTS`]). Returns (requeued, failed).
+pub async fn recover(pool: &SqlitePool) -> Result<(u64, u64), sqlx::Error> {
+    let now = now_rfc3339();
+    let mut tx = pool.begin().await?;
+    let failed = sqlx::query(
+        "UPDATE jobs SET status = 'failed', completed_at = ?, error = 'The job stopped with its worker 3 times; giving up.',
+             log_message = 'Failed' WHERE status = 'running' AND attempts >= ?",
+    )
+    .bind(&now)
+    .bind(MAX_ATTEMPTS)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    sqlx::query("DELETE FROM job_queue WHERE job_id IN (SELECT id FROM jobs WHERE status = 'failed')")
+        .execute(&mut *tx)
+        .await?;
+    let requeued = sqlx::query(
+        "UPDATE jobs SET status = 'queued', log_message = 'Re-queued after a restart' WHERE status = 'running'",
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    sqlx::query(
+        "INSERT INTO job_queue (job_id, enqueued_at) SELECT id, created_at FROM jobs WHERE status = 'queued'
+         ON CONFLICT (job_id) DO UPDATE SET claimed_by = NULL, claimed_at = NULL",
+    )
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok((requeued, failed))
+}
+
+/// Puts one running job back in the queue (graceful shutdown).
+pub async fn requeue(pool: &SqlitePool, id: &str) -> Result<(), sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("UPDATE jobs SET status = 'queued', log_message = 'Re-queued at shutdown' WHERE id = ? AND status = 'running'")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("UPDATE job_queue SET claimed_by = NULL, claimed_at = NULL WHERE job_id = ?")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await
+}
+
+/// Appends one line to a job's event log (inside the caller's transaction).
+pub async fn log_event(
+    conn: &mut SqliteConnection,
+    id: &str,
+    at: &str,
+    level: &str,
+    progress: i64,
+    message: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO job_events (job_id, at, level, progress, message) VALUES (?, ?, ?, ?, ?)")
+        .bind(id)
+        .bind(at)
+        .bind(level)
+        .bind(progress)
+        .bind(message)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Records a running job's progress: the log line, the job's progress and
+/// last message. Returns the event to publish.
+pub async fn progress(
+    pool: &SqlitePool,
+    id: &str,
+    level: &str,
+    progress: u8,
+    message: &str,
+) -> Result<JobEvent, sqlx::Error> {
+    let at = now_rfc3339();
+    let mut tx = pool.begin().await?;
+    log_event(&mut tx, id, &at, level, i64::from(progress), message).await?;
+    sqlx::query("UPDATE jobs SET progress = ?, log_message = ? WHERE id = ?")
+        .bind(i64::from(progress))
+        .bind(message)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(event(at, level, i64::from(progress), message))
+}
+
+fn event(at: String, level: &str, progress: i64, message: &str) -> JobEvent {
+    JobEvent {
+        at,
+        level: level.into(),
+        progress,
+        message: message.into(),
+    }
+}
+
+/// What a completed job records.
+pub struct Completed<'a> {
+    pub slides: usize,
+    pub score: u8,
+    pub verdict: &'a str,
+    pub report: &'a str,
+    pub location: &'a str,
+    pub seconds: f64,
+}
+
+/// Marks a job complete, drops its queue entry and counts it in today's
+/// activity — one transaction. Returns the event to publish.
+pub async fn complete(pool: &SqlitePool, id: &str, done: &Completed<'_>) -> Result<JobEvent, sqlx::Error> {
+    let now = now_rfc3339();
+    let today = &now[..10];
+    let slides = i64::try_from(done.slides).unwrap_or(i64::MAX);
+    let mut tx = pool.begin().await?;
+    sqlx::query(
+        "UPDATE jobs SET status = 'complete', progress = 100, log_message = 'Complete', slide_count = ?, qa_score = ?,
+             qa_verdict = ?, qa_report = ?, duration_sec = ?, output_local = ?, completed_at = ?, error = NULL
+         WHERE id = ?",
+    )
+    .bind(slides)
+    .bind(i64::from(done.score))
+    .bind(done.verdict)
+    .bind(done.report)
+    .bind(done.seconds)
+    .bind(done.location)
+    .bind(&now)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    dequeue(&mut tx, id).await?;
+    sqlx::query(
+        "INSERT INTO daily_activity (date, courses, slides) VALUES (?, 1, ?)
+         ON CONFLICT (date) DO UPDATE SET courses = courses + 1, slides = slides + excluded.slides",
+    )
+    .bind(today)
+    .bind(slides)
+    .execute(&mut *tx)
+    .await?;
+    let message = format!("Complete: {} slides in {:.1} s", done.slides, done.seconds);
+    log_event(&mut tx, id, &now, "info", 100, &message).await?;
+    tx.commit().await?;
+    Ok(event(now, "info", 100, &message))
+}
+
+/// Ends a job as failed or cancelled and drops its queue entry. Returns the
+/// event to publish (its progress is where the job stopped).
+pub async fn end(
+    pool: &SqlitePool,
+    id: &str,
+    status: JobStatus,
+    log: &str,
+    error: Option<&str>,
+) -> Result<JobEvent, sqlx::Error> {
+    let now = now_rfc3339();
+    let mut tx = pool.begin().await?;
+    let progress: i64 = sqlx::query_scalar(
+        "UPDATE jobs SET status = ?, log_message = ?, error = ?, completed_at = ? WHERE id = ? RETURNING progress",
+    )
+    .bind(status.as_str())
+    .bind(log)
+    .bind(error)
+    .bind(&now)
+    .bind(id)
+    .fetch_one(&mut *tx)
+    .await?;
+    dequeue(&mut tx, id).await?;
+    let message = error.unwrap_or(log);
+    let level = if status == JobStatus::Failed {
+        "error"
+    } else {
+        "warning"
+    };
+    log_event(&mut tx, id, &now, level, progress, message).await?;
+    tx.commit().await?;
+    Ok(event(now, level, progress, message))
+}
+
+async fn dequeue(conn: &mut SqliteConnection, id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM job_queue WHERE job_id = ?")
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Queues a failed or cancelled job again. `None` when the job is in any
+/// other state (checked in the same statement, so two retries cannot both
+/// queue it).
+pub async fn retry(pool: &SqlitePool, id: &str) -> Result<Option<JobEvent>, sqlx::Error> {
+    let now = now_rfc3339();
+    let mut tx = pool.begin().await?;
+    let done = sqlx::query(
+        "UPDATE jobs SET status = 'queued', progress = 0, error = NULL, cancel_requested = 0, attempts = 0,
+             completed_at = NULL, log_message = 'Queued again' WHERE id = ? AND status IN ('failed', 'cancelled')",
+    )
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Ok(None);
+    }
+    sqlx::query(
+        "INSERT INTO job_queue (job_id, enqueued_at) VALUES (?, ?) ON CONFLICT (job_id) DO UPDATE SET claimed_by = NULL",
+    )
+    .bind(id)
+    .bind(&now)
+    .execute(&mut *tx)
+    .await?;
+    log_event(&mut tx, id, &now, "info", 0, "Queued again").await?;
+    tx.commit().await?;
+    Ok(Some(event(now, "info", 0, "Queued again")))
+}
+
+/// Asks a queued or running job to stop. Returns whether a worker holds it
+/// (`false`: nobody does, so the caller ends it at once).
+pub async fn request_cancel(pool: &SqlitePool, id: &str) -> Result<bool, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("UPDATE jobs SET cancel_requested = 1 WHERE id = ?")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    let claimed: Option<String> = sqlx::query_scalar("SELECT claimed_by FROM job_queue WHERE job_id = ?")
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .flatten();
+    tx.commit().await?;
+    Ok(claimed.is_some())
+}
+
+/// Whether the job's cancellation has been asked for.
+pub async fn cancel_requested(pool: &SqlitePool, id: &str) -> Result<bool, sqlx::Error> {
+    let flag: i64 = sqlx::query_scalar("SELECT cancel_requested FROM jobs WHERE id = ?")
+        .bind(id)
+        .fetch_one(pool)
+        .await?;
+    Ok(flag != 0)
+}
+
+/// Where a deleted job's deck was.
+#[derive(sqlx::FromRow)]
+pub struct Stored {
+    pub output_local: Option<String>,
+    pub output_s3_key: Option<String>,
+}
+
+/// Deletes a job that is not queued or running (checked in the statement).
+/// `None` when no such finished job exists.
+pub async fn delete_finished(pool: &SqlitePool, id: &str) -> Result<Option<Stored>, sqlx::Error> {
+    sqlx::query_as(
+        "DELETE FROM jobs WHERE id = ? AND status NOT IN ('queued', 'running') RETURNING output_local, output_s3_key",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await
+}
+
+/// Who owns a job and where it stands, for access checks.
+#[derive(sqlx::FromRow)]
+pub struct Access {
+    pub user_id: Option<i64>,
+    pub status: String,
+    pub qa_report: Option<String>,
+}
+
+impl Access {
+    pub fn status(&self) -> JobStatus {
+        JobStatus::parse(&self.status).unwrap_or(JobStatus::Failed)
+    }
+}
+
+pub async fn access(pool: &SqlitePool, id: &str) -> Result<Option<Access>, sqlx::Error> {
+    sqlx::query_as("SELECT user_id, status, qa_report FROM jobs WHERE id = ?")
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+}
+
+/// A job's status and progress (the live stream's first message).
+pub async fn state(pool: &SqlitePool, id: &str) -> Result<Option<(JobStatus, i64)>, sqlx::Error> {
+    let row: Option<(String, i64)> = sqlx::query_as("SELECT status, progress FROM jobs WHERE id = ?")
+        .bind(id)
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.map(|(s, p)| (JobStatus::parse(&s).unwrap_or(JobStatus::Failed), p)))
+}
+
+/// A complete job's deck, for downloads.
+#[derive(sqlx::FromRow)]
+pub struct Deck {
+    pub course_title: String,
+    pub output_local: Option<String>,
+    pub output_s3_key: Option<String>,
+}
+
+/// The deck of job `id` if the job is complete.
+pub async fn complete_deck(pool: &SqlitePool, id: &str) -> Result<Option<Deck>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT course_title, output_local, output_s3_key FROM jobs WHERE id = ? AND status = 'complete'",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await
+}
+
+/// What a worker needs to run a job.
+#[derive(sqlx::FromRow)]
+pub struct Input {
+    pub course_title: String,
+    pub template_path: String,
+    pub duration_days: i64,
+    pub language: String,
+    pub outline_json: String,
+}
+
+pub async fn input(pool: &SqlitePool, id: &str) -> Result<Input, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT course_title, template_path, duration_days, language, outline_json FROM jobs WHERE id = ?",
+    )
+    .bind(id)
+    .fetch_one(pool)
+    .await
+}
+
+/// Module texts an earlier run of the job stored: (module, input hash, JSON).
+pub async fn module_texts(pool: &SqlitePool, id: &str) -> Result<Vec<(i64, String, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT module, input_hash, text_json FROM job_module_texts WHERE job_id = ?")
+        .bind(id)
+        .fetch_all(pool)
+        .await
+}
+
+/// Stores one module's accepted text (replacing an older one).
+pub async fn save_module_text(
+    pool: &SqlitePool,
+    id: &str,
+    module: usize,
+    hash: &str,
+    json: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO job_module_texts (job_id, module, input_hash, text_json, written_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (job_id, module) DO UPDATE SET input_hash = excluded.input_hash,
+             text_json = excluded.text_json, written_at = excluded.written_at",
+    )
+    .bind(id)
+    .bind(i64::try_from(module).unwrap_or(0))
+    .bind(hash)
+    .bind(json)
+    .bind(now_rfc3339())
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Complete decks still only on local disk: (id, path), oldest first.
+pub async fn local_only_decks(pool: &SqlitePool) -> Result<Vec<(String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, output_local FROM jobs
+         WHERE status = 'complete' AND output_s3_key IS NULL AND output_local IS NOT NULL
+         ORDER BY completed_at LIMIT 100",
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// Records that a deck moved to object storage (and logs it). `false` when
+/// the job is gone or its deck moved already.
+pub async fn moved_to_object_storage(
+    pool: &SqlitePool,
+    id: &str,
+    local: &str,
+    key: &str,
+    size: u64,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let done = sqlx::query(
+        "UPDATE jobs SET output_s3_key = ?, output_local = NULL WHERE id = ? AND output_local = ?",
+    )
+    .bind(key)
+    .bind(id)
+    .bind(local)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() != 1 {
+        return Ok(false);
+    }
+    let message = format!("Stored in object storage ({:.1} MB)", size as f64 / 1e6);
+    log_event(&mut tx, id, &now_rfc3339(), "info", 100, &message).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Local deck files that are a job's only copy (the janitor keeps them).
+pub async fn local_deck_paths(pool: &SqlitePool) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT output_local FROM jobs WHERE output_local IS NOT NULL")
+        .fetch_all(pool)
+        .await
+}
+
+/// Templates that queued or running jobs still need.
+pub async fn templates_in_use(pool: &SqlitePool) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT template_path FROM jobs WHERE status IN ('queued', 'running')")
+        .fetch_all(pool)
+        .await
+}
+
+/// Today's figures for the dashboard: (courses, slides) made on `day`,
+/// jobs queued or running, jobs failed on `day`.
+pub async fn day_figures(pool: &SqlitePool, day: &str) -> Result<(i64, i64, i64, i64), sqlx::Error> {
+    let (courses, slides): (i64, i64) = sqlx::query_as(
+        "SELECT COALESCE(SUM(courses), 0), COALESCE(SUM(slides), 0) FROM daily_activity WHERE date = ?",
+    )
+    .bind(day)
+    .fetch_one(pool)
+    .await?;
+    let active: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE status IN ('running', 'queued')")
+        .fetch_one(pool)
+        .await?;
+    let failed: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM jobs WHERE status = 'failed' AND substr(completed_at, 1, 10) = ?",
+    )
+    .bind(day)
+    .fetch_one(pool)
+    .await?;
+    Ok((courses, slides, active, failed))
+}
+
+/// (date, courses, slides) for the 90 days up to `day`, days with activity only.
+pub async fn activity_90_days(pool: &SqlitePool, day: &str) -> Result<Vec<(String, i64, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT date, courses, slides FROM daily_activity WHERE date >= date(?, '-89 days') ORDER BY date",
+    )
+    .bind(day)
+    .fetch_all(pool)
+    .await
+}
+
+const SUMMARY_SELECT: &str = "SELECT j.id, u.name AS owner_name, j.course_title, j.template_name, j.duration_days, j.language,
+        j.status, j.progress, j.log_message, j.slide_count, j.qa_score, j.qa_verdict, j.duration_sec, j.created_at,
+        j.completed_at, j.error
+     FROM jobs j JOIN users u ON u.id = j.user_id";
+
+pub async fn summary(pool: &SqlitePool, id: &str) -> Result<Option<JobSummary>, sqlx::Error> {
+    sqlx::query_as(&format!("{SUMMARY_SELECT} WHERE j.id = ?"))
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+}
+
+/// The latest [`HISTORY_ROWS`] jobs, optionally filtered by status and a title search.
+pub async fn history(
+    pool: &SqlitePool,
+    status: Option<&str>,
+    search: Option<&str>,
+) -> Result<Vec<JobSummary>, sqlx::Error> {
+    let like = search.map(|s| {
+        format!(
+            "%{}%",
+            s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+        )
+    });
+    sqlx::query_as(&format!(
+        "{SUMMARY_SELECT} WHERE (?1 IS NULL OR j.status = ?1) AND (?2 IS NULL OR j.course_title LIKE ?2 ESCAPE '\\')
+         ORDER BY j.created_at DESC, j.rowid DESC LIMIT ?3"
+    ))
+    .bind(status)
+    .bind(like)
+    .bind(HISTORY_ROWS)
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn events(pool: &SqlitePool, id: &str) -> Result<Vec<JobEvent>, sqlx::Error> {
+    sqlx::query_as("SELECT at, level, progress, message FROM job_events WHERE job_id = ? ORDER BY id")
+        .bind(id)
+        .fetch_all(pool)
+        .await
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn ids_are_eight_unambiguous_characters() {
+        let ids: std::collections::HashSet<String> = (0..1000).map(|_| super::new_id()).collect();
+        assert_eq!(ids.len(), 1000);
+        assert!(ids
+            .iter()
+            .all(|i| i.len() == 8 && !i.contains(['0', 'o', '1', 'l'])));
+    }
+}

@@ -1,0 +1,276 @@
+//! The job lifecycle: what a user can do with a job (start, follow, cancel,
+//! retry, delete, download) and who may do it, and the transitions the
+//! workers make (progress, complete, end). Each transition is written once:
+//! the database change in `db::jobs` (one transaction), then the update
+//! pushed to live streams through the [`hub`].
+//!
+//! Rules: everyone signed in sees every job (the team's shared history);
+//! only the owner or an administrator may cancel, retry or delete one.
+
+pub mod hub;
+pub mod worker;
+
+use types::account::CurrentUser;
+use types::jobs::{JobDetail, JobStatus, JobSummary, JobUpdate, Snapshot};
+use types::limits::{MAX_OUTLINE_BYTES, MAX_SEARCH_CHARS};
+use types::outline::Outline;
+use types::validate::{CourseDays, CourseTitle, JobId, Language};
+use types::ApiError;
+
+use crate::db::jobs::{self as db, Completed, NewJob};
+use crate::db::usage;
+use crate::{templates, AppState, Result};
+
+/// What the New course form sends, unchecked.
+#[derive(Debug, Clone)]
+pub struct StartRequest {
+    pub title: String,
+    pub days: u8,
+    pub language: String,
+    pub template: String,
+    /// The reviewed outline tree as JSON.
+    pub outline: String,
+}
+
+/// Checks a request and queues the job (the row and its queue entry in one
+/// transaction). Returns the job's id.
+pub async fn start(state: &AppState, user: &CurrentUser, req: StartRequest) -> Result<String> {
+    let title = CourseTitle::parse(&req.title)?;
+    let days = CourseDays::parse(req.days)?;
+    let language = Language::parse(&req.language)?;
+    // Only listed samples or our own upload names: a client never supplies a path.
+    let Some(path) = templates::resolve(&state.config, &req.template) else {
+        return Err(
+            ApiError::invalid("template", "Choose one of the offered templates or upload one.").into(),
+        );
+    };
+    if req.outline.len() > MAX_OUTLINE_BYTES {
+        return Err(ApiError::invalid("outline", "The outline is larger than 10 MB.").into());
+    }
+    let parsed: Outline = serde_json::from_str(&req.outline)
+        .map_err(|_| ApiError::invalid("outline", "The outline could not be read."))?;
+    if parsed.modules.is_empty() || parsed.modules.iter().all(|m| m.topics.is_empty()) {
+        return Err(ApiError::invalid("outline", "The outline has no modules or topics.").into());
+    }
+    let template_name = match req.template.strip_prefix("upload:") {
+        Some(_) => "Uploaded template".to_string(),
+        None => req.template.clone(),
+    };
+    let id = db::enqueue(
+        &state.pool,
+        &NewJob {
+            user_id: user.id,
+            course_title: title.as_ref().to_owned(),
+            template_name,
+            template_path: path.to_string_lossy().to_string(),
+            duration_days: days.get(),
+            language: language.code().to_owned(),
+            outline_json: serde_json::to_string(&parsed).map_err(anyhow::Error::from)?,
+        },
+    )
+    .await?;
+    state.jobs.wake.notify_one();
+    tracing::info!(job = %id, user_id = user.id, "job queued");
+    Ok(id)
+}
+
+/// The latest jobs of the whole team, optionally filtered by status and a
+/// title search.
+pub async fn history(
+    state: &AppState,
+    status: Option<String>,
+    search: Option<String>,
+) -> Result<Vec<JobSummary>> {
+    let status = status.filter(|s| JobStatus::parse(s).is_some());
+    let search = search
+        .map(|s| s.trim().chars().take(MAX_SEARCH_CHARS).collect::<String>())
+        .filter(|s| !s.is_empty());
+    Ok(db::history(&state.pool, status.as_deref(), search.as_deref()).await?)
+}
+
+fn may_manage(user: &CurrentUser, access: &db::Access) -> bool {
+    access.user_id == Some(user.id) || user.is_admin
+}
+
+async fn access(state: &AppState, id: &str) -> Result<db::Access> {
+    Ok(db::access(&state.pool, id).await?.ok_or(ApiError::NotFound)?)
+}
+
+/// A job with its log, QA report and token spend, for the job page.
+pub async fn detail(state: &AppState, user: &CurrentUser, id: &str) -> Result<JobDetail> {
+    let row = access(state, id).await?;
+    let job = db::summary(&state.pool, id).await?.ok_or(ApiError::NotFound)?;
+    Ok(JobDetail {
+        job,
+        events: db::events(&state.pool, id).await?,
+        can_manage: may_manage(user, &row),
+        qa_report: row.qa_report,
+        usage: usage::job_totals(&state.pool, id).await?,
+    })
+}
+
+/// Cancels a queued job at once, or asks a running one to stop at its next
+/// step (owner or admin).
+pub async fn cancel(state: &AppState, user: &CurrentUser, id: &str) -> Result<()> {
+    let row = access(state, id).await?;
+    if !may_manage(user, &row) {
+        return Err(ApiError::Forbidden.into());
+    }
+    match row.status() {
+        JobStatus::Queued | JobStatus::Running => {
+            let held = db::request_cancel(&state.pool, id).await?;
+            // Not claimed by a worker: nobody else will end it.
+            if row.status() == JobStatus::Queued && !held {
+                end(state, id, JobStatus::Cancelled, "Cancelled", None).await?;
+            }
+            Ok(())
+        }
+        _ => Err(ApiError::Conflict("Only queued or running jobs can be cancelled.".into()).into()),
+    }
+}
+
+/// Queues a failed or cancelled job again (owner or admin).
+pub async fn retry(state: &AppState, user: &CurrentUser, id: &str) -> Result<()> {
+    let row = access(state, id).await?;
+    if !may_manage(user, &row) {
+        return Err(ApiError::Forbidden.into());
+    }
+    let Some(event) = db::retry(&state.pool, id).await? else {
+        return Err(ApiError::Conflict("Only failed or cancelled jobs can be retried.".into()).into());
+    };
+    state.jobs.hub.publish(
+        id,
+        JobUpdate {
+            status: JobStatus::Queued,
+            progress: 0,
+            event: Some(event),
+        },
+    );
+    state.jobs.wake.notify_one();
+    Ok(())
+}
+
+/// Deletes a finished job and its deck, wherever it is kept (owner or admin).
+pub async fn delete(state: &AppState, user: &CurrentUser, id: &str) -> Result<()> {
+    let row = access(state, id).await?;
+    if !may_manage(user, &row) {
+        return Err(ApiError::Forbidden.into());
+    }
+    let Some(stored) = db::delete_finished(&state.pool, id).await? else {
+        return Err(ApiError::Conflict("Cancel the job before deleting it.".into()).into());
+    };
+    crate::storage::remove_deck(
+        state,
+        id,
+        stored.output_local.as_deref(),
+        stored.output_s3_key.as_deref(),
+    )
+    .await;
+    Ok(())
+}
+
+/// Today's figures and 90 days of activity for the dashboard.
+pub async fn dashboard(state: &AppState) -> Result<Snapshot> {
+    let now = crate::db::now_rfc3339();
+    let today = &now[..10];
+    let (courses_today, slides_today, running, failed_today) = db::day_figures(&state.pool, today).await?;
+    let rows = db::activity_90_days(&state.pool, today).await?;
+    let end = time::Date::parse(today, &time::format_description::well_known::Iso8601::DATE)
+        .map_err(anyhow::Error::from)?;
+    let days = (0..90)
+        .rev()
+        .map(|back| {
+            let d = end - time::Duration::days(back);
+            let key = format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day());
+            let (c, s) = rows.iter().find(|r| r.0 == key).map_or((0, 0), |r| (r.1, r.2));
+            (key, c, s)
+        })
+        .collect();
+    Ok(Snapshot {
+        courses_today,
+        slides_today,
+        running,
+        failed_today,
+        days,
+    })
+}
+
+/// A signed link to download a complete job's deck, valid for `PRESIGNED_URL_TTL`.
+pub async fn download_link(state: &AppState, id: &str) -> Result<String> {
+    match access(state, id).await?.status() {
+        JobStatus::Complete => {
+            let now = time::OffsetDateTime::now_utc().unix_timestamp().max(0) as u64;
+            Ok(state.link_key.sign(id, now, state.config.presigned_url_ttl))
+        }
+        _ => Err(ApiError::Conflict("The deck is not ready yet.".into()).into()),
+    }
+}
+
+/// What a download link leads to.
+pub enum LinkedDeck {
+    /// The signature is wrong or the link has expired.
+    BadLink,
+    /// No such job, or it is not complete.
+    Missing,
+    Ready(db::Deck),
+}
+
+/// The deck behind a signed link.
+pub async fn deck_for_link(state: &AppState, id: &str, exp: u64, sig: &str) -> Result<LinkedDeck> {
+    let now = time::OffsetDateTime::now_utc().unix_timestamp().max(0) as u64;
+    if JobId::parse(id).is_none() || !state.link_key.verify(id, exp, sig, now) {
+        return Ok(LinkedDeck::BadLink);
+    }
+    Ok(match db::complete_deck(&state.pool, id).await? {
+        Some(deck) => LinkedDeck::Ready(deck),
+        None => LinkedDeck::Missing,
+    })
+}
+
+/// A job's current status and progress (`None`: no such job).
+pub async fn current(state: &AppState, id: &str) -> Result<Option<(JobStatus, i64)>> {
+    Ok(db::state(&state.pool, id).await?)
+}
+
+// ---- Transitions the workers make -------------------------------------
+
+/// Records a running job's progress and pushes it to followers.
+pub async fn progress(state: &AppState, id: &str, level: &str, pct: u8, message: &str) -> Result<()> {
+    let event = db::progress(&state.pool, id, level, pct, message).await?;
+    publish(state, id, JobStatus::Running, event);
+    Ok(())
+}
+
+/// Marks a job complete (see `db::jobs::complete`) and wakes the uploader.
+pub async fn complete(state: &AppState, id: &str, done: &Completed<'_>) -> Result<()> {
+    let event = db::complete(&state.pool, id, done).await?;
+    tracing::info!(slides = done.slides, secs = done.seconds, "job complete");
+    publish(state, id, JobStatus::Complete, event);
+    state.jobs.uploads.notify_one();
+    Ok(())
+}
+
+/// Ends a job as failed or cancelled.
+pub async fn end(
+    state: &AppState,
+    id: &str,
+    status: JobStatus,
+    log: &str,
+    error: Option<&str>,
+) -> Result<()> {
+    let event = db::end(&state.pool, id, status, log, error).await?;
+    tracing::info!(status = status.as_str(), error, "job ended");
+    publish(state, id, status, event);
+    Ok(())
+}
+
+fn publish(state: &AppState, id: &str, status: JobStatus, event: types::jobs::JobEvent) {
+    state.jobs.hub.publish(
+        id,
+        JobUpdate {
+            status,
+            progress: event.progress,
+            event: Some(event),
+        },
+    );
+}

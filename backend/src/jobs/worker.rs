@@ -1,0 +1,486 @@
+//! The job workers: `WORKER_CONCURRENCY` tasks that claim queued jobs and
+//! run the generation pipeline (plan → build → QA → store), recording
+//! progress as they go. A job over `JOB_TIME_LIMIT` fails; a cancelled job
+//! stops at the next stage; at shutdown workers stop claiming, running jobs
+//! get a grace period and are re-queued if they do not finish.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use course::banks::Banks;
+use course::content::ModuleText;
+use course::pipeline::{self, Failure, Step};
+use course::plan::{candidates, offline_texts, CourseOptions};
+use sqlx::SqlitePool;
+use tokio::sync::{watch, Notify};
+use tokio::task::JoinHandle;
+use types::jobs::{JobStatus, QaReport};
+use types::outline::Outline;
+
+use super::hub::JobHub;
+use crate::db::jobs::{self as db, Completed};
+use crate::llm::writer::{self, ModuleError, Review};
+use crate::llm::{Llm, Meter};
+use crate::AppState;
+
+/// Shared job machinery in [`AppState`].
+pub struct JobRuntime {
+    pub hub: JobHub,
+    /// Woken when a job is enqueued, so an idle worker starts at once.
+    pub wake: Notify,
+    /// Woken when a deck is complete, so the uploader moves it to object storage.
+    pub uploads: Notify,
+    pub time_limit: Duration,
+    /// Pause between pipeline stages (default 0; for demos and tests).
+    pub stage_pause: Duration,
+    /// Jobs running in this process, for re-queueing at shutdown.
+    running: Mutex<HashMap<String, ()>>,
+}
+
+impl JobRuntime {
+    pub fn new(time_limit: Duration, stage_pause: Duration) -> Self {
+        Self {
+            hub: JobHub::default(),
+            wake: Notify::new(),
+            uploads: Notify::new(),
+            time_limit,
+            stage_pause,
+            running: Mutex::default(),
+        }
+    }
+
+    fn running(&self) -> std::sync::MutexGuard<'_, HashMap<String, ()>> {
+        self.running.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// Running workers; [`Workers::shutdown`] stops them.
+pub struct Workers {
+    stop: watch::Sender<bool>,
+    handles: Vec<JoinHandle<()>>,
+    state: AppState,
+}
+
+/// Starts `n` workers.
+pub fn start(state: &AppState, n: usize) -> Workers {
+    let (stop, rx) = watch::channel(false);
+    let handles = (0..n.max(1))
+        .map(|i| {
+            tokio::spawn(worker(
+                state.clone(),
+                format!("w{i}-{}", std::process::id()),
+                rx.clone(),
+            ))
+        })
+        .collect();
+    Workers {
+        stop,
+        handles,
+        state: state.clone(),
+    }
+}
+
+impl Workers {
+    /// Stops claiming, waits up to `grace` for running jobs, re-queues the rest.
+    pub async fn shutdown(self, grace: Duration) {
+        let _ = self.stop.send(true);
+        let deadline = tokio::time::Instant::now() + grace;
+        for h in self.handles {
+            let abort = h.abort_handle();
+            if tokio::time::timeout_at(deadline, h).await.is_err() {
+                abort.abort();
+            }
+        }
+        let left: Vec<String> = self.state.jobs.running().keys().cloned().collect();
+        for id in left {
+            match db::requeue(&self.state.pool, &id).await {
+                Ok(()) => tracing::info!(job = %id, "re-queued at shutdown"),
+                Err(e) => tracing::error!(job = %id, error = %e, "could not re-queue at shutdown"),
+            }
+        }
+    }
+}
+
+async fn worker(state: AppState, name: String, mut stop: watch::Receiver<bool>) {
+    loop {
+        if *stop.borrow() {
+            return;
+        }
+        match db::claim(&state.pool, &name).await {
+            Ok(Some(id)) => {
+                state.jobs.running().insert(id.clone(), ());
+                let span = tracing::info_span!("job", id = %id, worker = %name);
+                let _ = tracing::Instrument::instrument(run(&state, &id), span).await;
+                state.jobs.running().remove(&id);
+            }
+            Ok(None) => {
+                tokio::select! {
+                    _ = state.jobs.wake.notified() => {}
+                    _ = tokio::time::sleep(Duration::from_secs(2)) => {}
+                    _ = stop.changed() => {}
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "claiming a job failed");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        }
+    }
+}
+
+/// Why a job did not complete.
+enum Stop {
+    Cancelled,
+    Failed(String),
+}
+
+impl From<sqlx::Error> for Stop {
+    fn from(e: sqlx::Error) -> Self {
+        tracing::error!(error = %e, "database error in job");
+        Stop::Failed("A database error interrupted the job.".into())
+    }
+}
+
+impl From<crate::Error> for Stop {
+    fn from(e: crate::Error) -> Self {
+        tracing::error!(error = %e, "error in job");
+        Stop::Failed("A database error interrupted the job.".into())
+    }
+}
+
+struct Done {
+    slides: usize,
+    score: u8,
+    verdict: String,
+    report: String,
+    location: String,
+}
+
+async fn run(state: &AppState, id: &str) {
+    let started = Instant::now();
+    let limit = state.jobs.time_limit;
+    // Cancelling drops the pipeline wherever it is, in-flight model calls included.
+    let work = async {
+        tokio::select! {
+            r = execute(state, id) => r,
+            stop = cancelled(&state.pool, id) => Err(stop),
+        }
+    };
+    let outcome = match tokio::time::timeout(limit, work).await {
+        Ok(r) => r,
+        Err(_) => Err(Stop::Failed(format!(
+            "The job took longer than the time limit of {} s and was stopped.",
+            limit.as_secs()
+        ))),
+    };
+    let secs = started.elapsed().as_secs_f64();
+    let result = match outcome {
+        Ok(done) => {
+            let completed = Completed {
+                slides: done.slides,
+                score: done.score,
+                verdict: &done.verdict,
+                report: &done.report,
+                location: &done.location,
+                seconds: secs,
+            };
+            super::complete(state, id, &completed).await
+        }
+        Err(Stop::Cancelled) => super::end(state, id, JobStatus::Cancelled, "Cancelled", None).await,
+        Err(Stop::Failed(msg)) => super::end(state, id, JobStatus::Failed, "Failed", Some(&msg)).await,
+    };
+    if let Err(e) = result {
+        tracing::error!(error = %e, "could not record the job's outcome");
+    }
+}
+
+async fn check_cancel(pool: &SqlitePool, id: &str) -> Result<(), Stop> {
+    if db::cancel_requested(pool, id).await? {
+        Err(Stop::Cancelled)
+    } else {
+        Ok(())
+    }
+}
+
+/// Resolves once the job's cancellation is requested (polled every 250 ms).
+async fn cancelled(pool: &SqlitePool, id: &str) -> Stop {
+    loop {
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        if let Err(stop) = check_cancel(pool, id).await {
+            return stop;
+        }
+    }
+}
+
+/// Logs a line of a running job (and pushes it to followers).
+async fn note(state: &AppState, id: &str, level: &str, pct: u8, msg: &str) -> Result<(), Stop> {
+    super::progress(state, id, level, pct, msg).await?;
+    Ok(())
+}
+
+async fn stage(state: &AppState, id: &str, pct: u8, msg: &str) -> Result<(), Stop> {
+    check_cancel(&state.pool, id).await?;
+    note(state, id, "info", pct, msg).await?;
+    if !state.jobs.stage_pause.is_zero() {
+        tokio::time::sleep(state.jobs.stage_pause).await;
+    }
+    check_cancel(&state.pool, id).await
+}
+
+async fn execute(state: &AppState, id: &str) -> Result<Done, Stop> {
+    let input = db::input(&state.pool, id).await?;
+    stage(state, id, 5, "Reading the outline").await?;
+    let mut outline: Outline = serde_json::from_str(&input.outline_json)
+        .map_err(|e| Stop::Failed(format!("The stored outline is unreadable: {e}")))?;
+    outline.title = input.course_title.clone();
+    let days = u8::try_from(input.duration_days).unwrap_or(1);
+    // Open the template first: whether it has a picture layout shapes the plan.
+    let template_path = PathBuf::from(&input.template_path);
+    let template = tokio::task::spawn_blocking(move || deck::Template::open(&template_path))
+        .await
+        .map_err(|e| Stop::Failed(format!("Reading the template stopped unexpectedly: {e}")))?
+        .map_err(|e| Stop::Failed(format!("The template could not be read: {e}")))?;
+    let banks = state.config.banks.load();
+    let options = pipeline::options(&template, days, &input.language);
+    let (texts, ai) = match &state.llm {
+        None => (offline_texts(&outline, &options.lang), None),
+        Some(llm) => {
+            let meter = Meter::for_job(&state.pool, id, llm.budget).await?;
+            let context = writer::course_context(&outline, days, &options.lang);
+            let (texts, fallbacks) =
+                ai_texts(state, id, llm, &meter, &context, &outline, &options, &banks).await?;
+            (texts, Some((llm.clone(), meter, context, fallbacks)))
+        }
+    };
+    let writer_name = match &ai {
+        None => "offline writer".to_string(),
+        Some((llm, ..)) => format!("AI writer, {}", llm.model),
+    };
+
+    // The one pipeline (plan → build → lint) on a blocking thread; each step
+    // is logged (and checked for cancellation) on the runtime before it runs.
+    let runtime = tokio::runtime::Handle::current();
+    let (st, job) = (state.clone(), id.to_owned());
+    let generated = tokio::task::spawn_blocking(move || {
+        pipeline::generate(&template, &outline, &options, &banks, &texts, |step| {
+            let (pct, msg) = match step {
+                Step::Planned { slides, from_banks } => (
+                    72,
+                    format!("Planned {slides} slides, {from_banks} from the banks ({writer_name})"),
+                ),
+                Step::Building => (74, "Building the deck".to_string()),
+                Step::Checking => (80, "Checking quality".to_string()),
+            };
+            runtime.block_on(stage(&st, &job, pct, &msg))
+        })
+    })
+    .await
+    .map_err(|e| Stop::Failed(format!("The build stopped unexpectedly: {e}")))?
+    .map_err(|f| match f {
+        Failure::Stopped(stop) => stop,
+        other => Stop::Failed(other.to_string()),
+    })?;
+    let report = generated.lint;
+    let lint_verdict = format!("{:?}", report.verdict).to_lowercase();
+    let mut review: Option<Review> = None;
+    let mut fallbacks: Vec<usize> = Vec::new();
+    if let Some((llm, meter, context, fb)) = &ai {
+        fallbacks = fb.clone();
+        if llm.review {
+            stage(state, id, 85, "AI review of content and coherence").await?;
+            let digest = pipeline::digest(&generated.plan);
+            match writer::review(llm, meter, context, &digest).await {
+                Ok(r) => review = Some(r),
+                Err(e @ crate::llm::LlmError::Budget { .. }) => return Err(Stop::Failed(e.to_string())),
+                Err(e) => {
+                    note(
+                        state,
+                        id,
+                        "warning",
+                        88,
+                        &format!(
+                            "The AI review was not available ({e}); the QA score is the lint score alone"
+                        ),
+                    )
+                    .await?;
+                }
+            }
+        }
+    }
+    let (score, verdict) = writer::combine(report.score, &lint_verdict, review.as_ref(), fallbacks.len());
+    let qa = QaReport {
+        slides: report.slides,
+        score,
+        verdict: verdict.clone(),
+        findings: report
+            .findings
+            .iter()
+            .map(|f| types::jobs::QaFinding {
+                slide: f.slide,
+                severity: format!("{:?}", f.severity).to_lowercase(),
+                code: f.code.to_string(),
+                message: f.message.clone(),
+            })
+            .collect(),
+        lint_score: report.score,
+        lint_verdict,
+        writer: if ai.is_some() { "ai" } else { "offline" }.into(),
+        review: review.map(|r| types::jobs::QaReview {
+            content: r.content,
+            coherence: r.coherence,
+            summary: r.summary,
+            suggestions: r.suggestions,
+        }),
+        fallback_modules: fallbacks.iter().map(|m| m + 1).collect(),
+    };
+    stage(
+        state,
+        id,
+        90,
+        &format!("QA score {score}/100 ({verdict}); saving"),
+    )
+    .await?;
+
+    let location = state
+        .storage
+        .put(&format!("{id}.pptx"), generated.bytes)
+        .await
+        .map_err(|e| Stop::Failed(format!("Could not save the deck: {e}")))?;
+    Ok(Done {
+        slides: report.slides,
+        score,
+        verdict,
+        report: serde_json::to_string(&qa).unwrap_or_default(),
+        location,
+    })
+}
+
+/// Hash of what a module's text depends on: stored text is reused only for
+/// the same module in the same language.
+fn module_hash(module: &types::outline::Module, lang: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(lang.as_bytes());
+    h.update([0]);
+    h.update(serde_json::to_vec(module).unwrap_or_default());
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Every module's text from the AI writer: stored text from an earlier run
+/// is reused, the rest is written in parallel (bounded by the client's
+/// concurrency limit). A module the model cannot write falls back to the
+/// offline writer with a warning; its index is returned.
+#[allow(clippy::too_many_arguments)]
+async fn ai_texts(
+    state: &AppState,
+    id: &str,
+    llm: &Llm,
+    meter: &Meter,
+    context: &str,
+    outline: &Outline,
+    options: &CourseOptions,
+    banks: &Banks,
+) -> Result<(Vec<ModuleText>, Vec<usize>), Stop> {
+    use futures_util::stream::{FuturesUnordered, StreamExt};
+    let n = outline.modules.len();
+    let hashes: Vec<String> = outline
+        .modules
+        .iter()
+        .map(|m| module_hash(m, &options.lang))
+        .collect();
+    let mut texts: Vec<Option<ModuleText>> = vec![None; n];
+    let stored = db::module_texts(&state.pool, id).await?;
+    for (module, hash, json) in stored {
+        let Ok(i) = usize::try_from(module) else { continue };
+        if i < n && hashes[i] == hash {
+            texts[i] = serde_json::from_str(&json).ok();
+        }
+    }
+    let resumed = texts.iter().filter(|t| t.is_some()).count();
+    let todo = n - resumed;
+    let msg = if resumed > 0 {
+        format!(
+            "Writing {todo} modules with {} ({resumed} kept from the previous run)",
+            llm.model
+        )
+    } else {
+        format!("Writing {todo} modules with {}", llm.model)
+    };
+    stage(state, id, 22, &msg).await?;
+
+    let offline = offline_texts(outline, &options.lang);
+    let mut pending = FuturesUnordered::new();
+    for (i, m) in outline.modules.iter().enumerate() {
+        if texts[i].is_some() {
+            continue;
+        }
+        let cands = candidates(m, banks);
+        pending.push(async move {
+            let r = writer::write_module(llm, meter, context, i, n, m, &cands).await;
+            (i, r)
+        });
+    }
+    let mut fallbacks = Vec::new();
+    let mut fatal: Option<crate::llm::LlmError> = None;
+    let mut done = 0usize;
+    while let Some((i, result)) = pending.next().await {
+        done += 1;
+        let pct = u8::try_from(22 + 48 * done / todo.max(1)).unwrap_or(70);
+        match result {
+            Ok((text, calls)) => {
+                let json = serde_json::to_string(&text).unwrap_or_default();
+                db::save_module_text(&state.pool, id, i, &hashes[i], &json).await?;
+                let how = if calls == 1 {
+                    String::new()
+                } else {
+                    format!(" after {} repairs", calls - 1)
+                };
+                note(
+                    state,
+                    id,
+                    "info",
+                    pct,
+                    &format!("Module {} written by the AI writer{how} ({done}/{todo})", i + 1),
+                )
+                .await?;
+                texts[i] = Some(text);
+                if let Err(e) = meter.check() {
+                    fatal.get_or_insert(e);
+                }
+            }
+            Err(ModuleError::GiveUp(reason)) => {
+                tracing::warn!(module = i + 1, %reason, "module falls back to the offline writer");
+                note(
+                    state,
+                    id,
+                    "warning",
+                    pct,
+                    &format!(
+                        "Module {}: the AI writer gave up ({reason}); the offline writer wrote it",
+                        i + 1
+                    ),
+                )
+                .await?;
+                texts[i] = Some(offline[i].clone());
+                fallbacks.push(i);
+            }
+            // Modules already answered still land (they are paid for); the
+            // rest stop at their budget check.
+            Err(ModuleError::Fatal(e)) => {
+                fatal.get_or_insert(e);
+            }
+        }
+    }
+    if let Some(e) = fatal {
+        return Err(Stop::Failed(format!("The AI writer stopped: {e}.")));
+    }
+    fallbacks.sort_unstable();
+    let texts = texts
+        .into_iter()
+        .enumerate()
+        .map(|(i, t)| t.unwrap_or_else(|| offline[i].clone()))
+        .collect();
+    Ok((texts, fallbacks))
+}

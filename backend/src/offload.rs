@@ -1,0 +1,160 @@
+//! Moving finished decks to object storage, and the janitor.
+//!
+//! A deck is always written locally first and the job completes with that
+//! copy. With a bucket configured, the uploader then copies it to
+//! `S3_OUTPUTS_PREFIX<job id>.pptx`, checks the object is there at full
+//! size, records `output_s3_key` and only then removes the local copy. If
+//! the service is unreachable the deck stays local (and downloadable) and
+//! the upload is retried with a doubling wait — nothing is lost.
+//!
+//! The janitor deletes temporary outputs older than an hour (partial
+//! writes, copies already uploaded, decks of deleted jobs) and uploaded
+//! templates older than `UPLOAD_RETENTION_HOURS` that no waiting job needs.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use tokio::sync::watch;
+
+use crate::db::jobs as db;
+use crate::AppState;
+
+pub const PPTX: &str = "application/vnd.openxmlformats-officedocument.presentationml.presentation";
+
+/// Uploads every complete deck that is still only local. Returns (uploaded, failed).
+pub async fn upload_pending(state: &AppState) -> (usize, usize) {
+    let Some(s3) = &state.s3 else { return (0, 0) };
+    let rows = match db::local_only_decks(&state.pool).await {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::warn!(error = %e, "listing decks to upload");
+            return (0, 1);
+        }
+    };
+    let (mut ok, mut failed) = (0, 0);
+    for (id, local) in rows {
+        let key = s3.output_key(&id);
+        let uploaded = async {
+            let size = s3.put_file(&key, Path::new(&local), PPTX).await?;
+            // Confirmed only when the object is there at full size.
+            match s3.head(&key).await? {
+                Some((n, _)) if n == size => anyhow::Ok(size),
+                other => anyhow::bail!("the uploaded object is not complete ({other:?})"),
+            }
+        }
+        .await;
+        match uploaded {
+            Ok(size) => {
+                match db::moved_to_object_storage(&state.pool, &id, &local, &key, size).await {
+                    Ok(true) => {
+                        if let Err(e) = state.storage.delete(&local).await {
+                            tracing::warn!(job = %id, error = %e, "could not remove the local copy; the janitor will");
+                        }
+                        tracing::info!(job = %id, key = %key, size, "deck uploaded");
+                        ok += 1;
+                    }
+                    // The job was deleted meanwhile: do not leave its object behind.
+                    Ok(false) => {
+                        let _ = s3.delete(&key).await;
+                    }
+                    Err(e) => {
+                        tracing::warn!(job = %id, error = %e, "recording the upload failed");
+                        failed += 1;
+                    }
+                }
+            }
+            Err(e) => {
+                tracing::warn!(job = %id, error = %e, "uploading the deck failed; it stays local for now");
+                failed += 1;
+            }
+        }
+    }
+    (ok, failed)
+}
+
+/// Runs [`upload_pending`] after each completed job and, while uploads fail,
+/// again after a wait that doubles from `S3_UPLOAD_RETRY_SECONDS` to 5 minutes.
+pub async fn uploader(state: AppState, mut stop: watch::Receiver<bool>) {
+    let base = Duration::from_secs(state.config.s3.s3_upload_retry_seconds.max(1));
+    let mut wait = base;
+    loop {
+        let (_, failed) = upload_pending(&state).await;
+        let sleep = if failed > 0 {
+            let w = wait;
+            wait = (wait * 2).min(Duration::from_secs(300));
+            w
+        } else {
+            wait = base;
+            Duration::from_secs(300)
+        };
+        tokio::select! {
+            _ = state.jobs.uploads.notified() => {}
+            _ = tokio::time::sleep(sleep) => {}
+            _ = stop.changed() => return,
+        }
+    }
+}
+
+fn older_than(path: &Path, age: Duration) -> bool {
+    std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| SystemTime::now().duration_since(t).ok())
+        .is_some_and(|d| d > age)
+}
+
+/// Removes the files directly in `dir` older than `age`, except `keep`; returns how many.
+fn remove_old(dir: &Path, keep: &HashSet<PathBuf>, age: Duration) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && !keep.contains(p) && older_than(p, age))
+        .filter(|p| std::fs::remove_file(p).is_ok())
+        .count()
+}
+
+/// One janitor pass. Returns (outputs removed, uploads removed).
+pub async fn sweep(
+    state: &AppState,
+    output_age: Duration,
+    upload_age: Duration,
+) -> anyhow::Result<(usize, usize)> {
+    let outputs_dir = state.config.data_dir.join("outputs");
+    // Local decks that are a job's only copy are never touched.
+    let keep: HashSet<PathBuf> = db::local_deck_paths(&state.pool)
+        .await?
+        .into_iter()
+        .map(PathBuf::from)
+        .collect();
+    let outputs = remove_old(&outputs_dir, &keep, output_age);
+    // Uploaded templates a queued or running job still needs are kept.
+    let needed: HashSet<PathBuf> = db::templates_in_use(&state.pool)
+        .await?
+        .into_iter()
+        .map(PathBuf::from)
+        .collect();
+    let uploads = remove_old(&crate::templates::uploads_dir(&state.config), &needed, upload_age);
+    if outputs + uploads > 0 {
+        tracing::info!(outputs, uploads, "janitor removed old files");
+    }
+    Ok((outputs, uploads))
+}
+
+/// Runs [`sweep`] every `JANITOR_INTERVAL_SECONDS`.
+pub async fn janitor(state: AppState, mut stop: watch::Receiver<bool>) {
+    let every = Duration::from_secs(state.config.janitor_interval_seconds.max(1));
+    let upload_age = Duration::from_secs(state.config.upload_retention_hours.saturating_mul(3600));
+    loop {
+        if let Err(e) = sweep(&state, Duration::from_secs(3600), upload_age).await {
+            tracing::warn!(error = %e, "janitor pass failed");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
+            _ = stop.changed() => return,
+        }
+    }
+}

@@ -1,0 +1,29 @@
+//! The application state every handler, server function and worker reaches:
+//! cheap-to-clone handles to everything long-lived.
+
+use std::sync::Arc;
+
+use sqlx::SqlitePool;
+
+use super::{throttle::LoginThrottle, Config};
+
+/// Shared, cheap-to-clone handles to everything long-lived.
+#[derive(Clone)]
+pub struct AppState {
+    /// The SQLite pool (WAL mode, busy timeout), shared by requests and workers.
+    pub pool: SqlitePool,
+    /// Configuration parsed once at start-up.
+    pub config: Arc<Config>,
+    /// Failed sign-in counters per email and per client address.
+    pub throttle: Arc<LoginThrottle>,
+    /// Job workers' shared machinery: progress hub, wake-up, limits, output folder.
+    pub jobs: Arc<crate::jobs::worker::JobRuntime>,
+    /// Where finished decks are kept (local folder by default).
+    pub storage: Arc<dyn super::storage::Storage>,
+    /// The AI writer's model client; `None` runs the offline writer.
+    pub llm: Option<Arc<super::llm::Llm>>,
+    /// The object-storage bucket when `S3_BUCKET` is set.
+    pub s3: Option<Arc<super::s3::S3>>,
+    /// Signs and checks download links.
+    pub link_key: super::links::LinkKey,
+}

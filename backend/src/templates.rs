@@ -1,0 +1,75 @@
+//! Templates a job can use: the sample templates shipped with the server and
+//! the ones users upload (kept under generated names, never the client's).
+
+use std::path::{Path, PathBuf};
+
+use crate::Config;
+
+/// Where uploaded templates are kept.
+pub fn uploads_dir(config: &Config) -> PathBuf {
+    config.data_dir.join("uploads").join("templates")
+}
+
+/// `.pptx`/`.potx` files directly in the samples folder, by name.
+pub fn sample_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .filter(|e| e.file_type().map(|t| t.is_file()).unwrap_or(false))
+                .filter_map(|e| e.file_name().into_string().ok())
+                .filter(|n| (n.ends_with(".pptx") || n.ends_with(".potx")) && !n.starts_with('.'))
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+/// Resolves a template choice from the form: a sample's file name, or
+/// `upload:<generated>.pptx` for an uploaded one. Never a client path.
+pub fn resolve(config: &Config, choice: &str) -> Option<PathBuf> {
+    if let Some(file) = choice.strip_prefix("upload:") {
+        let ok =
+            file.len() == 21 && file.ends_with(".pptx") && file[..16].bytes().all(|b| b.is_ascii_lowercase());
+        let path = uploads_dir(config).join(file);
+        return (ok && path.is_file()).then_some(path);
+    }
+    sample_names(&config.sample_templates_dir)
+        .iter()
+        .any(|n| n == choice)
+        .then(|| config.sample_templates_dir.join(choice))
+}
+
+/// Checks an uploaded template by opening it (on a blocking thread), then
+/// stores it under a generated name. Returns the choice to start a job with
+/// and the number of layouts found.
+pub async fn store_upload(config: &Config, body: bytes::Bytes) -> crate::Result<(String, usize)> {
+    let data = body.clone();
+    let layouts =
+        tokio::task::spawn_blocking(move || deck::Template::from_bytes(&data).map(|t| t.layouts.len()))
+            .await
+            .map_err(|e| anyhow::anyhow!("opening the template stopped: {e}"))?
+            .map_err(|e| {
+                types::ApiError::invalid(
+                    "template",
+                    format!("This is not a usable PowerPoint template: {e}"),
+                )
+            })?;
+    let dir = uploads_dir(config);
+    let name: String = (0..16)
+        .map(|_| (b'a' + rand::random::<u8>() % 26) as char)
+        .collect();
+    let file = format!("{name}.pptx");
+    let tmp = dir.join(format!(".{file}.part"));
+    let result = async {
+        tokio::fs::create_dir_all(&dir).await?;
+        tokio::fs::write(&tmp, &body[..]).await?;
+        tokio::fs::rename(&tmp, dir.join(&file)).await
+    }
+    .await;
+    if let Err(e) = result {
+        let _ = tokio::fs::remove_file(&tmp).await;
+        return Err(e.into());
+    }
+    Ok((format!("upload:{file}"), layouts))
+}

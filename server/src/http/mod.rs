@@ -1,0 +1,126 @@
+//! The HTTP layer: the axum router (Leptos pages and server functions, the
+//! job routes that are not server functions, `/health`, the static bundle)
+//! and the middleware stack around it. Handlers are adapters: they parse the
+//! request, call the backend, and shape the response.
+
+mod download;
+mod error;
+pub mod guard;
+pub mod health;
+mod stream;
+mod upload;
+
+use std::time::Duration;
+
+use app::{shell, App};
+use axum::extract::DefaultBodyLimit;
+use axum::extract::FromRef;
+use axum::routing::{get, post};
+use axum::{middleware, Router};
+use backend::db::sessions::SqliteSessionStore;
+use backend::AppState;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower::ServiceBuilder;
+use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::services::ServeDir;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+use crate::telemetry;
+
+/// Name of the session cookie.
+pub const SESSION_COOKIE: &str = "courseware_session";
+
+/// The router's state: the backend's, plus Leptos's rendering options
+/// (which the backend knows nothing about). Handlers take `State<AppState>`.
+#[derive(Clone, FromRef)]
+pub struct ServerState {
+    pub app: AppState,
+    pub leptos: LeptosOptions,
+}
+
+/// Builds the complete application router for `state`.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let options = LeptosOptions::builder()
+        .output_name("courseware")
+        .site_root(state.config.site_root.to_string_lossy().to_string())
+        .site_pkg_dir("pkg")
+        .site_addr(state.config.bind)
+        .build();
+    let site_root = options.site_root.to_string();
+    let server_state = ServerState {
+        app: state.clone(),
+        leptos: options.clone(),
+    };
+
+    let sessions = SessionManagerLayer::new(SqliteSessionStore::new(state.pool.clone()))
+        .with_name(SESSION_COOKIE)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(state.config.cookie_secure)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(i64::from(
+            state.config.session_idle_minutes.max(1),
+        ))));
+
+    let pkg = ServeDir::new(std::path::Path::new(&site_root).join("pkg"));
+
+    Router::new()
+        .route("/health", get(health::health))
+        .merge(job_routes())
+        .leptos_routes_with_context(
+            &server_state,
+            routes,
+            {
+                let state = state.clone();
+                move || provide_context(state.clone())
+            },
+            move || shell(options.clone()),
+        )
+        .nest_service("/pkg", pkg)
+        .fallback(
+            leptos_axum::file_and_error_handler_with_context::<ServerState, _>(
+                {
+                    let state = state.clone();
+                    move || provide_context(state.clone())
+                },
+                shell,
+            ),
+        )
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            guard::require_session,
+        ))
+        .layer(sessions)
+        .layer(middleware::from_fn_with_state(state.clone(), guard::same_origin))
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::x_request_id(telemetry::RequestIds::default()))
+                .layer(
+                    TraceLayer::new_for_http()
+                        .make_span_with(telemetry::request_span)
+                        .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+                )
+                .layer(PropagateRequestIdLayer::x_request_id()),
+        )
+        .with_state(server_state)
+}
+
+/// Job routes that are not server functions: the live progress stream,
+/// signed downloads, and raw-body uploads of outlines and templates. All sit
+/// under `/api/`, behind the session guard.
+fn job_routes() -> Router<ServerState> {
+    Router::new()
+        .route("/api/jobs/{id}/events", get(stream::events))
+        .route("/api/jobs/{id}/download", get(download::download))
+        .route("/api/outline/upload", post(upload::outline))
+        .route("/api/templates/upload", post(upload::template))
+        .layer(DefaultBodyLimit::max(types::limits::MAX_TEMPLATE_BYTES + 1024))
+}
+
+/// How often expired sessions are swept from the database.
+pub const SESSION_SWEEP_INTERVAL: Duration = Duration::from_secs(3600);

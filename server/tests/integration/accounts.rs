@@ -1,0 +1,405 @@
+//! Accounts over real HTTP against a real SQLite file: guards, roles, CSRF,
+//! throttling, disabling, and sessions that outlive a restart.
+
+use crate::common;
+
+use std::time::Instant;
+
+use common::{create_member, user_id, Client, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
+use leptos::server_fn::axum::server_fn_paths;
+
+/// Server functions callable without a session. Everything else must answer
+/// 401 to a signed-out caller; add to this list only on purpose.
+const PUBLIC_FUNCTIONS: &[&str] = &["/api/login", "/api/logout", "/api/setup"];
+/// Pages viewable without a session.
+const PUBLIC_PAGES: &[&str] = &["/login", "/setup"];
+
+async fn app() -> (TestApp, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = TestApp::start_with(common::config(dir.path())).await;
+    (app, dir)
+}
+
+#[tokio::test]
+async fn every_route_and_function_needs_a_session_unless_listed_public() {
+    let (app, _dir) = app().await;
+    let anon = app.client();
+
+    let functions: Vec<_> = server_fn_paths().map(|(p, _)| p.to_string()).collect();
+    assert!(functions.len() >= 8, "server functions registered: {functions:?}");
+    for path in &functions {
+        if PUBLIC_FUNCTIONS.contains(&path.as_str()) {
+            continue;
+        }
+        let res = anon.call(path, &[]).await;
+        assert_eq!(
+            res.status(),
+            401,
+            "{path} answered {} without a session",
+            res.status()
+        );
+    }
+
+    let routes = leptos_axum::generate_route_list(app::App);
+    assert!(routes.len() >= 6);
+    for route in routes {
+        let path = route.path().to_string();
+        if PUBLIC_PAGES.contains(&path.as_str()) {
+            continue;
+        }
+        let res = anon.get(&path).await;
+        assert_eq!(
+            res.status(),
+            303,
+            "{path} answered {} without a session",
+            res.status()
+        );
+        let to = res.headers()["location"].to_str().expect("location");
+        assert!(to.starts_with("/login?next="), "{path} redirected to {to}");
+    }
+    // Unknown paths are not a way around the guard either.
+    assert_eq!(anon.get("/no/such/page").await.status(), 303);
+    // Public things stay public.
+    assert_eq!(anon.get("/health").await.status(), 200);
+    assert_eq!(anon.get("/login").await.status(), 200);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn members_get_403_on_admin_functions_and_pages() {
+    let (app, _dir) = app().await;
+    let admin = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let (email, pw) = create_member(&admin, "member@example.com").await;
+    let member = Client::signed_in(&app.base, &email, &pw).await;
+
+    let admin_fns: Vec<_> = server_fn_paths()
+        .map(|(p, _)| p.to_string())
+        .filter(|p| p.starts_with("/api/admin/"))
+        .collect();
+    assert!(admin_fns.len() >= 4, "{admin_fns:?}");
+    for path in admin_fns {
+        let res = member
+            .call(
+                &path,
+                &[("user_id", "1"), ("is_active", "false"), ("is_admin", "false")],
+            )
+            .await;
+        assert_eq!(res.status(), 403, "{path}");
+    }
+    assert_eq!(member.get("/admin/users").await.status(), 403);
+    assert_eq!(member.get("/").await.status(), 200);
+    let me: serde_json::Value = member.call("/api/me", &[]).await.json().await.expect("json");
+    assert_eq!(me["is_admin"], false);
+    // The hash never leaves the server.
+    let list = admin
+        .call("/api/admin/users", &[])
+        .await
+        .text()
+        .await
+        .expect("text");
+    assert!(!list.contains("argon2") && !list.contains("password"), "{list}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn cross_origin_posts_are_refused() {
+    let (app, _dir) = app().await;
+    let admin = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let foreign = admin
+        .http
+        .post(app.url("/api/admin/users/create"))
+        .header("origin", "https://evil.example")
+        .form(&[
+            ("email", "x@example.com"),
+            ("name", "X"),
+            ("password", "long-enough-password"),
+        ])
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(foreign.status(), 403);
+    let by_referer = admin
+        .http
+        .post(app.url("/api/logout"))
+        .header("referer", "https://evil.example/page")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(by_referer.status(), 403);
+    // Nothing was created, and the session still works.
+    let list = admin
+        .call("/api/admin/users", &[])
+        .await
+        .text()
+        .await
+        .expect("text");
+    assert!(!list.contains("x@example.com"));
+    let same = admin
+        .http
+        .post(app.url("/api/me"))
+        .header("origin", &app.base)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(same.status(), 200);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn unknown_email_and_wrong_password_look_the_same() {
+    let (app, _dir) = app().await;
+    let c = app.client();
+    // Warm up (the dummy hash is computed on first use).
+    let _ = c.login("warm@example.com", "whatever-password").await;
+
+    let mut unknown = Vec::new();
+    let mut wrong = Vec::new();
+    let mut bodies = Vec::new();
+    for i in 0..4 {
+        let t = Instant::now();
+        let r = c
+            .login(&format!("nobody{i}@example.com"), "wrong-password-1")
+            .await;
+        unknown.push(t.elapsed());
+        assert_eq!(r.status(), 401);
+        bodies.push(r.text().await.expect("text"));
+        let t = Instant::now();
+        let r = c.login(ADMIN_EMAIL, &format!("wrong-password-{i}")).await;
+        wrong.push(t.elapsed());
+        assert_eq!(r.status(), 401);
+        bodies.push(r.text().await.expect("text"));
+    }
+    assert!(bodies.iter().all(|b| b == &bodies[0]), "{bodies:?}");
+    assert!(bodies[0].contains("BadCredentials"));
+    // Both paths run one argon2 verification: medians within a factor of 2.5 (the
+    // tests run in parallel, so allow for noise).
+    unknown.sort();
+    wrong.sort();
+    let (u, w) = (unknown[2].as_secs_f64(), wrong[2].as_secs_f64());
+    assert!(u / w < 2.5 && w / u < 2.5, "unknown {u:.3}s vs wrong {w:.3}s");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn repeated_failures_are_throttled_and_success_clears_the_count() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut config = common::config(dir.path());
+    config.login_max_failures = 3;
+    let app = TestApp::start_with(config).await;
+    let c = app.client();
+    for _ in 0..2 {
+        assert_eq!(c.login(ADMIN_EMAIL, "wrong-password-x").await.status(), 401);
+    }
+    // A success before the limit clears the count...
+    assert!(c.login(ADMIN_EMAIL, ADMIN_PASSWORD).await.status().is_success());
+    for _ in 0..3 {
+        assert_eq!(c.login(ADMIN_EMAIL, "wrong-password-x").await.status(), 401);
+    }
+    // ...but past it even the right password waits.
+    let res = c.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    assert_eq!(res.status(), 429);
+    let retry: u64 = res.headers()["retry-after"]
+        .to_str()
+        .expect("header")
+        .parse()
+        .expect("seconds");
+    assert!((1..=900).contains(&retry));
+    // Throttling is per email: someone else can still sign in from elsewhere.
+    assert_eq!(
+        c.login("other@example.com", "wrong-password-x").await.status(),
+        401
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_disabled_user_is_locked_out_mid_session() {
+    let (app, _dir) = app().await;
+    let admin = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let (email, pw) = create_member(&admin, "leaver@example.com").await;
+    let member = Client::signed_in(&app.base, &email, &pw).await;
+    assert_eq!(member.call("/api/me", &[]).await.status(), 200);
+
+    let id = user_id(&admin, &email).await.to_string();
+    let res = admin
+        .call(
+            "/api/admin/users/update",
+            &[("user_id", &id), ("is_active", "false"), ("is_admin", "false")],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(member.call("/api/me", &[]).await.status(), 401);
+    assert_eq!(member.get("/").await.status(), 303);
+    let sessions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE user_id = ?")
+        .bind(id.parse::<i64>().expect("id"))
+        .fetch_one(&app.state.pool)
+        .await
+        .expect("count");
+    assert_eq!(sessions, 0);
+    // And cannot sign in again: same message as a wrong password.
+    assert_eq!(member.login(&email, &pw).await.status(), 401);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn admins_cannot_disable_or_demote_themselves_or_the_last_admin() {
+    let (app, _dir) = app().await;
+    let admin = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let me = user_id(&admin, ADMIN_EMAIL).await.to_string();
+    for (active, is_admin) in [("false", "true"), ("true", "false")] {
+        let res = admin
+            .call(
+                "/api/admin/users/update",
+                &[("user_id", &me), ("is_active", active), ("is_admin", is_admin)],
+            )
+            .await;
+        assert_eq!(res.status(), 409);
+    }
+    // A second admin cannot remove the first when the first is the last other one...
+    let (email, pw) = create_member(&admin, "second@example.com").await;
+    let second_id = user_id(&admin, &email).await.to_string();
+    let res = admin
+        .call(
+            "/api/admin/users/update",
+            &[
+                ("user_id", &second_id),
+                ("is_active", "true"),
+                ("is_admin", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let second = Client::signed_in(&app.base, &email, &pw).await;
+    // ...the second may demote the first (two admins exist), but then the first
+    // is the only one left and nobody can demote the second.
+    let res = second
+        .call(
+            "/api/admin/users/update",
+            &[("user_id", &me), ("is_active", "true"), ("is_admin", "false")],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let res = second
+        .call(
+            "/api/admin/users/update",
+            &[
+                ("user_id", &second_id),
+                ("is_active", "false"),
+                ("is_admin", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 409);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn weak_passwords_and_duplicate_emails_are_refused_with_field_errors() {
+    let (app, _dir) = app().await;
+    let admin = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    for (email, pw, field) in [
+        ("a@example.com", "short", "password"),
+        ("a@example.com", "password123", "password"),
+        ("not-an-email", "long-enough-password", "email"),
+        ("ADMIN@example.com", "long-enough-password", "email"),
+    ] {
+        let res = admin
+            .call(
+                "/api/admin/users/create",
+                &[("email", email), ("name", "A"), ("password", pw)],
+            )
+            .await;
+        assert_eq!(res.status(), 422, "{email} {pw}");
+        let body: serde_json::Value = res.json().await.expect("json");
+        assert_eq!(body["Invalid"]["field"], field);
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_session_survives_a_server_restart_and_sign_out_ends_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = TestApp::start_with(common::config(dir.path())).await;
+    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let cookie_url: reqwest::Url = app.base.parse().expect("url");
+    app.stop().await;
+
+    let app = TestApp::start_with(common::config(dir.path())).await;
+    // Same cookie jar, new server process state, new port.
+    let c2 = Client::new(app.base.clone());
+    let new_url: reqwest::Url = app.base.parse().expect("url");
+    use reqwest::cookie::CookieStore;
+    let cookies = c.jar.cookies(&cookie_url).expect("cookie");
+    for part in cookies.to_str().expect("ascii").split("; ") {
+        c2.jar.add_cookie_str(part, &new_url);
+    }
+    assert_eq!(c2.call("/api/me", &[]).await.status(), 200);
+    assert_eq!(c2.call("/api/logout", &[]).await.status(), 200);
+    assert_eq!(c2.call("/api/me", &[]).await.status(), 401);
+    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE user_id IS NOT NULL")
+        .fetch_one(&app.state.pool)
+        .await
+        .expect("count");
+    assert_eq!(left, 0);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn setup_page_exists_only_while_there_are_no_users() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut config = common::config(dir.path());
+    config.initial_admin_email = None;
+    config.initial_admin_password = None;
+    let app = TestApp::start_with(config).await;
+    let c = app.client();
+    let res = c.get("/").await;
+    assert_eq!(res.headers()["location"], "/setup");
+    assert_eq!(c.get("/setup").await.status(), 200);
+    let res = c
+        .call(
+            "/api/setup",
+            &[
+                ("email", "first@example.com"),
+                ("name", "First"),
+                ("password", "first-admin-pass"),
+            ],
+        )
+        .await;
+    assert!(res.status().is_success(), "{}", res.status());
+    // Gone once a user exists.
+    assert_eq!(c.get("/setup").await.status(), 303);
+    let again = c
+        .call(
+            "/api/setup",
+            &[
+                ("email", "second@example.com"),
+                ("name", "Second"),
+                ("password", "second-admin-pass"),
+            ],
+        )
+        .await;
+    assert_eq!(again.status(), 404);
+    assert!(c
+        .login("first@example.com", "first-admin-pass")
+        .await
+        .status()
+        .is_success());
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn health_reports_version_and_database() {
+    let (app, _dir) = app().await;
+    let body: serde_json::Value = reqwest::get(app.url("/health"))
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(body["status"], "ok");
+    assert_eq!(body["database"], "ok");
+    assert_eq!(body["version"], env!("CARGO_PKG_VERSION"));
+    let res = reqwest::get(app.url("/health")).await.expect("get");
+    assert!(res.headers().contains_key("x-request-id"));
+    app.stop().await;
+}

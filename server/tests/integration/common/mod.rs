@@ -1,0 +1,191 @@
+//! The test harness: starts the real app on a free port with a real SQLite
+//! file in a temporary directory, and talks to it over real HTTP.
+
+#![allow(dead_code)]
+
+pub mod fake_llm;
+pub mod s3_server;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use backend::config::LogFormat;
+use backend::Config;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub const ADMIN_EMAIL: &str = "admin@example.com";
+pub const ADMIN_PASSWORD: &str = "admin-password-123";
+
+/// A running server.
+pub struct TestApp {
+    pub base: String,
+    pub data_dir: PathBuf,
+    pub state: backend::AppState,
+    stop: Option<oneshot::Sender<()>>,
+    handle: Option<JoinHandle<anyhow::Result<()>>>,
+}
+
+pub fn config(data_dir: &Path) -> Config {
+    Config {
+        bind: "127.0.0.1:0".parse().expect("addr"),
+        data_dir: data_dir.to_path_buf(),
+        database_path: None,
+        site_root: data_dir.join("site"),
+        public_url: None,
+        cookie_secure: false,
+        session_idle_minutes: 480,
+        login_max_failures: 5,
+        login_lockout_seconds: 900,
+        shutdown_grace_seconds: 5,
+        log_format: LogFormat::Pretty,
+        sample_templates_dir: std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples/templates"),
+        banks: backend::config::BankDirs {
+            tagged_bank_dir: std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("samples/banks/tagged"),
+            drill_down_bank_dir: std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("samples/banks/drilldown"),
+            illustrations_dir: std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("samples/illustrations"),
+        },
+        presigned_url_ttl: 3600,
+        secret_key: None,
+        llm: Default::default(),
+        s3: Default::default(),
+        janitor_interval_seconds: 600,
+        upload_retention_hours: 168,
+        worker_concurrency: 2,
+        job_time_limit: 600,
+        job_stage_pause_ms: 0,
+        initial_admin_email: Some(ADMIN_EMAIL.into()),
+        initial_admin_name: Some("Ada Admin".into()),
+        initial_admin_password: Some(ADMIN_PASSWORD.into()),
+    }
+}
+
+impl TestApp {
+    /// Starts the app on `data_dir` (reusing whatever database is there).
+    pub async fn start_with(config: Config) -> TestApp {
+        if std::env::var_os("TEST_LOG").is_some() {
+            server::telemetry::init(LogFormat::Pretty);
+        }
+        let data_dir = config.data_dir.clone();
+        let state = server::prepare(config).await.expect("prepare");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let (tx, rx) = oneshot::channel::<()>();
+        let handle = tokio::spawn(server::serve(listener, state.clone(), async {
+            let _ = rx.await;
+        }));
+        TestApp {
+            base,
+            data_dir,
+            state,
+            stop: Some(tx),
+            handle: Some(handle),
+        }
+    }
+
+    /// Stops the server and waits until it has shut down.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        if let Some(h) = self.handle.take() {
+            h.await.expect("join").expect("serve");
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// A client that keeps cookies and does not follow redirects.
+    pub fn client(&self) -> Client {
+        Client::new(self.base.clone())
+    }
+}
+
+/// An HTTP client with its own cookie jar, like one browser.
+pub struct Client {
+    pub base: String,
+    pub http: reqwest::Client,
+    pub jar: Arc<reqwest::cookie::Jar>,
+}
+
+impl Client {
+    pub fn new(base: String) -> Self {
+        let jar = Arc::new(reqwest::cookie::Jar::default());
+        let http = reqwest::Client::builder()
+            .cookie_provider(jar.clone())
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        Client { base, http, jar }
+    }
+
+    /// Calls a server function with form-encoded arguments.
+    pub async fn call(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.http
+            .post(format!("{}{}", self.base, path))
+            .form(form)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.http
+            .get(format!("{}{}", self.base, path))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
+        self.call("/api/login", &[("email", email), ("password", password)])
+            .await
+    }
+
+    /// Signs in and asserts it worked.
+    pub async fn signed_in(base: &str, email: &str, password: &str) -> Client {
+        let c = Client::new(base.to_string());
+        let res = c.login(email, password).await;
+        assert!(res.status().is_success(), "sign-in failed: {}", res.status());
+        c
+    }
+}
+
+/// Creates a member through the admin API and returns their credentials.
+pub async fn create_member(admin: &Client, email: &str) -> (String, String) {
+    let password = "member-password-123".to_string();
+    let res = admin
+        .call(
+            "/api/admin/users/create",
+            &[("email", email), ("name", "Mia Member"), ("password", &password)],
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        200,
+        "create user: {}",
+        res.text().await.unwrap_or_default()
+    );
+    (email.to_string(), password)
+}
+
+/// A user's id from the admin list.
+pub async fn user_id(admin: &Client, email: &str) -> i64 {
+    let list: serde_json::Value = admin
+        .call("/api/admin/users", &[])
+        .await
+        .json()
+        .await
+        .expect("json");
+    list.as_array()
+        .expect("array")
+        .iter()
+        .find(|u| u["email"] == email)
+        .and_then(|u| u["id"].as_i64())
+        .expect("user listed")
+}

@@ -1,0 +1,157 @@
+//! `courseware generate` end to end through the real binary: each sample
+//! outline format, every topic in the deck, slide count growing with days,
+//! and a deck that keeps the package invariants (and is written to
+//! target/test-decks for the independent readers in `make decks`).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn template() -> PathBuf {
+    let t = root().join("target/fixtures/python-pptx-default.pptx");
+    assert!(t.exists(), "run scripts/bootstrap to make the test fixtures");
+    t
+}
+
+fn generate(outline: &Path, days: u8, lang: &str, out: &Path) -> serde_json::Value {
+    let report = out.with_extension("json");
+    let samples = root().join("server/samples");
+    let status = Command::new(env!("CARGO_BIN_EXE_courseware"))
+        .env("TAGGED_BANK_DIR", samples.join("banks/tagged"))
+        .env("DRILL_DOWN_BANK_DIR", samples.join("banks/drilldown"))
+        .env("ILLUSTRATIONS_DIR", samples.join("illustrations"))
+        .args(["generate", "--outline"])
+        .arg(outline)
+        .arg("--template")
+        .arg(template())
+        .args(["--days", &days.to_string(), "--lang", lang, "-o"])
+        .arg(out)
+        .arg("--report")
+        .arg(&report)
+        .status()
+        .expect("run courseware");
+    assert!(status.success(), "generate failed for {}", outline.display());
+    serde_json::from_slice(&std::fs::read(report).expect("report")).expect("json")
+}
+
+fn deck_text(bytes: &[u8]) -> String {
+    let pkg = deck::opc::Package::from_bytes(bytes, deck::opc::Limits::default()).expect("package");
+    let (_, slides) = deck::clone::slides_of(&pkg).expect("slides");
+    slides
+        .iter()
+        .map(|s| String::from_utf8_lossy(pkg.get(s).expect("slide")).to_string())
+        .collect()
+}
+
+#[test]
+fn every_sample_outline_becomes_a_deck_with_all_its_topics() {
+    let samples = root().join("server/samples/outlines");
+    let out_dir = root().join("target/test-decks");
+    std::fs::create_dir_all(&out_dir).expect("dir");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&samples).expect("samples") {
+        let path = entry.expect("entry").path();
+        let outline = course::parse::parse(&std::fs::read(&path).expect("read")).expect("parse");
+        assert!(outline.modules.len() >= 3, "{}", path.display());
+        let name = path
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .replace('.', "-");
+        let out = out_dir.join(format!("generated-{name}.pptx"));
+        let report = generate(&path, 2, "en", &out);
+        let bytes = std::fs::read(&out).expect("deck");
+        assert!(deck::check::check_bytes(&bytes).expect("check").is_empty());
+        let text = deck_text(&bytes);
+        for topic in outline.topic_titles() {
+            let escaped = topic
+                .replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;");
+            assert!(
+                text.contains(&escaped),
+                "{}: topic {topic:?} missing",
+                path.display()
+            );
+        }
+        assert_ne!(report["qa"]["verdict"], "fail", "{report}");
+        // Bank slides were picked by relevance, with their tokens replaced.
+        assert!(
+            !text.contains("{{"),
+            "{}: a token was left in the deck",
+            path.display()
+        );
+        if name.contains("fire-safety") {
+            for expected in ["Emergency flow", "Hazard pyramid", "Deep dive"] {
+                assert!(text.contains(expected), "{}: {expected} missing", path.display());
+            }
+        }
+        assert_eq!(report["writer"], "offline");
+        seen += 1;
+    }
+    assert!(seen >= 4, "md, txt, docx and pdf samples");
+}
+
+/// Slide count: title + closing + one agenda per day + per module (section,
+/// objectives, recap, quiz) + at least one slide per topic. More days add
+/// exactly one agenda each (up to the number of modules).
+#[test]
+fn slide_count_grows_with_days_within_documented_bounds() {
+    let md = root().join("server/samples/outlines/workplace-fire-safety.md");
+    let outline = course::parse::parse(&std::fs::read(&md).expect("read")).expect("parse");
+    let (modules, topics) = (outline.modules.len(), outline.topic_titles().count());
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut counts = Vec::new();
+    for days in [1u8, 2, 3] {
+        let r = generate(&md, days, "en", &dir.path().join(format!("d{days}.pptx")));
+        let n = r["slides"].as_u64().expect("slides") as usize;
+        let min = 2 + usize::from(days).min(modules) + modules * 4 + topics;
+        assert!(
+            n >= min && n <= min + topics * 2,
+            "{days} days: {n} slides, expected {min}..={}",
+            min + topics * 2
+        );
+        counts.push(n);
+    }
+    assert_eq!(counts[1], counts[0] + 1);
+    assert_eq!(counts[2], counts[1] + 1);
+}
+
+#[test]
+fn languages_change_the_decks_own_words() {
+    let md = root().join("server/samples/outlines/workplace-fire-safety.md");
+    let dir = tempfile::tempdir().expect("tmp");
+    for (lang, word) in [
+        ("fr", "Programme"),
+        ("de", "Lernziele"),
+        ("es", "Objetivos de aprendizaje"),
+    ] {
+        let out = dir.path().join(format!("{lang}.pptx"));
+        generate(&md, 1, lang, &out);
+        let text = deck_text(&std::fs::read(&out).expect("deck"));
+        assert!(text.contains(word), "{lang}: {word} missing");
+    }
+}
+
+#[test]
+fn bad_outlines_fail_with_a_clear_message_and_write_nothing() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let pdf = dir.path().join("outline.txt");
+    std::fs::write(&pdf, b"%PDF-1.7 not really a pdf").expect("write");
+    let out = dir.path().join("out.pptx");
+    let o = Command::new(env!("CARGO_BIN_EXE_courseware"))
+        .args(["generate", "--outline"])
+        .arg(&pdf)
+        .arg("--template")
+        .arg(template())
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .expect("run");
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("the PDF could not be read"));
+    assert!(!out.exists());
+}

@@ -1,0 +1,354 @@
+//! Durable jobs over real HTTP and a real SQLite file: a whole job from the
+//! API, exactly-once claiming with several workers, the time limit,
+//! cancelling, a worker killed mid-job (a real SIGKILL of the real binary),
+//! and re-queueing at shutdown.
+
+use crate::common;
+
+use std::time::{Duration, Instant};
+
+use common::{Client, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
+
+fn sample_outline() -> String {
+    let md = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/samples/outlines/workplace-fire-safety.md"
+    ))
+    .expect("sample");
+    serde_json::to_string(&course::parse::parse(&md).expect("parse")).expect("json")
+}
+
+async fn start(c: &Client, title: &str) -> String {
+    let outline = sample_outline();
+    let res = c
+        .call(
+            "/api/jobs/start",
+            &[
+                ("title", title),
+                ("days", "2"),
+                ("language", "en"),
+                ("template", "Ocean.pptx"),
+                ("outline", &outline),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap_or_default());
+    res.json::<String>().await.expect("id")
+}
+
+async fn job(c: &Client, id: &str) -> serde_json::Value {
+    c.call("/api/jobs/get", &[("id", id)])
+        .await
+        .json()
+        .await
+        .expect("job json")
+}
+
+async fn wait_status(c: &Client, id: &str, want: &[&str], limit: Duration) -> serde_json::Value {
+    let started = Instant::now();
+    loop {
+        let j = job(c, id).await;
+        let status = j["job"]["status"].as_str().unwrap_or("").to_owned();
+        if want.contains(&status.as_str()) {
+            return j;
+        }
+        assert!(
+            started.elapsed() < limit,
+            "job {id} still {status} after {limit:?}: {j}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_job_runs_from_the_api_to_a_stored_deck_and_counts_in_the_day() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let app = TestApp::start_with(common::config(dir.path())).await;
+    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let id = start(&c, "Fire safety for site leads").await;
+    assert_eq!(id.len(), 8);
+    let j = wait_status(&c, &id, &["complete", "failed"], Duration::from_secs(30)).await;
+    assert_eq!(j["job"]["status"], "complete", "{j}");
+    assert_eq!(j["job"]["progress"], 100);
+    assert_eq!(j["job"]["course_title"], "Fire safety for site leads");
+    let slides = j["job"]["slide_count"].as_i64().expect("slides");
+    assert!(slides > 20);
+    let messages: Vec<&str> = j["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter_map(|e| e["message"].as_str())
+        .collect();
+    assert!(messages.iter().any(|m| m.starts_with("Planned")), "{messages:?}");
+    // The deck is on disk and keeps the invariants; its title comes from the form.
+    let path = dir.path().join("outputs").join(format!("{id}.pptx"));
+    let bytes = std::fs::read(&path).expect("deck stored");
+    assert!(deck::check::check_bytes(&bytes).expect("check").is_empty());
+    assert!(String::from_utf8_lossy(&bytes).len() > 1000);
+    // History and today's snapshot include it.
+    let history: serde_json::Value = c.call("/api/jobs", &[]).await.json().await.expect("json");
+    assert_eq!(history[0]["id"], id.as_str());
+    assert_eq!(history[0]["owner_name"], "Ada Admin");
+    let filtered: serde_json::Value = c
+        .call("/api/jobs", &[("search", "site leads"), ("status", "complete")])
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(filtered.as_array().map(Vec::len), Some(1));
+    let none: serde_json::Value = c
+        .call("/api/jobs", &[("status", "failed")])
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(none.as_array().map(Vec::len), Some(0));
+    let snap: serde_json::Value = c.call("/api/dashboard", &[]).await.json().await.expect("json");
+    assert_eq!(snap["courses_today"], 1);
+    assert_eq!(snap["slides_today"], slides);
+    assert_eq!(snap["days"].as_array().map(Vec::len), Some(90));
+    app.stop().await;
+}
+
+/// Timestamps have one-second resolution, so jobs started in the same second
+/// tie on `created_at`: history must still list them newest first, the same
+/// way every time.
+#[tokio::test]
+async fn history_is_newest_first_even_within_one_second() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut config = common::config(dir.path());
+    config.worker_concurrency = 1;
+    let app = TestApp::start_with(config).await;
+    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let mut ids = Vec::new();
+    for i in 0..12 {
+        ids.push(start(&c, &format!("Order check {i}")).await);
+    }
+    // Force the tie the test is about: every job in the very same second.
+    sqlx::query("UPDATE jobs SET created_at = '2026-01-01T00:00:00Z'")
+        .execute(&app.state.pool)
+        .await
+        .expect("update");
+    ids.reverse();
+    for _ in 0..3 {
+        let history: serde_json::Value = c.call("/api/jobs", &[]).await.json().await.expect("json");
+        let listed: Vec<&str> = history
+            .as_array()
+            .expect("array")
+            .iter()
+            .filter_map(|j| j["id"].as_str())
+            .collect();
+        assert_eq!(listed, ids, "history must be newest first");
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn form_errors_name_their_field() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let app = TestApp::start_with(common::config(dir.path())).await;
+    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let outline = sample_outline();
+    let long = "x".repeat(201);
+    for (title, days, lang, template, outline, field) in [
+        ("", "1", "en", "Ocean.pptx", outline.as_str(), "title"),
+        (long.as_str(), "1", "en", "Ocean.pptx", outline.as_str(), "title"),
+        ("T", "0", "en", "Ocean.pptx", outline.as_str(), "days"),
+        ("T", "1", "xx", "Ocean.pptx", outline.as_str(), "language"),
+        ("T", "1", "en", "../../etc/passwd", outline.as_str(), "template"),
+        (
+            "T",
+            "1",
+            "en",
+            "Ocean.pptx",
+            "{\"title\":\"x\",\"modules\":[]}",
+            "outline",
+        ),
+    ] {
+        let res = c
+            .call(
+                "/api/jobs/start",
+                &[
+                    ("title", title),
+                    ("days", days),
+                    ("language", lang),
+                    ("template", template),
+                    ("outline", outline),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 422, "{field}");
+        let body: serde_json::Value = res.json().await.expect("json");
+        assert_eq!(body["Invalid"]["field"], field);
+    }
+    let jobs: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM jobs")
+        .fetch_one(&app.state.pool)
+        .await
+        .expect("count");
+    assert_eq!(jobs, 0, "nothing was queued");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn each_job_is_claimed_exactly_once_by_several_workers() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut config = common::config(dir.path());
+    config.worker_concurrency = 4;
+    let app = TestApp::start_with(config).await;
+    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let mut ids = Vec::new();
+    for i in 0..12 {
+        ids.push(start(&c, &format!("Course {i}")).await);
+    }
+    for id in &ids {
+        wait_status(&c, id, &["complete"], Duration::from_secs(60)).await;
+    }
+    let rows: Vec<(String, i64)> = sqlx::query_as("SELECT id, attempts FROM jobs")
+        .fetch_all(&app.state.pool)
+        .await
+        .expect("rows");
+    assert_eq!(rows.len(), 12);
+    assert!(rows.iter().all(|(_, a)| *a == 1), "{rows:?}");
+    for id in &ids {
+        let starts: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM job_events WHERE job_id = ? AND message = 'Reading the outline'",
+        )
+        .bind(id)
+        .fetch_one(&app.state.pool)
+        .await
+        .expect("count");
+        assert_eq!(starts, 1, "{id} ran {starts} times");
+    }
+    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM job_queue")
+        .fetch_one(&app.state.pool)
+        .await
+        .expect("count");
+    assert_eq!(left, 0, "no job left in the queue");
+    let (courses,): (i64,) = sqlx::query_as("SELECT SUM(courses) FROM daily_activity")
+        .fetch_one(&app.state.pool)
+        .await
+        .expect("sum");
+    assert_eq!(courses, 12);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_job_over_the_time_limit_fails_clearly() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut config = common::config(dir.path());
+    config.job_time_limit = 1;
+    config.job_stage_pause_ms = 400;
+    let app = TestApp::start_with(config).await;
+    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let id = start(&c, "Slow course").await;
+    let j = wait_status(&c, &id, &["failed", "complete"], Duration::from_secs(20)).await;
+    assert_eq!(j["job"]["status"], "failed");
+    assert!(
+        j["job"]["error"]
+            .as_str()
+            .unwrap_or("")
+            .contains("time limit of 1 s"),
+        "{j}"
+    );
+    assert!(!dir.path().join("outputs").join(format!("{id}.pptx")).exists());
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_owner_can_cancel_a_running_job_and_retry_it() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut config = common::config(dir.path());
+    config.job_stage_pause_ms = 300;
+    let app = TestApp::start_with(config).await;
+    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let id = start(&c, "To cancel").await;
+    wait_status(&c, &id, &["running"], Duration::from_secs(10)).await;
+    assert_eq!(c.call("/api/jobs/cancel", &[("id", &id)]).await.status(), 200);
+    let j = wait_status(&c, &id, &["cancelled", "complete"], Duration::from_secs(10)).await;
+    assert_eq!(j["job"]["status"], "cancelled");
+    // A member who does not own it cannot touch it.
+    let (email, pw) = common::create_member(&c, "other@example.com").await;
+    let other = Client::signed_in(&app.base, &email, &pw).await;
+    assert_eq!(other.call("/api/jobs/retry", &[("id", &id)]).await.status(), 403);
+    assert_eq!(other.call("/api/jobs/delete", &[("id", &id)]).await.status(), 403);
+    // Retry runs it to completion.
+    assert_eq!(c.call("/api/jobs/retry", &[("id", &id)]).await.status(), 200);
+    let j = wait_status(&c, &id, &["complete", "failed"], Duration::from_secs(30)).await;
+    assert_eq!(j["job"]["status"], "complete");
+    assert_eq!(c.call("/api/jobs/cancel", &[("id", &id)]).await.status(), 409);
+    // Delete removes the row and the file.
+    assert_eq!(c.call("/api/jobs/delete", &[("id", &id)]).await.status(), 200);
+    assert_eq!(c.call("/api/jobs/get", &[("id", &id)]).await.status(), 404);
+    assert!(!dir.path().join("outputs").join(format!("{id}.pptx")).exists());
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn shutdown_requeues_a_running_job_and_the_next_start_finishes_it() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut config = common::config(dir.path());
+    config.job_stage_pause_ms = 1500;
+    config.shutdown_grace_seconds = 0;
+    let app = TestApp::start_with(config.clone()).await;
+    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let id = start(&c, "Interrupted").await;
+    wait_status(&c, &id, &["running"], Duration::from_secs(10)).await;
+    let pool = app.state.pool.clone();
+    app.stop().await;
+    drop(pool);
+
+    config.job_stage_pause_ms = 0;
+    let app = TestApp::start_with(config).await;
+    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let j = wait_status(&c, &id, &["complete", "failed"], Duration::from_secs(30)).await;
+    assert_eq!(j["job"]["status"], "complete", "{j}");
+    app.stop().await;
+}
+
+/// A real crash: the real binary is killed with SIGKILL while a job runs;
+/// the next start re-queues the job and finishes it.
+#[tokio::test]
+async fn a_worker_killed_mid_job_finishes_the_job_after_restart() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_courseware"))
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("COURSEWARE_BIND", "127.0.0.1:0")
+        .env("DATA_DIR", dir.path())
+        .env(
+            "SAMPLE_TEMPLATES_DIR",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/samples/templates"),
+        )
+        .env("JOB_STAGE_PAUSE_MS", "2000")
+        .env("INITIAL_ADMIN_EMAIL", ADMIN_EMAIL)
+        .env("INITIAL_ADMIN_PASSWORD", ADMIN_PASSWORD)
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let stdout = child.stdout.take().expect("stdout");
+    let base = std::io::BufReader::new(stdout)
+        .lines()
+        .map_while(Result::ok)
+        .find_map(|l| l.strip_prefix("Courseware is running at ").map(str::to_owned))
+        .expect("address");
+    let c = Client::signed_in(&base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let id = start(&c, "Crash survivor").await;
+    wait_status(&c, &id, &["running"], Duration::from_secs(10)).await;
+    child.kill().expect("SIGKILL");
+    let _ = child.wait();
+
+    let app = TestApp::start_with(common::config(dir.path())).await;
+    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let j = wait_status(&c, &id, &["complete", "failed"], Duration::from_secs(30)).await;
+    assert_eq!(j["job"]["status"], "complete", "{j}");
+    let attempts: i64 = sqlx::query_scalar("SELECT attempts FROM jobs WHERE id = ?")
+        .bind(&id)
+        .fetch_one(&app.state.pool)
+        .await
+        .expect("attempts");
+    assert_eq!(attempts, 2);
+    app.stop().await;
+}

@@ -1,0 +1,396 @@
+//! Object storage against a real S3-compatible server (s3s-fs on localhost):
+//! decks uploaded after completion and downloaded through presigned URLs
+//! that expire; banks uploaded and synced moving only what changed; large
+//! files in parts; an outage during a job's upload that loses nothing; and
+//! the janitor.
+
+use crate::common;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use common::s3_server::S3Server;
+use common::{Client, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
+use serde_json::Value;
+
+fn outline() -> String {
+    let md = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/samples/outlines/workplace-fire-safety.md"
+    ))
+    .expect("sample");
+    serde_json::to_string(&course::parse::parse(&md).expect("parse")).expect("json")
+}
+
+async fn start_job(c: &Client) -> String {
+    let res = c
+        .call(
+            "/api/jobs/start",
+            &[
+                ("title", "Fire safety"),
+                ("days", "1"),
+                ("language", "en"),
+                ("template", "Ocean.pptx"),
+                ("outline", &outline()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    res.json().await.expect("id")
+}
+
+async fn job_row(app: &TestApp, id: &str) -> (String, Option<String>, Option<String>) {
+    sqlx::query_as("SELECT status, output_local, output_s3_key FROM jobs WHERE id = ?")
+        .bind(id)
+        .fetch_one(&app.state.pool)
+        .await
+        .expect("row")
+}
+
+/// Waits until `f` holds for the job's row.
+async fn wait_row(
+    app: &TestApp,
+    id: &str,
+    limit: Duration,
+    f: impl Fn(&(String, Option<String>, Option<String>)) -> bool,
+) -> (String, Option<String>, Option<String>) {
+    let t = Instant::now();
+    loop {
+        let row = job_row(app, id).await;
+        if f(&row) {
+            return row;
+        }
+        assert!(t.elapsed() < limit, "job {id} never got there: {row:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn link(c: &Client, id: &str) -> String {
+    c.call("/api/jobs/link", &[("id", id)])
+        .await
+        .json()
+        .await
+        .expect("link")
+}
+
+#[tokio::test]
+async fn a_deck_lands_in_the_bucket_and_its_presigned_url_works_until_the_ttl() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let s3 = S3Server::start(&tmp.path().join("s3")).await;
+    let mut config = common::config(&tmp.path().join("app"));
+    config.s3 = s3.config();
+    config.presigned_url_ttl = 3;
+    let app = TestApp::start_with(config).await;
+    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let health: Value = c.get("/health").await.json().await.expect("health");
+    assert_eq!(health["storage"], "s3", "{health}");
+
+    let id = start_job(&c).await;
+    let (_, local, key) = wait_row(&app, &id, Duration::from_secs(30), |r| r.2.is_some()).await;
+    let key = key.expect("key");
+    assert_eq!(key, format!("outputs/{id}.pptx"));
+    assert!(
+        local.is_none(),
+        "the local copy is dropped once the upload is confirmed"
+    );
+    assert!(!tmp.path().join("app/outputs").join(format!("{id}.pptx")).exists());
+    let stored = s3.object(&key).expect("object in the bucket");
+    assert!(deck::check::check_bytes(&stored).expect("check").is_empty());
+
+    // API callers get JSON; a plain HTTP client fetches the same bytes.
+    let app_link = link(&c, &id).await;
+    let res = c
+        .http
+        .get(format!("{}{app_link}", c.base))
+        .header("accept", "application/json")
+        .send()
+        .await
+        .expect("json link");
+    assert_eq!(res.status(), 200);
+    let body: Value = res.json().await.expect("json");
+    let url = body["url"].as_str().expect("url").to_string();
+    assert_eq!(body["expires_in"], 3);
+    assert!(
+        url.starts_with(&s3.endpoint()) && url.contains("X-Amz-Signature="),
+        "{url}"
+    );
+    let plain = reqwest::Client::new();
+    let res = plain.get(&url).send().await.expect("presigned get");
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.bytes().await.expect("bytes").as_ref(), stored.as_slice());
+
+    // Browsers are redirected to it.
+    let res = c.get(&app_link).await;
+    assert_eq!(res.status(), 302);
+    let location = res.headers()["location"].to_str().expect("location").to_string();
+    assert!(location.starts_with(&s3.endpoint()));
+
+    // After the TTL the URL no longer works.
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    let res = plain.get(&url).send().await.expect("expired get");
+    assert_eq!(res.status(), 403, "an expired presigned URL must be refused");
+
+    // Deleting the job deletes the object.
+    let res = c.call("/api/jobs/delete", &[("id", &id)]).await;
+    assert_eq!(res.status(), 200);
+    assert!(s3.object(&key).is_none());
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn an_outage_during_upload_keeps_the_deck_local_until_the_service_is_back() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut s3 = S3Server::start(&tmp.path().join("s3")).await;
+    let mut config = common::config(&tmp.path().join("app"));
+    config.s3 = s3.config();
+    let app = TestApp::start_with(config).await;
+    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+
+    s3.stop();
+    let id = start_job(&c).await;
+    let (status, local, key) = wait_row(&app, &id, Duration::from_secs(30), |r| {
+        r.0 != "queued" && r.0 != "running"
+    })
+    .await;
+    assert_eq!(status, "complete");
+    assert!(key.is_none());
+    let local = local.expect("kept locally");
+    assert!(Path::new(&local).exists());
+    let health: Value = c.get("/health").await.json().await.expect("health");
+    assert_eq!(health["storage"], "unreachable", "{health}");
+    assert_eq!(health["status"], "degraded");
+
+    // Meanwhile the download works from the local copy.
+    let res = c.get(&link(&c, &id).await).await;
+    assert_eq!(res.status(), 200);
+    let local_bytes = res.bytes().await.expect("bytes");
+    assert_eq!(
+        local_bytes.as_ref(),
+        std::fs::read(&local).expect("local").as_slice()
+    );
+
+    // Back up: the retry (1 s, doubling) uploads it; nothing is lost.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    s3.resume().await;
+    let (_, local_after, key) = wait_row(&app, &id, Duration::from_secs(30), |r| r.2.is_some()).await;
+    assert!(local_after.is_none());
+    assert!(!Path::new(&local).exists());
+    assert_eq!(
+        s3.object(&key.expect("key")).expect("object"),
+        local_bytes.as_ref()
+    );
+    let res = c.get(&link(&c, &id).await).await;
+    assert_eq!(res.status(), 302, "now served from the bucket");
+    app.stop().await;
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("dir");
+    for e in std::fs::read_dir(from).expect("read") {
+        let e = e.expect("entry");
+        let dest = to.join(e.file_name());
+        if e.file_type().expect("type").is_dir() {
+            copy_tree(&e.path(), &dest);
+        } else {
+            std::fs::copy(e.path(), dest).expect("copy");
+        }
+    }
+}
+
+#[tokio::test]
+async fn banks_upload_and_sync_move_only_what_changed() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let s3 = S3Server::start(&tmp.path().join("s3")).await;
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    // Local bank folders (a copy, to change one file), with a subfolder.
+    let src = tmp.path().join("src");
+    copy_tree(&samples.join("banks/tagged"), &src.join("tagged"));
+    copy_tree(&samples.join("banks/drilldown"), &src.join("drilldown"));
+    copy_tree(&samples.join("templates"), &src.join("templates"));
+    copy_tree(&samples.join("illustrations"), &src.join("illustrations"));
+    std::fs::create_dir_all(src.join("illustrations/extra")).expect("dir");
+    std::fs::write(src.join("illustrations/extra/note.txt"), "in a subfolder").expect("write");
+    let mut config = common::config(&tmp.path().join("app"));
+    config.s3 = s3.config();
+    config.banks.tagged_bank_dir = src.join("tagged");
+    config.banks.drill_down_bank_dir = src.join("drilldown");
+    config.sample_templates_dir = src.join("templates");
+    config.banks.illustrations_dir = src.join("illustrations");
+    let bucket = backend::s3::S3::from_config(&config.s3)
+        .await
+        .expect("s3")
+        .expect("configured");
+    let files = |d: &Path| walkdir_count(d);
+    let total = files(&src);
+
+    let first = backend::banks_sync::upload(&bucket, &config)
+        .await
+        .expect("upload");
+    assert_eq!((first.moved, first.skipped), (total, 0));
+    let second = backend::banks_sync::upload(&bucket, &config)
+        .await
+        .expect("upload again");
+    assert_eq!(
+        (second.moved, second.skipped),
+        (0, total),
+        "the second upload moves nothing"
+    );
+    assert_eq!(second.skipped_bytes, first.moved_bytes);
+
+    let root = tmp.path().join("banks-root");
+    let s1 = backend::banks_sync::sync(&bucket, &root).await.expect("sync");
+    assert_eq!((s1.moved, s1.skipped), (total, 0));
+    assert!(
+        root.join("illustrations/extra/note.txt").exists(),
+        "folders are kept"
+    );
+    assert_eq!(
+        std::fs::read(root.join("tagged/catalogue.json")).expect("synced"),
+        std::fs::read(src.join("tagged/catalogue.json")).expect("source")
+    );
+    let s2 = backend::banks_sync::sync(&bucket, &root)
+        .await
+        .expect("sync again");
+    assert_eq!(
+        (s2.moved, s2.skipped),
+        (0, total),
+        "the second sync downloads nothing"
+    );
+
+    // One changed file: only it moves, both ways.
+    std::fs::write(
+        src.join("illustrations/extra/note.txt"),
+        "changed, and longer than before",
+    )
+    .expect("write");
+    let up = backend::banks_sync::upload(&bucket, &config)
+        .await
+        .expect("upload");
+    assert_eq!((up.moved, up.skipped), (1, total - 1));
+    let down = backend::banks_sync::sync(&bucket, &root).await.expect("sync");
+    assert_eq!((down.moved, down.skipped), (1, total - 1));
+    assert_eq!(
+        std::fs::read_to_string(root.join("illustrations/extra/note.txt")).expect("read"),
+        "changed, and longer than before"
+    );
+    // A local file damaged to the same size is noticed by its hash.
+    let catalogue = root.join("tagged/catalogue.json");
+    let mut bytes = std::fs::read(&catalogue).expect("read");
+    bytes[0] ^= 0x20;
+    std::fs::write(&catalogue, &bytes).expect("write");
+    let fix = backend::banks_sync::sync(&bucket, &root).await.expect("sync");
+    assert_eq!(fix.moved, 1);
+    // No partial files are left behind.
+    assert_eq!(walkdir_count(&root), total);
+
+    // The synced banks work: the app plans from them after BANKS_SYNC_ON_START.
+    config.s3.banks_sync_on_start = true;
+    config.s3.banks_root = tmp.path().join("synced-at-start");
+    let app = TestApp::start_with(config).await;
+    assert_eq!(
+        app.state.config.banks.tagged_bank_dir,
+        tmp.path().join("synced-at-start/tagged")
+    );
+    assert!(app.state.config.banks.load().infographics.len() >= 24);
+    assert!(tmp.path().join("synced-at-start/templates/Ocean.pptx").exists());
+    app.stop().await;
+
+    // The CLI prints the summary.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_courseware"))
+        .args(["banks", "upload"])
+        .env("S3_BUCKET", common::s3_server::BUCKET)
+        .env("S3_ENDPOINT", s3.endpoint())
+        .env("S3_FORCE_PATH_STYLE", "true")
+        .env("AWS_ACCESS_KEY_ID", common::s3_server::ACCESS_KEY)
+        .env("AWS_SECRET_ACCESS_KEY", common::s3_server::SECRET_KEY)
+        .env("TAGGED_BANK_DIR", src.join("tagged"))
+        .env("DRILL_DOWN_BANK_DIR", src.join("drilldown"))
+        .env("SAMPLE_TEMPLATES_DIR", src.join("templates"))
+        .env("ILLUSTRATIONS_DIR", src.join("illustrations"))
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains(&format!(
+            "uploaded 0 files (0.00 MB), skipped {total} unchanged files"
+        )),
+        "{stdout}"
+    );
+}
+
+fn walkdir_count(dir: &Path) -> usize {
+    let mut n = 0;
+    for e in std::fs::read_dir(dir).expect("read").flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            n += walkdir_count(&p);
+        } else if !e.file_name().to_string_lossy().starts_with('.') {
+            n += 1;
+        }
+    }
+    n
+}
+
+#[tokio::test]
+async fn large_files_are_uploaded_in_parts() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let s3 = S3Server::start(&tmp.path().join("s3")).await;
+    let mut cfg = s3.config();
+    cfg.s3_multipart_threshold_mb = 5;
+    let bucket = backend::s3::S3::from_config(&cfg)
+        .await
+        .expect("s3")
+        .expect("configured");
+    let path = tmp.path().join("big.bin");
+    let data: Vec<u8> = (0..20_000_000u32).map(|i| (i % 251) as u8).collect();
+    std::fs::write(&path, &data).expect("write");
+    let size = bucket
+        .put_file("outputs/big.bin", &path, "application/octet-stream")
+        .await
+        .expect("upload");
+    assert_eq!(size, 20_000_000);
+    assert_eq!(s3.object("outputs/big.bin").expect("object"), data);
+    let (n, sha) = bucket
+        .head("outputs/big.bin")
+        .await
+        .expect("head")
+        .expect("exists");
+    assert_eq!(n, 20_000_000);
+    assert_eq!(sha, Some(backend::s3::file_sha256(&path).await.expect("sha")));
+}
+
+#[tokio::test]
+async fn the_janitor_removes_old_temporary_files_but_never_a_decks_only_copy() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let app = TestApp::start_with(common::config(tmp.path())).await;
+    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let id = start_job(&c).await;
+    let (_, local, _) = wait_row(&app, &id, Duration::from_secs(30), |r| r.0 == "complete").await;
+    let local = local.expect("local deck");
+    let outputs = tmp.path().join("outputs");
+    std::fs::write(outputs.join(".zz999999.pptx.part"), b"partial").expect("write");
+    std::fs::write(outputs.join("zz999999.pptx"), b"orphan").expect("write");
+    let uploads = backend::templates::uploads_dir(&app.state.config);
+    std::fs::create_dir_all(&uploads).expect("dir");
+    std::fs::write(uploads.join("abcdefghijklmnop.pptx"), b"old upload").expect("write");
+
+    // Young files survive a normal pass.
+    let (o, u) = backend::offload::sweep(&app.state, Duration::from_secs(3600), Duration::from_secs(3600))
+        .await
+        .expect("sweep");
+    assert_eq!((o, u), (0, 0));
+    // Aged out: temporary files go, the job's only copy stays.
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let (o, u) = backend::offload::sweep(&app.state, Duration::from_millis(1), Duration::from_millis(1))
+        .await
+        .expect("sweep");
+    assert_eq!((o, u), (2, 1));
+    assert!(Path::new(&local).exists());
+    assert_eq!(c.get(&link(&c, &id).await).await.status(), 200);
+    app.stop().await;
+}

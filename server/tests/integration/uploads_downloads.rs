@@ -1,0 +1,216 @@
+//! Uploads, the live progress stream and signed downloads over real HTTP.
+
+use crate::common;
+
+use std::time::Duration;
+
+use common::{Client, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
+
+fn samples(path: &str) -> Vec<u8> {
+    std::fs::read(format!("{}/samples/{path}", env!("CARGO_MANIFEST_DIR"))).expect("sample")
+}
+
+async fn post_raw(c: &Client, path: &str, body: Vec<u8>, name: &str) -> reqwest::Response {
+    c.http
+        .post(format!("{}{path}", c.base))
+        .header("x-file-name", name)
+        .body(body)
+        .send()
+        .await
+        .expect("request")
+}
+
+fn files_in(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir).map(|d| d.count()).unwrap_or(0)
+}
+
+#[tokio::test]
+async fn outline_uploads_are_checked_by_content() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let app = TestApp::start_with(common::config(dir.path())).await;
+    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    for f in [
+        "outlines/workplace-fire-safety.md",
+        "outlines/workplace-fire-safety.docx",
+        "outlines/onboarding-new-starters.txt",
+        "outlines/onboarding-new-starters.pdf",
+    ] {
+        let res = post_raw(&c, "/api/outline/upload", samples(f), "x").await;
+        assert_eq!(res.status(), 200, "{f}");
+        let o: serde_json::Value = res.json().await.expect("json");
+        assert!(o["modules"].as_array().expect("modules").len() >= 3, "{f}");
+    }
+    // A PNG named like an outline, a PDF, a broken DOCX, an oversized file.
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01".to_vec();
+    let cases: Vec<(Vec<u8>, u16, &str)> = vec![
+        (png, 415, "not supported"),
+        (b"%PDF-1.7\n".to_vec(), 422, "PDF could not be read"),
+        (b"PK\x03\x04broken".to_vec(), 422, "Word document"),
+        (vec![b'a'; (10 << 20) + 1], 413, "10 MB"),
+        (Vec::new(), 422, "empty"),
+    ];
+    for (body, status, text) in cases {
+        let res = post_raw(&c, "/api/outline/upload", body, "outline.md").await;
+        assert_eq!(res.status(), status);
+        let msg = res.text().await.expect("text");
+        assert!(msg.contains(text), "{msg}");
+    }
+    // Signed out: 401.
+    assert_eq!(
+        post_raw(&app.client(), "/api/outline/upload", b"# x".to_vec(), "x")
+            .await
+            .status(),
+        401
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn template_uploads_are_opened_stored_under_generated_names_or_refused_leaving_nothing() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let app = TestApp::start_with(common::config(dir.path())).await;
+    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let uploads = dir.path().join("uploads/templates");
+    for (body, status) in [
+        (b"PK\x03\x04corrupt".to_vec(), 422),
+        (b"just text".to_vec(), 422),
+        (vec![0u8; (50 << 20) + 1], 413),
+    ] {
+        let res = post_raw(&c, "/api/templates/upload", body, "../../etc/passwd.pptx").await;
+        assert_eq!(res.status(), status);
+    }
+    assert_eq!(files_in(&uploads), 0, "nothing left behind");
+    let res = post_raw(
+        &c,
+        "/api/templates/upload",
+        samples("templates/Forest.pptx"),
+        "../../evil\";<script>.pptx",
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let body: serde_json::Value = res.json().await.expect("json");
+    let choice = body["template"].as_str().expect("template").to_owned();
+    assert!(
+        choice.starts_with("upload:") && !choice.contains(".."),
+        "{choice}"
+    );
+    assert!(
+        !body["name"].as_str().unwrap_or("").contains(['/', '"', '<']),
+        "{body}"
+    );
+    assert_eq!(files_in(&uploads), 1);
+    // A job can use it; a made-up upload name cannot.
+    let md = samples("outlines/workplace-fire-safety.md");
+    let outline = serde_json::to_string(&course::parse::parse(&md).expect("parse")).expect("json");
+    for (template, status) in [
+        (choice.as_str(), 200),
+        ("upload:aaaaaaaaaaaaaaaa.pptx", 422),
+        ("upload:../../x.pptx", 422),
+    ] {
+        let res = c
+            .call(
+                "/api/jobs/start",
+                &[
+                    ("title", "T"),
+                    ("days", "1"),
+                    ("language", "en"),
+                    ("template", template),
+                    ("outline", &outline),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), status, "{template}");
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn progress_streams_to_completion_and_the_signed_link_downloads_the_deck() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut config = common::config(dir.path());
+    config.job_stage_pause_ms = 150;
+    let app = TestApp::start_with(config).await;
+    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let md = samples("outlines/workplace-fire-safety.md");
+    let outline = serde_json::to_string(&course::parse::parse(&md).expect("parse")).expect("json");
+    let res = c
+        .call(
+            "/api/jobs/start",
+            &[
+                ("title", "Fire / Safety: \"Basics\""),
+                ("days", "1"),
+                ("language", "en"),
+                ("template", "Ocean.pptx"),
+                ("outline", &outline),
+            ],
+        )
+        .await;
+    let id: String = res.json().await.expect("id");
+
+    // Read the event stream until the job ends.
+    let mut res = c.get(&format!("/api/jobs/{id}/events")).await;
+    assert_eq!(res.status(), 200);
+    assert!(res.headers()["content-type"]
+        .to_str()
+        .unwrap_or("")
+        .starts_with("text/event-stream"));
+    let mut text = String::new();
+    let read = async {
+        while let Some(chunk) = res.chunk().await.expect("chunk") {
+            text.push_str(&String::from_utf8_lossy(&chunk));
+            if text.contains("\"status\":\"complete\"") {
+                break;
+            }
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(30), read)
+        .await
+        .expect("stream ended in time");
+    let updates: Vec<serde_json::Value> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("data: ").or_else(|| l.strip_prefix("data:")))
+        .map(|d| serde_json::from_str(d).expect("json"))
+        .collect();
+    assert!(updates.len() >= 4, "{text}");
+    let progress: Vec<i64> = updates
+        .iter()
+        .map(|u| u["progress"].as_i64().expect("progress"))
+        .collect();
+    assert!(progress.windows(2).all(|w| w[0] <= w[1]), "{progress:?}");
+    assert_eq!(progress.last(), Some(&100));
+
+    // A signed link downloads the same deck, named after the course title.
+    let link: String = c
+        .call("/api/jobs/link", &[("id", &id)])
+        .await
+        .json()
+        .await
+        .expect("link");
+    let res = c.get(&link).await;
+    assert_eq!(res.status(), 200);
+    let disposition = res.headers()["content-disposition"]
+        .to_str()
+        .expect("header")
+        .to_owned();
+    assert!(
+        disposition.contains("filename=\"Fire Safety Basics.pptx\""),
+        "{disposition}"
+    );
+    let bytes = res.bytes().await.expect("bytes");
+    assert_eq!(
+        bytes.as_ref(),
+        std::fs::read(dir.path().join("outputs").join(format!("{id}.pptx"))).expect("file")
+    );
+
+    // Tampered and expired links are refused.
+    let tampered = link.replace(&id, "aaaaaaaa");
+    assert_eq!(c.get(&tampered).await.status(), 403);
+    let mut sig_changed = link.clone();
+    let last = sig_changed.pop().expect("char");
+    sig_changed.push(if last == '0' { '1' } else { '0' });
+    assert_eq!(c.get(&sig_changed).await.status(), 403);
+    let now = time::OffsetDateTime::now_utc().unix_timestamp() as u64;
+    let expired = app.state.link_key.sign(&id, now - 100, 10);
+    assert_eq!(c.get(&expired).await.status(), 403);
+    app.stop().await;
+}

@@ -1,0 +1,126 @@
+//! The one error type that crosses the wire between server functions and the
+//! browser. It carries only what a user may see: internal causes are logged on
+//! the server and replaced by a generic message before they get here.
+
+use serde::{Deserialize, Serialize};
+
+/// What went wrong, as the dashboard needs to know it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum ApiError {
+    /// No valid session: the dashboard sends the user to the sign-in page.
+    #[error("Please sign in to continue.")]
+    Unauthorized,
+    /// Signed in, but the action needs an administrator.
+    #[error("You do not have permission to do that.")]
+    Forbidden,
+    /// A thing the caller named does not exist (or is not theirs to see).
+    #[error("Not found.")]
+    NotFound,
+    /// A form field failed validation; `field` names the input it belongs to.
+    #[error("{message}")]
+    Invalid { field: String, message: String },
+    /// Sign-in failed; the same text whether the email or the password was wrong.
+    #[error("Incorrect email or password.")]
+    BadCredentials,
+    /// Too many failed attempts; try again after `retry_after` seconds.
+    #[error("Too many failed attempts. Try again in {retry_after} seconds.")]
+    TooManyRequests { retry_after: u64 },
+    /// A conflict with existing data, e.g. an email already in use.
+    #[error("{0}")]
+    Conflict(String),
+    /// Something failed on the server; details are in the server log only.
+    #[error("Something went wrong on the server. Please try again.")]
+    Internal,
+    /// The request never reached the server or its answer was unreadable.
+    #[error("Could not reach the server: {0}")]
+    Transport(String),
+}
+
+impl ApiError {
+    /// A validation error for one named form field.
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Self::Invalid {
+            field: field.to_owned(),
+            message: message.into(),
+        }
+    }
+
+    /// The message for `field` when this error is about that field.
+    pub fn field_message(&self, field: &str) -> Option<String> {
+        match self {
+            Self::Invalid { field: f, message } if f == field => Some(message.clone()),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status that goes with this error.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Unauthorized => 401,
+            Self::Forbidden => 403,
+            Self::NotFound => 404,
+            Self::Invalid { .. } => 422,
+            Self::BadCredentials => 401,
+            Self::TooManyRequests { .. } => 429,
+            Self::Conflict(_) => 409,
+            Self::Internal | Self::Transport(_) => 500,
+        }
+    }
+}
+
+/// How the error travels through Leptos's server functions (JSON, both ways).
+/// Only the UI crate switches this on; the backend has no Leptos.
+#[cfg(feature = "leptos")]
+mod server_fn_codec {
+    use leptos::server_fn::codec::JsonEncoding;
+    use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+    use super::ApiError;
+
+    impl FromServerFnError for ApiError {
+        type Encoder = JsonEncoding;
+
+        fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+            match value {
+                ServerFnErrorErr::Args(m) | ServerFnErrorErr::MissingArg(m) => Self::invalid("", m),
+                ServerFnErrorErr::Request(m)
+                | ServerFnErrorErr::Deserialization(m)
+                | ServerFnErrorErr::Serialization(m) => Self::Transport(m),
+                _ => Self::Internal,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_credentials_never_says_which_part_was_wrong() {
+        let text = ApiError::BadCredentials.to_string();
+        assert!(!text.to_lowercase().contains("unknown"));
+        assert!(!text.to_lowercase().contains("no such"));
+        assert_eq!(text, "Incorrect email or password.");
+    }
+
+    #[test]
+    fn field_messages_belong_to_their_field() {
+        let e = ApiError::invalid("email", "Enter an email address.");
+        assert_eq!(
+            e.field_message("email").as_deref(),
+            Some("Enter an email address.")
+        );
+        assert_eq!(e.field_message("password"), None);
+        assert_eq!(e.status(), 422);
+    }
+
+    #[cfg(feature = "leptos")]
+    #[test]
+    fn errors_survive_the_json_round_trip() {
+        use leptos::server_fn::error::FromServerFnError;
+        let e = ApiError::TooManyRequests { retry_after: 42 };
+        let bytes = e.ser();
+        assert_eq!(ApiError::de(bytes), e);
+    }
+}

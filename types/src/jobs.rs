@@ -1,0 +1,148 @@
+//! Generation jobs as the dashboard sees them.
+
+use serde::{Deserialize, Serialize};
+
+/// A job's lifecycle state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum JobStatus {
+    Queued,
+    Running,
+    Complete,
+    Failed,
+    Cancelled,
+}
+
+impl JobStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Queued => "queued",
+            Self::Running => "running",
+            Self::Complete => "complete",
+            Self::Failed => "failed",
+            Self::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "queued" => Self::Queued,
+            "running" => Self::Running,
+            "complete" => Self::Complete,
+            "failed" => Self::Failed,
+            "cancelled" => Self::Cancelled,
+            _ => return None,
+        })
+    }
+
+    /// No more progress will come.
+    pub fn is_terminal(self) -> bool {
+        matches!(self, Self::Complete | Self::Failed | Self::Cancelled)
+    }
+}
+
+/// One row of the shared history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
+pub struct JobSummary {
+    pub id: String,
+    pub owner_name: String,
+    pub course_title: String,
+    pub template_name: String,
+    pub duration_days: i64,
+    pub language: String,
+    pub status: String,
+    pub progress: i64,
+    pub log_message: Option<String>,
+    pub slide_count: Option<i64>,
+    pub qa_score: Option<i64>,
+    pub qa_verdict: Option<String>,
+    pub duration_sec: Option<f64>,
+    pub created_at: String,
+    pub completed_at: Option<String>,
+    pub error: Option<String>,
+}
+
+/// A line of a job's log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
+pub struct JobEvent {
+    pub at: String,
+    pub level: String,
+    pub progress: i64,
+    pub message: String,
+}
+
+/// What the live progress stream sends: the job's state after an event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobUpdate {
+    pub status: JobStatus,
+    pub progress: i64,
+    pub event: Option<JobEvent>,
+}
+
+/// A job with its log, for the job page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobDetail {
+    pub job: JobSummary,
+    pub events: Vec<JobEvent>,
+    /// The QA report as JSON (score, verdict, findings per slide), once complete.
+    pub qa_report: Option<String>,
+    /// Whether the caller may cancel, retry or delete it (owner or admin).
+    pub can_manage: bool,
+    /// Tokens and estimated cost of the job's model calls (zero for the offline writer).
+    pub usage: crate::usage::TokenTotals,
+}
+
+/// Today's figures and daily activity for the dashboard.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub courses_today: i64,
+    pub slides_today: i64,
+    pub running: i64,
+    pub failed_today: i64,
+    /// (date, courses, slides) for the last 90 days, oldest first, days without activity included.
+    pub days: Vec<(String, i64, i64)>,
+}
+
+/// A complete job's quality report, stored with the job as JSON and shown on
+/// the job page: the deck lint, the AI review when there was one, and the
+/// combined score.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QaReport {
+    pub slides: usize,
+    /// The combined score (the lint score alone without an AI review).
+    pub score: u8,
+    /// pass, review or fail.
+    pub verdict: String,
+    pub findings: Vec<QaFinding>,
+    pub lint_score: u8,
+    pub lint_verdict: String,
+    /// "ai" or "offline".
+    pub writer: String,
+    pub review: Option<QaReview>,
+    /// Modules (from 1) the offline writer wrote after the AI writer gave up.
+    pub fallback_modules: Vec<usize>,
+}
+
+/// One lint finding.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QaFinding {
+    /// From 1.
+    pub slide: usize,
+    /// error, warning or info.
+    pub severity: String,
+    pub code: String,
+    pub message: String,
+}
+
+/// The AI reviewer's view of the whole course.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QaReview {
+    /// 1–5.
+    pub content: u8,
+    /// 1–5.
+    pub coherence: u8,
+    pub summary: String,
+    pub suggestions: Vec<String>,
+}
