@@ -13,6 +13,7 @@ pub mod accounts;
 pub mod banks_sync;
 pub mod config;
 pub mod db;
+pub mod decks;
 pub mod error;
 pub mod jobs;
 pub mod links;

@@ -17,7 +17,7 @@ pub struct AppState {
     /// Failed sign-in counters per email and per client address.
     pub throttle: Arc<LoginThrottle>,
     /// Job workers' shared machinery: progress hub, wake-up, limits, output folder.
-    pub jobs: Arc<crate::jobs::worker::JobRuntime>,
+    pub jobs: Arc<crate::jobs::runtime::JobRuntime>,
     /// Where finished decks are kept (local folder by default).
     pub storage: Arc<dyn super::storage::Storage>,
     /// The AI writer's model client; `None` runs the offline writer.

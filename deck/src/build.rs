@@ -6,43 +6,15 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::fit::{Shrink, STEPS};
-use crate::opc::{self, Package, Rel};
+use crate::ooxml::{
+    CT_APP, CT_NOTES, CT_NOTES_MASTER, CT_PRESENTATION, CT_SLIDE, CT_THEME, CT_VIEW_PROPS, NS_A, NS_P, NS_R,
+    PRESENTATION_ORDER, RT_BASE, SECTIONS_EXT,
+};
+use crate::opc::{self, content_hash, next_rid, Package, Rel};
 use crate::plan::{Bullet, DeckPlan, SlideContent, SlidePlan};
-use crate::template::{Layout, LayoutKind, Placeholder, Rect, Template, CT_PRESENTATION};
+use crate::template::{Layout, LayoutKind, Placeholder, Rect, Template};
 use crate::xml::{self, escape, Element, Node};
 use crate::DeckError;
-
-pub const NS_P: &str = "http://schemas.openxmlformats.org/presentationml/2006/main";
-pub const NS_A: &str = "http://schemas.openxmlformats.org/drawingml/2006/main";
-pub const NS_R: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
-pub const RT_BASE: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/";
-pub const CT_SLIDE: &str = "application/vnd.openxmlformats-officedocument.presentationml.slide+xml";
-pub const CT_NOTES: &str = "application/vnd.openxmlformats-officedocument.presentationml.notesSlide+xml";
-pub const CT_NOTES_MASTER: &str =
-    "application/vnd.openxmlformats-officedocument.presentationml.notesMaster+xml";
-pub const CT_THEME: &str = "application/vnd.openxmlformats-officedocument.theme+xml";
-const CT_VIEW_PROPS: &str = "application/vnd.openxmlformats-officedocument.presentationml.viewProps+xml";
-const CT_APP: &str = "application/vnd.openxmlformats-officedocument.extended-properties+xml";
-const SECTIONS_EXT: &str = "{521415D9-36F7-43E2-AB2F-B90AF26B5E84}";
-
-/// Child order of `p:presentation` (ECMA-376 Part 1, 19.2.1.26).
-pub(crate) const PRESENTATION_ORDER: &[&str] = &[
-    "sldMasterIdLst",
-    "notesMasterIdLst",
-    "handoutMasterIdLst",
-    "sldIdLst",
-    "sldSz",
-    "notesSz",
-    "smartTags",
-    "embeddedFontLst",
-    "custShowLst",
-    "photoAlbum",
-    "custDataLst",
-    "kinsoku",
-    "defaultTextStyle",
-    "modifyVerifier",
-    "extLst",
-];
 
 /// Where pictures and source decks named in a plan come from.
 pub trait Resolver {
@@ -149,6 +121,21 @@ struct PendingPicture {
 }
 
 /// Recognizes PNG and JPEG by content and reads their pixel size.
+/// A slide composed on its layout, waiting to be written.
+struct Composed<'t> {
+    layout: &'t Layout,
+    picture: Option<PendingPicture>,
+}
+
+impl<'t> Composed<'t> {
+    fn on(layout: &'t Layout) -> Self {
+        Self {
+            layout,
+            picture: None,
+        }
+    }
+}
+
 fn sniff_image(data: &[u8]) -> Option<Image> {
     if data.len() > 24 && data.starts_with(b"\x89PNG\r\n\x1a\n") && &data[12..16] == b"IHDR" {
         let w = u32::from_be_bytes(data[16..20].try_into().ok()?);
@@ -227,26 +214,45 @@ pub(crate) struct Builder<'t> {
     /// Suffix for continuation slides' titles.
     continued: String,
     /// Media already in the package, by content hash, for de-duplication.
-    pub(crate) media: HashMap<u64, Vec<String>>,
+    media: HashMap<u64, Vec<String>>,
     /// Layouts imported from source decks: source (deck id, layout part) → target layout part.
-    pub(crate) imported_layouts: HashMap<(usize, String), String>,
-    pub(crate) clone_counter: u64,
+    imported_layouts: HashMap<(usize, String), String>,
+    clone_counter: u64,
 }
 
-pub(crate) fn content_hash(data: &[u8]) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    data.hash(&mut h);
-    h.finish()
-}
-
-pub(crate) fn next_rid(rels: &[Rel]) -> String {
-    let n = rels
-        .iter()
-        .filter_map(|r| r.id.strip_prefix("rId").and_then(|n| n.parse::<u32>().ok()))
-        .max()
-        .unwrap_or(0);
-    format!("rId{}", n + 1)
+/// The narrow view of the builder that slide cloning works through.
+impl crate::clone::Target for Builder<'_> {
+    fn package(&self) -> &Package {
+        &self.pkg
+    }
+    fn package_mut(&mut self) -> &mut Package {
+        &mut self.pkg
+    }
+    fn template(&self) -> &Template {
+        self.tpl
+    }
+    fn presentation(&self) -> Element {
+        self.pres.clone()
+    }
+    fn next_clone_number(&mut self) -> u64 {
+        self.clone_counter += 1;
+        self.clone_counter
+    }
+    fn add_media(&mut self, data: Vec<u8>, ext: &str) -> String {
+        Builder::add_media(self, data, ext)
+    }
+    fn attach_slide(&mut self, slide: &str, rels: Vec<Rel>, notes: &str) -> Result<(), DeckError> {
+        Builder::attach_slide(self, slide, rels, notes)
+    }
+    fn register_master(&mut self, master: &str, id: u32) {
+        Builder::register_master(self, master, id)
+    }
+    fn imported_layout(&self, key: &(usize, String)) -> Option<String> {
+        self.imported_layouts.get(key).cloned()
+    }
+    fn remember_imported_layout(&mut self, key: (usize, String), layout: String) {
+        self.imported_layouts.insert(key, layout);
+    }
 }
 
 fn insert_ordered(parent: &mut Element, child: Element, order: &[&str]) {
@@ -322,16 +328,12 @@ impl<'t> Builder<'t> {
         Ok(b)
     }
 
-    pub(crate) fn pres_name(&self) -> &str {
+    fn pres_name(&self) -> &str {
         &self.tpl.presentation
     }
 
-    pub(crate) fn pres_root(&self) -> Element {
-        self.pres.clone()
-    }
-
     /// Adds an imported master to the presentation's master list.
-    pub(crate) fn register_master(&mut self, master: &str, id: u32) {
+    fn register_master(&mut self, master: &str, id: u32) {
         let rid = next_rid(&self.pres_rels);
         self.pres_rels.push(Rel {
             id: rid.clone(),
@@ -448,6 +450,9 @@ impl<'t> Builder<'t> {
             .ok_or_else(|| DeckError::NoLayout(format!("{kind:?}")))
     }
 
+    /// Adds one planned slide: a bank slide is cloned; anything else is
+    /// composed on its layout by the function for its kind (split first when
+    /// its text cannot fit), then written with its notes page.
     fn add(&mut self, plan: &SlidePlan, resolver: &dyn Resolver) -> Result<(), DeckError> {
         if let SlideContent::Clone { deck, slide, replace } = &plan.content {
             let src = resolver.deck(deck)?;
@@ -460,7 +465,6 @@ impl<'t> Builder<'t> {
                 plan.layout.as_deref(),
             );
         }
-        let tpl = self.tpl;
         if let Some(parts) = self.split_if_needed(plan)? {
             for p in parts {
                 self.add(&p, resolver)?;
@@ -469,158 +473,246 @@ impl<'t> Builder<'t> {
         }
         let lang = self.lang.clone();
         let mut s = SlideWriter::new(&lang);
-        let mut picture: Option<PendingPicture> = None;
-        let layout = match &plan.content {
+        let composed = match &plan.content {
             SlideContent::Title { title, subtitle } => {
-                let l = self.layout_for(plan, LayoutKind::Title)?;
-                s.title(tpl, l, title);
-                if let Some(p) = l.of_type("subTitle").or_else(|| l.contents().first().copied()) {
-                    fill(&mut s, tpl, l, p, &[Para::plain(subtitle)]);
-                }
-                l
+                self.heading_slide(plan, &mut s, LayoutKind::Title, title, subtitle)?
             }
             SlideContent::Section { title, subtitle } => {
-                let l = self.layout_for(plan, LayoutKind::SectionHeader)?;
-                s.title(tpl, l, title);
-                if let Some(p) = l.contents().first().copied().or_else(|| l.of_type("subTitle")) {
-                    fill(&mut s, tpl, l, p, &[Para::plain(subtitle)]);
-                }
-                l
+                self.heading_slide(plan, &mut s, LayoutKind::SectionHeader, title, subtitle)?
             }
             SlideContent::Agenda {
                 title,
                 items: bullets,
             }
-            | SlideContent::Bullets { title, bullets } => {
-                let l = self.layout_for(plan, LayoutKind::TitleBody)?;
-                s.title(tpl, l, title);
-                let body = l
-                    .contents()
-                    .first()
-                    .copied()
-                    .ok_or_else(|| DeckError::NoLayout("bullets".into()))?;
-                fill(&mut s, tpl, l, body, &paras(bullets));
-                l
-            }
+            | SlideContent::Bullets { title, bullets } => self.bullets_slide(plan, &mut s, title, bullets)?,
             SlideContent::TwoColumn {
                 title,
                 left_heading,
                 left,
                 right_heading,
                 right,
-            } => {
-                let headed = !left_heading.is_empty() || !right_heading.is_empty();
-                let want = if headed {
-                    LayoutKind::Comparison
-                } else {
-                    LayoutKind::TwoContent
-                };
-                let l = self.layout_for(plan, want)?;
-                s.title(tpl, l, title);
-                let big: Vec<&Placeholder> = l
-                    .contents()
-                    .into_iter()
-                    .filter(|p| p.rect.is_none_or(|r| r.cy * 4 >= self.tpl.slide_size.1))
-                    .collect();
-                let small: Vec<&Placeholder> = l
-                    .contents()
-                    .into_iter()
-                    .filter(|p| p.rect.is_some_and(|r| r.cy * 4 < self.tpl.slide_size.1))
-                    .collect();
-                if big.len() < 2 {
-                    return Err(DeckError::NoLayout("two columns".into()));
-                }
-                fill(&mut s, tpl, l, big[0], &paras(left));
-                fill(&mut s, tpl, l, big[1], &paras(right));
-                if small.len() >= 2 {
-                    fill(&mut s, tpl, l, small[0], &[Para::plain(left_heading)]);
-                    fill(&mut s, tpl, l, small[1], &[Para::plain(right_heading)]);
-                }
-                l
-            }
-            SlideContent::Quote { text, attribution } => {
-                let l = self.layout_for(plan, LayoutKind::TitleBody)?;
-                let body = l
-                    .contents()
-                    .first()
-                    .copied()
-                    .ok_or_else(|| DeckError::NoLayout("quote".into()))?;
-                let quoted = format!("\u{201C}{}\u{201D}", text.trim());
-                let by = if attribution.is_empty() {
-                    String::new()
-                } else {
-                    format!("\u{2014} {attribution}")
-                };
-                let mut ps = vec![Para {
-                    text: &quoted,
-                    level: 0,
-                    no_bullet: true,
-                    align: None,
-                }];
-                if !by.is_empty() {
-                    ps.push(Para {
-                        text: &by,
-                        level: 0,
-                        no_bullet: true,
-                        align: Some("r"),
-                    });
-                }
-                fill(&mut s, tpl, l, body, &ps);
-                l
-            }
+            } => self.two_column_slide(
+                plan,
+                &mut s,
+                title,
+                (left_heading.as_str(), left.as_slice()),
+                (right_heading.as_str(), right.as_slice()),
+            )?,
+            SlideContent::Quote { text, attribution } => self.quote_slide(plan, &mut s, text, attribution)?,
             SlideContent::Table { title, header, rows } => {
-                let l = self.layout_for(plan, LayoutKind::TitleOnly)?;
-                s.title(tpl, l, title);
-                let area = self.content_area(l);
-                s.table(area, header, rows)?;
-                l
+                self.table_slide(plan, &mut s, title, header, rows)?
             }
             SlideContent::Picture {
                 title,
                 image,
                 caption,
                 alt,
-            } => {
-                let data = resolver.image(image)?;
-                let info = sniff_image(&data).ok_or_else(|| DeckError::Asset {
-                    name: image.clone(),
-                    reason: "not a PNG or JPEG image".into(),
-                })?;
-                let l = match self.layout_for(plan, LayoutKind::PictureCaption) {
-                    Ok(l) => l,
-                    Err(_) => self.layout_for(plan, LayoutKind::TitleOnly)?,
-                };
-                s.title(tpl, l, title);
-                let pic_ph = l.of_type("pic").cloned();
-                let area = pic_ph
-                    .as_ref()
-                    .and_then(|p| p.rect)
-                    .unwrap_or_else(|| self.content_area(l));
-                if let Some(cap) = l.contents().first().copied() {
-                    fill(&mut s, tpl, l, cap, &[Para::plain(caption)]);
-                }
-                let alt = if alt.is_empty() {
-                    title.clone()
-                } else {
-                    alt.clone()
-                };
-                picture = Some(PendingPicture {
-                    data,
-                    info,
-                    area,
-                    alt,
-                    ph: pic_ph,
-                });
-                l
-            }
+            } => self.picture_slide(plan, &mut s, resolver, title, image, caption, alt)?,
             SlideContent::Clone { .. } => unreachable!("handled above"),
         };
+        self.write_slide(s, composed, &plan.notes)
+    }
 
+    /// Title and section slides: a heading and a subtitle. The subtitle goes
+    /// in the layout's subtitle placeholder or its first content one — title
+    /// slides prefer the former, section headers the latter.
+    fn heading_slide(
+        &self,
+        plan: &SlidePlan,
+        s: &mut SlideWriter<'_>,
+        kind: LayoutKind,
+        title: &str,
+        subtitle: &str,
+    ) -> Result<Composed<'t>, DeckError> {
+        let tpl = self.tpl;
+        let l = self.layout_for(plan, kind)?;
+        s.title(tpl, l, title);
+        let sub = l.of_type("subTitle");
+        let first = l.contents().first().copied();
+        let target = if kind == LayoutKind::Title {
+            sub.or(first)
+        } else {
+            first.or(sub)
+        };
+        if let Some(p) = target {
+            fill(s, tpl, l, p, &[Para::plain(subtitle)]);
+        }
+        Ok(Composed::on(l))
+    }
+
+    /// Bullets and agendas: a title and one body placeholder.
+    fn bullets_slide(
+        &self,
+        plan: &SlidePlan,
+        s: &mut SlideWriter<'_>,
+        title: &str,
+        bullets: &[Bullet],
+    ) -> Result<Composed<'t>, DeckError> {
+        let tpl = self.tpl;
+        let l = self.layout_for(plan, LayoutKind::TitleBody)?;
+        s.title(tpl, l, title);
+        let body = l
+            .contents()
+            .first()
+            .copied()
+            .ok_or_else(|| DeckError::NoLayout("bullets".into()))?;
+        fill(s, tpl, l, body, &paras(bullets));
+        Ok(Composed::on(l))
+    }
+
+    /// Two columns, each with an optional heading (a comparison layout when
+    /// there are headings).
+    fn two_column_slide(
+        &self,
+        plan: &SlidePlan,
+        s: &mut SlideWriter<'_>,
+        title: &str,
+        (left_heading, left): (&str, &[Bullet]),
+        (right_heading, right): (&str, &[Bullet]),
+    ) -> Result<Composed<'t>, DeckError> {
+        let tpl = self.tpl;
+        let headed = !left_heading.is_empty() || !right_heading.is_empty();
+        let want = if headed {
+            LayoutKind::Comparison
+        } else {
+            LayoutKind::TwoContent
+        };
+        let l = self.layout_for(plan, want)?;
+        s.title(tpl, l, title);
+        let big: Vec<&Placeholder> = l
+            .contents()
+            .into_iter()
+            .filter(|p| p.rect.is_none_or(|r| r.cy * 4 >= tpl.slide_size.1))
+            .collect();
+        let small: Vec<&Placeholder> = l
+            .contents()
+            .into_iter()
+            .filter(|p| p.rect.is_some_and(|r| r.cy * 4 < tpl.slide_size.1))
+            .collect();
+        if big.len() < 2 {
+            return Err(DeckError::NoLayout("two columns".into()));
+        }
+        fill(s, tpl, l, big[0], &paras(left));
+        fill(s, tpl, l, big[1], &paras(right));
+        if small.len() >= 2 {
+            fill(s, tpl, l, small[0], &[Para::plain(left_heading)]);
+            fill(s, tpl, l, small[1], &[Para::plain(right_heading)]);
+        }
+        Ok(Composed::on(l))
+    }
+
+    /// A quotation in curly quotes, its attribution right-aligned below.
+    fn quote_slide(
+        &self,
+        plan: &SlidePlan,
+        s: &mut SlideWriter<'_>,
+        text: &str,
+        attribution: &str,
+    ) -> Result<Composed<'t>, DeckError> {
+        let tpl = self.tpl;
+        let l = self.layout_for(plan, LayoutKind::TitleBody)?;
+        let body = l
+            .contents()
+            .first()
+            .copied()
+            .ok_or_else(|| DeckError::NoLayout("quote".into()))?;
+        let quoted = format!("\u{201C}{}\u{201D}", text.trim());
+        let by = if attribution.is_empty() {
+            String::new()
+        } else {
+            format!("\u{2014} {attribution}")
+        };
+        let mut ps = vec![Para {
+            text: &quoted,
+            level: 0,
+            no_bullet: true,
+            align: None,
+        }];
+        if !by.is_empty() {
+            ps.push(Para {
+                text: &by,
+                level: 0,
+                no_bullet: true,
+                align: Some("r"),
+            });
+        }
+        fill(s, tpl, l, body, &ps);
+        Ok(Composed::on(l))
+    }
+
+    /// A table in the content area of a title-only layout.
+    fn table_slide(
+        &self,
+        plan: &SlidePlan,
+        s: &mut SlideWriter<'_>,
+        title: &str,
+        header: &[String],
+        rows: &[Vec<String>],
+    ) -> Result<Composed<'t>, DeckError> {
+        let l = self.layout_for(plan, LayoutKind::TitleOnly)?;
+        s.title(self.tpl, l, title);
+        s.table(self.content_area(l), header, rows)?;
+        Ok(Composed::on(l))
+    }
+
+    /// A picture (kept in proportion) on a picture layout, or in the content
+    /// area of a title-only layout, with its caption.
+    #[allow(clippy::too_many_arguments)]
+    fn picture_slide(
+        &self,
+        plan: &SlidePlan,
+        s: &mut SlideWriter<'_>,
+        resolver: &dyn Resolver,
+        title: &str,
+        image: &str,
+        caption: &str,
+        alt: &str,
+    ) -> Result<Composed<'t>, DeckError> {
+        let tpl = self.tpl;
+        let data = resolver.image(image)?;
+        let info = sniff_image(&data).ok_or_else(|| DeckError::Asset {
+            name: image.to_owned(),
+            reason: "not a PNG or JPEG image".into(),
+        })?;
+        let l = match self.layout_for(plan, LayoutKind::PictureCaption) {
+            Ok(l) => l,
+            Err(_) => self.layout_for(plan, LayoutKind::TitleOnly)?,
+        };
+        s.title(tpl, l, title);
+        let pic_ph = l.of_type("pic").cloned();
+        let area = pic_ph
+            .as_ref()
+            .and_then(|p| p.rect)
+            .unwrap_or_else(|| self.content_area(l));
+        if let Some(cap) = l.contents().first().copied() {
+            fill(s, tpl, l, cap, &[Para::plain(caption)]);
+        }
+        let alt = if alt.is_empty() { title } else { alt };
+        Ok(Composed {
+            layout: l,
+            picture: Some(PendingPicture {
+                data,
+                info,
+                area,
+                alt: alt.to_owned(),
+                ph: pic_ph,
+            }),
+        })
+    }
+
+    /// Writes a composed slide: its part, its layout (and picture) relations,
+    /// and its notes page.
+    fn write_slide(
+        &mut self,
+        mut s: SlideWriter<'_>,
+        composed: Composed<'t>,
+        notes: &str,
+    ) -> Result<(), DeckError> {
         let slide_name = self.pkg.free_name("/ppt/slides/slide", "xml");
         let mut rels = vec![Rel {
             id: "rId1".into(),
             rel_type: format!("{RT_BASE}slideLayout"),
-            target: opc::relative(&slide_name, &layout.part),
+            target: opc::relative(&slide_name, &composed.layout.part),
             external: false,
         }];
         if let Some(PendingPicture {
@@ -629,7 +721,7 @@ impl<'t> Builder<'t> {
             area,
             alt,
             ph,
-        }) = picture
+        }) = composed.picture
         {
             let media = self.add_media(data, info.ext);
             let rid = next_rid(&rels);
@@ -642,7 +734,7 @@ impl<'t> Builder<'t> {
             s.picture(&rid, fit_inside(area, info.width, info.height), &alt, ph.as_ref());
         }
         self.pkg.put(&slide_name, s.finish().into_bytes(), Some(CT_SLIDE));
-        self.attach_slide(&slide_name, rels, &plan.notes)
+        self.attach_slide(&slide_name, rels, notes)
     }
 
     /// Bullet slides whose text would overflow even at the shrink floor are
@@ -711,7 +803,7 @@ impl<'t> Builder<'t> {
     }
 
     /// Adds (or reuses, by content) a media part; returns its name.
-    pub(crate) fn add_media(&mut self, data: Vec<u8>, ext: &str) -> String {
+    fn add_media(&mut self, data: Vec<u8>, ext: &str) -> String {
         let hash = content_hash(&data);
         if let Some(names) = self.media.get(&hash) {
             if let Some(n) = names.iter().find(|n| self.pkg.get(n) == Some(data.as_slice())) {
@@ -728,12 +820,7 @@ impl<'t> Builder<'t> {
     }
 
     /// Registers a written slide: its rels, a notes page and its place in the deck.
-    pub(crate) fn attach_slide(
-        &mut self,
-        slide: &str,
-        mut rels: Vec<Rel>,
-        notes: &str,
-    ) -> Result<(), DeckError> {
+    fn attach_slide(&mut self, slide: &str, mut rels: Vec<Rel>, notes: &str) -> Result<(), DeckError> {
         let notes_name = self.pkg.free_name("/ppt/notesSlides/notesSlide", "xml");
         self.pkg.put(
             &notes_name,

@@ -8,7 +8,7 @@ use crate::opc::{self, Limits, Package};
 use crate::xml::Element;
 use crate::DeckError;
 
-use crate::build::PRESENTATION_ORDER as ORDER;
+use crate::ooxml::{CT_PRESENTATION, PRESENTATION_ORDER as ORDER};
 
 /// Checks `bytes`; an empty list means every invariant holds.
 pub fn check_bytes(bytes: &[u8]) -> Result<Vec<String>, DeckError> {
@@ -121,7 +121,7 @@ pub fn check(pkg: &Package) -> Result<Vec<String>, DeckError> {
     let pres_name = opc::resolve("/", &main.target)?;
     let pres = pkg.xml(&pres_name)?;
     let pres_rels = &rels_of[&pres_name];
-    if pkg.content_type(&pres_name) != Some(crate::template::CT_PRESENTATION) {
+    if pkg.content_type(&pres_name) != Some(CT_PRESENTATION) {
         v.push(format!("{pres_name}: main part is not a presentation"));
     }
     let order: Vec<usize> = pres

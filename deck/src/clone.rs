@@ -10,14 +10,34 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::build::{content_hash, Builder, CT_SLIDE};
-use crate::opc::{self, Package, Rel};
-use crate::template::{classify, placeholders, LayoutKind};
+use crate::ooxml::{CT_SLIDE, REL_OFFICE_DOC};
+use crate::opc::{self, content_hash, Package, Rel};
+use crate::template::{classify, placeholders, LayoutKind, Template};
 use crate::xml::{self, Element, Node};
 use crate::DeckError;
 
-const REL_OFFICE_DOC: &str =
-    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument";
+/// What cloning needs from the deck being built, and nothing more. The
+/// builder implements it; this module knows nothing else about the builder.
+pub(crate) trait Target {
+    /// The package being written.
+    fn package(&self) -> &Package;
+    fn package_mut(&mut self) -> &mut Package;
+    /// The template the deck is built on.
+    fn template(&self) -> &Template;
+    /// The presentation part's root as it stands (for id scans).
+    fn presentation(&self) -> Element;
+    /// A number unique to each cloned slide in this deck.
+    fn next_clone_number(&mut self) -> u64;
+    /// Adds a media part (or finds the same bytes already there); its name.
+    fn add_media(&mut self, data: Vec<u8>, ext: &str) -> String;
+    /// Lists a finished slide part in the presentation with a notes page.
+    fn attach_slide(&mut self, slide: &str, rels: Vec<Rel>, notes: &str) -> Result<(), DeckError>;
+    /// Adds an imported master to the presentation's master list.
+    fn register_master(&mut self, master: &str, id: u32);
+    /// The target layout a source layout was imported as, if it was.
+    fn imported_layout(&self, key: &(usize, String)) -> Option<String>;
+    fn remember_imported_layout(&mut self, key: (usize, String), layout: String);
+}
 
 /// The presentation part of a package and its slide parts in order.
 pub fn slides_of(src: &Package) -> Result<(String, Vec<String>), DeckError> {
@@ -55,7 +75,7 @@ fn stem(name: &str) -> &str {
 
 /// Copies `part` (and, recursively, what it owns) from `src`; returns the new name.
 fn copy_owned(
-    b: &mut Builder<'_>,
+    b: &mut dyn Target,
     src: &Package,
     part: &str,
     memo: &mut HashMap<String, String>,
@@ -64,24 +84,24 @@ fn copy_owned(
         return Ok(done.clone());
     }
     let data = src.part(part)?.to_vec();
-    let name = b.pkg.free_name(stem(part), ext_of(part));
+    let name = b.package_mut().free_name(stem(part), ext_of(part));
     let ct = src.content_type(part).map(str::to_owned);
     if let (Some(ct), false) = (&ct, part.ends_with(".xml")) {
-        b.pkg.ensure_default(ext_of(part), ct);
+        b.package_mut().ensure_default(ext_of(part), ct);
     }
-    b.pkg.put(&name, data, ct.as_deref());
+    b.package_mut().put(&name, data, ct.as_deref());
     memo.insert(part.to_owned(), name.clone());
     let mut rels = Vec::new();
     for rel in src.rels(part)? {
         rels.push(copy_rel(b, src, part, &name, rel, memo)?);
     }
-    b.pkg.set_rels(&name, &rels);
+    b.package_mut().set_rels(&name, &rels);
     Ok(name)
 }
 
 /// Re-targets one relationship of a copied part.
 fn copy_rel(
-    b: &mut Builder<'_>,
+    b: &mut dyn Target,
     src: &Package,
     src_part: &str,
     new_part: &str,
@@ -109,7 +129,7 @@ fn copy_rel(
 }
 
 pub(crate) fn clone_slide(
-    b: &mut Builder<'_>,
+    b: &mut dyn Target,
     src: &Package,
     slide_no: usize,
     replace: &BTreeMap<String, String>,
@@ -129,10 +149,9 @@ pub(crate) fn clone_slide(
         .clone();
     let mut root = src.xml(&src_slide)?;
     let src_rels = src.rels(&src_slide)?;
-    b.clone_counter += 1;
-    let counter = b.clone_counter;
+    let counter = b.next_clone_number();
 
-    let new_slide = b.pkg.free_name("/ppt/slides/slide", "xml");
+    let new_slide = b.package_mut().free_name("/ppt/slides/slide", "xml");
     let mut memo = HashMap::new();
     let mut rels = Vec::new();
     let mut dropped = Vec::new();
@@ -195,7 +214,7 @@ pub(crate) fn clone_slide(
     });
     // Placeholders must point at the target layout's placeholders.
     if let Some((src_layout, target)) = &layouts {
-        if let Some(tl) = b.tpl.layouts.iter().find(|l| &l.part == target) {
+        if let Some(tl) = b.template().layouts.iter().find(|l| &l.part == target) {
             let sl = placeholders(&src.xml(src_layout)?);
             remap_placeholders(&mut root, &sl, &tl.placeholders);
         }
@@ -212,10 +231,10 @@ pub(crate) fn clone_slide(
             ))
         })
         .filter(|(cx, cy)| *cx > 0 && *cy > 0);
-    if let Some(src_size) = src_size.filter(|s| *s != b.tpl.slide_size) {
-        rescale(&mut root, src_size, b.tpl.slide_size);
+    if let Some(src_size) = src_size.filter(|s| *s != b.template().slide_size) {
+        rescale(&mut root, src_size, b.template().slide_size);
     }
-    b.pkg.put(&new_slide, root.to_part(), Some(CT_SLIDE));
+    b.package_mut().put(&new_slide, root.to_part(), Some(CT_SLIDE));
     let notes = if notes.trim().is_empty() {
         // The bank's own notes, with the same tokens replaced as on the slide.
         replace
@@ -378,7 +397,7 @@ fn notes_text(root: &Element) -> String {
 
 /// Chooses the target layout for a cloned slide (see the module docs).
 fn map_layout(
-    b: &mut Builder<'_>,
+    b: &mut dyn Target,
     src: &Package,
     src_pres: &str,
     src_layout: &str,
@@ -386,14 +405,14 @@ fn map_layout(
 ) -> Result<String, DeckError> {
     if let Some(name) = explicit {
         return b
-            .tpl
+            .template()
             .layout_named(name)
             .map(|l| l.part.clone())
             .ok_or_else(|| DeckError::Plan(format!("the template has no layout named {name:?}")));
     }
     let root = src.xml(src_layout)?;
     let name = root.child("cSld").and_then(|c| c.attr("name")).unwrap_or("");
-    if let Some(l) = b.tpl.layout_named(name).filter(|_| !name.is_empty()) {
+    if let Some(l) = b.template().layout_named(name).filter(|_| !name.is_empty()) {
         return Ok(l.part.clone());
     }
     let src_h = src
@@ -403,7 +422,7 @@ fn map_layout(
         .unwrap_or(6_858_000);
     let kind = classify(&placeholders(&root), src_h);
     if kind != LayoutKind::Other {
-        if let Some(l) = b.tpl.layout_of(kind) {
+        if let Some(l) = b.template().layout_of(kind) {
             return Ok(l.part.clone());
         }
     }
@@ -411,10 +430,10 @@ fn map_layout(
 }
 
 /// Imports a source layout with its master (and the master's theme) once.
-fn import_layout(b: &mut Builder<'_>, src: &Package, src_layout: &str) -> Result<String, DeckError> {
+fn import_layout(b: &mut dyn Target, src: &Package, src_layout: &str) -> Result<String, DeckError> {
     let key = (src as *const Package as usize, src_layout.to_owned());
-    if let Some(done) = b.imported_layouts.get(&key) {
-        return Ok(done.clone());
+    if let Some(done) = b.imported_layout(&key) {
+        return Ok(done);
     }
     let layout_rels = src.rels(src_layout)?;
     let master_rel = layout_rels
@@ -424,13 +443,13 @@ fn import_layout(b: &mut Builder<'_>, src: &Package, src_layout: &str) -> Result
     let src_master = opc::resolve(src_layout, &master_rel.target)?;
 
     let mut memo = HashMap::new();
-    let new_master = b.pkg.free_name("/ppt/slideMasters/slideMaster", "xml");
-    let new_layout = b.pkg.free_name("/ppt/slideLayouts/slideLayout", "xml");
+    let new_master = b.package_mut().free_name("/ppt/slideMasters/slideMaster", "xml");
+    let new_layout = b.package_mut().free_name("/ppt/slideLayouts/slideLayout", "xml");
     memo.insert(src_master.clone(), new_master.clone());
     memo.insert(src_layout.to_owned(), new_layout.clone());
 
     // Layout: its own rels, with the master pointing at the new master.
-    b.pkg.put(
+    b.package_mut().put(
         &new_layout,
         src.part(src_layout)?.to_vec(),
         src.content_type(src_layout),
@@ -446,7 +465,7 @@ fn import_layout(b: &mut Builder<'_>, src: &Package, src_layout: &str) -> Result
             lrels.push(copy_rel(b, src, src_layout, &new_layout, rel, &mut memo)?);
         }
     }
-    b.pkg.set_rels(&new_layout, &lrels);
+    b.package_mut().set_rels(&new_layout, &lrels);
 
     // Master: only the imported layout stays in its layout list.
     let mut mroot = src.xml(&src_master)?;
@@ -465,7 +484,7 @@ fn import_layout(b: &mut Builder<'_>, src: &Package, src_layout: &str) -> Result
         }
         mrels.push(copy_rel(b, src, &src_master, &new_master, rel, &mut memo)?);
     }
-    let (master_id, layout_id) = b.fresh_master_ids();
+    let (master_id, layout_id) = fresh_master_ids(b);
     if let Some(list) = mroot.child_mut("sldLayoutIdLst") {
         list.children
             .retain(|n| matches!(n, Node::Element(e) if e.attr("r:id") == keep_rid.as_deref()));
@@ -473,39 +492,37 @@ fn import_layout(b: &mut Builder<'_>, src: &Package, src_layout: &str) -> Result
             e.set_attr("id", layout_id.to_string());
         }
     }
-    b.pkg
+    b.package_mut()
         .put(&new_master, mroot.to_part(), src.content_type(&src_master));
-    b.pkg.set_rels(&new_master, &mrels);
+    b.package_mut().set_rels(&new_master, &mrels);
     b.register_master(&new_master, master_id);
-    b.imported_layouts.insert(key, new_layout.clone());
+    b.remember_imported_layout(key, new_layout.clone());
     Ok(new_layout)
 }
 
-impl Builder<'_> {
-    /// Ids for an imported master and its layout, above every id in use.
-    fn fresh_master_ids(&self) -> (u32, u32) {
-        let mut max: u32 = 2_147_483_648;
-        let mut scan = |root: &Element| {
-            for e in root.descendants() {
-                if matches!(e.local(), "sldMasterId" | "sldLayoutId") {
-                    if let Some(v) = e.attr("id").and_then(|v| v.parse::<u32>().ok()) {
-                        max = max.max(v);
-                    }
+/// Ids for an imported master and its layout, above every id in use.
+fn fresh_master_ids(b: &dyn Target) -> (u32, u32) {
+    let mut max: u32 = 2_147_483_648;
+    let mut scan = |root: &Element| {
+        for e in root.descendants() {
+            if matches!(e.local(), "sldMasterId" | "sldLayoutId") {
+                if let Some(v) = e.attr("id").and_then(|v| v.parse::<u32>().ok()) {
+                    max = max.max(v);
                 }
             }
-        };
-        scan(&self.pres_root());
-        for name in self
-            .pkg
-            .part_names()
-            .filter(|n| n.starts_with("/ppt/slideMasters/") && n.ends_with(".xml"))
-        {
-            if let Ok(root) = self.pkg.xml(name) {
-                scan(&root);
-            }
         }
-        (max.saturating_add(1), max.saturating_add(2))
+    };
+    scan(&b.presentation());
+    let pkg = b.package();
+    for name in pkg
+        .part_names()
+        .filter(|n| n.starts_with("/ppt/slideMasters/") && n.ends_with(".xml"))
+    {
+        if let Ok(root) = pkg.xml(name) {
+            scan(&root);
+        }
     }
+    (max.saturating_add(1), max.saturating_add(2))
 }
 
 #[cfg(test)]

@@ -9,13 +9,27 @@
 use std::collections::BTreeMap;
 use std::io::{Cursor, Read, Write};
 
+use crate::ooxml::{CT_RELS, NS_CT, NS_RELS};
 use crate::xml::{self, Element};
 use crate::DeckError;
 
-pub const CT_RELS: &str = "application/vnd.openxmlformats-package.relationships+xml";
-pub const NS_RELS: &str = "http://schemas.openxmlformats.org/package/2006/relationships";
-pub const NS_CT: &str = "http://schemas.openxmlformats.org/package/2006/content-types";
-pub const REL_NS: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+/// A hash of part bytes, to find identical media.
+pub fn content_hash(data: &[u8]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    data.hash(&mut h);
+    h.finish()
+}
+
+/// The next free `rIdN` among `rels`.
+pub fn next_rid(rels: &[Rel]) -> String {
+    let n = rels
+        .iter()
+        .filter_map(|r| r.id.strip_prefix("rId").and_then(|n| n.parse::<u32>().ok()))
+        .max()
+        .unwrap_or(0);
+    format!("rId{}", n + 1)
+}
 
 /// Limits on what a package may contain.
 #[derive(Debug, Clone, Copy)]

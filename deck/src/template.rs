@@ -5,19 +5,10 @@
 
 use serde::Serialize;
 
+use crate::ooxml::{CT_MACRO_PRES, CT_PRESENTATION, CT_SLIDESHOW, CT_TEMPLATE, REL_OFFICE_DOC};
 use crate::opc::{Limits, Package};
 use crate::xml::Element;
 use crate::DeckError;
-
-pub const CT_PRESENTATION: &str =
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml";
-pub const CT_TEMPLATE: &str =
-    "application/vnd.openxmlformats-officedocument.presentationml.template.main+xml";
-pub const CT_SLIDESHOW: &str =
-    "application/vnd.openxmlformats-officedocument.presentationml.slideshow.main+xml";
-pub const CT_MACRO_PRES: &str = "application/vnd.ms-powerpoint.presentation.macroEnabled.main+xml";
-const REL_OFFICE_DOC: &str =
-    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument";
 
 /// A rectangle in EMU.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -68,27 +59,10 @@ fn paragraph_hints(body: Option<&Element>) -> Vec<PartialLevel> {
             .find(|e| e.local() == "r")
             .and_then(|r| r.child("rPr"))
             .or_else(|| p.child("endParaRPr"));
+        // Sample text's boldness is the designer's example, not a style.
         let hint = PartialLevel {
-            size_pt: rpr
-                .and_then(|r| r.attr("sz"))
-                .and_then(|v| v.parse::<f64>().ok())
-                .map(|v| v / 100.0),
-            typeface: rpr
-                .and_then(|r| r.child("latin"))
-                .and_then(|l| l.attr("typeface"))
-                .map(str::to_owned),
             bold: None,
-            line_spacing: ppr
-                .and_then(|x| x.path(&["lnSpc", "spcPct"]))
-                .and_then(|x| x.attr("val"))
-                .and_then(|v| v.parse::<f64>().ok())
-                .map(|v| v / 100_000.0),
-            space_before_pt: ppr
-                .and_then(|x| x.path(&["spcBef", "spcPts"]))
-                .and_then(|x| x.attr("val"))
-                .and_then(|v| v.parse::<f64>().ok())
-                .map(|v| v / 100.0),
-            indent: ppr.and_then(|x| x.attr("marL")).and_then(|v| v.parse().ok()),
+            ..PartialLevel::read(ppr, rpr)
         };
         if out[lvl] == PartialLevel::default() {
             out[lvl] = hint;
@@ -109,6 +83,27 @@ pub struct PartialLevel {
 }
 
 impl PartialLevel {
+    /// Reads paragraph properties (`ppr`: line spacing, space before,
+    /// indent) and run properties (`rpr`: size, Latin typeface, bold).
+    fn read(ppr: Option<&Element>, rpr: Option<&Element>) -> PartialLevel {
+        let number = |e: Option<&Element>, path: &[&str], attr: &str| {
+            e.and_then(|x| x.path(path))
+                .and_then(|x| x.attr(attr))
+                .and_then(|v| v.parse::<f64>().ok())
+        };
+        PartialLevel {
+            size_pt: number(rpr, &[], "sz").map(|v| v / 100.0),
+            typeface: rpr
+                .and_then(|r| r.child("latin"))
+                .and_then(|l| l.attr("typeface"))
+                .map(str::to_owned),
+            bold: rpr.and_then(|r| r.attr("b")).map(|b| b == "1" || b == "true"),
+            line_spacing: number(ppr, &["lnSpc", "spcPct"], "val").map(|v| v / 100_000.0),
+            space_before_pt: number(ppr, &["spcBef", "spcPts"], "val").map(|v| v / 100.0),
+            indent: ppr.and_then(|x| x.attr("marL")).and_then(|v| v.parse().ok()),
+        }
+    }
+
     fn or(&self, other: &PartialLevel) -> PartialLevel {
         PartialLevel {
             size_pt: self.size_pt.or(other.size_pt),
@@ -137,29 +132,7 @@ pub fn parse_levels(list: Option<&Element>) -> Vec<PartialLevel> {
         if !(1..=9).contains(&n) {
             continue;
         }
-        let rpr = e.child("defRPr");
-        out[n - 1] = PartialLevel {
-            size_pt: rpr
-                .and_then(|r| r.attr("sz"))
-                .and_then(|v| v.parse::<f64>().ok())
-                .map(|v| v / 100.0),
-            typeface: rpr
-                .and_then(|r| r.child("latin"))
-                .and_then(|l| l.attr("typeface"))
-                .map(str::to_owned),
-            bold: rpr.and_then(|r| r.attr("b")).map(|b| b == "1" || b == "true"),
-            line_spacing: e
-                .path(&["lnSpc", "spcPct"])
-                .and_then(|p| p.attr("val"))
-                .and_then(|v| v.parse::<f64>().ok())
-                .map(|v| v / 100_000.0),
-            space_before_pt: e
-                .path(&["spcBef", "spcPts"])
-                .and_then(|p| p.attr("val"))
-                .and_then(|v| v.parse::<f64>().ok())
-                .map(|v| v / 100.0),
-            indent: e.attr("marL").and_then(|v| v.parse().ok()),
-        };
+        out[n - 1] = PartialLevel::read(Some(e), e.child("defRPr"));
     }
     out
 }

@@ -38,7 +38,7 @@ pub async fn prepare(mut config: Config) -> anyhow::Result<AppState> {
         .with_context(|| format!("could not apply migrations to {}", path.display()))?;
     tracing::info!(database = %path.display(), "database ready");
 
-    let jobs = Arc::new(backend::jobs::worker::JobRuntime::new(
+    let jobs = Arc::new(backend::jobs::runtime::JobRuntime::new(
         Duration::from_secs(config.job_time_limit.max(1)),
         Duration::from_millis(config.job_stage_pause_ms),
     ));

@@ -3,7 +3,7 @@
 //! one function and one transaction (the job row, its queue entry and its
 //! log line change together); the status a transition starts from is
 //! checked inside the statement, so two racing requests cannot both win.
-//! Publishing to live streams is the jobs service's part (`crate::jobs`).
+//! Publishing to live streams is the jobs service's part, not this module's.
 
 use rand::Rng;
 use sqlx::{SqliteConnection, SqlitePool};

@@ -8,6 +8,7 @@
 //! only the owner or an administrator may cancel, retry or delete one.
 
 pub mod hub;
+pub mod runtime;
 pub mod worker;
 
 use types::account::CurrentUser;
@@ -159,7 +160,7 @@ pub async fn delete(state: &AppState, user: &CurrentUser, id: &str) -> Result<()
     let Some(stored) = db::delete_finished(&state.pool, id).await? else {
         return Err(ApiError::Conflict("Cancel the job before deleting it.".into()).into());
     };
-    crate::storage::remove_deck(
+    crate::decks::remove(
         state,
         id,
         stored.output_local.as_deref(),

@@ -4,9 +4,7 @@
 //! stops at the next stage; at shutdown workers stop claiming, running jobs
 //! get a grace period and are re-queued if they do not finish.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use course::banks::Banks;
@@ -14,47 +12,15 @@ use course::content::ModuleText;
 use course::pipeline::{self, Failure, Step};
 use course::plan::{candidates, offline_texts, CourseOptions};
 use sqlx::SqlitePool;
-use tokio::sync::{watch, Notify};
+use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use types::jobs::{JobStatus, QaReport};
 use types::outline::Outline;
 
-use super::hub::JobHub;
 use crate::db::jobs::{self as db, Completed};
 use crate::llm::writer::{self, ModuleError, Review};
 use crate::llm::{Llm, Meter};
 use crate::AppState;
-
-/// Shared job machinery in [`AppState`].
-pub struct JobRuntime {
-    pub hub: JobHub,
-    /// Woken when a job is enqueued, so an idle worker starts at once.
-    pub wake: Notify,
-    /// Woken when a deck is complete, so the uploader moves it to object storage.
-    pub uploads: Notify,
-    pub time_limit: Duration,
-    /// Pause between pipeline stages (default 0; for demos and tests).
-    pub stage_pause: Duration,
-    /// Jobs running in this process, for re-queueing at shutdown.
-    running: Mutex<HashMap<String, ()>>,
-}
-
-impl JobRuntime {
-    pub fn new(time_limit: Duration, stage_pause: Duration) -> Self {
-        Self {
-            hub: JobHub::default(),
-            wake: Notify::new(),
-            uploads: Notify::new(),
-            time_limit,
-            stage_pause,
-            running: Mutex::default(),
-        }
-    }
-
-    fn running(&self) -> std::sync::MutexGuard<'_, HashMap<String, ()>> {
-        self.running.lock().unwrap_or_else(|p| p.into_inner())
-    }
-}
 
 /// Running workers; [`Workers::shutdown`] stops them.
 pub struct Workers {

@@ -5,6 +5,7 @@
 //! them when it opens a file); past the floor, bullets move to a
 //! continuation slide.
 
+pub mod font;
 pub mod metrics;
 mod metrics_data;
 

@@ -5,7 +5,9 @@ use crate::common;
 
 use std::time::Instant;
 
-use common::{create_member, user_id, Client, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
+use common::{
+    create_member, signed_in_member, user_id, Client, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD, MEMBER_PASSWORD,
+};
 use leptos::server_fn::axum::server_fn_paths;
 
 /// Server functions callable without a session. Everything else must answer
@@ -18,6 +20,15 @@ async fn app() -> (TestApp, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("tempdir");
     let app = TestApp::start_with(common::config(dir.path())).await;
     (app, dir)
+}
+
+/// The form of `admin/users/update`.
+fn flags<'a>(user_id: &'a str, is_active: &'a str, is_admin: &'a str) -> [(&'static str, &'a str); 3] {
+    [
+        ("user_id", user_id),
+        ("is_active", is_active),
+        ("is_admin", is_admin),
+    ]
 }
 
 #[tokio::test]
@@ -69,8 +80,7 @@ async fn every_route_and_function_needs_a_session_unless_listed_public() {
 async fn members_get_403_on_admin_functions_and_pages() {
     let (app, _dir) = app().await;
     let admin = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    let (email, pw) = create_member(&admin, "member@example.com").await;
-    let member = Client::signed_in(&app.base, &email, &pw).await;
+    let member = signed_in_member(&admin, "member@example.com").await;
 
     let admin_fns: Vec<_> = server_fn_paths()
         .map(|(p, _)| p.to_string())
@@ -216,11 +226,11 @@ async fn repeated_failures_are_throttled_and_success_clears_the_count() {
 async fn a_disabled_user_is_locked_out_mid_session() {
     let (app, _dir) = app().await;
     let admin = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    let (email, pw) = create_member(&admin, "leaver@example.com").await;
-    let member = Client::signed_in(&app.base, &email, &pw).await;
+    let (email, pw) = ("leaver@example.com", MEMBER_PASSWORD);
+    let member = signed_in_member(&admin, email).await;
     assert_eq!(member.call("/api/me", &[]).await.status(), 200);
 
-    let id = user_id(&admin, &email).await.to_string();
+    let id = user_id(&admin, email).await.to_string();
     let res = admin
         .call(
             "/api/admin/users/update",
@@ -237,7 +247,7 @@ async fn a_disabled_user_is_locked_out_mid_session() {
         .expect("count");
     assert_eq!(sessions, 0);
     // And cannot sign in again: same message as a wrong password.
-    assert_eq!(member.login(&email, &pw).await.status(), 401);
+    assert_eq!(member.login(email, pw).await.status(), 401);
     app.stop().await;
 }
 
@@ -259,35 +269,18 @@ async fn admins_cannot_disable_or_demote_themselves_or_the_last_admin() {
     let (email, pw) = create_member(&admin, "second@example.com").await;
     let second_id = user_id(&admin, &email).await.to_string();
     let res = admin
-        .call(
-            "/api/admin/users/update",
-            &[
-                ("user_id", &second_id),
-                ("is_active", "true"),
-                ("is_admin", "true"),
-            ],
-        )
+        .call("/api/admin/users/update", &flags(&second_id, "true", "true"))
         .await;
     assert_eq!(res.status(), 200);
     let second = Client::signed_in(&app.base, &email, &pw).await;
     // ...the second may demote the first (two admins exist), but then the first
     // is the only one left and nobody can demote the second.
     let res = second
-        .call(
-            "/api/admin/users/update",
-            &[("user_id", &me), ("is_active", "true"), ("is_admin", "false")],
-        )
+        .call("/api/admin/users/update", &flags(&me, "true", "false"))
         .await;
     assert_eq!(res.status(), 200);
     let res = second
-        .call(
-            "/api/admin/users/update",
-            &[
-                ("user_id", &second_id),
-                ("is_active", "false"),
-                ("is_admin", "true"),
-            ],
-        )
+        .call("/api/admin/users/update", &flags(&second_id, "false", "true"))
         .await;
     assert_eq!(res.status(), 409);
     app.stop().await;

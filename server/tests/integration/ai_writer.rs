@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::fake_llm::{self, Api, FakeServer, CACHE, INPUT, OUTPUT};
-use common::{Client, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
+use common::{deck_text, messages, Client, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
 use serde_json::{json, Value};
 use wiremock::ResponseTemplate;
 
@@ -59,52 +59,14 @@ async fn start(c: &Client, outline: &Value) -> String {
     res.json().await.expect("id")
 }
 
-async fn job(c: &Client, id: &str) -> Value {
-    c.call("/api/jobs/get", &[("id", id)])
-        .await
-        .json()
-        .await
-        .expect("json")
-}
-
-async fn wait(c: &Client, id: &str, want: &[&str], limit: Duration) -> Value {
-    let t = Instant::now();
-    loop {
-        let j = job(c, id).await;
-        if want.contains(&j["job"]["status"].as_str().unwrap_or("")) {
-            return j;
-        }
-        assert!(
-            t.elapsed() < limit,
-            "job still {} after {limit:?}: {j}",
-            j["job"]["status"]
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-fn messages(j: &Value) -> Vec<String> {
-    j["events"]
-        .as_array()
-        .expect("events")
-        .iter()
-        .map(|e| {
-            format!(
-                "{}: {}",
-                e["level"].as_str().unwrap_or(""),
-                e["message"].as_str().unwrap_or("")
-            )
-        })
-        .collect()
-}
-
-fn deck_text(bytes: &[u8]) -> String {
-    let pkg = deck::opc::Package::from_bytes(bytes, deck::opc::Limits::default()).expect("package");
-    let (_, slides) = deck::clone::slides_of(&pkg).expect("slides");
-    slides
-        .iter()
-        .map(|s| String::from_utf8_lossy(pkg.get(s).expect("slide")).to_string())
-        .collect()
+/// Waits for the job to end, asserts it completed, and returns it with its log.
+async fn completed(c: &Client, id: &str) -> (Value, Vec<String>) {
+    let j = c
+        .wait_for(id, &["complete", "failed"], Duration::from_secs(30))
+        .await;
+    assert_eq!(j["job"]["status"], "complete", "{j}");
+    let log = messages(&j);
+    (j, log)
 }
 
 /// (purpose, input, output, cache write, cache read, cost) per call.
@@ -141,9 +103,7 @@ async fn a_whole_job_from_the_form_to_the_download_through_the_fake_anthropic_ap
     let tree: Value = res.json().await.expect("tree");
     assert_eq!(tree["modules"].as_array().map(Vec::len), Some(2), "{tree}");
     let id = start(&c, &tree).await;
-    let j = wait(&c, &id, &["complete", "failed"], Duration::from_secs(30)).await;
-    assert_eq!(j["job"]["status"], "complete", "{j}");
-    let log = messages(&j);
+    let (j, log) = completed(&c, &id).await;
     assert!(
         log.iter()
             .any(|m| m.contains("Writing 2 modules with claude-sonnet-4-5")),
@@ -214,13 +174,7 @@ async fn a_whole_job_from_the_form_to_the_download_through_the_fake_anthropic_ap
     assert_eq!(qa["writer"], "ai");
 
     // The download carries the AI's words, and an infographic it chose.
-    let link: String = c
-        .call("/api/jobs/link", &[("id", &id)])
-        .await
-        .json()
-        .await
-        .expect("link");
-    let res = c.get(&link).await;
+    let res = c.download(&id).await;
     assert_eq!(res.status(), 200);
     let bytes = res.bytes().await.expect("bytes");
     assert!(deck::check::check_bytes(&bytes).expect("check").is_empty());
@@ -260,9 +214,7 @@ async fn openai_compatible_servers_without_json_schema_get_json_mode() {
     let dir = tempfile::tempdir().expect("tmp");
     let (app, c) = app_with(dir.path(), fake.config()).await;
     let id = start(&c, &outline()).await;
-    let j = wait(&c, &id, &["complete", "failed"], Duration::from_secs(30)).await;
-    assert_eq!(j["job"]["status"], "complete", "{j}");
-    let log = messages(&j);
+    let (j, log) = completed(&c, &id).await;
     assert_eq!(
         log.iter()
             .filter(|m| m.contains("written by the AI writer"))
@@ -320,9 +272,7 @@ async fn a_malformed_answer_is_repaired_and_one_that_stays_bad_falls_back() {
     llm.llm_max_concurrency = 1;
     let (app, c) = app_with(dir.path(), llm).await;
     let id = start(&c, &outline()).await;
-    let j = wait(&c, &id, &["complete", "failed"], Duration::from_secs(30)).await;
-    assert_eq!(j["job"]["status"], "complete", "{j}");
-    let log = messages(&j);
+    let (j, log) = completed(&c, &id).await;
     assert!(
         log.iter()
             .any(|m| m.starts_with("info: Module 1 written by the AI writer after 1 repairs (")),
@@ -380,7 +330,9 @@ async fn rate_limits_and_overload_are_retried_honouring_retry_after() {
     let (app, c) = app_with(dir.path(), llm).await;
     let started = Instant::now();
     let id = start(&c, &outline()).await;
-    let j = wait(&c, &id, &["complete", "failed"], Duration::from_secs(30)).await;
+    let j = c
+        .wait_for(&id, &["complete", "failed"], Duration::from_secs(30))
+        .await;
     let took = started.elapsed();
     assert_eq!(j["job"]["status"], "complete", "{j}");
     // Backoff base is 10 ms here, so only retry-after explains a wait of a second.
@@ -413,9 +365,7 @@ async fn a_model_that_does_not_answer_in_time_falls_back_after_its_retries() {
     llm.llm_max_retries = 1;
     let (app, c) = app_with(dir.path(), llm).await;
     let id = start(&c, &outline()).await;
-    let j = wait(&c, &id, &["complete", "failed"], Duration::from_secs(30)).await;
-    assert_eq!(j["job"]["status"], "complete", "{j}");
-    let log = messages(&j);
+    let (_, log) = completed(&c, &id).await;
     assert!(
         log.iter().any(|m| m
             .starts_with("warning: Module 2: the AI writer gave up (the model API did not answer in time)")),
@@ -448,13 +398,9 @@ async fn cancelling_a_job_drops_its_in_flight_model_calls() {
     let res = c.call("/api/jobs/cancel", &[("id", &id)]).await;
     assert_eq!(res.status(), 200);
     let cancelled_at = Instant::now();
-    let j = wait(
-        &c,
-        &id,
-        &["cancelled", "failed", "complete"],
-        Duration::from_secs(5),
-    )
-    .await;
+    let j = c
+        .wait_for(&id, &["cancelled", "failed", "complete"], Duration::from_secs(5))
+        .await;
     assert_eq!(j["job"]["status"], "cancelled", "{j}");
     assert!(
         cancelled_at.elapsed() < Duration::from_secs(3),
@@ -480,7 +426,9 @@ async fn a_job_over_its_token_budget_fails_clearly_and_a_retry_resumes_without_r
     llm.llm_job_token_budget = 2000;
     let (app, c) = app_with(dir.path(), llm.clone()).await;
     let id = start(&c, &outline()).await;
-    let j = wait(&c, &id, &["complete", "failed"], Duration::from_secs(30)).await;
+    let j = c
+        .wait_for(&id, &["complete", "failed"], Duration::from_secs(30))
+        .await;
     assert_eq!(j["job"]["status"], "failed", "{j}");
     let error = j["job"]["error"].as_str().unwrap_or("");
     assert!(
@@ -501,7 +449,9 @@ async fn a_job_over_its_token_budget_fails_clearly_and_a_retry_resumes_without_r
     let before = fake.calls();
     let res = c.call("/api/jobs/retry", &[("id", &id)]).await;
     assert_eq!(res.status(), 200);
-    let j = wait(&c, &id, &["complete", "failed"], Duration::from_secs(30)).await;
+    let j = c
+        .wait_for(&id, &["complete", "failed"], Duration::from_secs(30))
+        .await;
     assert_eq!(j["job"]["status"], "complete", "{j}");
     assert!(
         messages(&j)
@@ -542,9 +492,7 @@ async fn an_openai_compatible_answer_that_is_not_json_is_repaired() {
     let dir = tempfile::tempdir().expect("tmp");
     let (app, c) = app_with(dir.path(), fake.config()).await;
     let id = start(&c, &outline()).await;
-    let j = wait(&c, &id, &["complete", "failed"], Duration::from_secs(30)).await;
-    assert_eq!(j["job"]["status"], "complete", "{j}");
-    let log = messages(&j);
+    let (j, log) = completed(&c, &id).await;
     assert!(
         log.iter()
             .any(|m| m.starts_with("info: Module 2 written by the AI writer after 1 repairs")),

@@ -6,6 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::common::deck_text;
+
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
@@ -35,15 +37,6 @@ fn generate(outline: &Path, days: u8, lang: &str, out: &Path) -> serde_json::Val
         .expect("run courseware");
     assert!(status.success(), "generate failed for {}", outline.display());
     serde_json::from_slice(&std::fs::read(report).expect("report")).expect("json")
-}
-
-fn deck_text(bytes: &[u8]) -> String {
-    let pkg = deck::opc::Package::from_bytes(bytes, deck::opc::Limits::default()).expect("package");
-    let (_, slides) = deck::clone::slides_of(&pkg).expect("slides");
-    slides
-        .iter()
-        .map(|s| String::from_utf8_lossy(pkg.get(s).expect("slide")).to_string())
-        .collect()
 }
 
 #[test]

@@ -5,7 +5,7 @@
 
 use crate::common;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::{Client, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
 
@@ -36,30 +36,6 @@ async fn start(c: &Client, title: &str) -> String {
     res.json::<String>().await.expect("id")
 }
 
-async fn job(c: &Client, id: &str) -> serde_json::Value {
-    c.call("/api/jobs/get", &[("id", id)])
-        .await
-        .json()
-        .await
-        .expect("job json")
-}
-
-async fn wait_status(c: &Client, id: &str, want: &[&str], limit: Duration) -> serde_json::Value {
-    let started = Instant::now();
-    loop {
-        let j = job(c, id).await;
-        let status = j["job"]["status"].as_str().unwrap_or("").to_owned();
-        if want.contains(&status.as_str()) {
-            return j;
-        }
-        assert!(
-            started.elapsed() < limit,
-            "job {id} still {status} after {limit:?}: {j}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
 #[tokio::test]
 async fn a_job_runs_from_the_api_to_a_stored_deck_and_counts_in_the_day() {
     let dir = tempfile::tempdir().expect("tmp");
@@ -67,7 +43,9 @@ async fn a_job_runs_from_the_api_to_a_stored_deck_and_counts_in_the_day() {
     let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
     let id = start(&c, "Fire safety for site leads").await;
     assert_eq!(id.len(), 8);
-    let j = wait_status(&c, &id, &["complete", "failed"], Duration::from_secs(30)).await;
+    let j = c
+        .wait_for(&id, &["complete", "failed"], Duration::from_secs(30))
+        .await;
     assert_eq!(j["job"]["status"], "complete", "{j}");
     assert_eq!(j["job"]["progress"], 100);
     assert_eq!(j["job"]["course_title"], "Fire safety for site leads");
@@ -201,7 +179,7 @@ async fn each_job_is_claimed_exactly_once_by_several_workers() {
         ids.push(start(&c, &format!("Course {i}")).await);
     }
     for id in &ids {
-        wait_status(&c, id, &["complete"], Duration::from_secs(60)).await;
+        c.wait_for(id, &["complete"], Duration::from_secs(60)).await;
     }
     let rows: Vec<(String, i64)> = sqlx::query_as("SELECT id, attempts FROM jobs")
         .fetch_all(&app.state.pool)
@@ -241,7 +219,9 @@ async fn a_job_over_the_time_limit_fails_clearly() {
     let app = TestApp::start_with(config).await;
     let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
     let id = start(&c, "Slow course").await;
-    let j = wait_status(&c, &id, &["failed", "complete"], Duration::from_secs(20)).await;
+    let j = c
+        .wait_for(&id, &["failed", "complete"], Duration::from_secs(20))
+        .await;
     assert_eq!(j["job"]["status"], "failed");
     assert!(
         j["job"]["error"]
@@ -262,9 +242,11 @@ async fn the_owner_can_cancel_a_running_job_and_retry_it() {
     let app = TestApp::start_with(config).await;
     let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
     let id = start(&c, "To cancel").await;
-    wait_status(&c, &id, &["running"], Duration::from_secs(10)).await;
+    c.wait_for(&id, &["running"], Duration::from_secs(10)).await;
     assert_eq!(c.call("/api/jobs/cancel", &[("id", &id)]).await.status(), 200);
-    let j = wait_status(&c, &id, &["cancelled", "complete"], Duration::from_secs(10)).await;
+    let j = c
+        .wait_for(&id, &["cancelled", "complete"], Duration::from_secs(10))
+        .await;
     assert_eq!(j["job"]["status"], "cancelled");
     // A member who does not own it cannot touch it.
     let (email, pw) = common::create_member(&c, "other@example.com").await;
@@ -273,7 +255,9 @@ async fn the_owner_can_cancel_a_running_job_and_retry_it() {
     assert_eq!(other.call("/api/jobs/delete", &[("id", &id)]).await.status(), 403);
     // Retry runs it to completion.
     assert_eq!(c.call("/api/jobs/retry", &[("id", &id)]).await.status(), 200);
-    let j = wait_status(&c, &id, &["complete", "failed"], Duration::from_secs(30)).await;
+    let j = c
+        .wait_for(&id, &["complete", "failed"], Duration::from_secs(30))
+        .await;
     assert_eq!(j["job"]["status"], "complete");
     assert_eq!(c.call("/api/jobs/cancel", &[("id", &id)]).await.status(), 409);
     // Delete removes the row and the file.
@@ -292,7 +276,7 @@ async fn shutdown_requeues_a_running_job_and_the_next_start_finishes_it() {
     let app = TestApp::start_with(config.clone()).await;
     let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
     let id = start(&c, "Interrupted").await;
-    wait_status(&c, &id, &["running"], Duration::from_secs(10)).await;
+    c.wait_for(&id, &["running"], Duration::from_secs(10)).await;
     let pool = app.state.pool.clone();
     app.stop().await;
     drop(pool);
@@ -300,7 +284,9 @@ async fn shutdown_requeues_a_running_job_and_the_next_start_finishes_it() {
     config.job_stage_pause_ms = 0;
     let app = TestApp::start_with(config).await;
     let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    let j = wait_status(&c, &id, &["complete", "failed"], Duration::from_secs(30)).await;
+    let j = c
+        .wait_for(&id, &["complete", "failed"], Duration::from_secs(30))
+        .await;
     assert_eq!(j["job"]["status"], "complete", "{j}");
     app.stop().await;
 }
@@ -336,13 +322,15 @@ async fn a_worker_killed_mid_job_finishes_the_job_after_restart() {
         .expect("address");
     let c = Client::signed_in(&base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
     let id = start(&c, "Crash survivor").await;
-    wait_status(&c, &id, &["running"], Duration::from_secs(10)).await;
+    c.wait_for(&id, &["running"], Duration::from_secs(10)).await;
     child.kill().expect("SIGKILL");
     let _ = child.wait();
 
     let app = TestApp::start_with(common::config(dir.path())).await;
     let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    let j = wait_status(&c, &id, &["complete", "failed"], Duration::from_secs(30)).await;
+    let j = c
+        .wait_for(&id, &["complete", "failed"], Duration::from_secs(30))
+        .await;
     assert_eq!(j["job"]["status"], "complete", "{j}");
     let attempts: i64 = sqlx::query_scalar("SELECT attempts FROM jobs WHERE id = ?")
         .bind(&id)

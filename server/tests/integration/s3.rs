@@ -65,14 +65,6 @@ async fn wait_row(
     }
 }
 
-async fn link(c: &Client, id: &str) -> String {
-    c.call("/api/jobs/link", &[("id", id)])
-        .await
-        .json()
-        .await
-        .expect("link")
-}
-
 #[tokio::test]
 async fn a_deck_lands_in_the_bucket_and_its_presigned_url_works_until_the_ttl() {
     let tmp = tempfile::tempdir().expect("tmp");
@@ -98,7 +90,7 @@ async fn a_deck_lands_in_the_bucket_and_its_presigned_url_works_until_the_ttl() 
     assert!(deck::check::check_bytes(&stored).expect("check").is_empty());
 
     // API callers get JSON; a plain HTTP client fetches the same bytes.
-    let app_link = link(&c, &id).await;
+    let app_link = c.download_link(&id).await;
     let res = c
         .http
         .get(format!("{}{app_link}", c.base))
@@ -161,7 +153,7 @@ async fn an_outage_during_upload_keeps_the_deck_local_until_the_service_is_back(
     assert_eq!(health["status"], "degraded");
 
     // Meanwhile the download works from the local copy.
-    let res = c.get(&link(&c, &id).await).await;
+    let res = c.get(&c.download_link(&id).await).await;
     assert_eq!(res.status(), 200);
     let local_bytes = res.bytes().await.expect("bytes");
     assert_eq!(
@@ -179,7 +171,7 @@ async fn an_outage_during_upload_keeps_the_deck_local_until_the_service_is_back(
         s3.object(&key.expect("key")).expect("object"),
         local_bytes.as_ref()
     );
-    let res = c.get(&link(&c, &id).await).await;
+    let res = c.get(&c.download_link(&id).await).await;
     assert_eq!(res.status(), 302, "now served from the bucket");
     app.stop().await;
 }
@@ -391,6 +383,6 @@ async fn the_janitor_removes_old_temporary_files_but_never_a_decks_only_copy() {
         .expect("sweep");
     assert_eq!((o, u), (2, 1));
     assert!(Path::new(&local).exists());
-    assert_eq!(c.get(&link(&c, &id).await).await.status(), 200);
+    assert_eq!(c.get(&c.download_link(&id).await).await.status(), 200);
     app.stop().await;
 }

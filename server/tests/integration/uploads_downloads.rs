@@ -180,12 +180,7 @@ async fn progress_streams_to_completion_and_the_signed_link_downloads_the_deck()
     assert_eq!(progress.last(), Some(&100));
 
     // A signed link downloads the same deck, named after the course title.
-    let link: String = c
-        .call("/api/jobs/link", &[("id", &id)])
-        .await
-        .json()
-        .await
-        .expect("link");
+    let link = c.download_link(&id).await;
     let res = c.get(&link).await;
     assert_eq!(res.status(), 200);
     let disposition = res.headers()["content-disposition"]

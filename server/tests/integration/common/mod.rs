@@ -8,6 +8,7 @@ pub mod s3_server;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use backend::config::LogFormat;
 use backend::Config;
@@ -16,6 +17,8 @@ use tokio::task::JoinHandle;
 
 pub const ADMIN_EMAIL: &str = "admin@example.com";
 pub const ADMIN_PASSWORD: &str = "admin-password-123";
+/// The password `create_member` gives every member.
+pub const MEMBER_PASSWORD: &str = "member-password-123";
 
 /// A running server.
 pub struct TestApp {
@@ -154,11 +157,84 @@ impl Client {
         assert!(res.status().is_success(), "sign-in failed: {}", res.status());
         c
     }
+
+    /// A job with its log, as the job page gets it.
+    pub async fn job(&self, id: &str) -> serde_json::Value {
+        self.call("/api/jobs/get", &[("id", id)])
+            .await
+            .json()
+            .await
+            .expect("job json")
+    }
+
+    /// Polls a job until its status is one of `want`; fails after `limit`.
+    pub async fn wait_for(&self, id: &str, want: &[&str], limit: Duration) -> serde_json::Value {
+        let started = Instant::now();
+        loop {
+            let j = self.job(id).await;
+            let status = j["job"]["status"].as_str().unwrap_or("").to_owned();
+            if want.contains(&status.as_str()) {
+                return j;
+            }
+            assert!(
+                started.elapsed() < limit,
+                "job {id} still {status} after {limit:?}: {j}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// A signed download link for a complete job.
+    pub async fn download_link(&self, id: &str) -> String {
+        self.call("/api/jobs/link", &[("id", id)])
+            .await
+            .json()
+            .await
+            .expect("link")
+    }
+
+    /// Follows the job's signed download link.
+    pub async fn download(&self, id: &str) -> reqwest::Response {
+        let link = self.download_link(id).await;
+        self.get(&link).await
+    }
+}
+
+/// A job's log lines as "level: message".
+pub fn messages(j: &serde_json::Value) -> Vec<String> {
+    j["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .map(|e| {
+            format!(
+                "{}: {}",
+                e["level"].as_str().unwrap_or(""),
+                e["message"].as_str().unwrap_or("")
+            )
+        })
+        .collect()
+}
+
+/// The XML of every slide of a deck, concatenated (for "is this text in it").
+pub fn deck_text(bytes: &[u8]) -> String {
+    let pkg = deck::opc::Package::from_bytes(bytes, deck::opc::Limits::default()).expect("package");
+    let (_, slides) = deck::clone::slides_of(&pkg).expect("slides");
+    slides
+        .iter()
+        .map(|s| String::from_utf8_lossy(pkg.get(s).expect("slide")).to_string())
+        .collect()
+}
+
+/// Creates a member through the admin API and signs them in.
+pub async fn signed_in_member(admin: &Client, email: &str) -> Client {
+    let (email, password) = create_member(admin, email).await;
+    Client::signed_in(&admin.base, &email, &password).await
 }
 
 /// Creates a member through the admin API and returns their credentials.
 pub async fn create_member(admin: &Client, email: &str) -> (String, String) {
-    let password = "member-password-123".to_string();
+    let password = MEMBER_PASSWORD.to_string();
     let res = admin
         .call(
             "/api/admin/users/create",
