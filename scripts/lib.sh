@@ -35,6 +35,15 @@ wasm_linker() {
   die "no wasm linker found (rust-lld or wasm-ld); run scripts/bootstrap"
 }
 
+# clippy-driver of the compiler each route uses (to lint while building).
+clippy_driver() {
+  if [ "$(wasm_route)" = rustup ]; then
+    echo "$(rustc --print sysroot)/bin/clippy-driver"
+  else
+    echo /usr/bin/clippy-driver
+  fi
+}
+
 # Runs a cargo subcommand for the wasm32 target, whichever route applies.
 # Usage: wasm_cargo build -p frontend --profile wasm-release
 wasm_cargo() {
