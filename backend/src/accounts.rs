@@ -15,6 +15,11 @@ use crate::db::sessions::{SqliteSessionStore, USER_ID_KEY};
 use crate::db::users;
 use crate::{password, AppState, Result};
 
+/// A request's user as the route guard found them: active and signed in on
+/// the request's session. The guard puts it in the request's extensions.
+#[derive(Debug, Clone)]
+pub struct SignedIn(pub CurrentUser);
+
 /// The active user signed in on `session`, if any.
 pub async fn signed_in(state: &AppState, session: &Session) -> Result<Option<CurrentUser>> {
     let Some(id) = session.get::<i64>(USER_ID_KEY).await? else {

@@ -2,9 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
-/// A job's lifecycle state.
+/// A job's lifecycle state (stored as lower-case text).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "sqlx", derive(sqlx::Type), sqlx(rename_all = "lowercase"))]
 pub enum JobStatus {
     Queued,
     Running,
@@ -14,6 +15,15 @@ pub enum JobStatus {
 }
 
 impl JobStatus {
+    /// Every state, in lifecycle order.
+    pub const ALL: [JobStatus; 5] = [
+        Self::Queued,
+        Self::Running,
+        Self::Complete,
+        Self::Failed,
+        Self::Cancelled,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Queued => "queued",
@@ -51,7 +61,7 @@ pub struct JobSummary {
     pub template_name: String,
     pub duration_days: i64,
     pub language: String,
-    pub status: String,
+    pub status: JobStatus,
     pub progress: i64,
     pub log_message: Option<String>,
     pub slide_count: Option<i64>,

@@ -7,6 +7,7 @@
 //! [`respond`] so the HTTP status matches the error.
 
 use axum::http::{header, HeaderValue, StatusCode};
+use backend::accounts::SignedIn;
 use backend::AppState;
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
@@ -30,9 +31,14 @@ pub async fn session() -> Result<Session, ApiError> {
     })
 }
 
-/// The signed-in user, or 401.
+/// The signed-in user, or 401. The route guard has usually looked them up
+/// already for this request; otherwise (a path the guard lets through) the
+/// session is checked here.
 pub async fn require_user() -> Result<(AppState, CurrentUser), ApiError> {
     let state = state()?;
+    if let Ok(axum::Extension(SignedIn(user))) = leptos_axum::extract::<axum::Extension<SignedIn>>().await {
+        return Ok((state, user));
+    }
     let session = session().await?;
     match backend::accounts::signed_in(&state, &session).await? {
         Some(user) => Ok((state, user)),

@@ -6,7 +6,7 @@ use leptos_router::components::A;
 
 use crate::api::jobs::list_jobs;
 use crate::components::widgets::{ErrorNotice, PageHeader};
-use types::jobs::JobSummary;
+use types::jobs::{JobStatus, JobSummary};
 
 #[component]
 pub fn History() -> impl IntoView {
@@ -22,7 +22,7 @@ pub fn History() -> impl IntoView {
         <div class="filters">
             <select aria-label="Status" on:change=move |ev| status.set(event_target_value(&ev))>
                 <option value="">"All statuses"</option>
-                {["queued", "running", "complete", "failed", "cancelled"].map(|s| view! { <option value=s>{s}</option> }).collect_view()}
+                {JobStatus::ALL.map(|s| view! { <option value=s.as_str()>{s.as_str()}</option> }).collect_view()}
             </select>
             <input type="search" placeholder="Search titles" aria-label="Search titles" on:change=move |ev| search.set(event_target_value(&ev))/>
         </div>
@@ -48,7 +48,7 @@ pub fn JobTable(jobs: Vec<JobSummary>) -> impl IntoView {
                     {jobs.into_iter().map(|j| view! {
                         <tr>
                             <td><A href=format!("/jobs/{}", j.id)>{j.course_title}</A></td>
-                            <td><span class=format!("badge badge-{}", j.status)>{j.status.clone()}</span></td>
+                            <td><span class=format!("badge badge-{}", j.status.as_str())>{j.status.as_str()}</span></td>
                             <td>{j.slide_count.map(|n| n.to_string()).unwrap_or_default()}</td>
                             <td>{j.qa_score.map(|n| format!("{n}")).unwrap_or_default()}</td>
                             <td>{j.owner_name}</td>

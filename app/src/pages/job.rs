@@ -89,7 +89,7 @@ pub fn JobPage() -> impl IntoView {
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                     Ok(d) => {
                         let j = d.job.clone();
-                        let loaded = JobStatus::parse(&j.status).unwrap_or(JobStatus::Failed);
+                        let loaded = j.status;
                         let status = move || live_status.get().unwrap_or(loaded);
                         let progress = move || live_progress.get().unwrap_or(j.progress).clamp(0, 100);
                         let log = {

@@ -259,7 +259,7 @@ pub async fn end(
     let progress: i64 = sqlx::query_scalar(
         "UPDATE jobs SET status = ?, log_message = ?, error = ?, completed_at = ? WHERE id = ? RETURNING progress",
     )
-    .bind(status.as_str())
+    .bind(status)
     .bind(log)
     .bind(error)
     .bind(&now)
@@ -362,14 +362,8 @@ pub async fn delete_finished(pool: &SqlitePool, id: &str) -> Result<Option<Store
 #[derive(sqlx::FromRow)]
 pub struct Access {
     pub user_id: Option<i64>,
-    pub status: String,
+    pub status: JobStatus,
     pub qa_report: Option<String>,
-}
-
-impl Access {
-    pub fn status(&self) -> JobStatus {
-        JobStatus::parse(&self.status).unwrap_or(JobStatus::Failed)
-    }
 }
 
 pub async fn access(pool: &SqlitePool, id: &str) -> Result<Option<Access>, sqlx::Error> {
@@ -381,11 +375,10 @@ pub async fn access(pool: &SqlitePool, id: &str) -> Result<Option<Access>, sqlx:
 
 /// A job's status and progress (the live stream's first message).
 pub async fn state(pool: &SqlitePool, id: &str) -> Result<Option<(JobStatus, i64)>, sqlx::Error> {
-    let row: Option<(String, i64)> = sqlx::query_as("SELECT status, progress FROM jobs WHERE id = ?")
+    sqlx::query_as("SELECT status, progress FROM jobs WHERE id = ?")
         .bind(id)
         .fetch_optional(pool)
-        .await?;
-    Ok(row.map(|(s, p)| (JobStatus::parse(&s).unwrap_or(JobStatus::Failed), p)))
+        .await
 }
 
 /// A complete job's deck, for downloads.
@@ -554,7 +547,7 @@ pub async fn summary(pool: &SqlitePool, id: &str) -> Result<Option<JobSummary>, 
 /// The latest [`HISTORY_ROWS`] jobs, optionally filtered by status and a title search.
 pub async fn history(
     pool: &SqlitePool,
-    status: Option<&str>,
+    status: Option<JobStatus>,
     search: Option<&str>,
 ) -> Result<Vec<JobSummary>, sqlx::Error> {
     let like = search.map(|s| {

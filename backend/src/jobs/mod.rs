@@ -82,11 +82,11 @@ pub async fn history(
     status: Option<String>,
     search: Option<String>,
 ) -> Result<Vec<JobSummary>> {
-    let status = status.filter(|s| JobStatus::parse(s).is_some());
+    let status = status.as_deref().and_then(JobStatus::parse);
     let search = search
         .map(|s| s.trim().chars().take(MAX_SEARCH_CHARS).collect::<String>())
         .filter(|s| !s.is_empty());
-    Ok(db::history(&state.pool, status.as_deref(), search.as_deref()).await?)
+    Ok(db::history(&state.pool, status, search.as_deref()).await?)
 }
 
 fn may_manage(user: &CurrentUser, access: &db::Access) -> bool {
@@ -117,11 +117,11 @@ pub async fn cancel(state: &AppState, user: &CurrentUser, id: &str) -> Result<()
     if !may_manage(user, &row) {
         return Err(ApiError::Forbidden.into());
     }
-    match row.status() {
+    match row.status {
         JobStatus::Queued | JobStatus::Running => {
             let held = db::request_cancel(&state.pool, id).await?;
             // Not claimed by a worker: nobody else will end it.
-            if row.status() == JobStatus::Queued && !held {
+            if row.status == JobStatus::Queued && !held {
                 end(state, id, JobStatus::Cancelled, "Cancelled", None).await?;
             }
             Ok(())
@@ -198,7 +198,7 @@ pub async fn dashboard(state: &AppState) -> Result<Snapshot> {
 
 /// A signed link to download a complete job's deck, valid for `PRESIGNED_URL_TTL`.
 pub async fn download_link(state: &AppState, id: &str) -> Result<String> {
-    match access(state, id).await?.status() {
+    match access(state, id).await?.status {
         JobStatus::Complete => {
             let now = time::OffsetDateTime::now_utc().unix_timestamp().max(0) as u64;
             Ok(state.link_key.sign(id, now, state.config.presigned_url_ttl))

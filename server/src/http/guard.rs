@@ -70,7 +70,7 @@ fn html_error(status: StatusCode, title: &str, message: &str) -> Response {
 pub async fn require_session(
     State(state): State<AppState>,
     session: Session,
-    req: Request,
+    mut req: Request,
     next: Next,
 ) -> Response {
     let path = req.uri().path().to_owned();
@@ -124,6 +124,9 @@ pub async fn require_session(
             )
         };
     }
+    // Server functions take the user the guard just checked instead of
+    // looking them up again (they still check themselves when it is absent).
+    req.extensions_mut().insert(accounts::SignedIn(user));
     next.run(req).await
 }
 
