@@ -18,8 +18,7 @@ test: bootstrap fmt-check
 	$(MAKE) --no-print-directory -j2 -Oline native wasm
 	$(MAKE) --no-print-directory e2e
 
-native:
-	$(MAKE) --no-print-directory unit
+native: unit
 	$(MAKE) --no-print-directory decks
 
 bootstrap:
