@@ -567,6 +567,14 @@ pub async fn history(
     .await
 }
 
+/// The jobs' change version: bumped by triggers on every change to `jobs`
+/// (and to users' names), whoever makes it.
+pub async fn version(pool: &SqlitePool) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT version FROM change_versions WHERE name = 'jobs'")
+        .fetch_one(pool)
+        .await
+}
+
 pub async fn events(pool: &SqlitePool, id: &str) -> Result<Vec<JobEvent>, sqlx::Error> {
     sqlx::query_as("SELECT at, level, progress, message FROM job_events WHERE job_id = ? ORDER BY id")
         .bind(id)

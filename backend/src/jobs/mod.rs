@@ -7,6 +7,7 @@
 //! Rules: everyone signed in sees every job (the team's shared history);
 //! only the owner or an administrator may cancel, retry or delete one.
 
+pub mod history_cache;
 pub mod hub;
 pub mod runtime;
 pub mod worker;
@@ -77,6 +78,10 @@ pub async fn start(state: &AppState, user: &CurrentUser, req: StartRequest) -> R
 
 /// The latest jobs of the whole team, optionally filtered by status and a
 /// title search.
+///
+/// The history is read far more often than jobs change, so answers are kept
+/// per filter until the jobs' change version moves (see [`history_cache`]);
+/// one single-row query checks it.
 pub async fn history(
     state: &AppState,
     status: Option<String>,
@@ -86,7 +91,18 @@ pub async fn history(
     let search = search
         .map(|s| s.trim().chars().take(MAX_SEARCH_CHARS).collect::<String>())
         .filter(|s| !s.is_empty());
-    Ok(db::history(&state.pool, status, search.as_deref()).await?)
+    // Read the version first: rows read after it are at least that new.
+    let version = db::version(&state.pool).await?;
+    let filter = (status, search);
+    if let Some(rows) = state.jobs.history.get(version, &filter) {
+        return Ok(rows.as_ref().clone());
+    }
+    let rows = db::history(&state.pool, filter.0, filter.1.as_deref()).await?;
+    state
+        .jobs
+        .history
+        .put(version, filter, std::sync::Arc::new(rows.clone()));
+    Ok(rows)
 }
 
 fn may_manage(user: &CurrentUser, access: &db::Access) -> bool {

@@ -8,11 +8,14 @@ use std::time::Duration;
 
 use tokio::sync::Notify;
 
+use super::history_cache::HistoryCache;
 use super::hub::JobHub;
 
 /// Shared job machinery in [`AppState`].
 pub struct JobRuntime {
     pub hub: JobHub,
+    /// Recent answers of the shared history (see `history_cache`).
+    pub history: HistoryCache,
     /// Woken when a job is enqueued, so an idle worker starts at once.
     pub wake: Notify,
     /// Woken when a deck is complete, so the uploader moves it to object storage.
@@ -28,6 +31,7 @@ impl JobRuntime {
     pub fn new(time_limit: Duration, stage_pause: Duration) -> Self {
         Self {
             hub: JobHub::default(),
+            history: HistoryCache::default(),
             wake: Notify::new(),
             uploads: Notify::new(),
             time_limit,

@@ -102,7 +102,12 @@ async fn history_is_newest_first_even_within_one_second() {
     for i in 0..12 {
         ids.push(start(&c, &format!("Order check {i}")).await);
     }
-    // Force the tie the test is about: every job in the very same second.
+    // Read once, so an answer is kept for this version of the jobs...
+    let before: serde_json::Value = c.call("/api/jobs", &[]).await.json().await.expect("json");
+    assert_eq!(before.as_array().map(Vec::len), Some(12));
+    // ...then force the tie the test is about, as another writer would (the
+    // kept answer must not survive a change it did not make itself): every
+    // job in the very same second.
     sqlx::query("UPDATE jobs SET created_at = '2026-01-01T00:00:00Z'")
         .execute(&app.state.pool)
         .await

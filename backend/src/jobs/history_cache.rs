@@ -1,0 +1,65 @@
+//! Recent answers of the shared history, per filter, valid for one change
+//! version of the jobs (`db::jobs::version`, kept by database triggers, so
+//! any writer invalidates them). Bounded: at most [`MAX_ENTRIES`] filters;
+//! a new version or a full cache starts empty.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use types::jobs::{JobStatus, JobSummary};
+
+/// Distinct filters kept at once (searches are free text).
+pub const MAX_ENTRIES: usize = 64;
+
+/// A filter: status and trimmed search text.
+pub type Filter = (Option<JobStatus>, Option<String>);
+
+/// Answers kept for one version.
+type Answers = HashMap<Filter, Arc<Vec<JobSummary>>>;
+
+#[derive(Default)]
+pub struct HistoryCache {
+    inner: Mutex<(i64, Answers)>,
+}
+
+impl HistoryCache {
+    /// The rows for `filter` if they were read at `version`.
+    pub fn get(&self, version: i64, filter: &Filter) -> Option<Arc<Vec<JobSummary>>> {
+        let inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        (inner.0 == version)
+            .then(|| inner.1.get(filter).cloned())
+            .flatten()
+    }
+
+    /// Keeps rows read at `version` (dropping everything of other versions).
+    pub fn put(&self, version: i64, filter: Filter, rows: Arc<Vec<JobSummary>>) {
+        let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        if inner.0 != version || inner.1.len() >= MAX_ENTRIES {
+            *inner = (version, HashMap::new());
+        }
+        inner.1.insert(filter, rows);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_live_for_one_version_and_the_cache_stays_bounded() {
+        let c = HistoryCache::default();
+        let all: Filter = (None, None);
+        c.put(3, all.clone(), Arc::new(Vec::new()));
+        assert!(c.get(3, &all).is_some());
+        assert!(c.get(4, &all).is_none(), "a newer version must miss");
+        for i in 0..(MAX_ENTRIES + 5) {
+            c.put(3, (None, Some(i.to_string())), Arc::new(Vec::new()));
+        }
+        let kept = (0..MAX_ENTRIES + 5)
+            .filter(|i| c.get(3, &(None, Some(i.to_string()))).is_some())
+            .count();
+        assert!(kept <= MAX_ENTRIES);
+        c.put(4, all.clone(), Arc::new(Vec::new()));
+        assert!(c.get(3, &all).is_none(), "an older version is gone");
+    }
+}
