@@ -30,8 +30,12 @@ CLIPPY_DRIVER = $(shell rustc --print sysroot)/bin/clippy-driver
 wasm:
 	+WASM_LINT=1 bash scripts/build-wasm
 
+# The debug server with the same feature set as the test build (dev-dependencies
+# included), so building it after `make test` — or the tests after it —
+# recompiles nothing (`cargo build -p server` alone resolves other features
+# and rebuilds hyper, axum, Leptos…).
 server:
-	RUSTC_WORKSPACE_WRAPPER="$(CLIPPY_DRIVER)" cargo build -p server
+	RUSTC_WORKSPACE_WRAPPER="$(CLIPPY_DRIVER)" cargo build --workspace --exclude frontend --all-targets
 
 server-release:
 	cargo build --release -p server
