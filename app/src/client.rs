@@ -31,10 +31,10 @@ pub async fn upload(path: &str, file: web_sys::File) -> Result<String, String> {
     } else if resp.status() == 401 {
         Err(ApiError::Unauthorized.to_string())
     } else {
-        let msg = serde_json::from_str::<serde_json::Value>(&text)
-            .ok()
-            .and_then(|v| v["Invalid"]["message"].as_str().map(str::to_owned))
-            .unwrap_or_else(|| format!("The upload failed ({}).", resp.status()));
+        // The raw routes answer with the same `ApiError` JSON as server functions.
+        let msg = serde_json::from_str::<ApiError>(&text)
+            .map(|e| e.to_string())
+            .unwrap_or_else(|_| format!("The upload failed ({}).", resp.status()));
         Err(msg)
     }
 }
