@@ -255,6 +255,14 @@ impl crate::clone::Target for Builder<'_> {
     }
 }
 
+/// A layout's first content placeholder, where a slide's body text goes.
+fn first_body<'l>(l: &'l Layout, what: &str) -> Result<&'l Placeholder, DeckError> {
+    l.contents()
+        .first()
+        .copied()
+        .ok_or_else(|| DeckError::NoLayout(what.into()))
+}
+
 fn insert_ordered(parent: &mut Element, child: Element, order: &[&str]) {
     let rank = |name: &str| order.iter().position(|o| *o == name).unwrap_or(order.len());
     let r = rank(child.local());
@@ -551,11 +559,7 @@ impl<'t> Builder<'t> {
         let tpl = self.tpl;
         let l = self.layout_for(plan, LayoutKind::TitleBody)?;
         s.title(tpl, l, title);
-        let body = l
-            .contents()
-            .first()
-            .copied()
-            .ok_or_else(|| DeckError::NoLayout("bullets".into()))?;
+        let body = first_body(l, "bullets")?;
         fill(s, tpl, l, body, &paras(bullets));
         Ok(Composed::on(l))
     }
@@ -611,11 +615,7 @@ impl<'t> Builder<'t> {
     ) -> Result<Composed<'t>, DeckError> {
         let tpl = self.tpl;
         let l = self.layout_for(plan, LayoutKind::TitleBody)?;
-        let body = l
-            .contents()
-            .first()
-            .copied()
-            .ok_or_else(|| DeckError::NoLayout("quote".into()))?;
+        let body = first_body(l, "quote")?;
         let quoted = format!("\u{201C}{}\u{201D}", text.trim());
         let by = if attribution.is_empty() {
             String::new()

@@ -9,21 +9,15 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use backend::outlines::Rejected;
 use backend::AppState;
-use types::limits::{MAX_OUTLINE_BYTES, MAX_TEMPLATE_BYTES};
+use types::limits::MAX_TEMPLATE_BYTES;
 use types::ApiError;
 
 use super::download::safe_file_name;
 use super::error::{api_error, invalid};
 
-/// Parses an uploaded outline and returns the tree to review.
+/// Parses an uploaded outline and returns the tree to review. The size
+/// limit is the backend's (`outlines::parse` checks it before parsing).
 pub async fn outline(body: Bytes) -> Response {
-    if body.len() > MAX_OUTLINE_BYTES {
-        return invalid(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "outline",
-            "The outline is larger than 10 MB.",
-        );
-    }
     match backend::outlines::parse(body).await {
         Ok(outline) => Json(outline).into_response(),
         Err(Rejected::Crashed(why)) => {
@@ -31,10 +25,10 @@ pub async fn outline(body: Bytes) -> Response {
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
         Err(e) => {
-            let status = if e.is_unsupported_type() {
-                StatusCode::UNSUPPORTED_MEDIA_TYPE
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
+            let status = match &e {
+                Rejected::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+                e if e.is_unsupported_type() => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                _ => StatusCode::UNPROCESSABLE_ENTITY,
             };
             invalid(status, "outline", &e.to_string())
         }
