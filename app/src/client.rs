@@ -55,10 +55,17 @@ impl Drop for Stream {
 /// a drop; the server starts each connection with a snapshot.
 pub fn follow(job: &str, mut on_update: impl FnMut(types::jobs::JobUpdate) + 'static) -> Option<Stream> {
     let source = EventSource::new(&format!("/api/jobs/{job}/events")).ok()?;
+    let own = source.clone();
     let handler = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
         if let Some(data) = ev.data().as_string() {
-            if let Ok(u) = serde_json::from_str(&data) {
+            if let Ok(u) = serde_json::from_str::<types::jobs::JobUpdate>(&data) {
+                let end = u.status.is_terminal();
                 on_update(u);
+                // The server ends the stream with the job; without this the
+                // browser would reconnect to it every few seconds.
+                if end {
+                    own.close();
+                }
             }
         }
     });

@@ -27,6 +27,8 @@ pub const APP_NAME: &str = "Courseware";
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -43,6 +45,27 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App/>
             </body>
         </html>
+    }
+}
+
+/// The page's Content-Security-Policy: scripts only from our origin or
+/// carrying this response's nonce (the hydration script), WebAssembly
+/// allowed to compile, nothing framed, nothing posted elsewhere. The server
+/// provides the nonce for each page render.
+#[cfg(feature = "ssr")]
+fn content_security_policy() {
+    use leptos::nonce::use_nonce;
+    let Some(nonce) = use_nonce() else { return };
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; \
+         font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    );
+    if let (Some(opts), Ok(value)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        axum::http::HeaderValue::from_str(&policy),
+    ) {
+        opts.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, value);
     }
 }
 

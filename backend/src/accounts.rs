@@ -8,6 +8,7 @@ use std::net::IpAddr;
 
 use tower_sessions::Session;
 use types::account::{CurrentUser, UserSummary};
+use types::limits::{MAX_EMAIL_BYTES, MAX_PASSWORD_BYTES};
 use types::validate::{Email, PersonName};
 use types::ApiError;
 
@@ -28,13 +29,36 @@ pub async fn signed_in(state: &AppState, session: &Session) -> Result<Option<Cur
     Ok(users::active_user(&state.pool, id).await?)
 }
 
+/// Session key holding when the session was last slid (unix seconds).
+pub const TOUCHED_KEY: &str = "touched";
+
+/// How often a session in use is slid forward.
+pub const SLIDE_EVERY_SECONDS: i64 = 60;
+
+/// Slides a signed-in session's expiry forward, at most once a minute (most
+/// requests write nothing): the session's "touched" time changes, so the
+/// session layer saves it — update-only, so a session deleted meanwhile
+/// stays deleted — with a new expiry, and sends the cookie with its new
+/// lifetime.
+pub async fn keep_alive(session: &Session) {
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let touched = session.get::<i64>(TOUCHED_KEY).await.ok().flatten().unwrap_or(0);
+    if now - touched < SLIDE_EVERY_SECONDS {
+        return;
+    }
+    if let Err(e) = session.insert(TOUCHED_KEY, now).await {
+        tracing::warn!(error = %e, "could not slide a session");
+    }
+}
+
 /// Whether anyone has an account yet (set-up is open only while not).
 pub async fn any_users(state: &AppState) -> Result<bool> {
     Ok(users::count(&state.pool).await? > 0)
 }
 
-/// Signs `email` in on `session`. Failures are counted per email and per
-/// client address; the error never says which part was wrong.
+/// Signs `email` in on `session`. Each attempt is counted per email and per
+/// client address before any hashing; the error never says which part was
+/// wrong. Over-long input is refused without touching the database or argon2.
 pub async fn sign_in(
     state: &AppState,
     session: &Session,
@@ -43,7 +67,10 @@ pub async fn sign_in(
     client: Option<IpAddr>,
 ) -> Result<i64> {
     let email = email.trim();
-    if let Some(retry_after) = state.throttle.check(email, client) {
+    if email.len() > MAX_EMAIL_BYTES || password.len() > MAX_PASSWORD_BYTES {
+        return Err(ApiError::BadCredentials.into());
+    }
+    if let Err(retry_after) = state.throttle.attempt(email, client) {
         tracing::warn!(?client, "sign-in throttled");
         return Err(ApiError::TooManyRequests { retry_after }.into());
     }
@@ -54,15 +81,17 @@ pub async fn sign_in(
         Some(c) => (Some(c.id), c.is_active, Some(c.password_hash)),
         None => (None, false, None),
     };
-    let ok = password::verify(password, hash).await && active;
+    let ok = password::verify(password, hash).await? && active;
     let Some(user_id) = id.filter(|_| ok) else {
-        state.throttle.record_failure(email, client);
         return Err(ApiError::BadCredentials.into());
     };
-    state.throttle.record_success(email);
+    state.throttle.succeeded(email, client);
     // A fresh id at sign-in defeats session fixation.
     session.cycle_id().await?;
     session.insert(USER_ID_KEY, user_id).await?;
+    session
+        .insert(TOUCHED_KEY, time::OffsetDateTime::now_utc().unix_timestamp())
+        .await?;
     users::touch_last_login(&state.pool, user_id).await?;
     tracing::info!(user_id, "signed in");
     Ok(user_id)
@@ -88,11 +117,39 @@ async fn new_user(email: &str, name: &str, password: String) -> Result<NewUser> 
     Ok(NewUser { email, name, hash })
 }
 
+/// A fresh set-up code: 20 characters from an unambiguous alphabet (~100 bits).
+pub fn new_setup_code() -> String {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    (0..20)
+        .map(|_| ALPHABET[rand::random::<usize>() % ALPHABET.len()] as char)
+        .collect()
+}
+
 /// Creates the first administrator; only while there are no users (atomic,
-/// so two racing set-ups cannot both succeed). `NotFound` afterwards.
-pub async fn set_up_first_admin(state: &AppState, email: &str, name: &str, password: String) -> Result<i64> {
+/// so two racing set-ups cannot both succeed), and only with the set-up code
+/// from the server log. `NotFound` afterwards.
+pub async fn set_up_first_admin(
+    state: &AppState,
+    code: &str,
+    email: &str,
+    name: &str,
+    password: String,
+) -> Result<i64> {
     if any_users(state).await? {
         return Err(ApiError::NotFound.into());
+    }
+    let expected = state.setup_code.as_bytes();
+    let given = code.trim().as_bytes();
+    // Compared in constant time; the code is the only secret an empty install has.
+    let same = given.len() == expected.len()
+        && given.iter().zip(expected).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
+    if !same {
+        tracing::warn!("set-up refused: wrong set-up code");
+        return Err(ApiError::invalid(
+            "code",
+            "That set-up code is not right. The server prints it in its log at start-up.",
+        )
+        .into());
     }
     let u = new_user(email, name, password).await?;
     match users::create_first_admin(&state.pool, u.email.as_ref(), u.name.as_ref(), &u.hash).await? {
@@ -131,11 +188,12 @@ pub async fn list_users(state: &AppState) -> Result<Vec<UserSummary>> {
     Ok(users::list(&state.pool).await?)
 }
 
-/// Sets a new password for a user and ends their sessions (not the
-/// administrator's own current one).
+/// Sets a new password for a user and ends their sessions — all of them, or,
+/// when administrators reset their own, all but the one they are using.
 pub async fn reset_password(
     state: &AppState,
     admin: &CurrentUser,
+    admin_session: &Session,
     user_id: i64,
     password: String,
 ) -> Result<()> {
@@ -144,10 +202,11 @@ pub async fn reset_password(
     if !users::set_password(&state.pool, user_id, &hash).await? {
         return Err(ApiError::NotFound.into());
     }
-    if user_id != admin.id {
-        SqliteSessionStore::delete_for_user(&state.pool, user_id).await?;
-    }
-    tracing::info!(by = admin.id, user_id, "password reset");
+    let keep = (user_id == admin.id)
+        .then(|| admin_session.id().map(|id| id.to_string()))
+        .flatten();
+    let ended = SqliteSessionStore::delete_for_user(&state.pool, user_id, keep.as_deref()).await?;
+    tracing::info!(by = admin.id, user_id, sessions_ended = ended, "password reset");
     Ok(())
 }
 
@@ -169,7 +228,7 @@ pub async fn update_user(
         return Err(ApiError::Conflict("At least one active administrator must remain.".into()).into());
     }
     if !is_active {
-        let ended = SqliteSessionStore::delete_for_user(&state.pool, user_id).await?;
+        let ended = SqliteSessionStore::delete_for_user(&state.pool, user_id, None).await?;
         tracing::info!(by = admin.id, user_id, sessions_ended = ended, "user disabled");
     } else {
         tracing::info!(by = admin.id, user_id, is_admin, "user updated");

@@ -46,6 +46,20 @@ pub struct Config {
     #[arg(long, env = "SESSION_IDLE_MINUTES", default_value_t = 480)]
     pub session_idle_minutes: u32,
 
+    /// Reverse proxies whose `X-Forwarded-For` is believed (comma-separated
+    /// addresses or networks, e.g. `127.0.0.1,10.0.0.0/8`). Empty: the
+    /// connection's address is the client's.
+    #[arg(long, env = "TRUSTED_PROXIES", default_value = "")]
+    pub trusted_proxies: crate::client::TrustedProxies,
+
+    /// Seconds a client has to send a request's headers.
+    #[arg(long, env = "HEADER_TIMEOUT_SECONDS", default_value_t = 10)]
+    pub header_timeout_seconds: u64,
+
+    /// Seconds a client has to send a request's body (uploads included).
+    #[arg(long, env = "BODY_TIMEOUT_SECONDS", default_value_t = 120)]
+    pub body_timeout_seconds: u64,
+
     /// Failed sign-ins allowed per email (and, times four, per client) before throttling.
     #[arg(long, env = "LOGIN_MAX_FAILURES", default_value_t = 5)]
     pub login_max_failures: u32,
@@ -73,7 +87,7 @@ pub struct Config {
     /// Key that signs download links. Unset: a random key is made once and
     /// kept in `<DATA_DIR>/secret.key`, so links survive restarts.
     #[arg(long, env = "SECRET_KEY", hide_env_values = true)]
-    pub secret_key: Option<String>,
+    pub secret_key: Option<crate::secret::Secret>,
 
     /// Bank folders the course planner draws on.
     #[command(flatten)]
@@ -99,6 +113,14 @@ pub struct Config {
     #[arg(long, env = "WORKER_CONCURRENCY", default_value_t = 2)]
     pub worker_concurrency: usize,
 
+    /// Courses one user may have queued or running at once.
+    #[arg(long, env = "MAX_ACTIVE_JOBS_PER_USER", default_value_t = types::limits::MAX_ACTIVE_JOBS_PER_USER)]
+    pub max_active_jobs_per_user: i64,
+
+    /// Courses one user may start per hour.
+    #[arg(long, env = "MAX_JOB_STARTS_PER_HOUR", default_value_t = types::limits::MAX_JOB_STARTS_PER_HOUR)]
+    pub max_job_starts_per_hour: i64,
+
     /// A job running longer than this many seconds fails.
     #[arg(long, env = "JOB_TIME_LIMIT", default_value_t = 600)]
     pub job_time_limit: u64,
@@ -119,7 +141,7 @@ pub struct Config {
     pub initial_admin_name: Option<String>,
     /// Password of the first administrator (never logged).
     #[arg(long, env = "INITIAL_ADMIN_PASSWORD", hide_env_values = true)]
-    pub initial_admin_password: Option<String>,
+    pub initial_admin_password: Option<crate::secret::Secret>,
 }
 
 impl Config {
@@ -164,5 +186,38 @@ impl BankDirs {
             &self.drill_down_bank_dir,
             &self.illustrations_dir,
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        config: super::Config,
+    }
+
+    #[test]
+    fn no_secret_reaches_debug_output() {
+        let cli = Cli::try_parse_from([
+            "courseware",
+            "--secret-key",
+            "link-signing-secret-value",
+            "--initial-admin-password",
+            "first-admin-secret-value",
+            "--anthropic-api-key",
+            "sk-ant-secret-value",
+            "--openai-api-key",
+            "sk-openai-secret-value",
+        ])
+        .expect("parse");
+        let shown = format!("{:?}", cli.config);
+        assert!(!shown.contains("secret-value"), "{shown}");
+        assert_eq!(
+            cli.config.secret_key.as_ref().map(|k| k.expose()),
+            Some("link-signing-secret-value")
+        );
     }
 }

@@ -11,10 +11,13 @@
 
 pub mod accounts;
 pub mod banks_sync;
+pub mod client;
 pub mod config;
 pub mod db;
 pub mod decks;
 pub mod error;
+pub mod gate;
+pub mod health;
 pub mod jobs;
 pub mod links;
 pub mod llm;
@@ -22,6 +25,7 @@ pub mod offload;
 pub mod outlines;
 pub mod password;
 pub mod s3;
+pub mod secret;
 pub mod state;
 pub mod storage;
 pub mod templates;

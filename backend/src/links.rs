@@ -31,11 +31,21 @@ impl LinkKey {
                 std::fs::create_dir_all(data_dir)?;
                 let key: [u8; 32] = rand::random();
                 let tmp = data_dir.join(".secret.key.part");
-                std::fs::write(&tmp, key)?;
+                let _ = std::fs::remove_file(&tmp);
+                // Created private (0600): the key is never readable by others,
+                // not even for the moment between writing and a chmod.
+                let mut options = std::fs::OpenOptions::new();
+                options.write(true).create_new(true);
                 #[cfg(unix)]
                 {
-                    use std::os::unix::fs::PermissionsExt;
-                    std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o600))?;
+                    use std::os::unix::fs::OpenOptionsExt;
+                    options.mode(0o600);
+                }
+                {
+                    use std::io::Write;
+                    let mut file = options.open(&tmp)?;
+                    file.write_all(&key)?;
+                    file.sync_all()?;
                 }
                 std::fs::rename(&tmp, &path)?;
                 Ok(Self(key.to_vec()))

@@ -12,7 +12,7 @@
 //! templates older than `UPLOAD_RETENTION_HOURS` that no waiting job needs.
 
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, SystemTime};
 
 use tokio::sync::watch;
@@ -36,7 +36,8 @@ pub async fn upload_pending(state: &AppState) -> (usize, usize) {
     for (id, local) in rows {
         let key = s3.output_key(&id);
         let uploaded = async {
-            let size = s3.put_file(&key, Path::new(&local), PPTX).await?;
+            let file = state.storage.file(&local)?;
+            let size = s3.put_file(&key, &file, PPTX).await?;
             // Confirmed only when the object is there at full size.
             match s3.head(&key).await? {
                 Some((n, _)) if n == size => anyhow::Ok(size),
@@ -104,15 +105,20 @@ fn older_than(path: &Path, age: Duration) -> bool {
         .is_some_and(|d| d > age)
 }
 
-/// Removes the files directly in `dir` older than `age`, except `keep`; returns how many.
-fn remove_old(dir: &Path, keep: &HashSet<PathBuf>, age: Duration) -> usize {
+/// Removes the files directly in `dir` older than `age`, except those whose
+/// file name is in `keep` (names, not paths: the database may record the
+/// same file under another spelling of the data folder); returns how many.
+fn remove_old(dir: &Path, keep: &HashSet<String>, age: Duration) -> usize {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return 0;
     };
     entries
         .flatten()
         .map(|e| e.path())
-        .filter(|p| p.is_file() && !keep.contains(p) && older_than(p, age))
+        .filter(|p| {
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            p.is_file() && !keep.contains(name) && older_than(p, age)
+        })
         .filter(|p| std::fs::remove_file(p).is_ok())
         .count()
 }
@@ -125,18 +131,17 @@ pub async fn sweep(
 ) -> anyhow::Result<(usize, usize)> {
     let outputs_dir = state.config.data_dir.join("outputs");
     // Local decks that are a job's only copy are never touched.
-    let keep: HashSet<PathBuf> = db::local_deck_paths(&state.pool)
-        .await?
-        .into_iter()
-        .map(PathBuf::from)
-        .collect();
+    let names = |locations: Vec<String>| -> HashSet<String> {
+        locations
+            .iter()
+            .filter_map(|l| crate::storage::location_key(l))
+            .map(str::to_owned)
+            .collect()
+    };
+    let keep = names(db::local_deck_paths(&state.pool).await?);
     let outputs = remove_old(&outputs_dir, &keep, output_age);
     // Uploaded templates a queued or running job still needs are kept.
-    let needed: HashSet<PathBuf> = db::templates_in_use(&state.pool)
-        .await?
-        .into_iter()
-        .map(PathBuf::from)
-        .collect();
+    let needed = names(db::templates_in_use(&state.pool).await?);
     let uploads = remove_old(&crate::templates::uploads_dir(&state.config), &needed, upload_age);
     if outputs + uploads > 0 {
         tracing::info!(outputs, uploads, "janitor removed old files");

@@ -16,6 +16,10 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Failed sign-in counters per email and per client address.
     pub throttle: Arc<LoginThrottle>,
+    /// Outline reads (uploads and pastes) per user per hour.
+    pub outline_reads: Arc<super::throttle::Hourly>,
+    /// Template uploads per user per hour.
+    pub template_uploads: Arc<super::throttle::Hourly>,
     /// Job workers' shared machinery: progress hub, wake-up, limits, output folder.
     pub jobs: Arc<crate::jobs::runtime::JobRuntime>,
     /// Where finished decks are kept (local folder by default).
@@ -26,4 +30,10 @@ pub struct AppState {
     pub s3: Option<Arc<super::s3::S3>>,
     /// Signs and checks download links.
     pub link_key: super::links::LinkKey,
+    /// The one-time code `/setup` asks for, printed in the server log at
+    /// start-up while there are no users (so a page reached through DNS
+    /// rebinding, or by anyone else on the network, cannot create the admin).
+    pub setup_code: Arc<str>,
+    /// The last storage health answer (see `health`).
+    pub storage_health: Arc<super::health::StorageHealth>,
 }

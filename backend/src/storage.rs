@@ -17,6 +17,8 @@ pub trait Storage: Send + Sync {
     async fn delete(&self, location: &str) -> io::Result<()>;
     /// Whether the store can be written to right now (for `/health`).
     async fn healthy(&self) -> bool;
+    /// The file a location is kept in, when kept in a local folder.
+    fn file(&self, location: &str) -> io::Result<PathBuf>;
     /// A short name for logs and `/health`.
     fn kind(&self) -> &'static str;
 }
@@ -32,15 +34,22 @@ impl LocalStorage {
         Self { root }
     }
 
-    /// Only locations inside the root are accepted.
+    /// The file for a stored location: a key (a plain file name, what
+    /// `put` returns) under the root. Locations recorded by older versions
+    /// are absolute paths; their file name is looked up under the root, so
+    /// moving or respelling `DATA_DIR` keeps them working. Anything else
+    /// (separators in a key, `..`, hidden names) is refused.
     fn inside(&self, location: &str) -> io::Result<PathBuf> {
-        let path = PathBuf::from(location);
-        let ok = path.starts_with(&self.root)
-            && !path
-                .components()
-                .any(|c| matches!(c, std::path::Component::ParentDir));
-        if ok {
-            Ok(path)
+        let name = if location.contains(['/', '\\']) {
+            std::path::Path::new(location)
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("")
+        } else {
+            location
+        };
+        if key_ok(name) {
+            Ok(self.root.join(name))
         } else {
             Err(io::Error::new(
                 io::ErrorKind::PermissionDenied,
@@ -50,10 +59,23 @@ impl LocalStorage {
     }
 }
 
+/// A storage key: one plain, visible file name.
+fn key_ok(key: &str) -> bool {
+    !key.is_empty() && !key.contains(['/', '\\']) && !key.starts_with('.') && key != ".."
+}
+
+/// The key a stored location refers to (its file name), for comparing
+/// locations recorded under different spellings of the data folder.
+pub fn location_key(location: &str) -> Option<&str> {
+    std::path::Path::new(location)
+        .file_name()
+        .and_then(|n| n.to_str())
+}
+
 #[async_trait::async_trait]
 impl Storage for LocalStorage {
     async fn put(&self, key: &str, bytes: Vec<u8>) -> io::Result<String> {
-        if key.is_empty() || key.contains(['/', '\\']) || key.starts_with('.') {
+        if !key_ok(key) {
             return Err(io::Error::new(io::ErrorKind::InvalidInput, "bad storage key"));
         }
         tokio::fs::create_dir_all(&self.root).await?;
@@ -64,7 +86,8 @@ impl Storage for LocalStorage {
             let _ = tokio::fs::remove_file(&tmp).await;
             return Err(e);
         }
-        Ok(path.to_string_lossy().into_owned())
+        // The key, not the path: the root may be spelled differently later.
+        Ok(key.to_owned())
     }
 
     async fn get(&self, location: &str) -> io::Result<Vec<u8>> {
@@ -88,6 +111,10 @@ impl Storage for LocalStorage {
         ok
     }
 
+    fn file(&self, location: &str) -> io::Result<PathBuf> {
+        self.inside(location)
+    }
+
     fn kind(&self) -> &'static str {
         "local"
     }
@@ -102,7 +129,12 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("cw-storage-{}", std::process::id()));
         let s = LocalStorage::new(dir.clone());
         let loc = s.put("ab12cd34.pptx", b"deck".to_vec()).await.expect("put");
+        assert_eq!(loc, "ab12cd34.pptx", "locations are keys, not paths");
         assert_eq!(s.get(&loc).await.expect("get"), b"deck");
+        // A location an older version recorded as an absolute path, under
+        // another spelling of the data folder, still finds the file.
+        let legacy = format!("/somewhere/else/outputs/{loc}");
+        assert_eq!(s.get(&legacy).await.expect("legacy get"), b"deck");
         assert!(s.healthy().await);
         assert!(s.put("../evil", vec![]).await.is_err());
         assert!(s.get("/etc/passwd").await.is_err());

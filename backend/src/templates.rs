@@ -40,21 +40,17 @@ pub fn resolve(config: &Config, choice: &str) -> Option<PathBuf> {
         .then(|| config.sample_templates_dir.join(choice))
 }
 
-/// Checks an uploaded template by opening it (on a blocking thread), then
-/// stores it under a generated name. Returns the choice to start a job with
-/// and the number of layouts found.
-pub async fn store_upload(config: &Config, body: bytes::Bytes) -> crate::Result<(String, usize)> {
-    let data = body.clone();
-    let layouts =
-        tokio::task::spawn_blocking(move || deck::Template::from_bytes(&data).map(|t| t.layouts.len()))
-            .await
-            .map_err(|e| anyhow::anyhow!("opening the template stopped: {e}"))?
-            .map_err(|e| {
-                types::ApiError::invalid(
-                    "template",
-                    format!("This is not a usable PowerPoint template: {e}"),
-                )
-            })?;
+/// Checks an uploaded template (received in the file at `received`) by
+/// opening it on a blocking thread behind the template gate — refusing macro
+/// projects, ActiveX controls and links to outside files, which would travel
+/// into every deck made from it — then stores it under a generated name.
+/// Returns the choice to start a job with and the number of layouts found.
+pub async fn store_upload(config: &Config, received: &Path) -> crate::Result<(String, usize)> {
+    let _place = crate::gate::TEMPLATE.enter().await?;
+    let data = tokio::fs::read(received).await?;
+    let layouts = tokio::task::spawn_blocking(move || check_template(&data))
+        .await
+        .map_err(|e| anyhow::anyhow!("opening the template stopped: {e}"))??;
     let dir = uploads_dir(config);
     let name: String = (0..16)
         .map(|_| (b'a' + rand::random::<u8>() % 26) as char)
@@ -63,7 +59,7 @@ pub async fn store_upload(config: &Config, body: bytes::Bytes) -> crate::Result<
     let tmp = dir.join(format!(".{file}.part"));
     let result = async {
         tokio::fs::create_dir_all(&dir).await?;
-        tokio::fs::write(&tmp, &body[..]).await?;
+        tokio::fs::copy(received, &tmp).await?;
         tokio::fs::rename(&tmp, dir.join(&file)).await
     }
     .await;
@@ -72,4 +68,41 @@ pub async fn store_upload(config: &Config, body: bytes::Bytes) -> crate::Result<
         return Err(e.into());
     }
     Ok((format!("upload:{file}"), layouts))
+}
+
+/// Most slide layouts an uploaded template may have (real ones have 10–80).
+pub const MAX_LAYOUTS: usize = 500;
+
+/// Opens a template's bytes as the builder will; the number of layouts, or
+/// the reason (for the user) it cannot be used.
+pub fn check_template(data: &[u8]) -> crate::Result<usize> {
+    let unusable = |why: String| types::ApiError::invalid("template", why);
+    let pkg = deck::opc::Package::from_bytes(data, deck::opc::Limits::upload())
+        .map_err(|e| unusable(format!("This is not a usable PowerPoint template: {e}")))?;
+    let active = pkg.active_content();
+    if !active.is_empty() {
+        let shown: Vec<&str> = active.iter().take(3).map(String::as_str).collect();
+        let more = active.len().saturating_sub(3);
+        return Err(unusable(format!(
+            "This template contains {}{}. Save a copy as a plain .pptx or .potx without macros, \
+             controls or linked files, and upload that.",
+            shown.join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
+        ))
+        .into());
+    }
+    let template = deck::Template::from_package(pkg)
+        .map_err(|e| unusable(format!("This is not a usable PowerPoint template: {e}")))?;
+    if template.layouts.len() > MAX_LAYOUTS {
+        return Err(unusable(format!(
+            "This template has {} slide layouts; at most {MAX_LAYOUTS} are supported.",
+            template.layouts.len()
+        ))
+        .into());
+    }
+    Ok(template.layouts.len())
 }

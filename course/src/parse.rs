@@ -7,6 +7,7 @@
 //! heading styles and indentation all land in the same shape. The format is
 //! recognized by content, never by file name.
 
+use types::limits::{MAX_OUTLINE_LINES, MAX_OUTLINE_TEXT_CHARS, MAX_POINT_LEVEL};
 use types::outline::{Module, Outline, Point, Topic};
 
 /// Why an outline could not be read.
@@ -22,6 +23,9 @@ pub enum OutlineError {
     Docx(String),
     #[error("the text is not valid UTF-8")]
     Encoding,
+    /// Over one of the outline limits; the text says which.
+    #[error("{0}")]
+    TooLarge(String),
 }
 
 /// The formats recognized by content.
@@ -59,8 +63,18 @@ fn strip_bom(b: &[u8]) -> &[u8] {
 
 /// Parses an outline from uploaded bytes of any supported format.
 pub fn parse(bytes: &[u8]) -> Result<Outline, OutlineError> {
+    parse_with(bytes, pdf_text)
+}
+
+/// [`parse`], with PDF text extraction done by `pdf` — the server runs it in
+/// a child process with time and memory limits, since a crafted PDF can
+/// overflow the extractor's stack (which no `catch_unwind` survives).
+pub fn parse_with(
+    bytes: &[u8],
+    pdf: impl FnOnce(&[u8]) -> Result<String, OutlineError>,
+) -> Result<Outline, OutlineError> {
     let lines = match sniff(bytes)? {
-        Format::Pdf => text_lines(&pdf_text(bytes)?),
+        Format::Pdf => text_lines(&clean_pdf_text(pdf(bytes)?)?),
         Format::Docx => docx_lines(bytes)?,
         Format::Markdown => {
             markdown_lines(std::str::from_utf8(strip_bom(bytes)).map_err(|_| OutlineError::Encoding)?)
@@ -69,7 +83,15 @@ pub fn parse(bytes: &[u8]) -> Result<Outline, OutlineError> {
             text_lines(std::str::from_utf8(strip_bom(bytes)).map_err(|_| OutlineError::Encoding)?)
         }
     };
-    build(lines)
+    if lines.len() > MAX_OUTLINE_LINES {
+        return Err(OutlineError::TooLarge(format!(
+            "The outline has {} lines; at most {MAX_OUTLINE_LINES} are read.",
+            lines.len()
+        )));
+    }
+    let outline = build(lines)?;
+    outline.check_limits().map_err(OutlineError::TooLarge)?;
+    Ok(outline)
 }
 
 /// One structural line: rank (smaller = higher) and text. `title` marks an
@@ -95,7 +117,7 @@ fn clean(s: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ")
         .chars()
-        .take(500)
+        .take(MAX_OUTLINE_TEXT_CHARS)
         .collect()
 }
 
@@ -215,13 +237,17 @@ impl Levels {
     }
 }
 
-/// Text of a PDF, page by page. The extractor can panic on malformed input,
-/// so a panic is caught and reported as an unreadable PDF.
-fn pdf_text(bytes: &[u8]) -> Result<String, OutlineError> {
+/// Text of a PDF, page by page, in this process. The extractor can panic on
+/// malformed input, so a panic is caught and reported as an unreadable PDF
+/// (a stack overflow cannot be: see [`parse_with`]).
+pub fn pdf_text(bytes: &[u8]) -> Result<String, OutlineError> {
     let owned = bytes.to_vec();
-    let text = std::panic::catch_unwind(move || pdf_extract::extract_text_from_mem(&owned))
+    std::panic::catch_unwind(move || pdf_extract::extract_text_from_mem(&owned))
         .map_err(|_| OutlineError::Pdf)?
-        .map_err(|_| OutlineError::Pdf)?;
+        .map_err(|_| OutlineError::Pdf)
+}
+
+fn clean_pdf_text(text: String) -> Result<String, OutlineError> {
     // Extractors mark layout with runs of blank lines and form feeds.
     let cleaned: String = text.replace('\u{c}', "\n");
     if cleaned.trim().is_empty() {
@@ -360,8 +386,8 @@ fn text_lines(text: &str) -> Vec<Line> {
 fn docx_lines(bytes: &[u8]) -> Result<Vec<Line>, OutlineError> {
     use deck::opc::{Limits, Package};
     let limits = Limits {
-        max_total_bytes: 200 << 20,
-        ..Limits::default()
+        max_total_bytes: 50 << 20,
+        ..Limits::upload()
     };
     let pkg = Package::from_bytes(bytes, limits).map_err(|e| OutlineError::Docx(e.to_string()))?;
     let main = pkg
@@ -526,17 +552,15 @@ fn build(mut lines: Vec<Line>) -> Result<Outline, OutlineError> {
     }
     // Map ranks: with one rank everything is a topic of one module; with two,
     // modules and topics — unless the lower rank is a list, then topics and points.
+    // (Decided once, not per line: the outline is read in linear time.)
+    let topics_and_points =
+        ranks.len() == 2 && ranks[1] >= RANK_LIST && ranks[0] < RANK_LIST && ranks[0] > RANK_MODULE_WORD;
+    let topics_and_points = topics_and_points && !has_module_words(&lines);
     let role = |rank: u8| -> (u8, u8) {
         let i = ranks.iter().position(|r| *r == rank).unwrap_or(0) as u8;
         match ranks.len() {
             1 => (1, 0),
-            2 if ranks[1] >= RANK_LIST
-                && ranks[0] < RANK_LIST
-                && ranks[0] > RANK_MODULE_WORD
-                && !has_module_words(&lines) =>
-            {
-                (i + 1, 0)
-            }
+            2 if topics_and_points => (i + 1, 0),
             _ => (i.min(2), i.saturating_sub(2)),
         }
     };
@@ -583,7 +607,7 @@ fn build(mut lines: Vec<Line>) -> Result<Outline, OutlineError> {
                     if let Some(t) = m.topics.last_mut() {
                         t.points.push(Point {
                             text: line.text.clone(),
-                            level: level.min(4),
+                            level: level.min(MAX_POINT_LEVEL),
                         });
                     }
                 }
@@ -719,6 +743,26 @@ mod tests {
             Err(OutlineError::Docx(_))
         ));
         assert_eq!(parse(b"bin\0ary"), Err(OutlineError::Unsupported));
+    }
+
+    #[test]
+    fn outlines_over_the_limits_are_refused_by_name() {
+        // Two ranks, many lines: read once, then refused for its topic count.
+        let two_ranks = format!("T\n{}", "1. a\n- b\n".repeat(20_000));
+        match parse(two_ranks.as_bytes()) {
+            Err(OutlineError::TooLarge(m)) => assert!(m.contains("20000 topics"), "{m}"),
+            other => panic!("expected TooLarge, got {other:?}"),
+        }
+        let modules: String = (0..150).map(|i| format!("# Module {i}\n## Topic\n")).collect();
+        match parse(modules.as_bytes()) {
+            Err(OutlineError::TooLarge(m)) => assert!(m.contains("150 modules"), "{m}"),
+            other => panic!("expected TooLarge, got {other:?}"),
+        }
+        let lines = "x\n".repeat(60_000);
+        match parse(lines.as_bytes()) {
+            Err(OutlineError::TooLarge(m)) => assert!(m.contains("60000 lines"), "{m}"),
+            other => panic!("expected TooLarge, got {other:?}"),
+        }
     }
 
     #[test]

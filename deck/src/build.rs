@@ -55,7 +55,17 @@ impl Resolver for DirResolver {
         if let Some(p) = cache.get(name) {
             return Ok(p.clone());
         }
-        let pkg = Arc::new(Package::from_bytes(&self.read(name)?, opc::Limits::default())?);
+        let pkg = Package::from_bytes(&self.read(name)?, opc::Limits::default())?;
+        // Slides cloned from a bank deck carry its relationships: a macro
+        // project or an outside link in a bank would reach every deck.
+        let active = pkg.active_content();
+        if !active.is_empty() {
+            return Err(DeckError::Asset {
+                name: name.to_owned(),
+                reason: format!("refused: the bank deck contains {}", active.join(", ")),
+            });
+        }
+        let pkg = Arc::new(pkg);
         cache.insert(name.to_owned(), pkg.clone());
         Ok(pkg)
     }

@@ -41,6 +41,19 @@ pub struct Limits {
     pub max_ratio: u64,
 }
 
+impl Limits {
+    /// For files users upload (templates, Word outlines): what a real file
+    /// needs, and small enough that a few open at once stay in memory bounds.
+    pub fn upload() -> Self {
+        Self {
+            max_entries: 5_000,
+            max_total_bytes: 200 << 20,
+            max_part_bytes: 100 << 20,
+            max_ratio: 200,
+        }
+    }
+}
+
 impl Default for Limits {
     fn default() -> Self {
         Self {
@@ -317,6 +330,51 @@ impl Package {
             });
         }
         Ok(out)
+    }
+
+    /// What in the package would run code or reach outside it when opened:
+    /// VBA projects, ActiveX controls, and relationships to external
+    /// targets other than web or mail hyperlinks (linked pictures, OLE
+    /// links, attached templates — a `file://` or UNC target leaks the
+    /// reader's credentials). Each entry says what and where, for the user.
+    pub fn active_content(&self) -> Vec<String> {
+        let mut found = Vec::new();
+        for name in self.parts.keys() {
+            let lower = name.to_ascii_lowercase();
+            let ct = self.content_type(name).unwrap_or("");
+            if lower.ends_with("vbaproject.bin") || ct.contains("vbaProject") {
+                found.push(format!("a macro project ({name})"));
+            } else if lower.contains("/activex/") || ct.contains("activeX") {
+                found.push(format!("an ActiveX control ({name})"));
+            }
+        }
+        let rels_parts: Vec<&String> = self.parts.keys().filter(|n| n.ends_with(".rels")).collect();
+        for rels_part in rels_parts {
+            // `/a/_rels/b.xml.rels` belongs to `/a/b.xml`.
+            let source = rels_part
+                .strip_suffix(".rels")
+                .map(|s| s.replacen("/_rels/", "/", 1))
+                .unwrap_or_default();
+            let source = if source == "/" || source.is_empty() {
+                "/".to_string()
+            } else {
+                source
+            };
+            let Ok(rels) = self.rels(&source) else { continue };
+            for r in rels.iter().filter(|r| r.external) {
+                let target = r.target.trim().to_ascii_lowercase();
+                let web = ["http://", "https://", "mailto:"]
+                    .iter()
+                    .any(|s| target.starts_with(s));
+                if r.kind() == "hyperlink" && (web || target.starts_with('#')) {
+                    continue;
+                }
+                found.push(format!("an external {} link in {source}", r.kind()));
+            }
+        }
+        found.sort();
+        found.dedup();
+        found
     }
 
     /// The absolute part name a relationship points at (`None` if external).

@@ -339,7 +339,7 @@ pub fn classify(placeholders: &[Placeholder], slide_height: i64) -> LayoutKind {
 
 impl Template {
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, DeckError> {
-        Self::from_package(Package::from_bytes(bytes, Limits::default())?)
+        Self::from_package(Package::from_bytes(bytes, Limits::upload())?)
     }
 
     pub fn open(path: &std::path::Path) -> Result<Self, DeckError> {

@@ -13,6 +13,13 @@ use crate::DeckError;
 /// Deepest element nesting accepted. Real slides nest a few dozen levels.
 pub const MAX_DEPTH: usize = 256;
 
+/// Most elements in one parsed part. A dense real slide has a few thousand;
+/// a document body tens of thousands. The tree costs ~100 bytes per element.
+pub const MAX_ELEMENTS: usize = 1_000_000;
+
+/// Largest part parsed into a tree, in bytes.
+pub const MAX_XML_BYTES: usize = 64 << 20;
+
 /// An element: qualified name (`p:sp`), attributes in document order, children.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Element {
@@ -219,6 +226,23 @@ fn start_element(e: &BytesStart<'_>, part: &str) -> Result<Element, DeckError> {
 /// dropped (PresentationML does not use mixed content); text inside
 /// `a:t`-like leaves is kept exactly.
 pub fn parse(bytes: &[u8], part: &str) -> Result<Element, DeckError> {
+    if bytes.len() > MAX_XML_BYTES {
+        return Err(DeckError::Limit(format!(
+            "{part}: XML part larger than {} MB",
+            MAX_XML_BYTES >> 20
+        )));
+    }
+    let mut elements = 0usize;
+    let mut count = |part: &str| {
+        elements += 1;
+        if elements > MAX_ELEMENTS {
+            Err(DeckError::Limit(format!(
+                "{part}: more than {MAX_ELEMENTS} XML elements"
+            )))
+        } else {
+            Ok(())
+        }
+    };
     let mut reader = Reader::from_reader(bytes);
     reader.config_mut().trim_text(false);
     let mut stack: Vec<Element> = Vec::new();
@@ -235,9 +259,11 @@ pub fn parse(bytes: &[u8], part: &str) -> Result<Element, DeckError> {
                         "{part}: XML nested deeper than {MAX_DEPTH}"
                     )));
                 }
+                count(part)?;
                 stack.push(start_element(&e, part)?);
             }
             Event::Empty(e) => {
+                count(part)?;
                 let el = start_element(&e, part)?;
                 match stack.last_mut() {
                     Some(parent) => parent.children.push(Node::Element(el)),

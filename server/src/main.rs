@@ -47,8 +47,34 @@ enum BanksCommand {
     Sync,
 }
 
+/// `courseware pdf-text`: the PDF text extractor the server runs as a child
+/// process (see `backend::outlines::pdf_text_isolated`): PDF bytes on stdin,
+/// text on stdout, exit status 2 when the PDF cannot be read.
+fn pdf_text_child() -> i32 {
+    use std::io::{Read, Write};
+    let mut input = Vec::new();
+    let limit = types::limits::MAX_OUTLINE_BYTES as u64 + 1;
+    if std::io::stdin().take(limit).read_to_end(&mut input).is_err() {
+        return 2;
+    }
+    match course::parse::pdf_text(&input) {
+        Ok(text) => match std::io::stdout().write_all(text.as_bytes()) {
+            Ok(()) => 0,
+            Err(_) => 2,
+        },
+        Err(_) => 2,
+    }
+}
+
+fn main() {
+    if std::env::args().nth(1).as_deref() == Some("pdf-text") {
+        std::process::exit(pdf_text_child());
+    }
+    serve_main();
+}
+
 #[tokio::main]
-async fn main() {
+async fn serve_main() {
     // A missing .env is normal; a malformed one is worth saying.
     if let Err(e) = dotenvy::dotenv() {
         if !e.not_found() {
@@ -117,7 +143,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 None => prompt("Name: ")?,
             };
             let password = match config.initial_admin_password.take() {
-                Some(p) => p,
+                Some(p) => p.expose().to_owned(),
                 None => {
                     anyhow::ensure!(
                         std::io::stdin().is_terminal(),

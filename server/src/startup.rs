@@ -52,8 +52,9 @@ pub async fn prepare(mut config: Config) -> anyhow::Result<AppState> {
             "recovered jobs left running by a previous process"
         );
     }
-    let link_key = backend::links::LinkKey::load(config.secret_key.as_deref(), &config.data_dir)
-        .context("preparing the download-link key")?;
+    let link_key =
+        backend::links::LinkKey::load(config.secret_key.as_ref().map(|k| k.expose()), &config.data_dir)
+            .context("preparing the download-link key")?;
     let storage: Arc<dyn backend::storage::Storage> = Arc::new(backend::storage::LocalStorage::new(
         config.data_dir.join("outputs"),
     ));
@@ -74,6 +75,14 @@ pub async fn prepare(mut config: Config) -> anyhow::Result<AppState> {
         )),
         pool,
         config: Arc::new(config),
+        setup_code: backend::accounts::new_setup_code().into(),
+        storage_health: Default::default(),
+        outline_reads: Arc::new(backend::throttle::Hourly::new(
+            types::limits::MAX_OUTLINE_READS_PER_HOUR,
+        )),
+        template_uploads: Arc::new(backend::throttle::Hourly::new(
+            types::limits::MAX_TEMPLATE_UPLOADS_PER_HOUR,
+        )),
     };
     ensure_first_admin(&state).await?;
     Ok(state)
@@ -92,13 +101,21 @@ async fn ensure_first_admin(state: &AppState) -> anyhow::Result<()> {
                 .initial_admin_name
                 .clone()
                 .unwrap_or_else(|| "Administrator".into());
-            create_admin(state, email, &name, pw).await?;
+            create_admin(state, email, &name, pw.expose()).await?;
             tracing::info!(email = %email, "first administrator created from INITIAL_ADMIN_*");
         }
-        _ => tracing::warn!(
-            "no users yet: open /setup in a browser to create the first administrator, \
-             or run `courseware create-admin`"
-        ),
+        _ => {
+            let base = c
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{}", c.bind));
+            tracing::warn!(
+                "no users yet: open {}/setup?code={} in a browser to create the first administrator \
+                 (the code works until then; it changes at each start), or run `courseware create-admin`",
+                base.trim_end_matches('/'),
+                state.setup_code
+            );
+        }
     }
     Ok(())
 }
@@ -152,10 +169,11 @@ pub async fn serve(
     if state.s3.is_some() {
         background.push(tokio::spawn(backend::offload::uploader(state.clone(), bg_rx)));
     }
-    let app = crate::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let header_timeout = Duration::from_secs(state.config.header_timeout_seconds.max(1));
+    let app = crate::router(state);
 
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+    let server = accept_loop(listener, app, header_timeout, async move {
         shutdown.await;
         tracing::info!("shutting down: finishing in-flight requests");
         let _ = stop_tx.send(true);
@@ -176,6 +194,61 @@ pub async fn serve(
     }
     pool.close().await;
     tracing::info!("stopped");
+    Ok(())
+}
+
+/// Accepts connections until `shutdown` resolves, then waits for open
+/// connections to finish their requests. HTTP/1 with a header read timeout:
+/// a client that opens a connection and sends its headers slowly (or never)
+/// is cut off after `header_timeout` and holds no task or memory beyond that.
+async fn accept_loop(
+    listener: TcpListener,
+    app: axum::Router,
+    header_timeout: Duration,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    use axum::extract::connect_info::ConnectInfo;
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use tower::ServiceExt;
+
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(header_timeout)
+        .keep_alive(true);
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(pair) => pair,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait, do not spin.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            _ = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let app = app.clone();
+        let service = tower::service_fn(move |req: axum::http::Request<hyper::body::Incoming>| {
+            let mut req = req.map(axum::body::Body::new);
+            req.extensions_mut().insert(ConnectInfo(peer));
+            app.clone().oneshot(req)
+        });
+        let service = hyper_util::service::TowerToHyperService::new(service);
+        let conn = builder.serve_connection(TokioIo::new(stream), service);
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                tracing::debug!(error = %e, %peer, "connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
     Ok(())
 }
 

@@ -22,9 +22,16 @@ pub enum ApiError {
     /// Sign-in failed; the same text whether the email or the password was wrong.
     #[error("Incorrect email or password.")]
     BadCredentials,
-    /// Too many failed attempts; try again after `retry_after` seconds.
-    #[error("Too many failed attempts. Try again in {retry_after} seconds.")]
+    /// Too many attempts or requests; try again after `retry_after` seconds.
+    #[error("Too many attempts. Try again in {retry_after} seconds.")]
     TooManyRequests { retry_after: u64 },
+    /// The server is at capacity for this kind of work; try again after
+    /// `retry_after` seconds.
+    #[error("The server is busy. Please try again in {retry_after} seconds.")]
+    Busy { retry_after: u64 },
+    /// The request is over a size limit; the text says which.
+    #[error("{0}")]
+    TooLarge(String),
     /// A conflict with existing data, e.g. an email already in use.
     #[error("{0}")]
     Conflict(String),
@@ -53,6 +60,14 @@ impl ApiError {
         }
     }
 
+    /// Seconds the client should wait before trying again, if any.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            Self::TooManyRequests { retry_after } | Self::Busy { retry_after } => Some(*retry_after),
+            _ => None,
+        }
+    }
+
     /// The HTTP status that goes with this error.
     pub fn status(&self) -> u16 {
         match self {
@@ -63,6 +78,8 @@ impl ApiError {
             Self::BadCredentials => 401,
             Self::TooManyRequests { .. } => 429,
             Self::Conflict(_) => 409,
+            Self::Busy { .. } => 503,
+            Self::TooLarge(_) => 413,
             Self::Internal | Self::Transport(_) => 500,
         }
     }

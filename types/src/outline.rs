@@ -4,6 +4,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::limits::{
+    MAX_MODULES, MAX_OUTLINE_TEXT_CHARS, MAX_POINTS, MAX_POINTS_PER_TOPIC, MAX_POINT_LEVEL, MAX_TOPICS,
+};
+
 /// A course outline: course → modules → topics → points.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Outline {
@@ -41,5 +45,118 @@ impl Outline {
     /// How much material a module has, for spreading modules over days.
     pub fn weight(module: &Module) -> usize {
         1 + module.topics.iter().map(|t| 1 + t.points.len()).sum::<usize>()
+    }
+
+    /// Checks the outline against the size limits in [`crate::limits`]; the
+    /// message says which limit and by how much, for the user to fix.
+    pub fn check_limits(&self) -> Result<(), String> {
+        if self.modules.len() > MAX_MODULES {
+            return Err(format!(
+                "The outline has {} modules; at most {MAX_MODULES} are supported.",
+                self.modules.len()
+            ));
+        }
+        let topics: usize = self.modules.iter().map(|m| m.topics.len()).sum();
+        if topics > MAX_TOPICS {
+            return Err(format!(
+                "The outline has {topics} topics; at most {MAX_TOPICS} are supported."
+            ));
+        }
+        let mut points = 0;
+        let long = |s: &str| s.chars().count() > MAX_OUTLINE_TEXT_CHARS;
+        if long(&self.title) {
+            return Err(format!(
+                "The course title is longer than {MAX_OUTLINE_TEXT_CHARS} characters."
+            ));
+        }
+        for m in &self.modules {
+            if long(&m.title) {
+                return Err(format!(
+                    "A module title is longer than {MAX_OUTLINE_TEXT_CHARS} characters."
+                ));
+            }
+            for t in &m.topics {
+                if long(&t.title) {
+                    return Err(format!(
+                        "A topic title is longer than {MAX_OUTLINE_TEXT_CHARS} characters."
+                    ));
+                }
+                if t.points.len() > MAX_POINTS_PER_TOPIC {
+                    return Err(format!(
+                        "The topic \"{}\" has {} points; at most {MAX_POINTS_PER_TOPIC} are supported.",
+                        t.title.chars().take(60).collect::<String>(),
+                        t.points.len()
+                    ));
+                }
+                points += t.points.len();
+                if let Some(p) = t
+                    .points
+                    .iter()
+                    .find(|p| long(&p.text) || p.level > MAX_POINT_LEVEL)
+                {
+                    return Err(if p.level > MAX_POINT_LEVEL {
+                        format!("A point is nested deeper than {} levels.", MAX_POINT_LEVEL + 1)
+                    } else {
+                        format!("A point is longer than {MAX_OUTLINE_TEXT_CHARS} characters.")
+                    });
+                }
+            }
+        }
+        if points > MAX_POINTS {
+            return Err(format!(
+                "The outline has {points} points; at most {MAX_POINTS} are supported."
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outline(modules: usize, topics: usize, points: usize) -> Outline {
+        Outline {
+            title: "T".into(),
+            modules: (0..modules)
+                .map(|m| Module {
+                    title: format!("M{m}"),
+                    topics: (0..topics)
+                        .map(|t| Topic {
+                            title: format!("T{t}"),
+                            points: (0..points)
+                                .map(|p| Point {
+                                    text: format!("p{p}"),
+                                    level: 0,
+                                })
+                                .collect(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn limits_name_what_is_too_large() {
+        assert_eq!(outline(100, 10, 10).check_limits(), Ok(()));
+        assert!(outline(101, 1, 0)
+            .check_limits()
+            .unwrap_err()
+            .contains("101 modules"));
+        assert!(outline(50, 21, 0)
+            .check_limits()
+            .unwrap_err()
+            .contains("1050 topics"));
+        assert!(outline(1, 1, 51)
+            .check_limits()
+            .unwrap_err()
+            .contains("51 points"));
+        let mut deep = outline(1, 1, 1);
+        deep.modules[0].topics[0].points[0].level = 9;
+        assert!(deep.check_limits().unwrap_err().contains("nested deeper"));
+        let mut long = outline(1, 1, 0);
+        long.modules[0].title = "x".repeat(501);
+        assert!(long.check_limits().unwrap_err().contains("module title"));
     }
 }

@@ -92,7 +92,40 @@ impl AsRef<str> for CourseTitle {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CourseDays(u8);
 
+/// A whole number from a form field, or a 422 naming the field.
+pub fn number_field<T: std::str::FromStr>(field: &str, value: &str) -> Result<T, ApiError> {
+    value.trim().parse().map_err(|_| {
+        ApiError::invalid(
+            field,
+            format!("Enter a whole number (got {:?}).", truncate(value, 20)),
+        )
+    })
+}
+
+/// A yes/no form field (`true`/`false`, `on`/`off`, `1`/`0`; empty is no),
+/// or a 422 naming the field.
+pub fn flag_field(field: &str, value: &str) -> Result<bool, ApiError> {
+    match value.trim() {
+        "true" | "on" | "1" | "yes" => Ok(true),
+        "false" | "off" | "0" | "no" | "" => Ok(false),
+        other => Err(ApiError::invalid(
+            field,
+            format!("Expected true or false (got {:?}).", truncate(other, 20)),
+        )),
+    }
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    s.chars().take(n).collect()
+}
+
 impl CourseDays {
+    /// From the form's text: a whole number in [`limits::COURSE_DAYS`].
+    pub fn parse_text(days: &str) -> Result<Self, ApiError> {
+        let n: u64 = number_field("days", days)?;
+        Self::parse(u8::try_from(n).unwrap_or(u8::MAX))
+    }
+
     pub fn parse(days: u8) -> Result<Self, ApiError> {
         if limits::COURSE_DAYS.contains(&days) {
             Ok(Self(days))

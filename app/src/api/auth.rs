@@ -15,15 +15,16 @@ pub async fn me() -> Result<CurrentUser, ApiError> {
 #[server(prefix = "/api", endpoint = "login")]
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), ApiError> {
     use crate::api::caller::{respond, session, state};
-    use axum::extract::ConnectInfo;
-    use std::net::SocketAddr;
+    use backend::client::ClientAddr;
     respond(
         async {
             let state = state()?;
-            let client = leptos_axum::extract::<ConnectInfo<SocketAddr>>()
+            // The server's client-address layer put it there (behind trusted
+            // proxies, the address they forwarded).
+            let client = leptos_axum::extract::<axum::Extension<ClientAddr>>()
                 .await
                 .ok()
-                .map(|ConnectInfo(addr)| addr.ip());
+                .map(|axum::Extension(ClientAddr(ip))| ip);
             let session = session().await?;
             backend::accounts::sign_in(&state, &session, &email, password, client).await?;
             let next = next
@@ -50,13 +51,19 @@ pub async fn logout() -> Result<(), ApiError> {
     )
 }
 
-/// Creates the first administrator; only works while there are no users.
+/// Creates the first administrator; only works while there are no users, and
+/// only with the set-up code the server printed in its log.
 #[server(prefix = "/api", endpoint = "setup")]
-pub async fn setup_admin(email: String, name: String, password: String) -> Result<(), ApiError> {
+pub async fn setup_admin(
+    code: String,
+    email: String,
+    name: String,
+    password: String,
+) -> Result<(), ApiError> {
     use crate::api::caller::{respond, state};
     respond(
         async {
-            backend::accounts::set_up_first_admin(&state()?, &email, &name, password).await?;
+            backend::accounts::set_up_first_admin(&state()?, &code, &email, &name, password).await?;
             leptos_axum::redirect("/login");
             Ok(())
         }

@@ -27,8 +27,8 @@ pub async fn parse_outline_text(text: String) -> Result<Outline, ApiError> {
     use crate::api::caller::{require_user, respond};
     respond(
         async {
-            require_user().await?;
-            Ok(backend::outlines::parse(text.into_bytes())
+            let (state, user) = require_user().await?;
+            Ok(backend::outlines::read(&state, user.id, text.into_bytes())
                 .await
                 .map_err(backend::Error::from)?)
         }
@@ -40,7 +40,7 @@ pub async fn parse_outline_text(text: String) -> Result<Outline, ApiError> {
 #[server(prefix = "/api", endpoint = "jobs/start")]
 pub async fn start_job(
     title: String,
-    days: u8,
+    days: String,
     language: String,
     template: String,
     outline: String,

@@ -6,11 +6,12 @@ use types::ApiError;
 
 /// Spend over the last `days` days (1–365).
 #[server(prefix = "/api", endpoint = "usage")]
-pub async fn usage_report(days: i64) -> Result<UsageSummary, ApiError> {
+pub async fn usage_report(days: String) -> Result<UsageSummary, ApiError> {
     use crate::api::caller::{require_user, respond};
     respond(
         async {
             let (state, _) = require_user().await?;
+            let days = types::validate::number_field("days", &days)?;
             Ok(backend::usage::report(&state, days).await?)
         }
         .await,

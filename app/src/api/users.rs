@@ -23,12 +23,13 @@ pub async fn create_user(
     email: String,
     name: String,
     password: String,
-    #[server(default)] is_admin: bool,
+    #[server(default)] is_admin: String,
 ) -> Result<UserSummary, ApiError> {
     use crate::api::caller::{require_admin, respond};
     respond(
         async {
             let (state, admin) = require_admin().await?;
+            let is_admin = types::validate::flag_field("is_admin", &is_admin)?;
             let user = backend::accounts::create_user(&state, &email, &name, password, is_admin).await?;
             tracing::info!(
                 by = admin.id,
@@ -43,12 +44,14 @@ pub async fn create_user(
 
 /// Sets a new password for a user and ends their sessions.
 #[server(prefix = "/api", endpoint = "admin/users/password")]
-pub async fn reset_password(user_id: i64, password: String) -> Result<(), ApiError> {
-    use crate::api::caller::{require_admin, respond};
+pub async fn reset_password(user_id: String, password: String) -> Result<(), ApiError> {
+    use crate::api::caller::{require_admin, respond, session};
     respond(
         async {
             let (state, admin) = require_admin().await?;
-            Ok(backend::accounts::reset_password(&state, &admin, user_id, password).await?)
+            let user_id = types::validate::number_field("user_id", &user_id)?;
+            let own = session().await?;
+            Ok(backend::accounts::reset_password(&state, &admin, &own, user_id, password).await?)
         }
         .await,
     )
@@ -58,11 +61,19 @@ pub async fn reset_password(user_id: i64, password: String) -> Result<(), ApiErr
 /// Disabling ends the user's sessions at once. Nobody can disable or demote
 /// themself, and the last active administrator stays one.
 #[server(prefix = "/api", endpoint = "admin/users/update")]
-pub async fn update_user(user_id: i64, is_active: bool, is_admin: bool) -> Result<UserSummary, ApiError> {
+pub async fn update_user(
+    user_id: String,
+    is_active: String,
+    is_admin: String,
+) -> Result<UserSummary, ApiError> {
     use crate::api::caller::{require_admin, respond};
+    use types::validate::{flag_field, number_field};
     respond(
         async {
             let (state, admin) = require_admin().await?;
+            let user_id = number_field("user_id", &user_id)?;
+            let is_active = flag_field("is_active", &is_active)?;
+            let is_admin = flag_field("is_admin", &is_admin)?;
             Ok(backend::accounts::update_user(&state, &admin, user_id, is_active, is_admin).await?)
         }
         .await,

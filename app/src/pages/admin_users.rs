@@ -85,10 +85,10 @@ fn UserTable(
                                 <td>{if active { "Active" } else { "Disabled" }}</td>
                                 <td>{u.last_login_at.clone().unwrap_or_else(|| "never".into())}</td>
                                 <td class="actions">
-                                    <button class="btn btn-small" on:click=move |_| { update.dispatch(UpdateUser { user_id: id, is_active: !active, is_admin: admin }); }>
+                                    <button class="btn btn-small" on:click=move |_| { update.dispatch(UpdateUser { user_id: id.to_string(), is_active: (!active).to_string(), is_admin: admin.to_string() }); }>
                                         {if active { "Disable" } else { "Enable" }}
                                     </button>
-                                    <button class="btn btn-small" on:click=move |_| { update.dispatch(UpdateUser { user_id: id, is_active: active, is_admin: !admin }); }>
+                                    <button class="btn btn-small" on:click=move |_| { update.dispatch(UpdateUser { user_id: id.to_string(), is_active: active.to_string(), is_admin: (!admin).to_string() }); }>
                                         {if admin { "Remove admin" } else { "Make admin" }}
                                     </button>
                                     <ActionForm action=reset attr:class="inline reset">

@@ -114,7 +114,7 @@ pub fn NewCourse() -> impl IntoView {
             let json = serde_json::to_string(&o).unwrap_or_default();
             match start_job(
                 title.get_untracked(),
-                days.get_untracked(),
+                days.get_untracked().to_string(),
                 language.get_untracked(),
                 template.get_untracked(),
                 json,

@@ -12,6 +12,11 @@ use types::account::MIN_PASSWORD_LEN;
 pub fn Setup() -> impl IntoView {
     let action = ServerAction::<SetupAdmin>::new();
     let err = move |f| field_error(action.value().get(), f);
+    // The link the server log prints carries the code; it can also be typed.
+    let code = leptos_router::hooks::use_query_map()
+        .get_untracked()
+        .get("code")
+        .unwrap_or_default();
     view! {
         <Title text="Set up"/>
         <main class="centered">
@@ -19,6 +24,11 @@ pub fn Setup() -> impl IntoView {
                 <h1>"Welcome to Courseware"</h1>
                 <p>"Create the first administrator account. This page disappears once it exists."</p>
                 <ActionForm action=action>
+                    <label for="code">"Set-up code"</label>
+                    <input id="code" name="code" required autocomplete="off" value=code
+                        aria-describedby="code-help"/>
+                    <p id="code-help" class="muted">"The server prints this code in its log when it starts."</p>
+                    {move || err("code").map(|m| view! { <p class="field-error">{m}</p> })}
                     <label for="name">"Your name"</label>
                     <input id="name" name="name" required/>
                     {move || err("name").map(|m| view! { <p class="field-error">{m}</p> })}

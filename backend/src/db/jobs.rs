@@ -34,16 +34,40 @@ pub struct NewJob {
     pub outline_json: String,
 }
 
-/// Writes the job and its queue entry in one transaction.
-pub async fn enqueue(pool: &SqlitePool, job: &NewJob) -> Result<String, sqlx::Error> {
+/// The per-user limits a new job must fit in.
+#[derive(Debug, Clone, Copy)]
+pub struct Quota {
+    /// Jobs queued or running at once.
+    pub active: i64,
+    /// Jobs started in the last hour.
+    pub per_hour: i64,
+}
+
+/// What became of an enqueue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Enqueued {
+    Id(String),
+    /// The user already has `Quota::active` jobs queued or running.
+    TooManyActive,
+    /// The user started `Quota::per_hour` jobs in the last hour.
+    TooManyStarts,
+}
+
+/// Writes the job and its queue entry in one transaction — if the user is
+/// within `quota`. The check is part of the insert statement itself, so
+/// concurrent starts by one user cannot all pass it.
+pub async fn enqueue(pool: &SqlitePool, job: &NewJob, quota: Quota) -> Result<Enqueued, sqlx::Error> {
     let now = now_rfc3339();
+    let hour_ago = super::rfc3339(time::OffsetDateTime::now_utc() - time::Duration::hours(1));
     loop {
         let id = new_id();
         let mut tx = pool.begin().await?;
         let inserted = sqlx::query(
             "INSERT INTO jobs (id, user_id, course_title, template_name, template_path, duration_days, language,
                                outline_json, status, progress, log_message, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', 0, 'Waiting for a worker', ?)
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'queued', 0, 'Waiting for a worker', ?9
+             WHERE (SELECT COUNT(*) FROM jobs WHERE user_id = ?2 AND status IN ('queued', 'running')) < ?10
+               AND (SELECT COUNT(*) FROM jobs WHERE user_id = ?2 AND created_at > ?11) < ?12
              ON CONFLICT (id) DO NOTHING",
         )
         .bind(&id)
@@ -55,9 +79,30 @@ pub async fn enqueue(pool: &SqlitePool, job: &NewJob) -> Result<String, sqlx::Er
         .bind(&job.language)
         .bind(&job.outline_json)
         .bind(&now)
+        .bind(quota.active)
+        .bind(&hour_ago)
+        .bind(quota.per_hour)
         .execute(&mut *tx)
         .await?;
         if inserted.rows_affected() == 0 {
+            let active: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM jobs WHERE user_id = ? AND status IN ('queued', 'running')",
+            )
+            .bind(job.user_id)
+            .fetch_one(&mut *tx)
+            .await?;
+            if active >= quota.active {
+                return Ok(Enqueued::TooManyActive);
+            }
+            let recent: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE user_id = ? AND created_at > ?")
+                    .bind(job.user_id)
+                    .bind(&hour_ago)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            if recent >= quota.per_hour {
+                return Ok(Enqueued::TooManyStarts);
+            }
             continue; // id collision: draw another
         }
         sqlx::query("INSERT INTO job_queue (job_id, enqueued_at) VALUES (?, ?)")
@@ -67,7 +112,7 @@ pub async fn enqueue(pool: &SqlitePool, job: &NewJob) -> Result<String, sqlx::Er
             .await?;
         log_event(&mut tx, &id, &now, "info", 0, "Queued").await?;
         tx.commit().await?;
-        return Ok(id);
+        return Ok(Enqueued::Id(id));
     }
 }
 

@@ -68,9 +68,13 @@ pub async fn ping(pool: &SqlitePool) -> bool {
 
 /// The current time as RFC 3339 UTC text, the format every timestamp column uses.
 pub fn now_rfc3339() -> String {
-    time::OffsetDateTime::now_utc()
-        .replace_nanosecond(0)
-        .unwrap_or_else(|_| time::OffsetDateTime::now_utc())
+    rfc3339(time::OffsetDateTime::now_utc())
+}
+
+/// `at` as stored: RFC 3339, whole seconds, so stored times sort as text.
+pub fn rfc3339(at: time::OffsetDateTime) -> String {
+    at.replace_nanosecond(0)
+        .unwrap_or(at)
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()
 }

@@ -35,10 +35,16 @@ impl SqliteSessionStore {
         Ok(done.rows_affected())
     }
 
-    /// Ends every session of one user (used when they are disabled).
-    pub async fn delete_for_user(pool: &SqlitePool, user_id: i64) -> Result<u64, sqlx::Error> {
-        let done = sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+    /// Ends every session of one user (used when they are disabled), except
+    /// `keep` (the caller's own session when they change their own password).
+    pub async fn delete_for_user(
+        pool: &SqlitePool,
+        user_id: i64,
+        keep: Option<&str>,
+    ) -> Result<u64, sqlx::Error> {
+        let done = sqlx::query("DELETE FROM sessions WHERE user_id = ? AND id IS NOT ?")
             .bind(user_id)
+            .bind(keep)
             .execute(pool)
             .await?;
         Ok(done.rows_affected())
@@ -82,19 +88,18 @@ impl SessionStore for SqliteSessionStore {
         }
     }
 
+    /// Update-only: a session deleted while a request was using it (sign-out
+    /// elsewhere, the user disabled, a password reset) stays deleted, whatever
+    /// that request writes afterwards. New sessions go through `create`.
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        sqlx::query(
-            "INSERT INTO sessions (id, data, expiry_date, user_id) VALUES (?, ?, ?, ?)
-             ON CONFLICT (id) DO UPDATE SET data = excluded.data,
-                 expiry_date = excluded.expiry_date, user_id = excluded.user_id",
-        )
-        .bind(record.id.to_string())
-        .bind(encode(record)?)
-        .bind(record.expiry_date.unix_timestamp())
-        .bind(user_of(record))
-        .execute(&self.pool)
-        .await
-        .map_err(backend)?;
+        sqlx::query("UPDATE sessions SET data = ?, expiry_date = ?, user_id = ? WHERE id = ?")
+            .bind(encode(record)?)
+            .bind(record.expiry_date.unix_timestamp())
+            .bind(user_of(record))
+            .bind(record.id.to_string())
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
         Ok(())
     }
 

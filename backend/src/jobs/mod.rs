@@ -14,7 +14,7 @@ pub mod worker;
 
 use types::account::CurrentUser;
 use types::jobs::{JobDetail, JobStatus, JobSummary, JobUpdate, Snapshot};
-use types::limits::{MAX_OUTLINE_BYTES, MAX_SEARCH_CHARS};
+use types::limits::{MAX_FORM_BYTES, MAX_SEARCH_CHARS};
 use types::outline::Outline;
 use types::validate::{CourseDays, CourseTitle, JobId, Language};
 use types::ApiError;
@@ -27,7 +27,8 @@ use crate::{templates, AppState, Result};
 #[derive(Debug, Clone)]
 pub struct StartRequest {
     pub title: String,
-    pub days: u8,
+    /// As typed: checked here, like every other field.
+    pub days: String,
     pub language: String,
     pub template: String,
     /// The reviewed outline tree as JSON.
@@ -38,7 +39,7 @@ pub struct StartRequest {
 /// transaction). Returns the job's id.
 pub async fn start(state: &AppState, user: &CurrentUser, req: StartRequest) -> Result<String> {
     let title = CourseTitle::parse(&req.title)?;
-    let days = CourseDays::parse(req.days)?;
+    let days = CourseDays::parse_text(&req.days)?;
     let language = Language::parse(&req.language)?;
     // Only listed samples or our own upload names: a client never supplies a path.
     let Some(path) = templates::resolve(&state.config, &req.template) else {
@@ -46,19 +47,28 @@ pub async fn start(state: &AppState, user: &CurrentUser, req: StartRequest) -> R
             ApiError::invalid("template", "Choose one of the offered templates or upload one.").into(),
         );
     };
-    if req.outline.len() > MAX_OUTLINE_BYTES {
-        return Err(ApiError::invalid("outline", "The outline is larger than 10 MB.").into());
+    if req.outline.len() > MAX_FORM_BYTES {
+        return Err(
+            ApiError::TooLarge(format!("The outline is larger than {} MB.", MAX_FORM_BYTES >> 20)).into(),
+        );
     }
     let parsed: Outline = serde_json::from_str(&req.outline)
         .map_err(|_| ApiError::invalid("outline", "The outline could not be read."))?;
     if parsed.modules.is_empty() || parsed.modules.iter().all(|m| m.topics.is_empty()) {
         return Err(ApiError::invalid("outline", "The outline has no modules or topics.").into());
     }
+    parsed
+        .check_limits()
+        .map_err(|m| ApiError::invalid("outline", m))?;
     let template_name = match req.template.strip_prefix("upload:") {
         Some(_) => "Uploaded template".to_string(),
         None => req.template.clone(),
     };
-    let id = db::enqueue(
+    let quota = db::Quota {
+        active: state.config.max_active_jobs_per_user.max(1),
+        per_hour: state.config.max_job_starts_per_hour.max(1),
+    };
+    let id = match db::enqueue(
         &state.pool,
         &NewJob {
             user_id: user.id,
@@ -69,8 +79,24 @@ pub async fn start(state: &AppState, user: &CurrentUser, req: StartRequest) -> R
             language: language.code().to_owned(),
             outline_json: serde_json::to_string(&parsed).map_err(anyhow::Error::from)?,
         },
+        quota,
     )
-    .await?;
+    .await?
+    {
+        db::Enqueued::Id(id) => id,
+        db::Enqueued::TooManyActive => {
+            return Err(ApiError::Conflict(format!(
+                "You already have {} courses queued or running; \
+                 start this one when one of them has finished.",
+                quota.active
+            ))
+            .into())
+        }
+        db::Enqueued::TooManyStarts => {
+            tracing::warn!(user_id = user.id, "job start rate limit reached");
+            return Err(ApiError::TooManyRequests { retry_after: 600 }.into());
+        }
+    };
     state.jobs.wake.notify_one();
     tracing::info!(job = %id, user_id = user.id, "job queued");
     Ok(id)

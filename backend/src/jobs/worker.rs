@@ -78,7 +78,30 @@ async fn worker(state: AppState, name: String, mut stop: watch::Receiver<bool>) 
             Ok(Some(id)) => {
                 state.jobs.running().insert(id.clone(), ());
                 let span = tracing::info_span!("job", id = %id, worker = %name);
-                let _ = tracing::Instrument::instrument(run(&state, &id), span).await;
+                // Its own task: a panic anywhere in a job fails that job, and
+                // this worker goes on to the next one.
+                let job = {
+                    let (state, id) = (state.clone(), id.clone());
+                    tokio::spawn(tracing::Instrument::instrument(
+                        async move { run(&state, &id).await },
+                        span,
+                    ))
+                };
+                // When `shutdown` aborts this worker after the grace period,
+                // the job's task goes with it (and is re-queued there).
+                let _abort_with_worker = AbortOnDrop(job.abort_handle());
+                let outcome = job.await;
+                if let Err(e) = outcome {
+                    if e.is_panic() {
+                        tracing::error!(job = %id, "job panicked; failing it and carrying on");
+                        let msg = "The job stopped on an internal error. It can be retried; \
+                                   if it fails again, tell your administrator.";
+                        if let Err(e) = super::end(&state, &id, JobStatus::Failed, "Failed", Some(msg)).await
+                        {
+                            tracing::error!(job = %id, error = %e, "could not record the failure");
+                        }
+                    }
+                }
                 state.jobs.running().remove(&id);
             }
             Ok(None) => {
@@ -93,6 +116,15 @@ async fn worker(state: AppState, name: String, mut stop: watch::Receiver<bool>) 
                 tokio::time::sleep(Duration::from_secs(1)).await;
             }
         }
+    }
+}
+
+/// Aborts a task when dropped.
+struct AbortOnDrop(tokio::task::AbortHandle);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 
@@ -159,6 +191,13 @@ async fn run(state: &AppState, id: &str) {
     };
     if let Err(e) = result {
         tracing::error!(error = %e, "could not record the job's outcome");
+        // A job must not stay `running` forever because its finish could not
+        // be written (disk full, a locked database): try once more to fail it.
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let msg = "The finished course could not be recorded on the server. It can be retried.";
+        if let Err(e) = super::end(state, id, JobStatus::Failed, "Failed", Some(msg)).await {
+            tracing::error!(error = %e, "could not mark the job failed either; start-up recovery will");
+        }
     }
 }
 
@@ -195,8 +234,16 @@ async fn stage(state: &AppState, id: &str, pct: u8, msg: &str) -> Result<(), Sto
     check_cancel(&state.pool, id).await
 }
 
+/// A course with this title makes its job panic, in debug builds only: the
+/// failpoint the test suite uses to check that a panicking job fails alone.
+pub const PANIC_TITLE_FOR_TESTS: &str = "panic: failpoint for the test suite";
+
 async fn execute(state: &AppState, id: &str) -> Result<Done, Stop> {
     let input = db::input(&state.pool, id).await?;
+    #[cfg(debug_assertions)]
+    if input.course_title == PANIC_TITLE_FOR_TESTS {
+        panic!("failpoint: {PANIC_TITLE_FOR_TESTS}");
+    }
     stage(state, id, 5, "Reading the outline").await?;
     let mut outline: Outline = serde_json::from_str(&input.outline_json)
         .map_err(|e| Stop::Failed(format!("The stored outline is unreadable: {e}")))?;
@@ -267,7 +314,8 @@ async fn execute(state: &AppState, id: &str) -> Result<Done, Stop> {
                         "warning",
                         88,
                         &format!(
-                            "The AI review was not available ({e}); the QA score is the lint score alone"
+                            "The AI review was not available ({}); the QA score is the lint score alone",
+                            e.summary()
                         ),
                     )
                     .await?;
@@ -440,7 +488,8 @@ async fn ai_texts(
         }
     }
     if let Some(e) = fatal {
-        return Err(Stop::Failed(format!("The AI writer stopped: {e}.")));
+        tracing::error!(error = %e, "AI writer stopped");
+        return Err(Stop::Failed(format!("The AI writer stopped: {}.", e.summary())));
     }
     fallbacks.sort_unstable();
     let texts = texts

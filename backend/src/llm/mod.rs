@@ -13,7 +13,6 @@ pub mod prices;
 pub mod usage;
 pub mod writer;
 
-use std::fmt;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -24,34 +23,7 @@ use tokio::sync::Semaphore;
 pub use prices::Prices;
 pub use usage::{Meter, Usage};
 
-/// A secret from the environment: never printed, never serialized.
-#[derive(Clone, Default)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(…)")
-    }
-}
-
-impl std::str::FromStr for Secret {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Secret(s.to_string()))
-    }
-}
-
-impl From<&str> for Secret {
-    fn from(s: &str) -> Self {
-        Secret(s.to_string())
-    }
-}
+pub use crate::secret::Secret;
 
 /// Which API the AI writer talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -186,6 +158,31 @@ pub enum LlmError {
 }
 
 impl LlmError {
+    /// What users may read in a job's log: the kind of failure and the
+    /// status, never the provider's own text (which can echo request
+    /// content, account details or key fragments). The full error goes to
+    /// the server log.
+    pub fn summary(&self) -> String {
+        match self {
+            LlmError::Status { status, .. } => {
+                let what = match status {
+                    401 | 403 => "refused the credentials",
+                    404 => "does not know the model",
+                    408 | 504 => "timed out",
+                    429 => "is rate-limiting requests",
+                    500..=599 => "had an error or is overloaded",
+                    _ => "refused the request",
+                };
+                format!("the model API {what} (HTTP {status})")
+            }
+            LlmError::Network(_) => "the model API could not be reached".into(),
+            LlmError::Timeout => "the model API did not answer in time".into(),
+            LlmError::Protocol(_) => "the model API's answer could not be read".into(),
+            LlmError::Budget { .. } => self.to_string(),
+            LlmError::Record(_) => "the token usage could not be recorded".into(),
+        }
+    }
+
     /// Worth another try: rate limits, overload, server errors, network trouble.
     pub fn retryable(&self) -> bool {
         match self {

@@ -119,7 +119,10 @@ pub async fn write_module(
         let reply = match llm.call(&req, meter).await {
             Ok(r) => r,
             Err(e @ (LlmError::Budget { .. } | LlmError::Record(_))) => return Err(ModuleError::Fatal(e)),
-            Err(e) => return Err(ModuleError::GiveUp(e.to_string())),
+            Err(e) => {
+                tracing::warn!(error = %e, "model call failed");
+                return Err(ModuleError::GiveUp(e.summary()));
+            }
         };
         let errors = match serde_json::from_str::<ModuleText>(&reply.json) {
             Ok(text) => {

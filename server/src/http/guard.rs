@@ -124,6 +124,7 @@ pub async fn require_session(
             )
         };
     }
+    accounts::keep_alive(&session).await;
     // Server functions take the user the guard just checked instead of
     // looking them up again (they still check themselves when it is absent).
     req.extensions_mut().insert(accounts::SignedIn(user));

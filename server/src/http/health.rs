@@ -1,5 +1,7 @@
 //! `GET /health`: version and the state of each dependency, as JSON. Public,
 //! for load balancers and the test harness; it reveals no configuration.
+//! Cheap by design: one database ping; the storage probes are remembered
+//! for 30 s (`backend::health`).
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -18,11 +20,8 @@ pub struct Health {
 
 pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
     let db_ok = db::ping(&state.pool).await;
-    let local_ok = state.storage.healthy().await;
-    let s3_ok = match &state.s3 {
-        Some(s3) => Some(s3.healthy().await),
-        None => None,
-    };
+    let storage = state.storage_health.check(&state).await;
+    let (local_ok, s3_ok) = (storage.local, storage.s3);
     let storage_ok = local_ok && s3_ok.unwrap_or(true);
     // Object storage down is degraded, not down: decks stay local until it is back.
     let code = if db_ok && local_ok {

@@ -6,7 +6,9 @@
 mod download;
 mod error;
 pub mod guard;
+pub mod headers;
 pub mod health;
+pub mod limits;
 mod stream;
 mod upload;
 
@@ -61,7 +63,14 @@ pub fn router(state: AppState) -> Router {
         .with_name(SESSION_COOKIE)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
-        .with_secure(state.config.cookie_secure)
+        .with_secure(
+            state.config.cookie_secure
+                || state
+                    .config
+                    .public_url
+                    .as_deref()
+                    .is_some_and(|u| u.to_ascii_lowercase().starts_with("https://")),
+        )
         .with_path("/")
         .with_expiry(Expiry::OnInactivity(time::Duration::minutes(i64::from(
             state.config.session_idle_minutes.max(1),
@@ -77,7 +86,11 @@ pub fn router(state: AppState) -> Router {
             routes,
             {
                 let state = state.clone();
-                move || provide_context(state.clone())
+                move || {
+                    provide_context(state.clone());
+                    // A fresh nonce per page for the CSP (see `app::shell`).
+                    leptos::nonce::provide_nonce();
+                }
             },
             move || shell(options.clone()),
         )
@@ -86,17 +99,30 @@ pub fn router(state: AppState) -> Router {
             leptos_axum::file_and_error_handler_with_context::<ServerState, _>(
                 {
                     let state = state.clone();
-                    move || provide_context(state.clone())
+                    move || {
+                        provide_context(state.clone());
+                        leptos::nonce::provide_nonce();
+                    }
                 },
                 shell,
             ),
         )
+        // Innermost first: statuses of server-function errors, then the body
+        // limits (read only for callers the guard let in), the guard, the
+        // session, the origin check, the client address, security headers.
+        .layer(middleware::from_fn(limits::api_status))
+        .layer(middleware::from_fn_with_state(state.clone(), limits::bound_body))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             guard::require_session,
         ))
         .layer(sessions)
         .layer(middleware::from_fn_with_state(state.clone(), guard::same_origin))
+        .layer(middleware::from_fn_with_state(state.clone(), limits::client_addr))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            headers::security_headers,
+        ))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::x_request_id(telemetry::RequestIds::default()))
@@ -119,7 +145,9 @@ fn job_routes() -> Router<ServerState> {
         .route("/api/jobs/{id}/download", get(download::download))
         .route("/api/outline/upload", post(upload::outline))
         .route("/api/templates/upload", post(upload::template))
-        .layer(DefaultBodyLimit::max(types::limits::MAX_TEMPLATE_BYTES + 1024))
+        // Bodies are bounded per route by `limits::bound_body`; the uploads
+        // stream theirs under the same limits.
+        .layer(DefaultBodyLimit::disable())
 }
 
 /// How often expired sessions are swept from the database.

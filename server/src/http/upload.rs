@@ -1,29 +1,122 @@
 //! Raw-body uploads: an outline to parse into the tree the user reviews
 //! (nothing stored), and a template to check and keep under a generated
 //! name. The size limits are `types::limits`; the work is the backend's.
+//!
+//! A body is streamed to a private file as it arrives (bounded in size and
+//! time, so a slow or endless client holds a socket, not memory), and only
+//! then does the request wait for a place at the parse or template gate.
 
-use axum::body::Bytes;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::{Extension, Json};
+use backend::accounts::SignedIn;
 use backend::outlines::Rejected;
 use backend::AppState;
-use types::limits::MAX_TEMPLATE_BYTES;
+use futures_util::StreamExt;
+use tokio::io::AsyncWriteExt;
+use types::limits::{MAX_OUTLINE_BYTES, MAX_TEMPLATE_BYTES};
 use types::ApiError;
 
 use super::download::safe_file_name;
 use super::error::{api_error, invalid};
+use super::limits::{too_large, too_slow};
 
-/// Parses an uploaded outline and returns the tree to review. The size
-/// limit is the backend's (`outlines::parse` checks it before parsing).
-pub async fn outline(body: Bytes) -> Response {
-    match backend::outlines::parse(body).await {
+/// A received body on disk, removed when dropped.
+struct Received(PathBuf);
+
+impl Drop for Received {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// Streams `body` into a new file in `dir`, at most `limit` bytes within
+/// `timeout`; the error is the response to send.
+async fn receive(body: Body, dir: &Path, limit: usize, timeout: Duration) -> Result<Received, Response> {
+    let internal = |e: std::io::Error| {
+        tracing::error!(error = %e, dir = %dir.display(), "storing an upload failed");
+        api_error(StatusCode::INTERNAL_SERVER_ERROR, &ApiError::Internal)
+    };
+    tokio::fs::create_dir_all(dir).await.map_err(internal)?;
+    let name: String = (0..16)
+        .map(|_| (b'a' + rand::random::<u8>() % 26) as char)
+        .collect();
+    let received = Received(dir.join(format!(".recv-{name}.part")));
+    let mut file = tokio::fs::File::create(&received.0).await.map_err(internal)?;
+    let copy = async {
+        let mut stream = body.into_data_stream();
+        let mut total = 0usize;
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(|_| {
+                api_error(
+                    StatusCode::BAD_REQUEST,
+                    &ApiError::invalid("", "The upload was interrupted."),
+                )
+            })?;
+            total += chunk.len();
+            if total > limit {
+                return Err(too_large(limit));
+            }
+            file.write_all(&chunk).await.map_err(internal)?;
+        }
+        file.flush().await.map_err(internal)?;
+        Ok(total)
+    };
+    match tokio::time::timeout(timeout, copy).await {
+        Ok(Ok(_)) => Ok(received),
+        Ok(Err(response)) => Err(response),
+        Err(_) => Err(too_slow()),
+    }
+}
+
+fn uploads_tmp(state: &AppState) -> PathBuf {
+    state.config.data_dir.join("uploads").join("incoming")
+}
+
+fn body_timeout(state: &AppState) -> Duration {
+    Duration::from_secs(state.config.body_timeout_seconds.max(1))
+}
+
+/// Parses an uploaded outline and returns the tree to review.
+pub async fn outline(
+    State(state): State<AppState>,
+    Extension(SignedIn(user)): Extension<SignedIn>,
+    body: Body,
+) -> Response {
+    let received = match receive(
+        body,
+        &uploads_tmp(&state),
+        MAX_OUTLINE_BYTES,
+        body_timeout(&state),
+    )
+    .await
+    {
+        Ok(r) => r,
+        Err(response) => return response,
+    };
+    let bytes = match tokio::fs::read(&received.0).await {
+        Ok(b) => b,
+        Err(e) => {
+            tracing::error!(error = %e, "reading a received outline failed");
+            return api_error(StatusCode::INTERNAL_SERVER_ERROR, &ApiError::Internal);
+        }
+    };
+    drop(received);
+    match backend::outlines::read(&state, user.id, bytes).await {
         Ok(outline) => Json(outline).into_response(),
         Err(Rejected::Crashed(why)) => {
             tracing::error!(%why, "outline parser crashed");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+            api_error(StatusCode::INTERNAL_SERVER_ERROR, &ApiError::Internal)
         }
+        Err(Rejected::Refused(e)) => api_error(
+            StatusCode::from_u16(e.status()).unwrap_or(StatusCode::SERVICE_UNAVAILABLE),
+            &e,
+        ),
         Err(e) => {
             let status = match &e {
                 Rejected::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -37,12 +130,16 @@ pub async fn outline(body: Bytes) -> Response {
 
 /// Checks an uploaded template by opening it, then stores it under a
 /// generated name (never the client's). Returns the name to start a job with.
-pub async fn template(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    if body.len() > MAX_TEMPLATE_BYTES {
-        return invalid(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "template",
-            "The template is larger than 50 MB.",
+pub async fn template(
+    State(state): State<AppState>,
+    Extension(SignedIn(user)): Extension<SignedIn>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    if let Err(retry_after) = state.template_uploads.hit(user.id) {
+        return api_error(
+            StatusCode::TOO_MANY_REQUESTS,
+            &ApiError::TooManyRequests { retry_after },
         );
     }
     let display = headers
@@ -50,14 +147,26 @@ pub async fn template(State(state): State<AppState>, headers: HeaderMap, body: B
         .and_then(|v| v.to_str().ok())
         .map(|n| safe_file_name(n.trim_end_matches(".pptx").trim_end_matches(".potx")))
         .unwrap_or_else(|| "template".into());
-    match backend::templates::store_upload(&state.config, body).await {
+    let received = match receive(
+        body,
+        &uploads_tmp(&state),
+        MAX_TEMPLATE_BYTES,
+        body_timeout(&state),
+    )
+    .await
+    {
+        Ok(r) => r,
+        Err(response) => return response,
+    };
+    match backend::templates::store_upload(&state.config, &received.0).await {
         Ok((template, layouts)) => {
             Json(serde_json::json!({ "template": template, "name": display, "layouts": layouts }))
                 .into_response()
         }
         Err(e) => match ApiError::from(e) {
             e @ ApiError::Invalid { .. } => api_error(StatusCode::UNPROCESSABLE_ENTITY, &e),
-            _ => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+            e @ ApiError::Busy { .. } => api_error(StatusCode::SERVICE_UNAVAILABLE, &e),
+            _ => api_error(StatusCode::INTERNAL_SERVER_ERROR, &ApiError::Internal),
         },
     }
 }

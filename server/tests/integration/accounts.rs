@@ -348,10 +348,25 @@ async fn setup_page_exists_only_while_there_are_no_users() {
     let res = c.get("/").await;
     assert_eq!(res.headers()["location"], "/setup");
     assert_eq!(c.get("/setup").await.status(), 200);
+    let code = app.state.setup_code.to_string();
+    // Without the code from the server log, nobody gets to be the admin.
     let res = c
         .call(
             "/api/setup",
             &[
+                ("code", "guessed-code"),
+                ("email", "first@example.com"),
+                ("name", "First"),
+                ("password", "first-admin-pass"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let res = c
+        .call(
+            "/api/setup",
+            &[
+                ("code", code.as_str()),
                 ("email", "first@example.com"),
                 ("name", "First"),
                 ("password", "first-admin-pass"),
@@ -365,6 +380,7 @@ async fn setup_page_exists_only_while_there_are_no_users() {
         .call(
             "/api/setup",
             &[
+                ("code", code.as_str()),
                 ("email", "second@example.com"),
                 ("name", "Second"),
                 ("password", "second-admin-pass"),

@@ -96,6 +96,8 @@ async fn history_is_newest_first_even_within_one_second() {
     let dir = tempfile::tempdir().expect("tmp");
     let mut config = common::config(dir.path());
     config.worker_concurrency = 1;
+    // Twelve at once: over the per-user default of five.
+    config.max_active_jobs_per_user = 20;
     let app = TestApp::start_with(config).await;
     let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
     let mut ids = Vec::new();
@@ -177,6 +179,7 @@ async fn each_job_is_claimed_exactly_once_by_several_workers() {
     let dir = tempfile::tempdir().expect("tmp");
     let mut config = common::config(dir.path());
     config.worker_concurrency = 4;
+    config.max_active_jobs_per_user = 20;
     let app = TestApp::start_with(config).await;
     let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
     let mut ids = Vec::new();

@@ -10,6 +10,7 @@ mod common;
 mod accounts;
 mod ai_writer;
 mod generate;
+mod hostile;
 mod jobs;
 mod s3;
 mod uploads_downloads;

@@ -146,8 +146,12 @@ async fn an_outage_during_upload_keeps_the_deck_local_until_the_service_is_back(
     .await;
     assert_eq!(status, "complete");
     assert!(key.is_none());
-    let local = local.expect("kept locally");
-    assert!(Path::new(&local).exists());
+    let local = app
+        .state
+        .storage
+        .file(&local.expect("kept locally"))
+        .expect("file");
+    assert!(local.exists());
     let health: Value = c.get("/health").await.json().await.expect("health");
     assert_eq!(health["storage"], "unreachable", "{health}");
     assert_eq!(health["status"], "degraded");
@@ -166,7 +170,7 @@ async fn an_outage_during_upload_keeps_the_deck_local_until_the_service_is_back(
     s3.resume().await;
     let (_, local_after, key) = wait_row(&app, &id, Duration::from_secs(30), |r| r.2.is_some()).await;
     assert!(local_after.is_none());
-    assert!(!Path::new(&local).exists());
+    assert!(!local.exists());
     assert_eq!(
         s3.object(&key.expect("key")).expect("object"),
         local_bytes.as_ref()
@@ -363,7 +367,7 @@ async fn the_janitor_removes_old_temporary_files_but_never_a_decks_only_copy() {
     let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
     let id = start_job(&c).await;
     let (_, local, _) = wait_row(&app, &id, Duration::from_secs(30), |r| r.0 == "complete").await;
-    let local = local.expect("local deck");
+    let local = app.state.storage.file(&local.expect("local deck")).expect("file");
     let outputs = tmp.path().join("outputs");
     std::fs::write(outputs.join(".zz999999.pptx.part"), b"partial").expect("write");
     std::fs::write(outputs.join("zz999999.pptx"), b"orphan").expect("write");
@@ -382,7 +386,7 @@ async fn the_janitor_removes_old_temporary_files_but_never_a_decks_only_copy() {
         .await
         .expect("sweep");
     assert_eq!((o, u), (2, 1));
-    assert!(Path::new(&local).exists());
+    assert!(local.exists());
     assert_eq!(c.get(&c.download_link(&id).await).await.status(), 200);
     app.stop().await;
 }

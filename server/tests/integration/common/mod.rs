@@ -37,6 +37,9 @@ pub fn config(data_dir: &Path) -> Config {
         site_root: data_dir.join("site"),
         public_url: None,
         cookie_secure: false,
+        trusted_proxies: Default::default(),
+        header_timeout_seconds: 10,
+        body_timeout_seconds: 120,
         session_idle_minutes: 480,
         login_max_failures: 5,
         login_lockout_seconds: 900,
@@ -58,11 +61,13 @@ pub fn config(data_dir: &Path) -> Config {
         janitor_interval_seconds: 600,
         upload_retention_hours: 168,
         worker_concurrency: 2,
+        max_active_jobs_per_user: types::limits::MAX_ACTIVE_JOBS_PER_USER,
+        max_job_starts_per_hour: types::limits::MAX_JOB_STARTS_PER_HOUR,
         job_time_limit: 600,
         job_stage_pause_ms: 0,
         initial_admin_email: Some(ADMIN_EMAIL.into()),
         initial_admin_name: Some("Ada Admin".into()),
-        initial_admin_password: Some(ADMIN_PASSWORD.into()),
+        initial_admin_password: Some(ADMIN_PASSWORD.parse().expect("secret")),
     }
 }
 
@@ -72,6 +77,9 @@ impl TestApp {
         if std::env::var_os("TEST_LOG").is_some() {
             server::telemetry::init(LogFormat::Pretty);
         }
+        // PDFs are read by the real binary in a child process (this test
+        // executable cannot stand in for it).
+        std::env::set_var("COURSEWARE_PDF_HELPER", env!("CARGO_BIN_EXE_courseware"));
         let data_dir = config.data_dir.clone();
         let state = server::prepare(config).await.expect("prepare");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");

@@ -1,0 +1,1148 @@
+//! Hostile clients: bursts, huge and odd inputs, slow clients. Each case
+//! asserts the answer (a clear 4xx, or 503 when at capacity), how long it
+//! took, that `/health` kept answering quickly meanwhile, and — for the
+//! cases that used to balloon — the server's peak memory.
+//!
+//! Memory and the slow-client cases run against the real `courseware`
+//! binary in its own process (so its peak RSS is its own, not this test
+//! runner's); the rest run against the in-process app like the other
+//! integration tests.
+
+use crate::common;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use common::{Client, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
+
+// ---------------------------------------------------------------- harness
+
+/// The real binary, started in its own process on a free port.
+struct Spawned {
+    child: tokio::process::Child,
+    base: String,
+    pid: u32,
+    _dir: tempfile::TempDir,
+}
+
+fn samples(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("samples")
+        .join(rel)
+}
+
+impl Spawned {
+    async fn start(extra: &[(&str, &str)]) -> Spawned {
+        let dir = tempfile::tempdir().expect("tmp");
+        let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_courseware"));
+        cmd.env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("COURSEWARE_BIND", "127.0.0.1:0")
+            .env("DATA_DIR", dir.path())
+            .env("SITE_ROOT", dir.path().join("site"))
+            .env("SAMPLE_TEMPLATES_DIR", samples("templates"))
+            .env("TAGGED_BANK_DIR", samples("banks/tagged"))
+            .env("DRILL_DOWN_BANK_DIR", samples("banks/drilldown"))
+            .env("ILLUSTRATIONS_DIR", samples("illustrations"))
+            .env("INITIAL_ADMIN_EMAIL", ADMIN_EMAIL)
+            .env("INITIAL_ADMIN_PASSWORD", ADMIN_PASSWORD)
+            .env("RUST_LOG", "error")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .kill_on_drop(true);
+        for (k, v) in extra {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().expect("spawn courseware");
+        let pid = child.id().expect("pid");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut lines = tokio::io::BufReader::new(stdout).lines();
+        let base = tokio::time::timeout(Duration::from_secs(30), async {
+            while let Ok(Some(line)) = lines.next_line().await {
+                if let Some(url) = line.split("running at ").nth(1) {
+                    return url.trim().to_string();
+                }
+            }
+            panic!("the server exited before listening");
+        })
+        .await
+        .expect("server start");
+        // Keep draining stdout so the server never blocks on a full pipe.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        Spawned {
+            child,
+            base,
+            pid,
+            _dir: dir,
+        }
+    }
+
+    /// The process's peak resident memory so far, in MB (VmHWM).
+    fn peak_rss_mb(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid)).expect("status");
+        status
+            .lines()
+            .find(|l| l.starts_with("VmHWM:"))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|kb| kb.parse::<u64>().ok())
+            .expect("VmHWM")
+            / 1024
+    }
+
+    async fn stop(mut self) {
+        let _ = self.child.kill().await;
+    }
+}
+
+/// Polls `/health` every 50 ms until stopped; reports the slowest answer
+/// (a failed or missing answer counts as 60 s).
+struct HealthWatch {
+    worst_ms: Arc<AtomicU64>,
+    stop: tokio::sync::watch::Sender<bool>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl HealthWatch {
+    fn start(base: &str) -> HealthWatch {
+        let worst_ms = Arc::new(AtomicU64::new(0));
+        let (stop, mut rx) = tokio::sync::watch::channel(false);
+        let url = format!("{base}/health");
+        let worst = worst_ms.clone();
+        let task = tokio::spawn(async move {
+            let http = reqwest::Client::new();
+            loop {
+                let t = Instant::now();
+                let ok = tokio::time::timeout(Duration::from_secs(60), http.get(&url).send())
+                    .await
+                    .ok()
+                    .and_then(|r| r.ok())
+                    .is_some_and(|r| r.status().is_success());
+                let ms = if ok {
+                    t.elapsed().as_millis() as u64
+                } else {
+                    60_000
+                };
+                worst.fetch_max(ms, Ordering::Relaxed);
+                tokio::select! {
+                    _ = tokio::time::sleep(Duration::from_millis(50)) => {}
+                    _ = rx.changed() => return,
+                }
+            }
+        });
+        HealthWatch { worst_ms, stop, task }
+    }
+
+    /// Stops and returns the slowest answer seen.
+    async fn finish(self) -> Duration {
+        let _ = self.stop.send(true);
+        let _ = self.task.await;
+        Duration::from_millis(self.worst_ms.load(Ordering::Relaxed))
+    }
+}
+
+/// The bound every case holds `/health` to while it runs.
+const HEALTHY: Duration = Duration::from_millis(500);
+
+async fn post_raw(c: &Client, path: &str, body: Vec<u8>) -> reqwest::Response {
+    c.http
+        .post(format!("{}{path}", c.base))
+        .header("x-file-name", "upload.bin")
+        .body(body)
+        .send()
+        .await
+        .expect("request")
+}
+
+async fn error_text(res: reqwest::Response) -> (u16, serde_json::Value) {
+    let status = res.status().as_u16();
+    let body: serde_json::Value = res.json().await.unwrap_or(serde_json::Value::Null);
+    (status, body)
+}
+
+/// The field a JSON `ApiError::Invalid` names, if it is one.
+fn field(body: &serde_json::Value) -> &str {
+    body["Invalid"]["field"].as_str().unwrap_or("")
+}
+
+fn message(body: &serde_json::Value) -> String {
+    body["Invalid"]["message"]
+        .as_str()
+        .or_else(|| body["TooLarge"].as_str())
+        .unwrap_or("")
+        .to_string()
+}
+
+/// A small valid outline, as the New course form sends it.
+fn outline_json(modules: usize) -> String {
+    let modules: Vec<serde_json::Value> = (0..modules)
+        .map(|i| serde_json::json!({"title": format!("Module {i}"), "topics": [{"title": "Topic", "points": [{"text": "A point", "level": 0}]}]}))
+        .collect();
+    serde_json::json!({"title": "Course", "modules": modules}).to_string()
+}
+
+fn start_form<'a>(title: &'a str, days: &'a str, outline: &'a str) -> Vec<(&'static str, &'a str)> {
+    vec![
+        ("title", title),
+        ("days", days),
+        ("language", "en"),
+        ("template", "Forest.pptx"),
+        ("outline", outline),
+    ]
+}
+
+/// A copy of a sample template with `extra` parts added and `patch`
+/// applied to existing parts (name → new bytes).
+fn template_with(extra: &[(&str, &[u8])], patch: &[(&str, Vec<u8>)]) -> Vec<u8> {
+    use std::io::Read;
+    let bytes = std::fs::read(samples("templates/Forest.pptx")).expect("template");
+    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    for i in 0..zin.len() {
+        let mut f = zin.by_index(i).expect("entry");
+        let name = f.name().expect("name").to_string();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).expect("read");
+        if let Some((_, new)) = patch.iter().find(|(n, _)| *n == name) {
+            data = new.clone();
+        }
+        out.start_file(name, opts).expect("start");
+        out.write_all(&data).expect("write");
+    }
+    for (name, data) in extra {
+        out.start_file(*name, opts).expect("start");
+        out.write_all(data).expect("write");
+    }
+    out.finish().expect("finish").into_inner()
+}
+
+fn part_of(template: &[u8], name: &str) -> Vec<u8> {
+    use std::io::Read;
+    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(template)).expect("zip");
+    let mut f = zin.by_name(name).expect("part");
+    let mut data = Vec::new();
+    f.read_to_end(&mut data).expect("read");
+    data
+}
+
+/// A PDF whose page draws a form XObject that draws itself, forever: an
+/// extractor without a recursion limit overflows its stack. Offsets in the
+/// cross-reference table are exact, so readers take it as valid.
+fn self_referencing_pdf() -> Vec<u8> {
+    let page = "BT /F1 12 Tf 72 700 Td (Module 1: Loops) Tj ET /X1 Do";
+    let form = "BT /F1 12 Tf (again) Tj ET /X1 Do";
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /XObject << /X1 4 0 R >> /Font << /F1 5 0 R >> >> /Contents 6 0 R >>".to_string(),
+        format!("<< /Type /XObject /Subtype /Form /BBox [0 0 612 792] /Resources << /XObject << /X1 4 0 R >> /Font << /F1 5 0 R >> >> /Length {} >>\nstream\n{form}\nendstream", form.len()),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_string(),
+        format!("<< /Length {} >>\nstream\n{page}\nendstream", page.len()),
+    ];
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = pdf.len();
+    pdf.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    for o in offsets {
+        pdf.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    pdf.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    pdf
+}
+
+fn cookie(c: &Client) -> String {
+    use reqwest::cookie::CookieStore;
+    c.jar
+        .cookies(&c.base.parse().expect("url"))
+        .and_then(|v| v.to_str().ok().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+fn host_of(base: &str) -> String {
+    base.trim_start_matches("http://").to_string()
+}
+
+async fn app() -> (TestApp, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("tmp");
+    let app = TestApp::start_with(common::config(dir.path())).await;
+    (app, dir)
+}
+
+// ---------------------------------------------------------------- sign-in
+
+/// Cases 1–5: 200 parallel failed sign-ins with made-up emails from one
+/// address. Before: RSS 70 MB → 3.9 GB (release), and the real admin at the
+/// same address was locked out.
+#[tokio::test]
+async fn a_sign_in_burst_stays_bounded_and_the_known_admin_still_gets_in() {
+    let s = Spawned::start(&[]).await;
+    // The administrator has signed in from this address before.
+    let admin = Client::signed_in(&s.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    drop(admin);
+    let before = s.peak_rss_mb();
+    let watch = HealthWatch::start(&s.base);
+    let started = Instant::now();
+    let attempts: Vec<_> = (0..200)
+        .map(|i| {
+            let base = s.base.clone();
+            tokio::spawn(async move {
+                let c = Client::new(base);
+                let t = Instant::now();
+                let status = c
+                    .login(&format!("nobody{i}@example.com"), "wrong password here")
+                    .await
+                    .status()
+                    .as_u16();
+                (status, t.elapsed())
+            })
+        })
+        .collect();
+    let mut statuses = std::collections::BTreeMap::<u16, usize>::new();
+    let mut slowest = Duration::ZERO;
+    for a in attempts {
+        let (status, took) = a.await.expect("attempt");
+        *statuses.entry(status).or_default() += 1;
+        slowest = slowest.max(took);
+    }
+    let burst = started.elapsed();
+    let worst_health = watch.finish().await;
+    // 1: every attempt is refused with a clear 4xx (or 503 at capacity).
+    assert!(
+        statuses.keys().all(|s| [401, 429, 503].contains(s)),
+        "{statuses:?}"
+    );
+    // 2: most are throttled without any hashing (20 per address per window).
+    assert!(statuses.get(&429).copied().unwrap_or(0) >= 150, "{statuses:?}");
+    // 3: each answered within seconds, and /health kept answering quickly.
+    assert!(slowest < Duration::from_secs(10), "slowest attempt {slowest:?}");
+    assert!(
+        worst_health < HEALTHY,
+        "/health took {worst_health:?} during the burst ({burst:?})"
+    );
+    // 4: memory stays bounded (argon2 runs one per core).
+    let peak = s.peak_rss_mb();
+    assert!(peak < 600, "peak RSS {peak} MB");
+    // 5: the administrator, known at this address, still signs in.
+    let again = Client::new(s.base.clone());
+    assert_eq!(again.login(ADMIN_EMAIL, ADMIN_PASSWORD).await.status(), 200);
+    eprintln!("sign-in burst: {statuses:?} in {burst:?}, slowest {slowest:?}, /health worst {worst_health:?}, peak RSS {before} MB before, {peak} MB after");
+    s.stop().await;
+}
+
+/// Cases 6–8: over-long sign-in input is refused before any hashing.
+#[tokio::test]
+async fn over_long_sign_in_input_is_refused_at_once() {
+    let (app, _dir) = app().await;
+    let c = app.client();
+    let t = Instant::now();
+    // 6: a 1 MB password: over the public forms' 16 KB body limit.
+    let big = "p".repeat(1 << 20);
+    let res = c.login(ADMIN_EMAIL, &big).await;
+    assert_eq!(res.status(), 413);
+    // 7: a 2,000-character email: refused like a wrong password.
+    let long_email = format!("{}@example.com", "a".repeat(2000));
+    assert_eq!(c.login(&long_email, "whatever password").await.status(), 401);
+    // 8: a 5,000-byte password under the body limit: refused, no argon2.
+    assert_eq!(c.login(ADMIN_EMAIL, &"x".repeat(5000)).await.status(), 401);
+    assert!(t.elapsed() < Duration::from_secs(3), "{:?}", t.elapsed());
+    app.stop().await;
+}
+
+/// Cases 9–10: behind a trusted proxy the forwarded address is the client:
+/// one noisy address is throttled, another is not. Without the setting the
+/// header is ignored (a client cannot pick its own address).
+#[tokio::test]
+async fn forwarded_addresses_count_only_behind_trusted_proxies() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut config = common::config(dir.path());
+    config.trusted_proxies = "127.0.0.1".parse().expect("proxies");
+    config.login_max_failures = 2;
+    let app = TestApp::start_with(config).await;
+    let attempt = |from: &'static str, i: usize| {
+        let c = app.client();
+        async move {
+            c.http
+                .post(format!("{}/api/login", c.base))
+                .header("x-forwarded-for", from)
+                .form(&[
+                    ("email", format!("u{i}@example.com")),
+                    ("password", "wrong password".into()),
+                ])
+                .send()
+                .await
+                .expect("login")
+                .status()
+                .as_u16()
+        }
+    };
+    for i in 0..8 {
+        assert_eq!(attempt("203.0.113.7", i).await, 401);
+    }
+    // 9: the noisy forwarded address is throttled, another is not.
+    assert_eq!(attempt("203.0.113.7", 99).await, 429);
+    assert_eq!(attempt("198.51.100.1", 99).await, 401);
+    app.stop().await;
+
+    // 10: untrusted: the header is ignored, the connection's address counts.
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut config = common::config(dir.path());
+    config.login_max_failures = 2;
+    let app = TestApp::start_with(config).await;
+    for i in 0..8 {
+        let c = app.client();
+        let res = c
+            .http
+            .post(format!("{}/api/login", c.base))
+            .header("x-forwarded-for", format!("10.9.9.{i}"))
+            .form(&[
+                ("email", format!("u{i}@example.com")),
+                ("password", "wrong password".into()),
+            ])
+            .send()
+            .await
+            .expect("login");
+        assert_eq!(res.status(), 401);
+    }
+    let c = app.client();
+    assert_eq!(c.login("fresh@example.com", "wrong password").await.status(), 429);
+    app.stop().await;
+}
+
+// ---------------------------------------------------------------- outlines
+
+/// Cases 11–14: the outline that made parsing quadratic (two ranks, many
+/// lines). Before: 180 KB took 7.4 s (debug) and two pastes froze /health
+/// for 11 s; 1 MB + 2 MB did not finish in 60 s (release).
+#[tokio::test]
+async fn a_two_rank_outline_is_read_in_linear_time_and_refused_by_its_size() {
+    let (app, _dir) = app().await;
+    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let one_mb = format!("T\n{}", "1. a\n- b\n".repeat(100_000));
+    let three_mb = format!("T\n{}", "1. a\n- b\n".repeat(300_000));
+    let watch = HealthWatch::start(&app.base);
+    let t = Instant::now();
+    let form = [("text", one_mb.as_str())];
+    let paste = c.call("/api/outline/parse", &form);
+    let paste2 = c.call("/api/outline/parse", &form);
+    let upload = post_raw(&c, "/api/outline/upload", three_mb.into_bytes());
+    let (a, b, u) = tokio::join!(paste, paste2, upload);
+    let took = t.elapsed();
+    let worst = watch.finish().await;
+    for res in [a, b, u] {
+        let (status, body) = error_text(res).await;
+        // 11: refused by name: too many topics (or lines), not a timeout or 500.
+        assert_eq!(status, 422, "{body}");
+        let m = message(&body);
+        assert!(m.contains("topics") || m.contains("lines"), "{m}");
+    }
+    // 12: all three within seconds; 13: /health unaffected.
+    assert!(took < Duration::from_secs(15), "{took:?}");
+    assert!(worst < HEALTHY, "/health took {worst:?}");
+    // 14: a paste over the form limit is a 413 naming the limit, not a 500.
+    let five_mb = "x".repeat(5 << 20);
+    let (status, body) = error_text(c.call("/api/outline/parse", &[("text", &five_mb)]).await).await;
+    assert_eq!(status, 413, "{body}");
+    assert!(message(&body).contains("4 MB"), "{body}");
+    eprintln!(
+        "two-rank outlines: 2 × 1 MB pastes + 3 MB upload refused in {took:?}, /health worst {worst:?}"
+    );
+    app.stop().await;
+}
+
+/// Cases 15–17: upload limits hold before the body is read, for declared
+/// and for chunked bodies, and signed-out callers are refused before.
+#[tokio::test]
+async fn upload_size_limits_hold_before_reading() {
+    let (app, _dir) = app().await;
+    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let host = host_of(&app.base);
+    // 15: a declared 11 MB outline is refused from its Content-Length alone:
+    // the answer comes although not one byte of the body is sent.
+    let mut sock = tokio::net::TcpStream::connect(&host).await.expect("connect");
+    let head = format!(
+        "POST /api/outline/upload HTTP/1.1\r\nHost: {host}\r\nCookie: {}\r\nContent-Length: {}\r\n\r\n",
+        cookie(&c),
+        11 << 20
+    );
+    sock.write_all(head.as_bytes()).await.expect("write");
+    let mut buf = vec![0u8; 4096];
+    let n = tokio::time::timeout(Duration::from_secs(5), sock.read(&mut buf))
+        .await
+        .expect("answer before the body")
+        .expect("read");
+    let answer = String::from_utf8_lossy(&buf[..n]);
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+
+    // 16: the same without a length (chunked): cut off at the limit.
+    let mut sock = tokio::net::TcpStream::connect(&host).await.expect("connect");
+    let head = format!(
+        "POST /api/outline/upload HTTP/1.1\r\nHost: {host}\r\nCookie: {}\r\nTransfer-Encoding: chunked\r\n\r\n",
+        cookie(&c)
+    );
+    sock.write_all(head.as_bytes()).await.expect("write");
+    let chunk = vec![b'a'; 1 << 20];
+    let mut sent = 0usize;
+    let cut_off = loop {
+        let frame = format!("{:x}\r\n", chunk.len());
+        let write = async {
+            sock.write_all(frame.as_bytes()).await?;
+            sock.write_all(&chunk).await?;
+            sock.write_all(b"\r\n").await
+        };
+        match tokio::time::timeout(Duration::from_secs(5), write).await {
+            Ok(Ok(())) => sent += chunk.len(),
+            // Refused (reset) or no longer read (stalled): cut off.
+            _ => break true,
+        }
+        if sent > 64 << 20 {
+            break false;
+        }
+    };
+    // The server stopped taking the body at the limit (what got further
+    // sat in socket buffers) and answered 413.
+    assert!(cut_off, "the server kept reading past 64 MB");
+    let n = tokio::time::timeout(Duration::from_secs(5), sock.read(&mut buf))
+        .await
+        .expect("answer")
+        .unwrap_or(0);
+    let answer = String::from_utf8_lossy(&buf[..n]);
+    assert!(
+        answer.starts_with("HTTP/1.1 413"),
+        "{answer} (after {sent} bytes)"
+    );
+
+    // 17: signed out, even a small upload is a 401 (nothing read, nothing kept).
+    assert_eq!(
+        post_raw(&app.client(), "/api/templates/upload", vec![1u8; 1000])
+            .await
+            .status(),
+        401
+    );
+    let incoming = app.data_dir.join("uploads/incoming");
+    let left = std::fs::read_dir(&incoming).map(|d| d.count()).unwrap_or(0);
+    assert_eq!(left, 0, "received bodies are removed");
+    app.stop().await;
+}
+
+/// Cases 18–19: PDFs are read in a child process with limits: a PDF that
+/// recurses forever, and garbage that claims to be a PDF, are each a clear
+/// 422 and the server is unaffected.
+#[tokio::test]
+async fn crafted_pdfs_cannot_crash_or_stall_the_server() {
+    let (app, _dir) = app().await;
+    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let watch = HealthWatch::start(&app.base);
+    let t = Instant::now();
+    // 18: a self-referencing form XObject.
+    let (status, body) = error_text(post_raw(&c, "/api/outline/upload", self_referencing_pdf()).await).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(message(&body).contains("PDF"), "{body}");
+    // 19: a truncated PDF with a huge declared object.
+    let junk = b"%PDF-1.7\n1 0 obj << /Length 999999999 >> stream\n".to_vec();
+    let (status, _) = error_text(post_raw(&c, "/api/outline/upload", junk).await).await;
+    assert_eq!(status, 422);
+    assert!(t.elapsed() < Duration::from_secs(25), "{:?}", t.elapsed());
+    let worst = watch.finish().await;
+    assert!(worst < HEALTHY, "/health took {worst:?}");
+    // The server still reads real PDFs.
+    let real = std::fs::read(samples("outlines/onboarding-new-starters.pdf")).expect("pdf");
+    assert_eq!(post_raw(&c, "/api/outline/upload", real).await.status(), 200);
+    app.stop().await;
+}
+
+/// Case 20: a Word outline whose document part inflates far beyond any real
+/// one (a zip bomb) is refused without inflating it.
+#[tokio::test]
+async fn a_docx_bomb_is_refused() {
+    let (app, _dir) = app().await;
+    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    out.start_file("[Content_Types].xml", opts).expect("start");
+    out.write_all(b"<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"/>")
+        .expect("write");
+    out.start_file("word/document.xml", opts).expect("start");
+    let zeros = vec![b' '; 1 << 20];
+    for _ in 0..300 {
+        out.write_all(&zeros).expect("write");
+    }
+    let bomb = out.finish().expect("finish").into_inner();
+    assert!(bomb.len() < 2 << 20, "{} bytes", bomb.len());
+    let t = Instant::now();
+    let (status, body) = error_text(post_raw(&c, "/api/outline/upload", bomb).await).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
+    app.stop().await;
+}
+
+// ---------------------------------------------------------------- jobs
+
+/// Cases 21–29: bad arguments to `start_job` are 4xx naming the field.
+/// Before: `days=300`, `days=x` and a missing field were 500 with serde's text.
+#[tokio::test]
+async fn bad_job_arguments_are_4xx_naming_the_field() {
+    let (app, _dir) = app().await;
+    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let ok = outline_json(2);
+    let huge = outline_json(5_000);
+    let long_title = "t".repeat(10_000);
+    type Form<'a> = Vec<(&'static str, &'a str)>;
+    let cases: Vec<(Form, u16, &str)> = vec![
+        (start_form("Course", "300", &ok), 422, "days"),          // 21
+        (start_form("Course", "x", &ok), 422, "days"),            // 22
+        (start_form("Course", "-1", &ok), 422, "days"),           // 23
+        (start_form("Course", "1", &huge), 422, "outline"),       // 24
+        (start_form("Course", "1", "{not json"), 422, "outline"), // 25
+        (start_form(&long_title, "1", &ok), 422, "title"),        // 26
+        (
+            vec![
+                ("days", "1"),
+                ("language", "en"),
+                ("template", "Forest.pptx"),
+                ("outline", &ok),
+            ],
+            422,
+            "title",
+        ), // 27: missing field
+    ];
+    for (form, status, name) in cases {
+        let (got, body) = error_text(c.call("/api/jobs/start", &form).await).await;
+        assert_eq!(got, status, "{name}: {body}");
+        assert_eq!(field(&body), name, "{body}");
+    }
+    // 28: an unknown language; 29: a template path.
+    let mut form = start_form("Course", "1", &ok);
+    form[2] = ("language", "xx");
+    let (got, body) = error_text(c.call("/api/jobs/start", &form).await).await;
+    assert_eq!((got, field(&body)), (422, "language"), "{body}");
+    let mut form = start_form("Course", "1", &ok);
+    form[3] = ("template", "../../../etc/passwd");
+    let (got, body) = error_text(c.call("/api/jobs/start", &form).await).await;
+    assert_eq!((got, field(&body)), (422, "template"), "{body}");
+    // The 5,000-module outline says what is too large.
+    let (_, body) = error_text(c.call("/api/jobs/start", &start_form("C", "1", &huge)).await).await;
+    assert!(message(&body).contains("5000 modules"), "{body}");
+    // Other server functions: a non-number id, a missing argument.
+    let (got, body) = error_text(
+        c.call(
+            "/api/admin/users/update",
+            &[("user_id", "abc"), ("is_active", "true"), ("is_admin", "true")],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!((got, field(&body)), (422, "user_id"), "{body}");
+    let (got, body) = error_text(c.call("/api/usage", &[]).await).await;
+    assert_eq!((got, field(&body)), (422, "days"), "{body}");
+    let jobs: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM jobs")
+        .fetch_one(&app.state.pool)
+        .await
+        .expect("count");
+    assert_eq!(jobs, 0, "nothing was queued");
+    app.stop().await;
+}
+
+/// Cases 30–31: one user cannot fill the queue: at most 5 courses queued or
+/// running, and at most 30 starts an hour.
+#[tokio::test]
+async fn one_user_cannot_flood_the_queue() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut config = common::config(dir.path());
+    config.worker_concurrency = 1;
+    config.job_stage_pause_ms = 5_000;
+    let app = TestApp::start_with(config).await;
+    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let outline = outline_json(1);
+    let starts: Vec<_> = (0..8)
+        .map(|i| {
+            let http = c.http.clone();
+            let url = format!("{}/api/jobs/start", app.base);
+            let title = format!("Course {i}");
+            let outline = outline.clone();
+            async move {
+                http.post(url)
+                    .form(&start_form(&title, "1", &outline))
+                    .send()
+                    .await
+                    .expect("start")
+                    .status()
+                    .as_u16()
+            }
+        })
+        .collect();
+    let statuses = futures_util::future::join_all(starts).await;
+    // 30: exactly five accepted, the rest refused with 409 — even when sent at once.
+    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 5, "{statuses:?}");
+    assert!(statuses.iter().all(|s| *s == 200 || *s == 409), "{statuses:?}");
+    // 31: the hourly allowance, checked in the same statement.
+    let user: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = ?")
+        .bind(ADMIN_EMAIL)
+        .fetch_one(&app.state.pool)
+        .await
+        .expect("user");
+    let job = backend::db::jobs::NewJob {
+        user_id: user,
+        course_title: "x".into(),
+        template_name: "Forest.pptx".into(),
+        template_path: "Forest.pptx".into(),
+        duration_days: 1,
+        language: "en".into(),
+        outline_json: outline.clone(),
+    };
+    let quota = backend::db::jobs::Quota {
+        active: 100,
+        per_hour: 7,
+    };
+    let mut results = Vec::new();
+    for _ in 0..3 {
+        results.push(
+            backend::db::jobs::enqueue(&app.state.pool, &job, quota)
+                .await
+                .expect("enqueue"),
+        );
+    }
+    // 5 + 2 = 7 started this hour; the third is over.
+    assert!(matches!(results[0], backend::db::jobs::Enqueued::Id(_)));
+    assert!(matches!(results[1], backend::db::jobs::Enqueued::Id(_)));
+    assert_eq!(results[2], backend::db::jobs::Enqueued::TooManyStarts);
+    app.stop().await;
+}
+
+// ---------------------------------------------------------------- templates
+
+/// Cases 32–36: templates that would carry code or outside links into
+/// shared decks, or that inflate beyond any real template, are refused.
+#[tokio::test]
+async fn dangerous_or_inflated_templates_are_refused_with_a_reason() {
+    let (app, _dir) = app().await;
+    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let forest = std::fs::read(samples("templates/Forest.pptx")).expect("template");
+    // 32: a macro project.
+    let macro_pptx = template_with(&[("ppt/vbaProject.bin", b"\xd0\xcf\x11\xe0fake-ole")], &[]);
+    let (status, body) = error_text(post_raw(&c, "/api/templates/upload", macro_pptx).await).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(message(&body).contains("macro"), "{body}");
+    // 33: a layout whose picture is linked from a network share.
+    let rels_name = "ppt/slideLayouts/_rels/slideLayout1.xml.rels";
+    let rels = String::from_utf8(part_of(&forest, rels_name)).expect("utf8");
+    let linked = rels.replace(
+        "</Relationships>",
+        "<Relationship Id=\"rIdEvil\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/image\" Target=\"file://attacker.example/share/x.png\" TargetMode=\"External\"/></Relationships>",
+    );
+    let linked = template_with(&[], &[(rels_name, linked.into_bytes())]);
+    let (status, body) = error_text(post_raw(&c, "/api/templates/upload", linked).await).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(message(&body).contains("external image link"), "{body}");
+    // 34: XML nested deeper than any real slide.
+    let deep = format!(
+        "<?xml version=\"1.0\"?>{}{}",
+        "<a>".repeat(10_000),
+        "</a>".repeat(10_000)
+    );
+    let deep = template_with(&[], &[("ppt/presentation.xml", deep.into_bytes())]);
+    let (status, _) = error_text(post_raw(&c, "/api/templates/upload", deep).await).await;
+    assert_eq!(status, 422);
+    // 35: two million empty elements in one part.
+    let wide = format!("<?xml version=\"1.0\"?><r>{}</r>", "<e/>".repeat(2_000_000));
+    let wide = template_with(&[], &[("ppt/presentation.xml", wide.into_bytes())]);
+    let t = Instant::now();
+    let (status, body) = error_text(post_raw(&c, "/api/templates/upload", wide).await).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(t.elapsed() < Duration::from_secs(10), "{:?}", t.elapsed());
+    // 36: over 50 MB is a 413 before anything is stored.
+    let (status, _) =
+        error_text(post_raw(&c, "/api/templates/upload", vec![0u8; (50 << 20) + 1]).await).await;
+    assert_eq!(status, 413);
+    let stored = std::fs::read_dir(app.data_dir.join("uploads/templates"))
+        .map(|d| d.count())
+        .unwrap_or(0);
+    assert_eq!(stored, 0, "nothing refused was kept");
+    // The clean template is still accepted.
+    assert_eq!(post_raw(&c, "/api/templates/upload", forest).await.status(), 200);
+    app.stop().await;
+}
+
+// ---------------------------------------------------------------- slow clients
+
+/// Cases 37–39: slow clients: 300 connections that never finish their
+/// headers, and a body that stalls. /health keeps answering; the stalled
+/// connections are cut at the header timeout; the stalled body gets 408.
+#[tokio::test]
+async fn slow_clients_hold_nothing_for_long() {
+    let s = Spawned::start(&[("HEADER_TIMEOUT_SECONDS", "2"), ("BODY_TIMEOUT_SECONDS", "2")]).await;
+    let host = host_of(&s.base);
+    let watch = HealthWatch::start(&s.base);
+    let mut socks = Vec::new();
+    for _ in 0..300 {
+        let mut sock = tokio::net::TcpStream::connect(&host).await.expect("connect");
+        sock.write_all(b"GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+            .await
+            .expect("write");
+        socks.push(sock);
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    // 37: /health answers quickly while 300 connections dawdle.
+    let worst = watch.finish().await;
+    assert!(worst < HEALTHY, "/health took {worst:?}");
+    // 38: each dawdling connection is closed within the header timeout (+ slack).
+    let t = Instant::now();
+    for mut sock in socks {
+        let mut buf = [0u8; 512];
+        let closed = tokio::time::timeout(Duration::from_secs(6), sock.read(&mut buf)).await;
+        assert!(
+            closed.is_ok(),
+            "a slow connection was still open after {:?}",
+            t.elapsed()
+        );
+    }
+    // 39: a body that stops halfway gets 408 after the body timeout.
+    let c = Client::signed_in(&s.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let mut sock = tokio::net::TcpStream::connect(&host).await.expect("connect");
+    let head = format!(
+        "POST /api/outline/upload HTTP/1.1\r\nHost: {host}\r\nCookie: {}\r\nContent-Length: 100000\r\n\r\n",
+        cookie(&c)
+    );
+    sock.write_all(head.as_bytes()).await.expect("write");
+    sock.write_all(b"# Title\n").await.expect("write");
+    let t = Instant::now();
+    let mut buf = vec![0u8; 4096];
+    let n = tokio::time::timeout(Duration::from_secs(10), sock.read(&mut buf))
+        .await
+        .expect("answer")
+        .expect("read");
+    let answer = String::from_utf8_lossy(&buf[..n]);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(t.elapsed() < Duration::from_secs(6), "{:?}", t.elapsed());
+    s.stop().await;
+}
+
+// ---------------------------------------------------------------- streams
+
+/// Cases 40–42: live streams: a cap per user, unknown jobs leave nothing
+/// behind, a finished job's stream ends.
+#[tokio::test]
+async fn event_streams_are_capped_cleaned_and_end_with_the_job() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut config = common::config(dir.path());
+    config.job_stage_pause_ms = 3_000;
+    let app = TestApp::start_with(config).await;
+    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let id: String = c
+        .call("/api/jobs/start", &start_form("Streams", "1", &outline_json(1)))
+        .await
+        .json()
+        .await
+        .expect("id");
+    // 40: eight streams per user; the ninth is 429.
+    let mut open = Vec::new();
+    for _ in 0..8 {
+        let res = c.get(&format!("/api/jobs/{id}/events")).await;
+        assert_eq!(res.status(), 200);
+        open.push(res);
+    }
+    let ninth = c.get(&format!("/api/jobs/{id}/events")).await;
+    assert_eq!(ninth.status(), 429);
+    drop(open);
+    // Places come back when clients leave.
+    let mut back = false;
+    for _ in 0..50 {
+        let res = c.get(&format!("/api/jobs/{id}/events")).await;
+        if res.status() == 200 {
+            back = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(back, "stream places were not given back");
+    // 41: streams of unknown jobs: 404, and no channel is left behind.
+    let alphabet = types::validate::JobId::ALPHABET;
+    for i in 0..50 {
+        let unknown = format!("zzzzzz{}{}", alphabet[i / 32] as char, alphabet[i % 32] as char);
+        let res = c.get(&format!("/api/jobs/{unknown}/events")).await;
+        assert_eq!(res.status(), 404);
+    }
+    // 42: once the job is over, its stream ends (the body completes).
+    c.call("/api/jobs/cancel", &[("id", &id)]).await;
+    c.wait_for(&id, &["cancelled", "complete"], Duration::from_secs(30))
+        .await;
+    let res = c.get(&format!("/api/jobs/{id}/events")).await;
+    let body = tokio::time::timeout(Duration::from_secs(5), res.text())
+        .await
+        .expect("a finished job's stream ends")
+        .expect("text");
+    assert!(body.contains("event: update"), "{body}");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(app.state.jobs.hub.channels(), 0, "every channel was released");
+    app.stop().await;
+}
+
+// ---------------------------------------------------------------- headers
+
+/// Cases 43–45: security headers on pages and API answers; HSTS and a
+/// Secure cookie when the public address is https.
+#[tokio::test]
+async fn responses_carry_security_headers() {
+    let (app, _dir) = app().await;
+    let page = app.client().get("/login").await;
+    assert_eq!(page.status(), 200);
+    let h = page.headers();
+    let csp = h["content-security-policy"].to_str().expect("csp").to_string();
+    // 43: the page's policy: a nonce for the hydration script, no inline scripts.
+    let script_src = csp
+        .split(';')
+        .find(|d| d.trim().starts_with("script-src"))
+        .expect("script-src")
+        .to_string();
+    assert!(script_src.contains("'nonce-"), "{csp}");
+    assert!(!script_src.contains("unsafe-inline"), "{csp}");
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(h["referrer-policy"], "same-origin");
+    assert!(h.contains_key("permissions-policy"));
+    assert!(
+        !h.contains_key("strict-transport-security"),
+        "plain http: no HSTS"
+    );
+    let nonce = script_src
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|r| r.split('\'').next())
+        .expect("nonce")
+        .to_string();
+    let html = page.text().await.expect("html");
+    assert!(
+        html.contains(&format!("nonce=\"{nonce}\"")),
+        "the hydration script carries the nonce"
+    );
+    // A fresh nonce per response.
+    let again = app.client().get("/login").await;
+    assert_ne!(
+        again.headers()["content-security-policy"].to_str().expect("csp"),
+        csp
+    );
+    // 44: API answers allow nothing to run.
+    let api = app.client().get("/api/jobs/abcd1234/events").await;
+    assert_eq!(
+        api.headers()["content-security-policy"],
+        "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+    );
+    app.stop().await;
+
+    // 45: behind https.
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut config = common::config(dir.path());
+    config.public_url = Some("https://courseware.example.com".into());
+    let app = TestApp::start_with(config).await;
+    let res = app
+        .client()
+        .http
+        .post(format!("{}/api/login", app.base))
+        .header("origin", "https://courseware.example.com")
+        .form(&[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)])
+        .send()
+        .await
+        .expect("login");
+    assert!(res.headers().contains_key("strict-transport-security"));
+    let set_cookie = res.headers()["set-cookie"].to_str().expect("cookie").to_string();
+    assert!(set_cookie.contains("Secure"), "{set_cookie}");
+    app.stop().await;
+}
+
+// ---------------------------------------------------------------- sessions
+
+/// Cases 46–48: sessions slide with use, deleted sessions stay deleted, and
+/// a password reset ends the user's other sessions — the admin's own too.
+#[tokio::test]
+async fn sessions_slide_stay_deleted_and_end_on_reset() {
+    let (app, _dir) = app().await;
+    let a = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let expiry = || async {
+        let e: i64 = sqlx::query_scalar("SELECT MAX(expiry_date) FROM sessions")
+            .fetch_one(&app.state.pool)
+            .await
+            .expect("expiry");
+        e
+    };
+    let first = expiry().await;
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    // Within a minute of the last slide, requests write nothing.
+    assert_eq!(a.get("/api/jobs/abcd1234/events").await.status(), 404);
+    assert_eq!(expiry().await, first);
+    // 46: a minute later (the session's slide time set back), the next
+    // request moves the expiry forward.
+    sqlx::query("UPDATE sessions SET data = CAST(json_set(CAST(data AS TEXT), '$.touched', 0) AS BLOB)")
+        .execute(&app.state.pool)
+        .await
+        .expect("age the session");
+    assert_eq!(a.get("/api/jobs/abcd1234/events").await.status(), 404);
+    assert!(expiry().await > first, "the session did not slide");
+    // 47: a session deleted elsewhere is not revived by its next request.
+    sqlx::query("DELETE FROM sessions")
+        .execute(&app.state.pool)
+        .await
+        .expect("delete");
+    assert_eq!(a.call("/api/me", &[]).await.status(), 401);
+    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE user_id IS NOT NULL")
+        .fetch_one(&app.state.pool)
+        .await
+        .expect("count");
+    assert_eq!(left, 0);
+    // 48: an admin resetting their own password ends their other sessions.
+    let here = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let elsewhere = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let me: serde_json::Value = here.call("/api/me", &[]).await.json().await.expect("me");
+    let id = me["id"].to_string();
+    let res = here
+        .call(
+            "/api/admin/users/password",
+            &[("user_id", &id), ("password", "a brand new passphrase")],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        here.call("/api/me", &[]).await.status(),
+        200,
+        "the session in use stays"
+    );
+    assert_eq!(
+        elsewhere.call("/api/me", &[]).await.status(),
+        401,
+        "the other one ended"
+    );
+    app.stop().await;
+}
+
+// ---------------------------------------------------------------- workers
+
+/// Case 49: a job that panics fails with a message, and the worker goes on
+/// to run the next job.
+#[tokio::test]
+async fn a_panicking_job_fails_and_the_worker_carries_on() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut config = common::config(dir.path());
+    config.worker_concurrency = 1;
+    let app = TestApp::start_with(config).await;
+    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let start = |title: &'static str| {
+        let c = &c;
+        async move {
+            let res = c
+                .call("/api/jobs/start", &start_form(title, "1", &outline_json(1)))
+                .await;
+            assert_eq!(res.status(), 200);
+            res.json::<String>().await.expect("id")
+        }
+    };
+    let bad = start(backend::jobs::worker::PANIC_TITLE_FOR_TESTS).await;
+    let good = start("After the panic").await;
+    let j = c.wait_for(&bad, &["failed"], Duration::from_secs(60)).await;
+    assert!(
+        common::messages(&j).iter().any(|m| m.contains("internal error")),
+        "{:?}",
+        common::messages(&j)
+    );
+    c.wait_for(&good, &["complete"], Duration::from_secs(120)).await;
+    app.stop().await;
+}
+
+// ---------------------------------------------------------------- storage
+
+/// Case 50: the janitor never deletes a deck that is a job's only copy,
+/// even when the job recorded it under another spelling of the data folder.
+#[tokio::test]
+async fn the_janitor_keeps_decks_recorded_under_another_spelling() {
+    let (app, dir) = app().await;
+    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let id: String = c
+        .call("/api/jobs/start", &start_form("Janitor", "1", &outline_json(1)))
+        .await
+        .json()
+        .await
+        .expect("id");
+    c.wait_for(&id, &["complete"], Duration::from_secs(120)).await;
+    let outputs = dir.path().join("outputs");
+    let file = std::fs::read_dir(&outputs)
+        .expect("outputs")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .find(|n| n.ends_with(".pptx"))
+        .expect("deck file");
+    // As an older version would have recorded it, through a symlinked path.
+    let respelled = format!("{}/./outputs/{file}", Path::new("/elsewhere").display());
+    sqlx::query("UPDATE jobs SET output_local = ? WHERE id = ?")
+        .bind(&respelled)
+        .bind(&id)
+        .execute(&app.state.pool)
+        .await
+        .expect("update");
+    backend::offload::sweep(&app.state, Duration::ZERO, Duration::from_secs(3600))
+        .await
+        .expect("sweep");
+    assert!(outputs.join(&file).is_file(), "the job's only copy was deleted");
+    assert_eq!(c.download(&id).await.status(), 200);
+    app.stop().await;
+}
+
+/// Case 51: ten retries of one cancelled job sent at once: exactly one
+/// re-queues it (the status is checked inside the statement), so the job
+/// runs once.
+#[tokio::test]
+async fn concurrent_retries_queue_a_job_once() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut config = common::config(dir.path());
+    config.job_stage_pause_ms = 2_000;
+    let app = TestApp::start_with(config).await;
+    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let id: String = c
+        .call(
+            "/api/jobs/start",
+            &start_form("Retry race", "1", &outline_json(1)),
+        )
+        .await
+        .json()
+        .await
+        .expect("id");
+    c.call("/api/jobs/cancel", &[("id", &id)]).await;
+    c.wait_for(&id, &["cancelled"], Duration::from_secs(30)).await;
+    let retries: Vec<_> = (0..10)
+        .map(|_| {
+            let http = c.http.clone();
+            let url = format!("{}/api/jobs/retry", app.base);
+            let id = id.clone();
+            async move {
+                http.post(url)
+                    .form(&[("id", id)])
+                    .send()
+                    .await
+                    .expect("retry")
+                    .status()
+                    .as_u16()
+            }
+        })
+        .collect();
+    let statuses = futures_util::future::join_all(retries).await;
+    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 1, "{statuses:?}");
+    assert!(statuses.iter().all(|s| *s == 200 || *s == 409), "{statuses:?}");
+    let queued: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM job_queue WHERE job_id = ?")
+        .bind(&id)
+        .fetch_one(&app.state.pool)
+        .await
+        .expect("count");
+    assert_eq!(queued, 1);
+    app.stop().await;
+}
