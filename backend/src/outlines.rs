@@ -56,13 +56,36 @@ pub async fn read(
     parse(bytes).await
 }
 
+/// Reads the outline received in the file at `path` for `user`: the file is
+/// loaded only once a place at the parse gate is free, so uploads waiting
+/// for one hold disk, not memory.
+pub async fn read_file(
+    state: &crate::AppState,
+    user: i64,
+    path: &std::path::Path,
+) -> Result<Outline, Rejected> {
+    if let Err(retry_after) = state.outline_reads.hit(user) {
+        return Err(Rejected::Refused(ApiError::TooManyRequests { retry_after }));
+    }
+    let _place = crate::gate::PARSE.enter().await.map_err(Rejected::Refused)?;
+    let bytes = tokio::fs::read(path)
+        .await
+        .map_err(|e| Rejected::Crashed(format!("reading the received outline: {e}")))?;
+    parse_admitted(bytes).await
+}
+
 /// Parses `bytes` (any supported format, recognized by content). A PDF's
 /// text is extracted by a child process (see [`pdf_text_isolated`]).
 pub async fn parse(bytes: impl AsRef<[u8]> + Send + 'static) -> Result<Outline, Rejected> {
+    let _place = crate::gate::PARSE.enter().await.map_err(Rejected::Refused)?;
+    parse_admitted(bytes).await
+}
+
+/// [`parse`] for a caller that holds a place at the parse gate.
+async fn parse_admitted(bytes: impl AsRef<[u8]> + Send + 'static) -> Result<Outline, Rejected> {
     if bytes.as_ref().len() > MAX_OUTLINE_BYTES {
         return Err(Rejected::TooLarge);
     }
-    let _place = crate::gate::PARSE.enter().await.map_err(Rejected::Refused)?;
     let pdf_text = match course::parse::sniff(bytes.as_ref()) {
         Ok(course::parse::Format::Pdf) => Some(pdf_text_isolated(bytes.as_ref()).await),
         _ => None,

@@ -47,7 +47,7 @@ impl Limits {
     pub fn upload() -> Self {
         Self {
             max_entries: 5_000,
-            max_total_bytes: 200 << 20,
+            max_total_bytes: 150 << 20,
             max_part_bytes: 100 << 20,
             max_ratio: 200,
         }

@@ -18,7 +18,7 @@ pub const MAX_DEPTH: usize = 256;
 pub const MAX_ELEMENTS: usize = 1_000_000;
 
 /// Largest part parsed into a tree, in bytes.
-pub const MAX_XML_BYTES: usize = 64 << 20;
+pub const MAX_XML_BYTES: usize = 32 << 20;
 
 /// An element: qualified name (`p:sp`), attributes in document order, children.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

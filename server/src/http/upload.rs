@@ -99,15 +99,7 @@ pub async fn outline(
         Ok(r) => r,
         Err(response) => return response,
     };
-    let bytes = match tokio::fs::read(&received.0).await {
-        Ok(b) => b,
-        Err(e) => {
-            tracing::error!(error = %e, "reading a received outline failed");
-            return api_error(StatusCode::INTERNAL_SERVER_ERROR, &ApiError::Internal);
-        }
-    };
-    drop(received);
-    match backend::outlines::read(&state, user.id, bytes).await {
+    match backend::outlines::read_file(&state, user.id, &received.0).await {
         Ok(outline) => Json(outline).into_response(),
         Err(Rejected::Crashed(why)) => {
             tracing::error!(%why, "outline parser crashed");

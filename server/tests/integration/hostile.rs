@@ -1146,3 +1146,70 @@ async fn concurrent_retries_queue_a_job_once() {
     assert_eq!(queued, 1);
     app.stop().await;
 }
+
+/// Case 52: a burst of large uploads — 20 outlines of 9 MB and 4 templates
+/// of 40 MB at once — is answered (accepted, refused by size, or "busy")
+/// while /health stays quick and the server's memory stays bounded: bodies
+/// go to disk as they arrive and are loaded one gate place at a time.
+#[tokio::test]
+async fn a_burst_of_large_uploads_stays_in_memory_bounds() {
+    let s = Spawned::start(&[]).await;
+    let c = Client::signed_in(&s.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let before = s.peak_rss_mb();
+    let outline =
+        Arc::new(format!("# Big\n{}", "- a point that repeats\n".repeat(9 << 20 >> 5)).into_bytes());
+    let noise: Vec<u8> = (0..40u32 << 20)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    let template = Arc::new(template_with(&[("ppt/media/big.bin", &noise)], &[]));
+    drop(noise);
+    let watch = HealthWatch::start(&s.base);
+    let t = Instant::now();
+    let mut uploads = Vec::new();
+    for i in 0..24 {
+        let http = c.http.clone();
+        let (path, body) = if i % 6 == 0 {
+            ("/api/templates/upload", template.clone())
+        } else {
+            ("/api/outline/upload", outline.clone())
+        };
+        let url = format!("{}{path}", s.base);
+        uploads.push(tokio::spawn(async move {
+            let t = Instant::now();
+            let status = http
+                .post(url)
+                .body(body.as_ref().clone())
+                .send()
+                .await
+                .expect("upload")
+                .status()
+                .as_u16();
+            (path, status, t.elapsed())
+        }));
+    }
+    let mut seen = std::collections::BTreeMap::<(&str, u16), usize>::new();
+    let mut slowest = Duration::ZERO;
+    for u in uploads {
+        let (path, status, took) = u.await.expect("upload task");
+        *seen.entry((path, status)).or_default() += 1;
+        slowest = slowest.max(took);
+    }
+    let worst = watch.finish().await;
+    let peak = s.peak_rss_mb();
+    eprintln!(
+        "upload burst: {seen:?} in {:?}, slowest {slowest:?}, /health worst {worst:?}, peak RSS {before} → {peak} MB",
+        t.elapsed()
+    );
+    assert!(
+        seen.keys().all(|(_, st)| [200, 413, 422, 429, 503].contains(st)),
+        "{seen:?}"
+    );
+    assert!(
+        seen.get(&("/api/templates/upload", 200)).copied().unwrap_or(0) >= 1,
+        "{seen:?}"
+    );
+    assert!(worst < HEALTHY, "/health took {worst:?}");
+    assert!(slowest < Duration::from_secs(60), "{slowest:?}");
+    assert!(peak < 600, "peak RSS {peak} MB");
+    s.stop().await;
+}
