@@ -70,9 +70,6 @@ pub async fn store_upload(config: &Config, received: &Path) -> crate::Result<(St
     Ok((format!("upload:{file}"), layouts))
 }
 
-/// Most slide layouts an uploaded template may have (real ones have 10–80).
-pub const MAX_LAYOUTS: usize = 500;
-
 /// Opens a template's bytes as the builder will; the number of layouts, or
 /// the reason (for the user) it cannot be used.
 pub fn check_template(data: &[u8]) -> crate::Result<usize> {
@@ -97,12 +94,5 @@ pub fn check_template(data: &[u8]) -> crate::Result<usize> {
     }
     let template = deck::Template::from_package(pkg)
         .map_err(|e| unusable(format!("This is not a usable PowerPoint template: {e}")))?;
-    if template.layouts.len() > MAX_LAYOUTS {
-        return Err(unusable(format!(
-            "This template has {} slide layouts; at most {MAX_LAYOUTS} are supported.",
-            template.layouts.len()
-        ))
-        .into());
-    }
     Ok(template.layouts.len())
 }

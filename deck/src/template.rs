@@ -337,6 +337,12 @@ pub fn classify(placeholders: &[Placeholder], slide_height: i64) -> LayoutKind {
     }
 }
 
+/// Most slide masters a template may have (real ones have 1–10).
+pub const MAX_MASTERS: usize = 100;
+
+/// Most slide layouts a template may have (real ones have 10–80).
+pub const MAX_LAYOUTS: usize = 500;
+
 impl Template {
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, DeckError> {
         Self::from_package(Package::from_bytes(bytes, Limits::upload())?)
@@ -382,6 +388,10 @@ impl Template {
 
         let mut masters = Vec::new();
         let mut layouts = Vec::new();
+        // Each master and layout part is read once, however often it is
+        // listed (a crafted file can list one master thousands of times).
+        let mut seen_masters = std::collections::HashSet::new();
+        let mut seen_layouts = std::collections::HashSet::new();
         let mut master_styles = std::collections::HashMap::new();
         let mut theme = None;
         for id in pres
@@ -397,6 +407,12 @@ impl Template {
                 ));
             };
             let master = crate::opc::resolve(&presentation, &rel.target)?;
+            if !seen_masters.insert(master.clone()) {
+                continue;
+            }
+            if seen_masters.len() > MAX_MASTERS {
+                return Err(DeckError::Limit(format!("more than {MAX_MASTERS} slide masters")));
+            }
             let mroot = pkg.xml(&master)?;
             let master_ph = placeholders(&mroot);
             let tx = mroot.child("txStyles");
@@ -414,6 +430,12 @@ impl Template {
                 match r.kind() {
                     "slideLayout" => {
                         let part = crate::opc::resolve(&master, &r.target)?;
+                        if !seen_layouts.insert(part.clone()) {
+                            continue;
+                        }
+                        if seen_layouts.len() > MAX_LAYOUTS {
+                            return Err(DeckError::Limit(format!("more than {MAX_LAYOUTS} slide layouts")));
+                        }
                         let lroot = pkg.xml(&part)?;
                         let name = lroot
                             .child("cSld")

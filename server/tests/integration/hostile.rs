@@ -725,7 +725,7 @@ async fn one_user_cannot_flood_the_queue() {
 
 // ---------------------------------------------------------------- templates
 
-/// Cases 32–36: templates that would carry code or outside links into
+/// Cases 32–37: templates that would carry code or outside links into
 /// shared decks, or that inflate beyond any real template, are refused.
 #[tokio::test]
 async fn dangerous_or_inflated_templates_are_refused_with_a_reason() {
@@ -772,8 +772,29 @@ async fn dangerous_or_inflated_templates_are_refused_with_a_reason() {
         .map(|d| d.count())
         .unwrap_or(0);
     assert_eq!(stored, 0, "nothing refused was kept");
-    // The clean template is still accepted.
-    assert_eq!(post_raw(&c, "/api/templates/upload", forest).await.status(), 200);
+    // 37: one master listed 20,000 times is read once.
+    let pres = String::from_utf8(part_of(&forest, "ppt/presentation.xml")).expect("utf8");
+    let start = pres.find("<p:sldMasterId ").expect("master id");
+    let end = start + pres[start..].find("/>").expect("end") + 2;
+    let repeated = format!(
+        "{}{}{}",
+        &pres[..start],
+        pres[start..end].repeat(20_000),
+        &pres[end..]
+    );
+    let repeated = template_with(&[], &[("ppt/presentation.xml", repeated.into_bytes())]);
+    let t = Instant::now();
+    let res = post_raw(&c, "/api/templates/upload", repeated).await;
+    assert_eq!(res.status(), 200);
+    let repeated_layouts = res.json::<serde_json::Value>().await.expect("json")["layouts"].clone();
+    assert!(t.elapsed() < Duration::from_secs(10), "{:?}", t.elapsed());
+    // The clean template is still accepted, with the same layouts.
+    let res = post_raw(&c, "/api/templates/upload", forest).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        res.json::<serde_json::Value>().await.expect("json")["layouts"],
+        repeated_layouts
+    );
     app.stop().await;
 }
 
