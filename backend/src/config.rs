@@ -60,6 +60,10 @@ pub struct Config {
     #[arg(long, env = "BODY_TIMEOUT_SECONDS", default_value_t = 120)]
     pub body_timeout_seconds: u64,
 
+    /// Bearer token `/metrics` asks for. Unset: only loopback clients may read it.
+    #[arg(long, env = "METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<crate::secret::Secret>,
+
     /// Failed sign-ins allowed per email (and, times four, per client) before throttling.
     #[arg(long, env = "LOGIN_MAX_FAILURES", default_value_t = 5)]
     pub login_max_failures: u32,

@@ -65,3 +65,35 @@ impl StorageHealth {
         now
     }
 }
+
+/// Readiness: the database answers with every migration applied, the data
+/// folder takes a write, object storage (when configured) answers. Checked
+/// afresh on each call (probes run every few seconds, not per user request);
+/// the error lists what is not ready.
+pub async fn ready(state: &AppState) -> Result<(), Vec<&'static str>> {
+    let mut problems = Vec::new();
+    if !crate::db::ping(&state.pool).await {
+        problems.push("the database does not answer");
+    } else if !crate::db::migrations_applied(&state.pool).await {
+        problems.push("database migrations are not applied");
+    }
+    let writable = tokio::time::timeout(PROBE_LIMIT, state.storage.healthy())
+        .await
+        .unwrap_or(false);
+    if !writable {
+        problems.push("the data directory is not writable");
+    }
+    if let Some(s3) = &state.s3 {
+        if !tokio::time::timeout(PROBE_LIMIT, s3.healthy())
+            .await
+            .unwrap_or(false)
+        {
+            problems.push("object storage does not answer");
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
+}

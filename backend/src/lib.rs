@@ -21,6 +21,7 @@ pub mod health;
 pub mod jobs;
 pub mod links;
 pub mod llm;
+pub mod metrics;
 pub mod offload;
 pub mod outlines;
 pub mod password;

@@ -53,6 +53,10 @@ pub async fn upload_pending(state: &AppState) -> (usize, usize) {
                             tracing::warn!(job = %id, error = %e, "could not remove the local copy; the janitor will");
                         }
                         tracing::info!(job = %id, key = %key, size, "deck uploaded");
+                        state
+                            .metrics
+                            .s3_uploads
+                            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                         ok += 1;
                     }
                     // The job was deleted meanwhile: do not leave its object behind.
@@ -67,6 +71,10 @@ pub async fn upload_pending(state: &AppState) -> (usize, usize) {
             }
             Err(e) => {
                 tracing::warn!(job = %id, error = %e, "uploading the deck failed; it stays local for now");
+                state
+                    .metrics
+                    .s3_upload_failures
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 failed += 1;
             }
         }

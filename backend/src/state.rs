@@ -34,6 +34,8 @@ pub struct AppState {
     /// start-up while there are no users (so a page reached through DNS
     /// rebinding, or by anyone else on the network, cannot create the admin).
     pub setup_code: Arc<str>,
+    /// Counters for `/metrics`.
+    pub metrics: Arc<super::metrics::Metrics>,
     /// The last storage health answer (see `health`).
     pub storage_health: Arc<super::health::StorageHealth>,
 }

@@ -77,6 +77,7 @@ pub async fn prepare(mut config: Config) -> anyhow::Result<AppState> {
         config: Arc::new(config),
         setup_code: backend::accounts::new_setup_code().into(),
         storage_health: Default::default(),
+        metrics: Default::default(),
         outline_reads: Arc::new(backend::throttle::Hourly::new(
             types::limits::MAX_OUTLINE_READS_PER_HOUR,
         )),

@@ -6,6 +6,7 @@
 //! of an error.
 
 pub mod jobs;
+pub mod metrics;
 pub mod sessions;
 pub mod usage;
 pub mod users;
@@ -53,8 +54,20 @@ pub async fn open(path: &Path) -> Result<SqlitePool, DbError> {
 }
 
 /// Applies every pending migration from `migrations/` (embedded at build time).
+/// The migrations compiled into this binary.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
+
+/// Whether every migration this binary knows is applied (for readiness).
+pub async fn migrations_applied(pool: &SqlitePool) -> bool {
+    let applied: Result<i64, _> =
+        sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations WHERE success = 1")
+            .fetch_one(pool)
+            .await;
+    applied.is_ok_and(|n| n as usize >= MIGRATOR.iter().count())
+}
+
 pub async fn migrate(pool: &SqlitePool) -> Result<(), DbError> {
-    sqlx::migrate!("../migrations").run(pool).await?;
+    MIGRATOR.run(pool).await?;
     Ok(())
 }
 

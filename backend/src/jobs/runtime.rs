@@ -40,6 +40,11 @@ impl JobRuntime {
         }
     }
 
+    /// Jobs running in this process right now.
+    pub fn busy(&self) -> usize {
+        self.running().len()
+    }
+
     pub(crate) fn running(&self) -> std::sync::MutexGuard<'_, HashMap<String, ()>> {
         self.running.lock().unwrap_or_else(|p| p.into_inner())
     }

@@ -23,6 +23,8 @@ use super::error::api_error;
 /// Paths anyone may reach (exact match).
 pub const PUBLIC_PATHS: &[&str] = &[
     "/health",
+    "/ready",
+    "/metrics",
     "/login",
     "/setup",
     "/api/login",

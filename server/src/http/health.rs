@@ -23,8 +23,10 @@ pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>)
     let storage = state.storage_health.check(&state).await;
     let (local_ok, s3_ok) = (storage.local, storage.s3);
     let storage_ok = local_ok && s3_ok.unwrap_or(true);
-    // Object storage down is degraded, not down: decks stay local until it is back.
-    let code = if db_ok && local_ok {
+    // Liveness: only a database that does not answer makes the process
+    // unhealthy. Storage trouble is "degraded" here and fails `/ready`
+    // (restarting the process would not fix a full disk).
+    let code = if db_ok {
         StatusCode::OK
     } else {
         StatusCode::SERVICE_UNAVAILABLE
@@ -44,4 +46,20 @@ pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>)
             },
         }),
     )
+}
+
+/// `GET /ready`: 200 when the database (migrated), the data folder and
+/// object storage (if configured) all work; 503 with the reasons otherwise.
+/// For orchestrators' readiness probes; `/health` stays the cheap liveness check.
+pub async fn ready(State(state): State<AppState>) -> (StatusCode, Json<serde_json::Value>) {
+    match backend::health::ready(&state).await {
+        Ok(()) => (StatusCode::OK, Json(serde_json::json!({ "ready": true }))),
+        Err(problems) => {
+            tracing::warn!(?problems, "not ready");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({ "ready": false, "problems": problems })),
+            )
+        }
+    }
 }

@@ -9,6 +9,7 @@ pub mod guard;
 pub mod headers;
 pub mod health;
 pub mod limits;
+mod metrics;
 mod stream;
 mod upload;
 
@@ -80,6 +81,8 @@ pub fn router(state: AppState) -> Router {
 
     Router::new()
         .route("/health", get(health::health))
+        .route("/ready", get(health::ready))
+        .route("/metrics", get(metrics::metrics))
         .merge(job_routes())
         .leptos_routes_with_context(
             &server_state,
@@ -118,6 +121,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(sessions)
         .layer(middleware::from_fn_with_state(state.clone(), guard::same_origin))
+        .layer(middleware::from_fn_with_state(state.clone(), metrics::count))
         .layer(middleware::from_fn_with_state(state.clone(), limits::client_addr))
         .layer(middleware::from_fn_with_state(
             state.clone(),

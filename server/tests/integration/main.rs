@@ -12,5 +12,6 @@ mod ai_writer;
 mod generate;
 mod hostile;
 mod jobs;
+mod operations;
 mod s3;
 mod uploads_downloads;

@@ -38,6 +38,7 @@ pub fn config(data_dir: &Path) -> Config {
         public_url: None,
         cookie_secure: false,
         trusted_proxies: Default::default(),
+        metrics_token: None,
         header_timeout_seconds: 10,
         body_timeout_seconds: 120,
         session_idle_minutes: 480,
