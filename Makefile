@@ -1,7 +1,7 @@
 # Courseware — the two commands a newcomer needs:
 #   make run    build everything and serve on http://127.0.0.1:3000
 #   make test   formatting, lints (server and wasm builds), all tests, end-to-end
-.PHONY: run test native bootstrap wasm server server-release fmt-check clippy clippy-wasm unit decks e2e clean
+.PHONY: run test native bootstrap wasm server server-release fmt-check clippy clippy-wasm unit decks e2e clean check-deploy
 
 run: bootstrap wasm server-release
 	./target/release/courseware serve
@@ -20,6 +20,7 @@ test: bootstrap fmt-check
 
 native: unit
 	$(MAKE) --no-print-directory decks
+	bash scripts/check-deploy
 
 bootstrap:
 	@bash scripts/bootstrap
@@ -60,6 +61,9 @@ decks:
 
 e2e:
 	bash scripts/e2e
+
+check-deploy:
+	bash scripts/check-deploy
 
 clean:
 	cargo clean
