@@ -1,7 +1,7 @@
 # Courseware — the two commands a newcomer needs:
 #   make run    build everything and serve on http://127.0.0.1:3000
 #   make test   formatting, lints (server and wasm builds), all tests, end-to-end
-.PHONY: run test native bootstrap wasm server server-release fmt-check clippy clippy-wasm unit decks e2e clean check-deploy
+.PHONY: run test native bootstrap wasm server server-release fmt-check clippy clippy-wasm unit decks e2e clean check-deploy image image-test
 
 run: bootstrap wasm server-release
 	./target/release/courseware serve
@@ -17,6 +17,7 @@ run: bootstrap wasm server-release
 test: bootstrap fmt-check
 	$(MAKE) --no-print-directory -j2 -Oline native wasm
 	$(MAKE) --no-print-directory e2e
+	$(MAKE) --no-print-directory image-test
 
 native: unit
 	$(MAKE) --no-print-directory decks
@@ -64,6 +65,14 @@ e2e:
 
 check-deploy:
 	bash scripts/check-deploy
+
+# The container image (release binary, own Debian base; see deploy/container).
+image:
+	bash scripts/image
+
+# Builds the image and runs its smoke test (start, generate, stop mid-job, restart).
+image-test: image
+	bash scripts/image-smoke
 
 clean:
 	cargo clean

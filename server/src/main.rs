@@ -66,9 +66,50 @@ fn pdf_text_child() -> i32 {
     }
 }
 
+/// `courseware probe http://HOST:PORT/PATH`: exit 0 when the URL answers
+/// 200 within 3 s — the container's HEALTHCHECK, which needs no curl.
+fn probe(url: &str) -> i32 {
+    use std::io::{Read, Write};
+    use std::net::ToSocketAddrs;
+    use std::time::Duration;
+    let Some(rest) = url.strip_prefix("http://") else {
+        eprintln!("probe: only http:// URLs");
+        return 2;
+    };
+    let (host, path) = rest
+        .split_once('/')
+        .map_or((rest, "/".to_string()), |(h, p)| (h, format!("/{p}")));
+    let Some(addr) = host.to_socket_addrs().ok().and_then(|mut a| a.next()) else {
+        eprintln!("probe: cannot resolve {host}");
+        return 2;
+    };
+    let answer = (|| -> std::io::Result<String> {
+        let mut s = std::net::TcpStream::connect_timeout(&addr, Duration::from_secs(3))?;
+        s.set_read_timeout(Some(Duration::from_secs(3)))?;
+        s.write_all(format!("GET {path} HTTP/1.0\r\nHost: {host}\r\n\r\n").as_bytes())?;
+        let mut head = [0u8; 64];
+        let n = s.read(&mut head)?;
+        Ok(String::from_utf8_lossy(&head[..n]).into_owned())
+    })();
+    match answer {
+        Ok(a) if a.starts_with("HTTP/1.0 200") || a.starts_with("HTTP/1.1 200") => 0,
+        Ok(a) => {
+            eprintln!("probe: {}", a.lines().next().unwrap_or(""));
+            1
+        }
+        Err(e) => {
+            eprintln!("probe: {e}");
+            1
+        }
+    }
+}
+
 fn main() {
-    if std::env::args().nth(1).as_deref() == Some("pdf-text") {
-        std::process::exit(pdf_text_child());
+    let args: Vec<String> = std::env::args().take(3).collect();
+    match args.get(1).map(String::as_str) {
+        Some("pdf-text") => std::process::exit(pdf_text_child()),
+        Some("probe") => std::process::exit(probe(args.get(2).map_or("", String::as_str))),
+        _ => {}
     }
     serve_main();
 }
