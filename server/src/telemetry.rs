@@ -53,5 +53,5 @@ pub fn request_span<B>(req: &Request<B>) -> tracing::Span {
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("-");
-    tracing::info_span!("request", id, method = %req.method(), path = %req.uri().path())
+    tracing::info_span!("request", request_id = id, method = %req.method(), path = %req.uri().path())
 }

@@ -77,7 +77,7 @@ async fn worker(state: AppState, name: String, mut stop: watch::Receiver<bool>) 
         match db::claim(&state.pool, &name).await {
             Ok(Some(id)) => {
                 state.jobs.running().insert(id.clone(), ());
-                let span = tracing::info_span!("job", id = %id, worker = %name);
+                let span = tracing::info_span!("job", job_id = %id, worker = %name);
                 // Its own task: a panic anywhere in a job fails that job, and
                 // this worker goes on to the next one.
                 let job = {
