@@ -1,10 +1,14 @@
 # Courseware — the two commands a newcomer needs:
 #   make run    build everything and serve on http://127.0.0.1:3000
 #   make test   formatting, lints (server and wasm builds), all tests, end-to-end
-.PHONY: run test native bootstrap wasm server server-release fmt-check clippy clippy-wasm unit decks e2e clean check-deploy image image-test
+.PHONY: run test native bootstrap wasm server server-release fmt-check clippy clippy-wasm unit decks e2e clean check-deploy image image-test bootstrap-run
 
-run: bootstrap wasm server-release
+run: bootstrap-run wasm server-release
 	./target/release/courseware serve
+
+# Only what building and running needs (no test tools).
+bootstrap-run:
+	@bash scripts/bootstrap run
 
 # Clippy runs inside the builds (clippy-driver wraps rustc for the workspace's
 # crates, as `cargo clippy` does, and warnings are denied in Cargo.toml), so
