@@ -109,6 +109,23 @@ pub struct Config {
     #[arg(long, env = "UPLOAD_RETENTION_HOURS", default_value_t = 168)]
     pub upload_retention_hours: u64,
 
+    /// Hours between scheduled backups of the database (0: none).
+    #[arg(long, env = "BACKUP_INTERVAL_HOURS", default_value_t = 0)]
+    pub backup_interval_hours: u64,
+
+    /// Scheduled backups kept (the newest).
+    #[arg(long, env = "BACKUP_KEEP", default_value_t = 7)]
+    pub backup_keep: usize,
+
+    /// Folder of scheduled backups; defaults to `<DATA_DIR>/backups`.
+    #[arg(long, env = "BACKUP_DIR")]
+    pub backup_dir: Option<PathBuf>,
+
+    /// Finished jobs older than this many days are deleted with their decks by
+    /// the janitor (0: kept forever). Daily activity and token totals stay.
+    #[arg(long, env = "JOB_RETENTION_DAYS", default_value_t = 0)]
+    pub job_retention_days: u64,
+
     /// AI writer settings (off unless LLM_PROVIDER is set).
     #[command(flatten)]
     pub llm: super::llm::LlmConfig,

@@ -10,6 +10,7 @@
 //! into the API error with `?`.
 
 pub mod accounts;
+pub mod backup;
 pub mod banks_sync;
 pub mod client;
 pub mod config;

@@ -157,6 +157,47 @@ pub async fn sweep(
     Ok((outputs, uploads))
 }
 
+/// Deletes finished jobs older than `JOB_RETENTION_DAYS` (when set) with
+/// their decks, locally and in object storage, a batch at a time. Daily
+/// activity and token usage stay (token rows keep their numbers; their job
+/// reference becomes empty). Returns how many jobs went.
+pub async fn expire_jobs(state: &AppState) -> anyhow::Result<usize> {
+    let days = state.config.job_retention_days;
+    if days == 0 {
+        return Ok(0);
+    }
+    let before = crate::db::rfc3339(
+        time::OffsetDateTime::now_utc()
+            - time::Duration::days(i64::try_from(days).unwrap_or(i64::MAX / 86_400)),
+    );
+    let mut removed = 0;
+    loop {
+        let ids = db::finished_before(&state.pool, &before, 200).await?;
+        if ids.is_empty() {
+            break;
+        }
+        for id in &ids {
+            if let Some(stored) = db::delete_finished(&state.pool, id).await? {
+                crate::decks::remove(
+                    state,
+                    id,
+                    stored.output_local.as_deref(),
+                    stored.output_s3_key.as_deref(),
+                )
+                .await;
+                removed += 1;
+            }
+        }
+        if ids.len() < 200 {
+            break;
+        }
+    }
+    if removed > 0 {
+        tracing::info!(removed, days, "jobs past their retention deleted");
+    }
+    Ok(removed)
+}
+
 /// Runs [`sweep`] every `JANITOR_INTERVAL_SECONDS`.
 pub async fn janitor(state: AppState, mut stop: watch::Receiver<bool>) {
     let every = Duration::from_secs(state.config.janitor_interval_seconds.max(1));
@@ -164,6 +205,9 @@ pub async fn janitor(state: AppState, mut stop: watch::Receiver<bool>) {
     loop {
         if let Err(e) = sweep(&state, Duration::from_secs(3600), upload_age).await {
             tracing::warn!(error = %e, "janitor pass failed");
+        }
+        if let Err(e) = expire_jobs(&state).await {
+            tracing::warn!(error = %e, "retention pass failed");
         }
         tokio::select! {
             _ = tokio::time::sleep(every) => {}

@@ -41,6 +41,9 @@ pub struct S3Config {
     /// Key prefix of the banks.
     #[arg(long, env = "S3_BANKS_PREFIX", default_value = "banks/")]
     pub s3_banks_prefix: String,
+    /// Key prefix of database backups (`courseware backup --s3`, scheduled backups).
+    #[arg(long, env = "S3_BACKUPS_PREFIX", default_value = "backups/")]
+    pub s3_backups_prefix: String,
     /// Where `banks sync` puts the banks (`tagged/`, `drilldown/`, `templates/`, `illustrations/`).
     #[arg(long, env = "BANKS_ROOT", default_value = "./data/banks")]
     pub banks_root: PathBuf,
@@ -64,6 +67,7 @@ impl Default for S3Config {
             aws_region: "us-east-1".into(),
             s3_outputs_prefix: "outputs/".into(),
             s3_banks_prefix: "banks/".into(),
+            s3_backups_prefix: "backups/".into(),
             banks_root: PathBuf::from("./data/banks"),
             banks_sync_on_start: false,
             s3_upload_retry_seconds: 5,

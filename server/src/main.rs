@@ -37,6 +37,26 @@ enum Command {
     /// Inspect templates, build decks from a plan, lint decks.
     #[command(subcommand)]
     Deck(server::cli::deck::DeckCommand),
+    /// Write a checked, consistent copy of the database (works while the
+    /// server runs): VACUUM INTO a temporary file, integrity check, rename.
+    Backup {
+        /// The backup file to write.
+        #[arg(long)]
+        output: std::path::PathBuf,
+        /// Also copy it to object storage under S3_BACKUPS_PREFIX.
+        #[arg(long)]
+        s3: bool,
+    },
+    /// Restore a backup as the database of DATA_DIR (the current one is
+    /// kept aside). Refuses while a server uses DATA_DIR unless --force.
+    Restore {
+        /// The backup file to restore.
+        #[arg(long)]
+        input: std::path::PathBuf,
+        /// Replace the database even though a server holds DATA_DIR.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -164,6 +184,44 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
             };
             println!("{line} in {:.1} s", started.elapsed().as_secs_f64());
+            Ok(())
+        }
+        Command::Backup { output, s3 } => {
+            let path = cli.config.database_path();
+            anyhow::ensure!(path.is_file(), "there is no database at {}", path.display());
+            let pool = backend::db::open(&path).await?;
+            let w = backend::backup::backup(&pool, &output).await?;
+            pool.close().await;
+            println!(
+                "backup of {} written to {}: {:.1} MB in {:.2} s, integrity checked",
+                path.display(),
+                w.path.display(),
+                w.bytes as f64 / 1e6,
+                w.seconds
+            );
+            if s3 {
+                let bucket = backend::s3::S3::from_config(&cli.config.s3)
+                    .await?
+                    .context("S3_BUCKET is not set: there is no bucket to copy the backup to")?;
+                let name = output.file_name().and_then(|n| n.to_str()).unwrap_or("backup.db");
+                let key = format!("{}{name}", cli.config.s3.s3_backups_prefix);
+                bucket.put_file(&key, &output, "application/vnd.sqlite3").await?;
+                println!("copied to object storage as {key}");
+            }
+            Ok(())
+        }
+        Command::Restore { input, force } => {
+            let path = cli.config.database_path();
+            let r = backend::backup::restore(&input, &cli.config.data_dir, &path, force).await?;
+            match r.previous {
+                Some(p) => println!(
+                    "restored {} as {} (the previous database is kept as {})",
+                    input.display(),
+                    path.display(),
+                    p.display()
+                ),
+                None => println!("restored {} as {}", input.display(), path.display()),
+            }
             Ok(())
         }
         Command::Migrate => {

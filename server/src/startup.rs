@@ -148,6 +148,22 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let grace = Duration::from_secs(state.config.shutdown_grace_seconds);
+    // Held while serving: `courseware restore` refuses to replace the
+    // database underneath a running server.
+    let _data_lock = match backend::backup::lock_data_dir(&state.config.data_dir) {
+        Ok(Some(lock)) => Some(lock),
+        Ok(None) => {
+            tracing::warn!(
+                data_dir = %state.config.data_dir.display(),
+                "another process holds the data directory's lock (another server?)"
+            );
+            None
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "could not lock the data directory");
+            None
+        }
+    };
     let sweeper = {
         let store = SqliteSessionStore::new(state.pool.clone());
         tokio::spawn(async move {
@@ -167,6 +183,10 @@ pub async fn serve(
         state.clone(),
         bg_rx.clone(),
     ))];
+    background.push(tokio::spawn(backend::backup::scheduled(
+        state.clone(),
+        bg_rx.clone(),
+    )));
     if state.s3.is_some() {
         background.push(tokio::spawn(backend::offload::uploader(state.clone(), bg_rx)));
     }

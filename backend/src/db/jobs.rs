@@ -403,6 +403,23 @@ pub async fn delete_finished(pool: &SqlitePool, id: &str) -> Result<Option<Store
     .await
 }
 
+/// Finished jobs created before `before` (RFC 3339), oldest first, at most
+/// `limit` — for the janitor's retention pass.
+pub async fn finished_before(
+    pool: &SqlitePool,
+    before: &str,
+    limit: i64,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT id FROM jobs WHERE created_at < ? AND status NOT IN ('queued', 'running')
+         ORDER BY created_at LIMIT ?",
+    )
+    .bind(before)
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}
+
 /// Who owns a job and where it stands, for access checks.
 #[derive(sqlx::FromRow)]
 pub struct Access {
