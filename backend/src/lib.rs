@@ -20,6 +20,7 @@ pub mod error;
 pub mod gate;
 pub mod health;
 pub mod jobs;
+pub mod legacy;
 pub mod links;
 pub mod llm;
 pub mod metrics;

@@ -47,6 +47,23 @@ enum Command {
         #[arg(long)]
         s3: bool,
     },
+    /// Import the previous tool's JSON files (web/data/*.json): job history,
+    /// daily activity, token usage. Bad rows are reported and skipped;
+    /// running it again imports nothing new.
+    ImportLegacy {
+        /// The history file: an array of job objects.
+        #[arg(long)]
+        history: Option<std::path::PathBuf>,
+        /// The daily activity file: {date: {courses, slides}} or [{date, courses, slides}].
+        #[arg(long)]
+        activity: Option<std::path::PathBuf>,
+        /// The token usage file: an array of usage rows.
+        #[arg(long)]
+        tokens: Option<std::path::PathBuf>,
+        /// The old tool's output folder: decks named in `output_local` are copied into storage.
+        #[arg(long)]
+        outputs: Option<std::path::PathBuf>,
+    },
     /// Restore a backup as the database of DATA_DIR (the current one is
     /// kept aside). Refuses while a server uses DATA_DIR unless --force.
     Restore {
@@ -208,6 +225,53 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 bucket.put_file(&key, &output, "application/vnd.sqlite3").await?;
                 println!("copied to object storage as {key}");
             }
+            Ok(())
+        }
+        Command::ImportLegacy {
+            history,
+            activity,
+            tokens,
+            outputs,
+        } => {
+            anyhow::ensure!(
+                history.is_some() || activity.is_some() || tokens.is_some(),
+                "give at least one of --history, --activity, --tokens"
+            );
+            let prices = match &cli.config.llm.llm_prices_file {
+                Some(p) => backend::llm::Prices::with_overrides(p)?,
+                None => backend::llm::Prices::default(),
+            };
+            let state = startup::prepare(cli.config).await?;
+            let started = std::time::Instant::now();
+            let show = |what: &str, r: &backend::legacy::Report| {
+                println!("{}", r.line(what));
+                for (i, why) in r.skipped.iter().take(50) {
+                    println!("  skipped row {i}: {why}");
+                }
+                if r.skipped.len() > 50 {
+                    println!("  … and {} more skipped rows", r.skipped.len() - 50);
+                }
+                for n in r.notes.iter().take(50) {
+                    println!("  note: {n}");
+                }
+            };
+            if let Some(f) = &history {
+                let v = backend::legacy::read_json(f)?;
+                let r = backend::legacy::import_history(&state, &v, outputs.as_deref()).await?;
+                show(&format!("history ({})", f.display()), &r);
+            }
+            if let Some(f) = &activity {
+                let v = backend::legacy::read_json(f)?;
+                let r = backend::legacy::import_activity(&state.pool, &v).await?;
+                show(&format!("activity ({})", f.display()), &r);
+            }
+            if let Some(f) = &tokens {
+                let v = backend::legacy::read_json(f)?;
+                let r = backend::legacy::import_tokens(&state.pool, &v, &prices).await?;
+                show(&format!("tokens ({})", f.display()), &r);
+            }
+            println!("done in {:.1} s", started.elapsed().as_secs_f64());
+            state.pool.close().await;
             Ok(())
         }
         Command::Restore { input, force } => {

@@ -228,3 +228,159 @@ async fn retention_deletes_old_finished_jobs_with_their_decks_and_keeps_the_tota
     assert_eq!(activity_after, activity_before, "daily activity stays");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_previous_tools_json_is_imported_once_with_bad_rows_reported() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let old = tempfile::tempdir().expect("old");
+    let outputs = old.path().join("outputs");
+    std::fs::create_dir_all(&outputs).expect("outputs");
+    let deck = std::fs::read(format!(
+        "{}/samples/templates/Ocean.pptx",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("deck");
+    std::fs::write(outputs.join("Fire_Safety_2025-03-01_ab12cd34.pptx"), &deck).expect("deck");
+    let history = serde_json::json!([
+        {"id": "ab12cd34", "course_title": "Fire Safety", "template_name": "Corporate", "duration_days": 2,
+         "language": "en", "status": "complete", "progress": 100, "log_message": "Done", "slide_count": 48,
+         "qa_score": 91, "qa_verdict": "pass", "duration_sec": 612.5,
+         "output_local": "/srv/old/web/outputs/Fire_Safety_2025-03-01_ab12cd34.pptx",
+         "created_at": "2025-03-01T09:00:00", "completed_at": "2025-03-01T09:10:12", "extra_field": [1, 2]},
+        {"job_id": "ef56gh78", "course_title": "", "duration_days": 1, "status": "running",
+         "created_at": "2025-03-02 10:00:00"},
+        {"id": "gone0001", "course_title": "Lost deck", "duration_days": 1, "status": "complete",
+         "output_local": "missing.pptx", "created_at": "2025-03-03T10:00:00"},
+        {"id": "bad00001", "course_title": "Too long", "duration_days": 40, "status": "complete",
+         "created_at": "2025-03-04T10:00:00"},
+        "not even an object"
+    ]);
+    let activity = serde_json::json!({"2025-03-01": {"courses": 3, "slides": 140}, "2025-03-02": {"courses": 1, "slides": 40}, "not-a-date": {"courses": 1, "slides": 1}});
+    let tokens = serde_json::json!([
+        {"job_id": "ab12cd34", "timestamp": "2025-03-01T09:05:00", "model": "claude-sonnet-4-5",
+         "input_tokens": 12000, "output_tokens": 3000, "cache_creation_tokens": 0, "cache_read_tokens": 8000},
+        {"job_id": null, "timestamp": "2025-03-02T11:00:00", "model": "gpt-4o-mini",
+         "input_tokens": 500, "output_tokens": 100, "cache_creation_tokens": 0, "cache_read_tokens": 0},
+        {"job_id": "x", "timestamp": "later", "model": "claude-sonnet-4-5", "input_tokens": 1, "output_tokens": 1}
+    ]);
+    let write = |name: &str, v: &serde_json::Value| {
+        let p = old.path().join(name);
+        std::fs::write(&p, serde_json::to_vec(v).expect("json")).expect("write");
+        p
+    };
+    let (h, a, t) = (
+        write("history.json", &history),
+        write("activity.json", &activity),
+        write("tokens.json", &tokens),
+    );
+    let args = [
+        "import-legacy",
+        "--history",
+        h.to_str().expect("utf8"),
+        "--activity",
+        a.to_str().expect("utf8"),
+        "--tokens",
+        t.to_str().expect("utf8"),
+        "--outputs",
+        outputs.to_str().expect("utf8"),
+    ];
+    let run = |data: &Path| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_courseware"));
+        cmd.env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("DATA_DIR", data)
+            .env("RUST_LOG", "error")
+            .env("INITIAL_ADMIN_EMAIL", ADMIN_EMAIL)
+            .env("INITIAL_ADMIN_PASSWORD", ADMIN_PASSWORD)
+            .args(args);
+        let out = cmd.output().expect("run");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    let first = run(dir.path());
+    assert!(
+        first.contains("3 imported, 2 skipped, 0 already present"),
+        "{first}"
+    );
+    assert!(
+        first.contains("skipped row 3: duration_days 40 is outside 1–10"),
+        "{first}"
+    );
+    assert!(first.contains("skipped row 4: not an object"), "{first}");
+    assert!(
+        first.contains("activity") && first.contains("2 imported, 1 skipped"),
+        "{first}"
+    );
+    assert!(
+        first.contains("2 imported, 1 skipped, 0 already present"),
+        "{first}"
+    );
+    assert!(first.contains("deck missing.pptx not found"), "{first}");
+    let second = run(dir.path());
+    assert!(
+        second.contains("0 imported, 2 skipped, 3 already present"),
+        "{second}"
+    );
+    assert!(
+        second.contains("0 imported, 1 skipped, 2 already present"),
+        "{second}"
+    );
+
+    let app = TestApp::start_with(common::config(dir.path())).await;
+    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let history: Vec<serde_json::Value> = c.call("/api/jobs", &[]).await.json().await.expect("history");
+    assert_eq!(history.len(), 3);
+    assert!(
+        history
+            .iter()
+            .all(|j| j["owner_name"] == "Imported (previous tool)"),
+        "{history:?}"
+    );
+    let untitled = history
+        .iter()
+        .find(|j| j["course_title"] == "(untitled)")
+        .expect("untitled");
+    assert_eq!(untitled["status"], "failed");
+    assert_eq!(untitled["created_at"], "2025-03-02T10:00:00Z");
+    let fire = history
+        .iter()
+        .find(|j| j["course_title"] == "Fire Safety")
+        .expect("fire");
+    assert_eq!(fire["slide_count"], 48);
+    let id = fire["id"].as_str().expect("id");
+    let res = c.download(id).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        res.bytes().await.expect("bytes").as_ref(),
+        deck.as_slice(),
+        "the old deck downloads"
+    );
+    let days: Vec<(String, i64, i64)> =
+        sqlx::query_as("SELECT date, courses, slides FROM daily_activity ORDER BY date")
+            .fetch_all(&app.state.pool)
+            .await
+            .expect("activity");
+    assert_eq!(
+        days,
+        vec![("2025-03-01".into(), 3, 140), ("2025-03-02".into(), 1, 40)]
+    );
+    let tokens: Vec<(Option<String>, String, Option<f64>)> =
+        sqlx::query_as("SELECT job_id, provider, cost_usd FROM token_usage ORDER BY at")
+            .fetch_all(&app.state.pool)
+            .await
+            .expect("tokens");
+    assert_eq!(tokens.len(), 2);
+    assert_eq!(tokens[0].0.as_deref(), Some(id), "linked to the imported job");
+    assert_eq!(tokens[0].1, "anthropic");
+    assert!(tokens[0].2.is_some_and(|c| c > 0.0), "priced");
+    assert_eq!(tokens[1].0, None);
+    // The imported account cannot sign in and does not hide /setup.
+    assert_eq!(
+        app.client()
+            .login("imported@courseware.invalid", "anything at all")
+            .await
+            .status(),
+        401
+    );
+    app.stop().await;
+}
