@@ -296,8 +296,8 @@ mod tests {
         assert_eq!(
             left,
             [
-                "courseware-20261124T033005Z.db",
                 "courseware-20261124T043005Z.db",
+                "courseware-20261124T053005Z.db",
                 "other.db"
             ]
         );
