@@ -11,6 +11,7 @@ pub mod error;
 pub mod jobs;
 pub mod limits;
 pub mod outline;
+pub mod spec;
 pub mod usage;
 pub mod validate;
 

@@ -152,6 +152,52 @@ pub async fn detail(state: &AppState, user: &CurrentUser, id: &str) -> Result<Jo
     })
 }
 
+/// A job's spec as a file (title, length, language, template, outline) and
+/// the file's name, for anyone who may see the job.
+pub async fn spec(state: &AppState, id: &str) -> Result<(types::spec::CourseSpec, String)> {
+    if JobId::parse(id).is_none() {
+        return Err(ApiError::NotFound.into());
+    }
+    let row = access(state, id).await?;
+    let input = db::input(&state.pool, id).await?;
+    let job = db::summary(&state.pool, id).await?.ok_or(ApiError::NotFound)?;
+    let outline: Outline = serde_json::from_str(&input.outline_json)
+        .map_err(|e| anyhow::anyhow!("job {id} has an unreadable outline: {e}"))?;
+    let file = std::path::Path::new(&input.template_path)
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("")
+        .to_owned();
+    let template = if input.template_path.starts_with(
+        &templates::uploads_dir(&state.config)
+            .to_string_lossy()
+            .to_string(),
+    ) {
+        format!("upload:{file}")
+    } else {
+        file
+    };
+    let writer = row
+        .qa_report
+        .as_deref()
+        .and_then(|r| serde_json::from_str::<serde_json::Value>(r).ok())
+        .and_then(|v| v["writer"].as_str().map(str::to_owned))
+        .unwrap_or_else(|| "offline".into());
+    let spec = types::spec::CourseSpec {
+        schema: types::spec::SPEC_SCHEMA,
+        title: input.course_title,
+        days: u8::try_from(input.duration_days).unwrap_or(1),
+        language: input.language,
+        template,
+        outline,
+        writer,
+    };
+    let date = job.created_at.get(..10).unwrap_or("0000-00-00").to_owned();
+    let hex: String = id.bytes().map(|b| format!("{:x}", b % 16)).collect();
+    let name = spec.file_name(&date, &hex);
+    Ok((spec, name))
+}
+
 /// Cancels a queued job at once, or asks a running one to stop at its next
 /// step (owner or admin).
 pub async fn cancel(state: &AppState, user: &CurrentUser, id: &str) -> Result<()> {

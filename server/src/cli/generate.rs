@@ -16,17 +16,30 @@ use types::validate::{CourseTitle, Language};
 #[derive(clap::Args)]
 pub struct GenerateArgs {
     /// Outline file: .docx, .md or .txt (recognized by content).
-    #[arg(long)]
-    pub outline: PathBuf,
+    #[arg(long, required_unless_present = "spec")]
+    pub outline: Option<PathBuf>,
+    /// A course spec file (exported from a job): title, days, language,
+    /// template and the edited outline. `--days`, `--lang` and `--title`
+    /// given as well override it; `--template` too (else the spec's sample
+    /// template is looked up in `--templates-dir`).
+    #[arg(long, conflicts_with = "outline")]
+    pub spec: Option<PathBuf>,
     /// Template: .pptx or .potx.
-    #[arg(long)]
-    pub template: PathBuf,
-    /// Course length in days (1–10).
-    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=10))]
-    pub days: u8,
-    /// Language of the deck's labels and writing: en, fr, de or es.
-    #[arg(long, default_value = "en", value_parser = clap::builder::PossibleValuesParser::new(Language::codes()))]
-    pub lang: String,
+    #[arg(long, required_unless_present = "spec")]
+    pub template: Option<PathBuf>,
+    /// Where a spec's sample template is looked up.
+    #[arg(
+        long,
+        env = "SAMPLE_TEMPLATES_DIR",
+        default_value = "server/samples/templates"
+    )]
+    pub templates_dir: PathBuf,
+    /// Course length in days (1–10; default 1, or the spec's).
+    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=10))]
+    pub days: Option<u8>,
+    /// Language of the deck's labels and writing: en, fr, de or es (default en, or the spec's).
+    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(Language::codes()))]
+    pub lang: Option<String>,
     /// Course title (defaults to the outline's own title).
     #[arg(long)]
     pub title: Option<String>,
@@ -38,6 +51,29 @@ pub struct GenerateArgs {
     /// Also write a JSON report (slides, QA score and findings, timings).
     #[arg(long)]
     pub report: Option<PathBuf>,
+}
+
+/// Reads and checks a spec file; the error lists every bad field.
+fn read_spec(path: &std::path::Path) -> anyhow::Result<types::spec::CourseSpec> {
+    let size = std::fs::metadata(path)
+        .with_context(|| format!("reading {}", path.display()))?
+        .len();
+    anyhow::ensure!(size <= MAX_OUTLINE_BYTES as u64, "the spec is larger than 10 MB");
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let spec: types::spec::CourseSpec =
+        serde_json::from_slice(&bytes).with_context(|| format!("{} is not a course spec", path.display()))?;
+    let problems = spec.problems();
+    if !problems.is_empty() {
+        let lines: Vec<String> = problems
+            .iter()
+            .map(|e| match e {
+                types::ApiError::Invalid { field, message } => format!("{field}: {message}"),
+                other => other.to_string(),
+            })
+            .collect();
+        anyhow::bail!("{} cannot be used:\n  {}", path.display(), lines.join("\n  "));
+    }
+    Ok(spec)
 }
 
 struct Progress {
@@ -69,29 +105,61 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<()> {
         tty: std::io::stderr().is_terminal(),
     };
     p.step(0, "reading the outline");
-    let size = std::fs::metadata(&args.outline)
-        .with_context(|| format!("reading {}", args.outline.display()))?
-        .len();
-    anyhow::ensure!(
-        size <= MAX_OUTLINE_BYTES as u64,
-        "the outline is larger than 10 MB"
-    );
-    let bytes =
-        std::fs::read(&args.outline).with_context(|| format!("reading {}", args.outline.display()))?;
-    let mut outline =
-        course::parse::parse(&bytes).with_context(|| format!("parsing {}", args.outline.display()))?;
+    let (mut outline, spec) = match (&args.spec, &args.outline) {
+        (Some(path), _) => {
+            let spec = read_spec(path)?;
+            (spec.outline.clone(), Some(spec))
+        }
+        (None, Some(path)) => {
+            let size = std::fs::metadata(path)
+                .with_context(|| format!("reading {}", path.display()))?
+                .len();
+            anyhow::ensure!(
+                size <= MAX_OUTLINE_BYTES as u64,
+                "the outline is larger than 10 MB"
+            );
+            let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+            let outline =
+                course::parse::parse(&bytes).with_context(|| format!("parsing {}", path.display()))?;
+            (outline, None)
+        }
+        (None, None) => anyhow::bail!("give --outline or --spec"),
+    };
+    if let Some(s) = &spec {
+        outline.title = s.title.clone();
+    }
     if let Some(t) = args.title.as_deref().filter(|t| !t.trim().is_empty()) {
         let title = CourseTitle::parse(t).map_err(|e| anyhow::anyhow!("the title: {e}"))?;
         outline.title = title.as_ref().to_owned();
     }
+    let days = args.days.or(spec.as_ref().map(|s| s.days)).unwrap_or(1);
+    let lang = args
+        .lang
+        .clone()
+        .or(spec.as_ref().map(|s| s.language.clone()))
+        .unwrap_or_else(|| "en".into());
+    let template_path = match (&args.template, &spec) {
+        (Some(t), _) => t.clone(),
+        (None, Some(s)) => {
+            anyhow::ensure!(
+                !s.template.starts_with("upload:"),
+                "the spec's template was uploaded to a server; give --template with the file"
+            );
+            let name = std::path::Path::new(&s.template)
+                .file_name()
+                .context("the spec's template has no file name")?;
+            args.templates_dir.join(name)
+        }
+        (None, None) => anyhow::bail!("give --template"),
+    };
     let t_parse = started.elapsed();
 
     p.step(20, "opening the template");
     let template =
-        Template::open(&args.template).with_context(|| format!("opening {}", args.template.display()))?;
+        Template::open(&template_path).with_context(|| format!("opening {}", template_path.display()))?;
     p.step(35, "planning the course");
     let banks = args.banks.load();
-    let options = pipeline::options(&template, args.days, &args.lang);
+    let options = pipeline::options(&template, days, &lang);
     let texts = offline_texts(&outline, &options.lang);
     let generated = pipeline::generate(&template, &outline, &options, &banks, &texts, |step| {
         match step {
@@ -125,8 +193,8 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<()> {
     if let Some(path) = &args.report {
         let json = serde_json::json!({
             "course_title": outline.title,
-            "days": args.days,
-            "language": args.lang,
+            "days": days,
+            "language": lang,
             "writer": "offline",
             "modules": outline.modules.len(),
             "topics": outline.topic_titles().count(),

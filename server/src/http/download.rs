@@ -131,3 +131,26 @@ fn content_disposition(title: &str) -> String {
         .collect();
     format!("attachment; filename=\"{ascii}.pptx\"; filename*=UTF-8''{encoded}")
 }
+
+/// `GET /api/jobs/{id}/spec`: the job's course spec as a JSON file
+/// (`Title_YYYY-MM-DD_8hex.json`), for anyone signed in (the history is shared).
+pub async fn spec(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    match backend::jobs::spec(&state, &id).await {
+        Ok((spec, name)) => {
+            // The name is ASCII letters, digits, `_`, `-` and `.` by construction.
+            let disposition = format!("attachment; filename=\"{name}\"");
+            (
+                [
+                    (header::CONTENT_TYPE, "application/json".to_string()),
+                    (header::CONTENT_DISPOSITION, disposition),
+                ],
+                Json(spec),
+            )
+                .into_response()
+        }
+        Err(e) => match types::ApiError::from(e) {
+            types::ApiError::NotFound => StatusCode::NOT_FOUND.into_response(),
+            _ => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        },
+    }
+}

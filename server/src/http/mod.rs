@@ -147,6 +147,7 @@ fn job_routes() -> Router<ServerState> {
     Router::new()
         .route("/api/jobs/{id}/events", get(stream::events))
         .route("/api/jobs/{id}/download", get(download::download))
+        .route("/api/jobs/{id}/spec", get(download::spec))
         .route("/api/outline/upload", post(upload::outline))
         .route("/api/templates/upload", post(upload::template))
         // Bodies are bounded per route by `limits::bound_body`; the uploads

@@ -148,3 +148,94 @@ fn bad_outlines_fail_with_a_clear_message_and_write_nothing() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("the PDF could not be read"));
     assert!(!out.exists());
 }
+
+/// A finished job's spec downloads as `Title_YYYY-MM-DD_8hex.json` and
+/// `courseware generate --spec` makes the same course from it; a spec with
+/// bad fields is refused naming each one.
+#[tokio::test]
+async fn a_jobs_spec_exports_and_generates_again() {
+    use crate::common::{self, Client, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
+    let dir = tempfile::tempdir().expect("tmp");
+    let app = TestApp::start_with(common::config(dir.path())).await;
+    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let outline = serde_json::json!({"title": "Spec", "modules": [
+        {"title": "Ladders", "topics": [{"title": "Footing", "points": [{"text": "Check the feet", "level": 0}]}]},
+        {"title": "Scaffolds", "topics": [{"title": "Guard rails", "points": []}]}]})
+    .to_string();
+    let id: String = c
+        .call(
+            "/api/jobs/start",
+            &[
+                ("title", "Working at height"),
+                ("days", "2"),
+                ("language", "fr"),
+                ("template", "Forest.pptx"),
+                ("outline", &outline),
+            ],
+        )
+        .await
+        .json()
+        .await
+        .expect("id");
+    c.wait_for(&id, &["complete"], std::time::Duration::from_secs(120))
+        .await;
+    let res = c.get(&format!("/api/jobs/{id}/spec")).await;
+    assert_eq!(res.status(), 200);
+    let disposition = res.headers()["content-disposition"]
+        .to_str()
+        .expect("cd")
+        .to_string();
+    assert!(
+        disposition.starts_with("attachment; filename=\"Working_at_height_20"),
+        "{disposition}"
+    );
+    assert!(disposition.ends_with(".json\""), "{disposition}");
+    let spec: serde_json::Value = res.json().await.expect("spec");
+    assert_eq!(spec["schema"], 1);
+    assert_eq!(
+        (spec["days"].as_u64(), spec["language"].as_str()),
+        (Some(2), Some("fr"))
+    );
+    assert_eq!(spec["template"], "Forest.pptx");
+    assert_eq!(spec["outline"]["modules"][1]["title"], "Scaffolds");
+    assert_eq!(c.get("/api/jobs/zzzzzzzz/spec").await.status(), 404);
+    assert_eq!(
+        app.client().get(&format!("/api/jobs/{id}/spec")).await.status(),
+        401
+    );
+    app.stop().await;
+
+    let file = dir.path().join("spec.json");
+    std::fs::write(&file, serde_json::to_vec(&spec).expect("json")).expect("write");
+    let out = dir.path().join("from-spec.pptx");
+    let o = Command::new(env!("CARGO_BIN_EXE_courseware"))
+        .current_dir(root())
+        .args(["generate", "--spec"])
+        .arg(&file)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .expect("run");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = deck_text(&std::fs::read(&out).expect("deck"));
+    assert!(text.contains("Guard rails") && text.contains("Working at height"));
+
+    let mut bad = spec.clone();
+    bad["schema"] = 7.into();
+    bad["days"] = 12.into();
+    bad["language"] = "xx".into();
+    std::fs::write(&file, serde_json::to_vec(&bad).expect("json")).expect("write");
+    let o = Command::new(env!("CARGO_BIN_EXE_courseware"))
+        .current_dir(root())
+        .args(["generate", "--spec"])
+        .arg(&file)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .expect("run");
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    for field in ["schema:", "days:", "language:"] {
+        assert!(err.contains(field), "{err}");
+    }
+}

@@ -1,0 +1,148 @@
+//! A course spec as a file: everything the New course form holds — title,
+//! length, language, the template chosen, the edited outline tree — so a
+//! course can be made again, shared, or generated from the command line.
+//! Files are named `Title_YYYY-MM-DD_8hex.json` and carry a schema version.
+
+use serde::{Deserialize, Serialize};
+
+use crate::outline::Outline;
+use crate::validate::{CourseDays, CourseTitle, Language};
+use crate::ApiError;
+
+/// The spec format this build writes and reads.
+pub const SPEC_SCHEMA: u32 = 1;
+
+/// A course spec (schema 1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CourseSpec {
+    /// The format version (see [`SPEC_SCHEMA`]).
+    pub schema: u32,
+    pub title: String,
+    pub days: u8,
+    /// Language code (`en`, `fr`, `de`, `es`).
+    pub language: String,
+    /// The template: a sample's file name, or `upload:<name>.pptx` for an
+    /// uploaded one (which only the server that has it can use).
+    pub template: String,
+    pub outline: Outline,
+    /// Which writer made it: `offline` or `ai` (informational; the server's
+    /// configuration decides).
+    #[serde(default = "offline")]
+    pub writer: String,
+}
+
+fn offline() -> String {
+    "offline".into()
+}
+
+impl CourseSpec {
+    /// Every field error, each naming its field (empty when the spec is usable).
+    pub fn problems(&self) -> Vec<ApiError> {
+        let mut out = Vec::new();
+        if self.schema != SPEC_SCHEMA {
+            out.push(ApiError::invalid(
+                "schema",
+                format!(
+                    "This spec is format {}; this version reads format {SPEC_SCHEMA}.",
+                    self.schema
+                ),
+            ));
+        }
+        if let Err(e) = CourseTitle::parse(&self.title) {
+            out.push(e);
+        }
+        if let Err(e) = CourseDays::parse(self.days) {
+            out.push(e);
+        }
+        if let Err(e) = Language::parse(&self.language) {
+            out.push(e);
+        }
+        if self.template.trim().is_empty() {
+            out.push(ApiError::invalid("template", "The spec names no template."));
+        }
+        if self.outline.modules.is_empty() || self.outline.modules.iter().all(|m| m.topics.is_empty()) {
+            out.push(ApiError::invalid(
+                "outline",
+                "The outline has no modules or topics.",
+            ));
+        } else if let Err(m) = self.outline.check_limits() {
+            out.push(ApiError::invalid("outline", m));
+        }
+        out
+    }
+
+    /// The file name for this spec: the title made file-safe (ASCII letters
+    /// and digits, `_` for the rest), the date
+    /// (`YYYY-MM-DD`) and eight hex digits.
+    pub fn file_name(&self, date: &str, hex8: &str) -> String {
+        let mut safe: String = self
+            .title
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        while safe.contains("__") {
+            safe = safe.replace("__", "_");
+        }
+        let safe: String = safe.trim_matches('_').chars().take(60).collect();
+        let safe = if safe.is_empty() {
+            "Course".to_string()
+        } else {
+            safe
+        };
+        format!("{safe}_{date}_{hex8}.json")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::outline::{Module, Topic};
+
+    fn spec() -> CourseSpec {
+        CourseSpec {
+            schema: SPEC_SCHEMA,
+            title: "Fire safety: the basics".into(),
+            days: 2,
+            language: "en".into(),
+            template: "Forest.pptx".into(),
+            outline: Outline {
+                title: "Fire".into(),
+                modules: vec![Module {
+                    title: "M".into(),
+                    topics: vec![Topic {
+                        title: "T".into(),
+                        points: vec![],
+                    }],
+                }],
+            },
+            writer: "offline".into(),
+        }
+    }
+
+    #[test]
+    fn a_good_spec_has_no_problems_and_a_safe_name() {
+        assert!(spec().problems().is_empty());
+        assert_eq!(
+            spec().file_name("2026-11-24", "0a1b2c3d"),
+            "Fire_safety_the_basics_2026-11-24_0a1b2c3d.json"
+        );
+    }
+
+    #[test]
+    fn every_bad_field_is_named() {
+        let mut s = spec();
+        s.schema = 9;
+        s.days = 40;
+        s.language = "xx".into();
+        s.outline.modules.clear();
+        let fields: Vec<String> = s
+            .problems()
+            .iter()
+            .filter_map(|e| match e {
+                ApiError::Invalid { field, .. } => Some(field.clone()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(fields, ["schema", "days", "language", "outline"]);
+    }
+}
