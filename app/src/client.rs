@@ -7,6 +7,21 @@ use web_sys::{EventSource, MessageEvent, RequestInit};
 
 use types::error::ApiError;
 
+/// A picked file's text (at most `max` bytes), read in the browser.
+pub async fn file_text(file: web_sys::File, max: f64) -> Result<String, String> {
+    if file.size() > max {
+        return Err(format!(
+            "The file is larger than {} MB.",
+            (max / 1_048_576.0).round()
+        ));
+    }
+    JsFuture::from(file.text())
+        .await
+        .ok()
+        .and_then(|t| t.as_string())
+        .ok_or_else(|| "The file could not be read.".to_string())
+}
+
 /// POSTs a file as the raw request body; returns the response text on
 /// success or the error message the server gave.
 pub async fn upload(path: &str, file: web_sys::File) -> Result<String, String> {

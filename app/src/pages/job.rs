@@ -105,6 +105,7 @@ pub fn JobPage() -> impl IntoView {
                             }
                         };
                         let can = d.can_manage;
+                        let job_id_for_spec = j.id.clone();
                         let qa: Option<serde_json::Value> = d.qa_report.as_deref().and_then(|r| serde_json::from_str(r).ok());
                         view! {
                             <PageHeader title=j.course_title.clone() lead=format!("Job {} · {} · {} day(s) · {} · by {}", j.id, j.template_name, j.duration_days, j.language, j.owner_name)/>
@@ -120,6 +121,7 @@ pub fn JobPage() -> impl IntoView {
                                     {move || (status() == JobStatus::Complete).then(|| view! {
                                         <button type="button" class="btn btn-primary" data-testid="download" on:click=download>"Download .pptx"</button>
                                     })}
+                                    <a class="btn" data-testid="spec-download" href=format!("/api/jobs/{}/spec", job_id_for_spec.clone()) download="">"Download spec"</a>
                                     {move || (can && matches!(status(), JobStatus::Queued | JobStatus::Running)).then(|| view! {
                                         <button type="button" class="btn" on:click=move |_| run("cancel")>"Cancel"</button>
                                     })}

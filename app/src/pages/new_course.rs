@@ -100,6 +100,85 @@ pub fn NewCourse() -> impl IntoView {
         }
     };
 
+    // A course spec file (exported from a job or from this form) fills the form.
+    let spec_error = RwSignal::new(None::<String>);
+    #[allow(unused_variables)]
+    let import_spec = move |ev: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        {
+            let Some(file) = picked_file(&ev) else {
+                return;
+            };
+            leptos::task::spawn_local(async move {
+                let text = match crate::client::file_text(file, types::limits::MAX_FORM_BYTES as f64).await {
+                    Ok(t) => t,
+                    Err(m) => return spec_error.set(Some(m)),
+                };
+                let spec: types::spec::CourseSpec = match serde_json::from_str(&text) {
+                    Ok(s) => s,
+                    Err(_) => return spec_error.set(Some("This is not a course spec file.".into())),
+                };
+                let problems: Vec<String> = spec.problems().iter().map(|e| e.to_string()).collect();
+                if !problems.is_empty() {
+                    return spec_error.set(Some(problems.join(" ")));
+                }
+                title.set(spec.title.clone());
+                days.set(spec.days);
+                language.set(spec.language.clone());
+                if spec.template.starts_with("upload:") {
+                    uploaded_template.set(Some((spec.template.clone(), "Template from the spec".into())));
+                }
+                template.set(spec.template.clone());
+                outline.set(Some(spec.outline));
+                spec_error.set(None);
+                error.set(None);
+            });
+        }
+    };
+    // The form as a spec file, offered for download as it stands.
+    let spec_href = move || {
+        let spec = types::spec::CourseSpec {
+            schema: types::spec::SPEC_SCHEMA,
+            title: title.get(),
+            days: days.get(),
+            language: language.get(),
+            template: template.get(),
+            outline: outline.get().unwrap_or_default(),
+            writer: "offline".into(),
+        };
+        let json = serde_json::to_string_pretty(&spec).unwrap_or_default();
+        format!(
+            "data:application/json;charset=utf-8,{}",
+            crate::components::widgets::urlencode(&json)
+        )
+    };
+    let spec_name = move || {
+        // Today's date and eight random hex digits (in the browser; the link
+        // only exists once an outline is loaded, after hydration).
+        #[cfg(feature = "hydrate")]
+        let (date, hex) = {
+            let iso = String::from(web_sys::js_sys::Date::new_0().to_iso_string());
+            let hex: String = (0..8)
+                .map(|_| {
+                    char::from(b"0123456789abcdef"[(web_sys::js_sys::Math::random() * 16.0) as usize % 16])
+                })
+                .collect();
+            (iso.get(..10).unwrap_or("0000-00-00").to_string(), hex)
+        };
+        #[cfg(not(feature = "hydrate"))]
+        let (date, hex) = ("0000-00-00".to_string(), "00000000".to_string());
+        types::spec::CourseSpec {
+            schema: types::spec::SPEC_SCHEMA,
+            title: title.get(),
+            days: 1,
+            language: String::new(),
+            template: String::new(),
+            outline: Outline::default(),
+            writer: String::new(),
+        }
+        .file_name(&date, &hex)
+    };
+
     let generate = move |_| {
         let Some(o) = outline.get_untracked() else {
             error.set(Some(ApiError::invalid(
@@ -210,6 +289,22 @@ pub fn NewCourse() -> impl IntoView {
             </div>
             {move || field("outline")().map(|m| view! { <p class="field-error" data-testid="outline-error">{m}</p> })}
             {move || outline.get().is_some().then(|| view! { <OutlineEditor outline/> })}
+        </section>
+        <section class="card">
+            <h2>"Course spec"</h2>
+            <p class="muted">"A spec file holds this whole form — title, length, language, template and the edited outline — to make the course again or share it."</p>
+            <div class="grid-form">
+                <div>
+                    <label for="spec-file">"Import a spec (.json)"</label>
+                    <input id="spec-file" type="file" accept=".json,application/json" data-testid="spec-file" on:change=import_spec/>
+                    {move || spec_error.get().map(|m| view! { <p class="field-error" data-testid="spec-error">{m}</p> })}
+                </div>
+                <div>
+                    {move || outline.get().is_some().then(|| view! {
+                        <a class="btn" data-testid="spec-export" href=spec_href download=spec_name>"Export this form as a spec"</a>
+                    })}
+                </div>
+            </div>
         </section>
         {move || match error.get() {
             Some(ApiError::Invalid { .. }) | None => None,
