@@ -34,11 +34,13 @@ test("upload an outline, edit the tree, generate, watch progress, download a val
 
   await page.locator("#template").selectOption("Ocean.pptx");
   await page.locator("#days").selectOption("2");
+  // Requests are recorded from before the click: the job page can mount and
+  // open its stream within milliseconds of the job being queued.
+  const requests: string[] = [];
+  page.on("request", (r) => requests.push(new URL(r.url()).pathname));
   await page.getByRole("button", { name: "Generate deck" }).click();
 
   // The job page follows the push stream to 100% — no polling.
-  const requests: string[] = [];
-  page.on("request", (r) => requests.push(new URL(r.url()).pathname));
   await page.waitForURL(/\/jobs\/[a-z0-9]{8}$/);
   await hydrated(page);
   await expect(page.getByTestId("job-status")).toHaveText("complete", { timeout: 30_000 });
@@ -47,6 +49,7 @@ test("upload an outline, edit the tree, generate, watch progress, download a val
   await expect(page.getByTestId("qa-report")).toContainText("/100");
   expect(requests.some((p) => /^\/api\/jobs\/[a-z0-9]{8}\/events$/.test(p)), requests.join(" ")).toBe(true);
   expect(requests.filter((p) => p === "/api/jobs/get").length, requests.join(" ")).toBeLessThanOrEqual(2);
+  expect(requests.filter((p) => p === "/api/jobs/start").length, requests.join(" ")).toBe(1);
 
   // Download it and open it with the Open XML SDK validator.
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("download").click()]);
