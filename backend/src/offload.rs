@@ -177,14 +177,7 @@ pub async fn expire_jobs(state: &AppState) -> anyhow::Result<usize> {
             break;
         }
         for id in &ids {
-            if let Some(stored) = db::delete_finished(&state.pool, id).await? {
-                crate::decks::remove(
-                    state,
-                    id,
-                    stored.output_local.as_deref(),
-                    stored.output_s3_key.as_deref(),
-                )
-                .await;
+            if crate::jobs::remove_finished(state, id).await? {
                 removed += 1;
             }
         }

@@ -245,8 +245,18 @@ pub async fn delete(state: &AppState, user: &CurrentUser, id: &str) -> Result<()
     if !may_manage(user, &row) {
         return Err(ApiError::Forbidden.into());
     }
-    let Some(stored) = db::delete_finished(&state.pool, id).await? else {
+    if !remove_finished(state, id).await? {
         return Err(ApiError::Conflict("Cancel the job before deleting it.".into()).into());
+    }
+    Ok(())
+}
+
+/// Deletes a job that is not queued or running, with its deck wherever it
+/// is kept; `false` when the job is queued, running or gone. Shared by a
+/// user's delete and the janitor's retention pass.
+pub async fn remove_finished(state: &AppState, id: &str) -> Result<bool> {
+    let Some(stored) = db::delete_finished(&state.pool, id).await? else {
+        return Ok(false);
     };
     crate::decks::remove(
         state,
@@ -255,7 +265,7 @@ pub async fn delete(state: &AppState, user: &CurrentUser, id: &str) -> Result<()
         stored.output_s3_key.as_deref(),
     )
     .await;
-    Ok(())
+    Ok(true)
 }
 
 /// Today's figures and 90 days of activity for the dashboard.
