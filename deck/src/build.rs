@@ -5,6 +5,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use serde::Serialize;
+
 use crate::fit::{Shrink, STEPS};
 use crate::ooxml::{
     CT_APP, CT_NOTES, CT_NOTES_MASTER, CT_PRESENTATION, CT_SLIDE, CT_THEME, CT_VIEW_PROPS, NS_A, NS_P, NS_R,
@@ -12,7 +14,7 @@ use crate::ooxml::{
 };
 use crate::opc::{self, content_hash, next_rid, Package, Rel};
 use crate::plan::{Bullet, DeckPlan, SlideContent, SlidePlan};
-use crate::template::{Layout, LayoutKind, Placeholder, Rect, Template};
+use crate::template::{Layout, Placeholder, Rect, Role, Template};
 use crate::xml::{self, escape, Element, Node};
 use crate::DeckError;
 
@@ -85,8 +87,31 @@ pub fn build(
     resolver: &dyn Resolver,
     opts: &BuildOptions,
 ) -> Result<Vec<u8>, DeckError> {
+    build_with_report(template, plan, resolver, opts).map(|(bytes, _)| bytes)
+}
+
+/// One slide of a built deck: which planned slide it came from (a long
+/// one becomes several), what it is for and the layout it went on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BuiltSlide {
+    /// Index into the plan's slides.
+    pub plan_slide: usize,
+    /// `None` for slides cloned from a bank (their layout is the bank's choice).
+    pub role: Option<Role>,
+    /// The layout part in the built deck.
+    pub layout: String,
+}
+
+/// [`build`], also saying which layout each slide of the deck went on.
+pub fn build_with_report(
+    template: &Template,
+    plan: &DeckPlan,
+    resolver: &dyn Resolver,
+    opts: &BuildOptions,
+) -> Result<(Vec<u8>, Vec<BuiltSlide>), DeckError> {
     let mut b = Builder::new(template, plan.lang.clone().unwrap_or_else(|| "en-US".into()))?;
     for (i, slide) in plan.slides.iter().enumerate() {
+        b.current = (i, None);
         b.add(slide, resolver).map_err(|e| match e {
             DeckError::Plan(m) => DeckError::Plan(format!("slide {}: {m}", i + 1)),
             other => other,
@@ -98,7 +123,28 @@ pub fn build(
             _ => None,
         })
     });
-    b.finish(title.as_deref(), opts)
+    let built = std::mem::take(&mut b.built);
+    Ok((b.finish(title.as_deref(), opts)?, built))
+}
+
+/// Speaker notes for the slides a long one was split into: its paragraphs
+/// shared out in order; a part left without a paragraph gets its own points
+/// as talking points, so no slide goes without notes.
+fn share_notes(notes: &str, chunks: &[&[Bullet]], continued_title: &str) -> Vec<String> {
+    let paragraphs: Vec<&str> = notes.split("\n\n").filter(|p| !p.trim().is_empty()).collect();
+    let n = chunks.len().max(1);
+    (0..n)
+        .map(|i| {
+            let from = i * paragraphs.len() / n;
+            let to = (i + 1) * paragraphs.len() / n;
+            if to > from {
+                paragraphs[from..to].join("\n\n")
+            } else {
+                let points: Vec<&str> = chunks[i].iter().map(Bullet::text).collect();
+                format!("{continued_title}: {}.", points.join("; "))
+            }
+        })
+        .collect()
 }
 
 /// "(cont.)" in the deck's language.
@@ -134,13 +180,15 @@ struct PendingPicture {
 /// A slide composed on its layout, waiting to be written.
 struct Composed<'t> {
     layout: &'t Layout,
+    role: Role,
     picture: Option<PendingPicture>,
 }
 
 impl<'t> Composed<'t> {
-    fn on(layout: &'t Layout) -> Self {
+    fn on(layout: &'t Layout, role: Role) -> Self {
         Self {
             layout,
+            role,
             picture: None,
         }
     }
@@ -228,6 +276,9 @@ pub(crate) struct Builder<'t> {
     /// Layouts imported from source decks: source (deck id, layout part) → target layout part.
     imported_layouts: HashMap<(usize, String), String>,
     clone_counter: u64,
+    /// The planned slide being added and the role of its layout.
+    current: (usize, Option<Role>),
+    built: Vec<BuiltSlide>,
 }
 
 /// The narrow view of the builder that slide cloning works through.
@@ -340,6 +391,8 @@ impl<'t> Builder<'t> {
             media,
             imported_layouts: HashMap::new(),
             clone_counter: 0,
+            current: (0, None),
+            built: Vec::new(),
         };
         b.notes_master = b.ensure_notes_master()?;
         b.ensure_view_props();
@@ -456,7 +509,8 @@ impl<'t> Builder<'t> {
         });
     }
 
-    fn layout_for(&self, plan: &SlidePlan, kind: LayoutKind) -> Result<&'t Layout, DeckError> {
+    /// The plan's named layout, else the template's best for `role`.
+    fn layout_for(&self, plan: &SlidePlan, role: Role) -> Result<&'t Layout, DeckError> {
         if let Some(name) = &plan.layout {
             return self
                 .tpl
@@ -464,8 +518,8 @@ impl<'t> Builder<'t> {
                 .ok_or_else(|| DeckError::Plan(format!("the template has no layout named {name:?}")));
         }
         self.tpl
-            .layout_for(kind)
-            .ok_or_else(|| DeckError::NoLayout(format!("{kind:?}")))
+            .layout_for_role(role)
+            .ok_or_else(|| DeckError::NoLayout(format!("{role:?}")))
     }
 
     /// Adds one planned slide: a bank slide is cloned; anything else is
@@ -493,10 +547,13 @@ impl<'t> Builder<'t> {
         let mut s = SlideWriter::new(&lang);
         let composed = match &plan.content {
             SlideContent::Title { title, subtitle } => {
-                self.heading_slide(plan, &mut s, LayoutKind::Title, title, subtitle)?
+                self.heading_slide(plan, &mut s, Role::Title, title, subtitle)?
             }
             SlideContent::Section { title, subtitle } => {
-                self.heading_slide(plan, &mut s, LayoutKind::SectionHeader, title, subtitle)?
+                self.heading_slide(plan, &mut s, Role::Section, title, subtitle)?
+            }
+            SlideContent::Closing { title, subtitle } => {
+                self.heading_slide(plan, &mut s, Role::Closing, title, subtitle)?
             }
             SlideContent::Agenda {
                 title,
@@ -538,16 +595,16 @@ impl<'t> Builder<'t> {
         &self,
         plan: &SlidePlan,
         s: &mut SlideWriter<'_>,
-        kind: LayoutKind,
+        role: Role,
         title: &str,
         subtitle: &str,
     ) -> Result<Composed<'t>, DeckError> {
         let tpl = self.tpl;
-        let l = self.layout_for(plan, kind)?;
+        let l = self.layout_for(plan, role)?;
         s.title(tpl, l, title);
         let sub = l.of_type("subTitle");
         let first = l.contents().first().copied();
-        let target = if kind == LayoutKind::Title {
+        let target = if role != Role::Section {
             sub.or(first)
         } else {
             first.or(sub)
@@ -555,7 +612,7 @@ impl<'t> Builder<'t> {
         if let Some(p) = target {
             fill(s, tpl, l, p, &[Para::plain(subtitle)]);
         }
-        Ok(Composed::on(l))
+        Ok(Composed::on(l, role))
     }
 
     /// Bullets and agendas: a title and one body placeholder.
@@ -567,11 +624,11 @@ impl<'t> Builder<'t> {
         bullets: &[Bullet],
     ) -> Result<Composed<'t>, DeckError> {
         let tpl = self.tpl;
-        let l = self.layout_for(plan, LayoutKind::TitleBody)?;
+        let l = self.layout_for(plan, Role::Content)?;
         s.title(tpl, l, title);
         let body = first_body(l, "bullets")?;
         fill(s, tpl, l, body, &paras(bullets));
-        Ok(Composed::on(l))
+        Ok(Composed::on(l, Role::Content))
     }
 
     /// Two columns, each with an optional heading (a comparison layout when
@@ -586,11 +643,7 @@ impl<'t> Builder<'t> {
     ) -> Result<Composed<'t>, DeckError> {
         let tpl = self.tpl;
         let headed = !left_heading.is_empty() || !right_heading.is_empty();
-        let want = if headed {
-            LayoutKind::Comparison
-        } else {
-            LayoutKind::TwoContent
-        };
+        let want = if headed { Role::Comparison } else { Role::TwoColumn };
         let l = self.layout_for(plan, want)?;
         s.title(tpl, l, title);
         let big: Vec<&Placeholder> = l
@@ -612,7 +665,7 @@ impl<'t> Builder<'t> {
             fill(s, tpl, l, small[0], &[Para::plain(left_heading)]);
             fill(s, tpl, l, small[1], &[Para::plain(right_heading)]);
         }
-        Ok(Composed::on(l))
+        Ok(Composed::on(l, want))
     }
 
     /// A quotation in curly quotes, its attribution right-aligned below.
@@ -624,7 +677,7 @@ impl<'t> Builder<'t> {
         attribution: &str,
     ) -> Result<Composed<'t>, DeckError> {
         let tpl = self.tpl;
-        let l = self.layout_for(plan, LayoutKind::TitleBody)?;
+        let l = self.layout_for(plan, Role::Content)?;
         let body = first_body(l, "quote")?;
         let quoted = format!("\u{201C}{}\u{201D}", text.trim());
         let by = if attribution.is_empty() {
@@ -647,7 +700,7 @@ impl<'t> Builder<'t> {
             });
         }
         fill(s, tpl, l, body, &ps);
-        Ok(Composed::on(l))
+        Ok(Composed::on(l, Role::Content))
     }
 
     /// A table in the content area of a title-only layout.
@@ -659,10 +712,10 @@ impl<'t> Builder<'t> {
         header: &[String],
         rows: &[Vec<String>],
     ) -> Result<Composed<'t>, DeckError> {
-        let l = self.layout_for(plan, LayoutKind::TitleOnly)?;
+        let l = self.layout_for(plan, Role::TitleOnly)?;
         s.title(self.tpl, l, title);
         s.table(self.content_area(l), header, rows)?;
-        Ok(Composed::on(l))
+        Ok(Composed::on(l, Role::TitleOnly))
     }
 
     /// A picture (kept in proportion) on a picture layout, or in the content
@@ -684,9 +737,9 @@ impl<'t> Builder<'t> {
             name: image.to_owned(),
             reason: "not a PNG or JPEG image".into(),
         })?;
-        let l = match self.layout_for(plan, LayoutKind::PictureCaption) {
-            Ok(l) => l,
-            Err(_) => self.layout_for(plan, LayoutKind::TitleOnly)?,
+        let (l, role) = match self.layout_for(plan, Role::Picture) {
+            Ok(l) => (l, Role::Picture),
+            Err(_) => (self.layout_for(plan, Role::TitleOnly)?, Role::TitleOnly),
         };
         s.title(tpl, l, title);
         let pic_ph = l.of_type("pic").cloned();
@@ -700,6 +753,7 @@ impl<'t> Builder<'t> {
         let alt = if alt.is_empty() { title } else { alt };
         Ok(Composed {
             layout: l,
+            role,
             picture: Some(PendingPicture {
                 data,
                 info,
@@ -744,6 +798,7 @@ impl<'t> Builder<'t> {
             s.picture(&rid, fit_inside(area, info.width, info.height), &alt, ph.as_ref());
         }
         self.pkg.put(&slide_name, s.finish().into_bytes(), Some(CT_SLIDE));
+        self.current.1 = Some(composed.role);
         self.attach_slide(&slide_name, rels, notes)
     }
 
@@ -755,7 +810,7 @@ impl<'t> Builder<'t> {
             SlideContent::Agenda { title, items } => (title, items, true),
             _ => return Ok(None),
         };
-        let l = self.layout_for(plan, LayoutKind::TitleBody)?;
+        let l = self.layout_for(plan, Role::Content)?;
         let Some(body) = l.contents().first().copied() else {
             return Ok(None);
         };
@@ -763,6 +818,7 @@ impl<'t> Builder<'t> {
         if chunks.len() <= 1 {
             return Ok(None);
         }
+        let notes = share_notes(&plan.notes, &chunks, &format!("{title} {}", self.continued));
         Ok(Some(
             chunks
                 .into_iter()
@@ -786,7 +842,7 @@ impl<'t> Builder<'t> {
                     };
                     SlidePlan {
                         content,
-                        notes: if i == 0 { plan.notes.clone() } else { String::new() },
+                        notes: notes[i].clone(),
                         layout: plan.layout.clone(),
                     }
                 })
@@ -872,6 +928,16 @@ impl<'t> Builder<'t> {
             external: false,
         });
         self.slides.push((rid, slide.to_owned()));
+        let layout = rels
+            .iter()
+            .find(|r| r.kind() == "slideLayout")
+            .and_then(|r| opc::resolve(slide, &r.target).ok())
+            .unwrap_or_default();
+        self.built.push(BuiltSlide {
+            plan_slide: self.current.0,
+            role: self.current.1.take(),
+            layout,
+        });
         Ok(())
     }
 

@@ -19,12 +19,13 @@ pub mod lint;
 pub mod ooxml;
 pub mod opc;
 pub mod plan;
+pub mod readability;
 pub mod template;
 pub mod xml;
 
 pub use build::{build, BuildOptions, Resolver};
 pub use plan::{Bullet, DeckPlan, SlideContent, SlidePlan};
-pub use template::{LayoutKind, Template};
+pub use template::{LayoutKind, Role, Template};
 
 /// Version of the engine, reported by `/health` and `courseware --version`.
 pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,10 +1,14 @@
 //! The deck lint: per-slide findings and a deck score, used by the QA step
 //! and `courseware deck lint`.
 //!
-//! Findings: text that overflows its box even at its written shrink
-//! (error), shapes off the slide, overlapping filled placeholders, pictures
-//! without alternative text, too many bullets (> 8) or words (> 90)
-//! (warnings), empty placeholders (info).
+//! Findings: text that overflows its box even at its written shrink, body
+//! text under a 4.5:1 contrast ratio with what lies behind it or sitting on
+//! a decoration of its layout or master (errors; see [`crate::readability`]);
+//! shapes off the slide, overlapping filled placeholders, pictures without
+//! alternative text, too many bullets (> 8) or words (> 90), a slide whose
+//! only text repeats its title, no notes page or empty speaker notes
+//! (warnings); empty placeholders (info). Findings about the whole deck
+//! (a stale slide count in `docProps/app.xml`) have slide number 0.
 //!
 //! Score: each slide scores `max(0, 100 − 25·errors − 8·warnings − 2·infos)`;
 //! the deck score is the mean over slides, rounded. Verdict: `fail` when the
@@ -83,8 +87,23 @@ pub fn lint(bytes: &[u8]) -> Result<LintReport, DeckError> {
         let Some(tree) = root.path(&["cSld", "spTree"]) else {
             continue;
         };
+        let notes = pkg
+            .rels(slide)?
+            .into_iter()
+            .find(|r| r.kind() == "notesSlide")
+            .and_then(|r| opc::resolve(slide, &r.target).ok());
+        match notes {
+            None => f(Severity::Warning, "missing_notes", "the slide has no notes page".into()),
+            Some(part) => {
+                if notes_text(pkg, &part).trim().is_empty() {
+                    f(Severity::Warning, "empty_notes", "the speaker notes are empty".into());
+                }
+            }
+        }
         let mut filled: Vec<(String, Rect)> = Vec::new();
         let mut words = 0;
+        let mut title_text = String::new();
+        let mut body_paras: Vec<String> = Vec::new();
         for shape in tree.descendants() {
             let kind = shape.local();
             if !matches!(kind, "sp" | "pic" | "graphicFrame" | "cxnSp") {
@@ -154,8 +173,38 @@ pub fn lint(bytes: &[u8]) -> Result<LintReport, DeckError> {
                 .iter()
                 .map(|p| p.0.split_whitespace().count())
                 .sum::<usize>();
+            let is_title = ph.is_some_and(|p| matches!(p.attr("type"), Some("title" | "ctrTitle")));
             let is_body =
                 ph.is_some_and(|p| !matches!(p.attr("type"), Some("title" | "ctrTitle" | "subTitle")));
+            if is_title {
+                title_text = text_paras.iter().map(|p| p.0.as_str()).collect::<Vec<_>>().join(" ");
+            } else {
+                body_paras.extend(text_paras.iter().map(|p| p.0.clone()));
+            }
+            if let Some(r) = layout_ph.and_then(|lph| {
+                let key = crate::readability::placeholder_key(lph);
+                layout?.readability.iter().find(|r| r.placeholder == key)
+            }) {
+                if r.problem && is_body {
+                    match &r.over_decoration {
+                        Some(d) => f(
+                            Severity::Error,
+                            "over_decoration",
+                            format!("text in {name} sits on {d} of its layout or master"),
+                        ),
+                        None => f(
+                            Severity::Error,
+                            "low_contrast",
+                            format!(
+                                "text in {name} has a contrast of {:.1}:1 with what lies behind it (#{} on #{}; at least 4.5:1 is needed)",
+                                r.contrast,
+                                r.text,
+                                r.behind.as_deref().unwrap_or("?")
+                            ),
+                        ),
+                    }
+                }
+            }
             if is_body && text_paras.len() > MAX_BULLETS {
                 f(
                     Severity::Warning,
@@ -218,6 +267,15 @@ pub fn lint(bytes: &[u8]) -> Result<LintReport, DeckError> {
                 }
             }
         }
+        let norm = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+        if body_paras.len() == 1 && !title_text.trim().is_empty() && norm(&body_paras[0]) == norm(&title_text) {
+            findings.push(Finding {
+                slide: n,
+                severity: Severity::Warning,
+                code: "title_repeated",
+                message: "the slide's only text repeats its title".into(),
+            });
+        }
         if words > MAX_WORDS {
             findings.push(Finding {
                 slide: n,
@@ -227,7 +285,62 @@ pub fn lint(bytes: &[u8]) -> Result<LintReport, DeckError> {
             });
         }
     }
+    if let Some(n) = stated_slide_count(pkg)? {
+        if n != slides.len().to_string() {
+            findings.push(Finding {
+                slide: 0,
+                severity: Severity::Info,
+                code: "stale_slide_count",
+                message: format!(
+                    "docProps/app.xml says {n} slides; the deck has {}",
+                    slides.len()
+                ),
+            });
+        }
+    }
     Ok(score(slides.len(), findings))
+}
+
+/// The slide count `docProps/app.xml` states, if it states one.
+fn stated_slide_count(pkg: &opc::Package) -> Result<Option<String>, DeckError> {
+    let Some(app) = pkg
+        .rels("/")?
+        .into_iter()
+        .find(|r| r.rel_type.ends_with("/extended-properties"))
+    else {
+        return Ok(None);
+    };
+    let name = opc::resolve("/", &app.target)?;
+    Ok(pkg
+        .xml(&name)
+        .ok()
+        .and_then(|root| root.child("Slides").map(|e| e.text().trim().to_owned())))
+}
+
+/// The text of a notes page's body placeholder (its notes, not the slide image).
+pub fn notes_text(pkg: &opc::Package, part: &str) -> String {
+    let Ok(root) = pkg.xml(part) else {
+        return String::new();
+    };
+    let Some(tree) = root.path(&["cSld", "spTree"]) else {
+        return String::new();
+    };
+    let mut out = String::new();
+    for shape in tree.descendants().into_iter().filter(|e| e.local() == "sp") {
+        let is_body = shape
+            .path(&["nvSpPr", "nvPr", "ph"])
+            .is_some_and(|ph| ph.attr("type") == Some("body"));
+        if !is_body {
+            continue;
+        }
+        if let Some(body) = shape.child("txBody") {
+            for p in body.elements().filter(|p| p.local() == "p") {
+                out.push_str(&paragraph_text(p));
+                out.push('\n');
+            }
+        }
+    }
+    out
 }
 
 fn score(slides: usize, findings: Vec<Finding>) -> LintReport {

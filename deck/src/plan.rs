@@ -101,6 +101,13 @@ pub enum SlideContent {
         #[serde(default)]
         subtitle: String,
     },
+    /// The last slide ("Questions?", "Thank you"): on the designer's
+    /// closing layout, else their title slide's.
+    Closing {
+        title: String,
+        #[serde(default)]
+        subtitle: String,
+    },
     Bullets {
         title: String,
         bullets: Vec<Bullet>,

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::ooxml::{CT_MACRO_PRES, CT_PRESENTATION, CT_SLIDESHOW, CT_TEMPLATE, REL_OFFICE_DOC};
 use crate::opc::{Limits, Package};
+use crate::readability::{self, Backdrop, Decoration, Fill, Palette, Rgb, TextReadability};
 use crate::xml::Element;
 use crate::DeckError;
 
@@ -41,6 +42,26 @@ pub struct Placeholder {
     /// no `p:txStyles`) renders with them; fitting takes the larger of both.
     #[serde(skip)]
     pub hints: Vec<PartialLevel>,
+    /// The colour element of its first level's text (`a:lvl1pPr/a:defRPr`
+    /// fill, else its sample text's), resolved per master for readability.
+    #[serde(skip)]
+    pub color: Option<Element>,
+}
+
+/// The first colour element of a level-1 text fill in a placeholder's body.
+fn text_color(body: Option<&Element>) -> Option<Element> {
+    let body = body?;
+    let from_style = body
+        .path(&["lstStyle", "lvl1pPr", "defRPr", "solidFill"])
+        .and_then(|f| f.elements().next());
+    let from_sample = || {
+        body.elements()
+            .filter(|e| e.local() == "p")
+            .flat_map(|p| p.elements().filter(|r| r.local() == "r"))
+            .find_map(|r| r.path(&["rPr", "solidFill"]))
+            .and_then(|f| f.elements().next())
+    };
+    from_style.or_else(from_sample).cloned()
 }
 
 /// Reads the sample paragraphs of a placeholder's text body as level hints.
@@ -153,6 +174,62 @@ pub struct MasterStyles {
     pub title: Vec<PartialLevel>,
     pub body: Vec<PartialLevel>,
     pub other: Vec<PartialLevel>,
+    /// The master's own name (`p:cSld name`), often empty.
+    pub name: String,
+    /// Colour elements of `p:txStyles`' first title and body levels.
+    pub title_color: Option<Element>,
+    pub body_color: Option<Element>,
+    /// Its theme's colours through its colour map.
+    pub palette: Palette,
+    pub background: Option<Fill>,
+    pub decorations: Vec<Decoration>,
+}
+
+/// Rates every text placeholder of a layout against what lies behind it.
+fn rate_layout(lroot: &Element, ph: &[Placeholder], master: &MasterStyles) -> Vec<TextReadability> {
+    let mut palette = master.palette.clone();
+    palette.apply_map(lroot.path(&["clrMapOvr", "overrideClrMapping"]));
+    let mut decorations = if lroot.attr("showMasterSp") != Some("0") {
+        master.decorations.clone()
+    } else {
+        Vec::new()
+    };
+    decorations.extend(readability::decorations(lroot, &palette));
+    let backdrop = Backdrop {
+        background: readability::background_of(lroot, &palette)
+            .or_else(|| master.background.clone())
+            .unwrap_or(Fill::Colors(vec![Rgb::WHITE])),
+        decorations,
+    };
+    let text_boxes = ph
+        .iter()
+        .filter(|p| p.is_title() || p.is_content() || p.ph_type == "subTitle");
+    text_boxes
+        .filter_map(|p| {
+            let rect = p.rect?;
+            let family = |m: &&Placeholder| {
+                m.ph_type == p.ph_type || (p.is_title() && m.is_title()) || (!p.is_title() && m.ph_type == "body")
+            };
+            let from_master = master.placeholders.iter().find(family).and_then(|m| m.color.as_ref());
+            let from_styles = if p.is_title() {
+                master.title_color.as_ref()
+            } else {
+                master.body_color.as_ref()
+            };
+            let text = p
+                .color
+                .as_ref()
+                .or(from_master)
+                .or(from_styles)
+                .and_then(|c| palette.color(c, None))
+                .or_else(|| {
+                    let tx1 = Element::new("a:schemeClr").with_attr("val", "tx1");
+                    palette.color(&tx1, None)
+                })
+                .unwrap_or(Rgb::BLACK);
+            Some(readability::rate(p, rect, text, &backdrop))
+        })
+        .collect()
 }
 
 impl Placeholder {
@@ -192,9 +269,16 @@ pub struct Layout {
     pub master: String,
     pub kind: LayoutKind,
     pub placeholders: Vec<Placeholder>,
+    /// How readable its text boxes are on its background and decorations.
+    pub readability: Vec<TextReadability>,
 }
 
 impl Layout {
+    /// Every text box reads well: enough contrast, no decoration under it.
+    pub fn readable(&self) -> bool {
+        self.readability.iter().all(|r| !r.problem)
+    }
+
     pub fn title(&self) -> Option<&Placeholder> {
         self.placeholders.iter().find(|p| p.is_title())
     }
@@ -233,9 +317,193 @@ pub struct Template {
     pub was_template: bool,
     /// Text styles per master part.
     pub master_styles: std::collections::HashMap<String, MasterStyles>,
+    /// What the designer's own sample slides use each layout for.
+    pub intent: Intent,
 }
 
-fn parse_rect(sp_pr: Option<&Element>) -> Option<Rect> {
+/// What a slide is for, as far as choosing its layout goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Title,
+    Section,
+    Content,
+    TwoColumn,
+    Comparison,
+    Picture,
+    TitleOnly,
+    Closing,
+}
+
+impl Role {
+    pub const ALL: [Role; 8] = [
+        Role::Title,
+        Role::Section,
+        Role::Content,
+        Role::TwoColumn,
+        Role::Comparison,
+        Role::Picture,
+        Role::TitleOnly,
+        Role::Closing,
+    ];
+
+    /// The layout kinds that can carry this role, best first.
+    pub fn kinds(self) -> &'static [LayoutKind] {
+        use LayoutKind::*;
+        match self {
+            Role::Title => &[Title, SectionHeader, TitleOnly],
+            Role::Section => &[SectionHeader, Title, TitleOnly],
+            Role::Closing => &[SectionHeader, Title, TitleOnly],
+            Role::Content => &[TitleBody, TwoContent, Comparison],
+            Role::TwoColumn => &[TwoContent, Comparison],
+            Role::Comparison => &[Comparison, TwoContent],
+            Role::Picture => &[PictureCaption],
+            Role::TitleOnly => &[TitleOnly, TitleBody, SectionHeader],
+        }
+    }
+
+    /// Title, section and closing slides: headings, not text to read.
+    pub fn is_heading(self) -> bool {
+        matches!(self, Role::Title | Role::Section | Role::Closing)
+    }
+
+    fn of_kind(kind: LayoutKind) -> Option<Role> {
+        Some(match kind {
+            LayoutKind::Title => Role::Title,
+            LayoutKind::SectionHeader => Role::Section,
+            LayoutKind::TitleBody => Role::Content,
+            LayoutKind::TwoContent => Role::TwoColumn,
+            LayoutKind::Comparison => Role::Comparison,
+            LayoutKind::PictureCaption => Role::Picture,
+            LayoutKind::TitleOnly => Role::TitleOnly,
+            LayoutKind::Blank | LayoutKind::Other => return None,
+        })
+    }
+}
+
+/// The designer's intent, read from the template's own sample slides: which
+/// layouts (and so which masters) they use for titles, sections, content…
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Intent {
+    /// Sample slides the template carries (the engine never copies them).
+    pub sample_slides: usize,
+    /// Per role, the layouts (indexes into `layouts`) the samples use, in
+    /// order of first use.
+    pub roles: Vec<(Role, Vec<usize>)>,
+    /// Per role, the masters the samples use (also when their layout is
+    /// not itself usable: LibreOffice puts slides on blank layouts).
+    pub masters: Vec<(Role, Vec<String>)>,
+    /// The master of the sample title slide.
+    pub title_master: Option<String>,
+    /// The masters of the sample content slides.
+    pub content_masters: Vec<String>,
+}
+
+impl Intent {
+    pub fn layouts(&self, role: Role) -> &[usize] {
+        self.roles
+            .iter()
+            .find(|(r, _)| *r == role)
+            .map(|(_, v)| v.as_slice())
+            .unwrap_or(&[])
+    }
+
+    /// Reads the sample slides' layouts; only relationships are read.
+    /// The masters the samples use for `role`.
+    pub fn masters(&self, role: Role) -> &[String] {
+        self.masters
+            .iter()
+            .find(|(r, _)| *r == role)
+            .map(|(_, v)| v.as_slice())
+            .unwrap_or(&[])
+    }
+
+    fn read(
+        pkg: &Package,
+        presentation: &str,
+        pres: &Element,
+        layouts: &[Layout],
+        slide_height: i64,
+    ) -> Result<Intent, DeckError> {
+        fn add<T: PartialEq>(list: &mut Vec<(Role, Vec<T>)>, role: Role, item: T) {
+            match list.iter_mut().find(|(r, _)| *r == role) {
+                Some((_, v)) if !v.contains(&item) => v.push(item),
+                Some(_) => {}
+                None => list.push((role, vec![item])),
+            }
+        }
+        /// Samples read at most (templates are sometimes whole decks).
+        const MAX_SAMPLES: usize = 500;
+        let pres_rels = pkg.rels(presentation)?;
+        let mut used: Vec<(usize, LayoutKind)> = Vec::new();
+        for id in pres
+            .child("sldIdLst")
+            .into_iter()
+            .flat_map(|l| l.elements())
+            .take(MAX_SAMPLES)
+        {
+            let Some(rel) = id.attr("r:id").and_then(|rid| pres_rels.iter().find(|r| r.id == rid)) else {
+                continue;
+            };
+            let Ok(slide) = crate::opc::resolve(presentation, &rel.target) else {
+                continue;
+            };
+            let layout = pkg
+                .rels(&slide)
+                .ok()
+                .and_then(|rels| rels.into_iter().find(|r| r.kind() == "slideLayout"))
+                .and_then(|r| crate::opc::resolve(&slide, &r.target).ok())
+                .and_then(|part| layouts.iter().position(|l| l.part == part));
+            let Some(i) = layout else { continue };
+            // A slide on a layout without placeholders (LibreOffice saves
+            // every slide so) carries its own: they tell what it is for.
+            let kind = match layouts[i].kind {
+                LayoutKind::Blank | LayoutKind::Other => pkg
+                    .xml(&slide)
+                    .map(|root| classify(&placeholders(&root), slide_height))
+                    .unwrap_or(LayoutKind::Other),
+                k => k,
+            };
+            used.push((i, kind));
+        }
+        let mut intent = Intent {
+            sample_slides: used.len(),
+            ..Intent::default()
+        };
+        let n = used.len();
+        for (k, &(i, kind)) in used.iter().enumerate() {
+            let heading = matches!(kind, LayoutKind::Title | LayoutKind::SectionHeader | LayoutKind::TitleOnly);
+            let role = if k == 0 && heading {
+                Role::Title
+            } else if k + 1 == n && n > 1 && heading {
+                Role::Closing
+            } else if kind == LayoutKind::Title {
+                Role::Section
+            } else {
+                match Role::of_kind(kind) {
+                    Some(r) => r,
+                    None => continue,
+                }
+            };
+            let master = &layouts[i].master;
+            add(&mut intent.masters, role, master.clone());
+            // Only a layout that is itself of a fitting kind can be reused.
+            if layouts[i].kind == kind {
+                add(&mut intent.roles, role, i);
+            }
+            if role == Role::Title {
+                intent.title_master = Some(master.clone());
+            } else if !role.is_heading() && !intent.content_masters.contains(master) {
+                intent.content_masters.push(master.clone());
+            }
+        }
+        intent.roles.sort_by_key(|(r, _)| *r);
+        intent.masters.sort_by_key(|(r, _)| *r);
+        Ok(intent)
+    }
+}
+
+pub(crate) fn parse_rect(sp_pr: Option<&Element>) -> Option<Rect> {
     let xfrm = sp_pr?.child("xfrm")?;
     let off = xfrm.child("off")?;
     let ext = xfrm.child("ext")?;
@@ -280,6 +548,7 @@ pub fn placeholders(root: &Element) -> Vec<Placeholder> {
                 .and_then(|b| b.attr("vert"))
                 .is_some_and(|v| v != "horz"),
             hints: paragraph_hints(body),
+            color: text_color(body),
         });
     }
     out
@@ -416,50 +685,72 @@ impl Template {
             let mroot = pkg.xml(&master)?;
             let master_ph = placeholders(&mroot);
             let tx = mroot.child("txStyles");
-            master_styles.insert(
-                master.clone(),
-                MasterStyles {
-                    placeholders: master_ph.clone(),
-                    title: parse_levels(tx.and_then(|t| t.child("titleStyle"))),
-                    body: parse_levels(tx.and_then(|t| t.child("bodyStyle"))),
-                    other: parse_levels(tx.and_then(|t| t.child("otherStyle"))),
-                },
-            );
             let mrels = pkg.rels(&master)?;
-            for r in &mrels {
-                match r.kind() {
-                    "slideLayout" => {
-                        let part = crate::opc::resolve(&master, &r.target)?;
-                        if !seen_layouts.insert(part.clone()) {
-                            continue;
-                        }
-                        if seen_layouts.len() > MAX_LAYOUTS {
-                            return Err(DeckError::Limit(format!("more than {MAX_LAYOUTS} slide layouts")));
-                        }
-                        let lroot = pkg.xml(&part)?;
-                        let name = lroot
-                            .child("cSld")
-                            .and_then(|c| c.attr("name"))
-                            .unwrap_or("")
-                            .to_owned();
-                        let mut ph = placeholders(&lroot);
-                        inherit_geometry(&mut ph, &master_ph);
-                        let kind = classify(&ph, size.1);
-                        layouts.push(Layout {
-                            part,
-                            name,
-                            master: master.clone(),
-                            kind,
-                            placeholders: ph,
-                        });
-                    }
-                    "theme" if theme.is_none() => {
-                        let part = crate::opc::resolve(&master, &r.target)?;
-                        theme = Some(read_theme(&pkg.xml(&part)?));
-                    }
-                    _ => {}
-                }
+            // The master's own theme colours (each master may have its theme).
+            let mut master_theme = None;
+            if let Some(r) = mrels.iter().find(|r| r.kind() == "theme") {
+                let part = crate::opc::resolve(&master, &r.target)?;
+                master_theme = Some(read_theme(&pkg.xml(&part)?));
             }
+            if theme.is_none() {
+                theme.clone_from(&master_theme);
+            }
+            let palette = Palette::new(
+                master_theme.as_ref().map(|t| t.colors.as_slice()).unwrap_or(&[]),
+                mroot.child("clrMap"),
+            );
+            let style_color = |style: &str| {
+                tx.and_then(|t| t.path(&[style, "lvl1pPr", "defRPr", "solidFill"]))
+                    .and_then(|f| f.elements().next())
+                    .cloned()
+            };
+            let styles = MasterStyles {
+                placeholders: master_ph.clone(),
+                title: parse_levels(tx.and_then(|t| t.child("titleStyle"))),
+                body: parse_levels(tx.and_then(|t| t.child("bodyStyle"))),
+                other: parse_levels(tx.and_then(|t| t.child("otherStyle"))),
+                name: mroot
+                    .child("cSld")
+                    .and_then(|c| c.attr("name"))
+                    .unwrap_or("")
+                    .to_owned(),
+                title_color: style_color("titleStyle"),
+                body_color: style_color("bodyStyle"),
+                background: readability::background_of(&mroot, &palette),
+                decorations: readability::decorations(&mroot, &palette),
+                palette,
+            };
+            for r in &mrels {
+                if r.kind() != "slideLayout" {
+                    continue;
+                }
+                let part = crate::opc::resolve(&master, &r.target)?;
+                if !seen_layouts.insert(part.clone()) {
+                    continue;
+                }
+                if seen_layouts.len() > MAX_LAYOUTS {
+                    return Err(DeckError::Limit(format!("more than {MAX_LAYOUTS} slide layouts")));
+                }
+                let lroot = pkg.xml(&part)?;
+                let name = lroot
+                    .child("cSld")
+                    .and_then(|c| c.attr("name"))
+                    .unwrap_or("")
+                    .to_owned();
+                let mut ph = placeholders(&lroot);
+                inherit_geometry(&mut ph, &master_ph);
+                let kind = classify(&ph, size.1);
+                let readability = rate_layout(&lroot, &ph, &styles);
+                layouts.push(Layout {
+                    part,
+                    name,
+                    master: master.clone(),
+                    kind,
+                    placeholders: ph,
+                    readability,
+                });
+            }
+            master_styles.insert(master.clone(), styles);
             masters.push(master);
         }
         if masters.is_empty() || layouts.is_empty() {
@@ -467,9 +758,11 @@ impl Template {
                 "the template has no slide master or no layouts".into(),
             ));
         }
+        let intent = Intent::read(&pkg, &presentation, &pres, &layouts, size.1)?;
         // Layout order as listed in each master's sldLayoutIdLst is the order
         // users see; rels order usually matches, and part names break ties.
         Ok(Template {
+            intent,
             pkg,
             presentation,
             slide_size: size,
@@ -552,23 +845,74 @@ impl Template {
         self.layouts.iter().find(|l| l.name.eq_ignore_ascii_case(name))
     }
 
-    /// The best layout for a kind, with sensible substitutes when the template
-    /// lacks it (e.g. a two-content slide on a title-and-body layout is not a
-    /// substitute; a section header on a title-only layout is).
+    /// The best layout for a kind: that kind's role (see [`Self::layouts_for_role`]).
     pub fn layout_for(&self, kind: LayoutKind) -> Option<&Layout> {
-        use LayoutKind::*;
-        let order: &[LayoutKind] = match kind {
-            Title => &[Title, SectionHeader, TitleOnly],
-            SectionHeader => &[SectionHeader, Title, TitleOnly],
-            TitleBody => &[TitleBody, TwoContent, Comparison],
-            TwoContent => &[TwoContent, Comparison],
-            Comparison => &[Comparison, TwoContent],
-            TitleOnly => &[TitleOnly, TitleBody, SectionHeader],
-            PictureCaption => &[PictureCaption],
-            Blank => &[Blank, TitleOnly],
-            Other => &[Other],
+        match Role::of_kind(kind) {
+            Some(role) => self.layout_for_role(role),
+            None if kind == LayoutKind::Blank => self.layout_of(LayoutKind::Blank).or_else(|| self.layout_of(LayoutKind::TitleOnly)),
+            None => self.layout_of(kind),
+        }
+    }
+
+    /// The layout a slide of `role` goes on.
+    pub fn layout_for_role(&self, role: Role) -> Option<&Layout> {
+        self.layouts_for_role(role).first().map(|&i| &self.layouts[i])
+    }
+
+    /// The layouts that can carry `role`, best first: the ones the
+    /// designer's sample slides use for it; then, by readability, those on
+    /// the masters the samples use for such slides (the title master for
+    /// headings, the content masters for the rest), in the order of the
+    /// role's kinds (a section header may stand in on a title-only layout;
+    /// a two-column slide never on a one-body layout). A closing slide
+    /// without a sample of its own takes the sample title slide's layout.
+    pub fn layouts_for_role(&self, role: Role) -> Vec<usize> {
+        let mut intended: Vec<usize> = self.intent.layouts(role).to_vec();
+        if role == Role::Closing {
+            intended.extend(self.intent.layouts(Role::Title));
+        }
+        let own = self.intent.masters(role);
+        let preferred: Vec<&String> = if !own.is_empty() {
+            own.iter().collect()
+        } else if role.is_heading() {
+            self.intent.title_master.iter().collect()
+        } else {
+            self.intent.content_masters.iter().collect()
         };
-        order.iter().find_map(|k| self.layout_of(*k))
+        let kinds = role.kinds();
+        let rank = |i: usize, l: &Layout| {
+            let intent_rank = intended.iter().position(|&x| x == i);
+            let kind_rank = kinds.iter().position(|k| *k == l.kind);
+            if intent_rank.is_none() && kind_rank.is_none() {
+                return None;
+            }
+            Some((
+                intent_rank.is_none(),
+                !l.readable(),
+                intent_rank.unwrap_or(0),
+                !preferred.contains(&&l.master),
+                kind_rank.unwrap_or(0),
+                i,
+            ))
+        };
+        let mut out: Vec<_> = self
+            .layouts
+            .iter()
+            .enumerate()
+            .filter_map(|(i, l)| Some((i, rank(i, l)?)))
+            .collect();
+        out.sort_by_key(|(_, key)| *key);
+        out.into_iter().map(|(i, _)| i).collect()
+    }
+
+    /// A master's display name: its own name, else its part's file name.
+    pub fn master_name(&self, master: &str) -> String {
+        let own = self.master_styles.get(master).map(|m| m.name.as_str()).unwrap_or("");
+        if own.is_empty() {
+            master.rsplit('/').next().unwrap_or(master).trim_end_matches(".xml").to_owned()
+        } else {
+            own.to_owned()
+        }
     }
 
     pub fn package(&self) -> &Package {
@@ -601,7 +945,8 @@ fn read_theme(root: &Element) -> Theme {
             s.elements()
                 .filter_map(|c| {
                     let v = c.elements().next()?;
-                    let hex = v.attr("val").or_else(|| v.attr("lastClr"))?;
+                    // A system colour's value is a name ("window"); its last colour is the RGB.
+                    let hex = v.attr("lastClr").or_else(|| v.attr("val"))?;
                     Some((c.local().to_owned(), hex.to_owned()))
                 })
                 .collect()
@@ -632,6 +977,7 @@ mod tests {
             insets: [None; 4],
             vertical: false,
             hints: Vec::new(),
+            color: None,
         }
     }
 

@@ -35,6 +35,11 @@ const TEMPLATES: &[&str] = &[
     "pandoc-reference.pptx",
     "odd-names.pptx",
     "libreoffice.pptx",
+    "corporate-title-first.pptx",
+    "corporate-content-first.pptx",
+    "corporate-dark.pptx",
+    "corporate-no-samples.pptx",
+    "corporate-libreoffice.pptx",
 ];
 
 fn out_dir() -> PathBuf {
@@ -137,6 +142,18 @@ fn full_plan() -> DeckPlan {
             replace: BTreeMap::new(),
         }),
     ];
+    // Every slide has speaker notes, as every course slide does.
+    let slides = slides
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| {
+            if s.notes.is_empty() {
+                s.with_notes(format!("Notes for slide {}.", i + 1))
+            } else {
+                s
+            }
+        })
+        .collect();
     DeckPlan {
         title: Some("Fire safety".into()),
         lang: Some("en-GB".into()),
@@ -235,6 +252,14 @@ fn every_template_builds_a_deck_that_keeps_the_invariants() {
         assert!(text.contains("Fire safety in numbers"), "{text}");
         let text = String::from_utf8_lossy(pkg.get(&order[13]).expect("slide 14"));
         assert!(text.contains("{{topic}} in numbers"));
+        // Notes on every slide, nothing unreadable where the builder put text.
+        let unwanted: Vec<_> = report
+            .findings
+            .iter()
+            .filter(|f| matches!(f.code, "missing_notes" | "empty_notes" | "low_contrast" | "over_decoration"))
+            .filter(|f| f.slide <= 10)
+            .collect();
+        assert!(unwanted.is_empty(), "{name}: {unwanted:#?}");
     }
 }
 

@@ -35,16 +35,48 @@ pub enum DeckCommand {
     },
 }
 
+/// The layout chosen for each role, with why (a sample slide or the
+/// classification), as `deck inspect` shows it.
+fn role_map(t: &Template) -> Vec<serde_json::Value> {
+    deck::Role::ALL
+        .iter()
+        .map(|&role| {
+            let chosen = t.layouts_for_role(role).first().copied();
+            let because = match chosen {
+                None => "the template has no layout for it".to_string(),
+                Some(i) if t.intent.layouts(role).contains(&i) => "the designer's sample slides use it".into(),
+                Some(i) if role == deck::Role::Closing && t.intent.layouts(deck::Role::Title).contains(&i) => {
+                    "the designer's title slide layout".into()
+                }
+                Some(i) => format!(
+                    "classified {:?}{}",
+                    t.layouts[i].kind,
+                    if t.layouts[i].readable() { ", readable" } else { ", best available" }
+                ),
+            };
+            serde_json::json!({
+                "role": role,
+                "layout": chosen.map(|i| t.layouts[i].name.clone()),
+                "master": chosen.map(|i| t.master_name(&t.layouts[i].master)),
+                "because": because,
+            })
+        })
+        .collect()
+}
+
 pub fn run(cmd: DeckCommand) -> anyhow::Result<()> {
     match cmd {
         DeckCommand::Inspect { template, json } => {
             let t = Template::open(&template).with_context(|| format!("opening {}", template.display()))?;
+            let roles = role_map(&t);
             if json {
                 let out = serde_json::json!({
                     "slide_size": { "cx": t.slide_size.0, "cy": t.slide_size.1 },
                     "was_template": t.was_template,
                     "theme": t.theme,
                     "layouts": t.layouts,
+                    "intent": t.intent,
+                    "roles": roles,
                 });
                 println!("{}", serde_json::to_string_pretty(&out)?);
             } else {
@@ -56,6 +88,21 @@ pub fn run(cmd: DeckCommand) -> anyhow::Result<()> {
                     t.layouts.len(),
                     if t.was_template { " (template)" } else { "" }
                 );
+                println!(
+                    "  {} masters, {} sample slides; layouts chosen for each role:",
+                    t.masters.len(),
+                    t.intent.sample_slides
+                );
+                for r in &roles {
+                    println!(
+                        "    {:<11} {:<32} master {:<16} ({})",
+                        r["role"].as_str().unwrap_or(""),
+                        r["layout"].as_str().unwrap_or("-"),
+                        r["master"].as_str().unwrap_or("-"),
+                        r["because"].as_str().unwrap_or("")
+                    );
+                }
+                println!("  layouts (kind, name, master, placeholders, lowest text contrast):");
                 for l in &t.layouts {
                     let ph: Vec<String> = l
                         .placeholders
@@ -65,11 +112,29 @@ pub fn run(cmd: DeckCommand) -> anyhow::Result<()> {
                             None => p.ph_type.clone(),
                         })
                         .collect();
+                    let worst = l
+                        .readability
+                        .iter()
+                        .min_by(|a, b| a.contrast.total_cmp(&b.contrast));
+                    let reading = match worst {
+                        None => String::new(),
+                        Some(r) => format!(
+                            "{:.1}:1{}{}",
+                            r.contrast,
+                            r.over_decoration
+                                .as_deref()
+                                .map(|d| format!(", text over {d}"))
+                                .unwrap_or_default(),
+                            if l.readable() { "" } else { "  LOW READABILITY" }
+                        ),
+                    };
                     println!(
-                        "  {:<16} {:<28} {}",
+                        "    {:<16} {:<28} {:<16} {:<28} {}",
                         format!("{:?}", l.kind),
                         l.name,
-                        ph.join(" ")
+                        t.master_name(&l.master),
+                        ph.join(" "),
+                        reading
                     );
                 }
             }
