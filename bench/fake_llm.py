@@ -38,6 +38,13 @@ def module_answer(prompt):
                   "options": ["The agreed procedure", "Speed over care", "Whatever is quickest"], "answer": 0}
                  for t in data["topics"][:3]],
         "infographics": [],
+        "activity": {
+            "title": f"Practice: {data.get('title', 'the module')[:60]}",
+            "steps": ["Form groups of three", "Pick one topic and apply it to a real case (15 minutes)",
+                      "Prepare a one-minute summary"],
+            "debrief": ["What did your group decide?", "What would you do differently at work?"],
+            "notes": "Brief the groups, keep time, walk around and help, then run the debrief with the questions.",
+        },
     }
 
 

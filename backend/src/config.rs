@@ -97,6 +97,10 @@ pub struct Config {
     #[command(flatten)]
     pub banks: BankDirs,
 
+    /// The timetable of each course day.
+    #[command(flatten)]
+    pub day: DayPlan,
+
     /// Object storage (off unless S3_BUCKET is set).
     #[command(flatten)]
     pub s3: super::s3::S3Config,
@@ -171,6 +175,31 @@ impl Config {
         self.database_path
             .clone()
             .unwrap_or_else(|| self.data_dir.join("courseware.db"))
+    }
+}
+
+/// The timetable of a course day, shared by the server's configuration and
+/// `courseware generate`: start, end, lunch and breaks.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DayPlan {
+    /// When each course day starts (HH:MM).
+    #[arg(long, env = "COURSE_DAY_START", default_value = "09:00")]
+    pub day_start: String,
+    /// When each course day ends (HH:MM).
+    #[arg(long, env = "COURSE_DAY_END", default_value = "17:00")]
+    pub day_end: String,
+    /// Lunch as HH:MM/minutes; empty for none.
+    #[arg(long, env = "COURSE_LUNCH", default_value = "12:30/60")]
+    pub lunch: String,
+    /// Breaks as HH:MM/minutes, comma-separated; empty for none.
+    #[arg(long, env = "COURSE_BREAKS", default_value = "10:30/15,15:00/15")]
+    pub breaks: String,
+}
+
+impl DayPlan {
+    /// The checked schedule, or what is wrong with it.
+    pub fn schedule(&self) -> Result<course::schedule::Schedule, String> {
+        course::schedule::Schedule::parse(&self.day_start, &self.day_end, &self.lunch, &self.breaks)
     }
 }
 

@@ -33,6 +33,22 @@ pub struct ModuleText {
     /// lets the planner rank the bank itself (the offline writer's choice).
     #[serde(default)]
     pub infographics: Option<Vec<InfographicPick>>,
+    /// The module's exercise; `None` (texts stored before activities
+    /// existed) gets the offline writer's.
+    #[serde(default)]
+    pub activity: Option<ActivityText>,
+}
+
+/// A module's activity or exercise: what the groups do and the debrief.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActivityText {
+    pub title: String,
+    /// The task, step by step (1–5).
+    pub steps: Vec<String>,
+    /// Debrief questions (1–4).
+    pub debrief: Vec<String>,
+    /// Facilitator notes.
+    pub notes: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -160,6 +176,18 @@ impl ModuleText {
                 ));
             }
         }
+        if let Some(a) = &self.activity {
+            check_text(&mut e, "activity.title", &a.title, MAX_TITLE);
+            check_count(&mut e, "activity.steps", a.steps.len(), 1, 5);
+            for (i, t) in a.steps.iter().enumerate() {
+                check_text(&mut e, &format!("activity.steps[{i}]"), t, MAX_BULLET);
+            }
+            check_count(&mut e, "activity.debrief", a.debrief.len(), 1, 4);
+            for (i, t) in a.debrief.iter().enumerate() {
+                check_text(&mut e, &format!("activity.debrief[{i}]"), t, MAX_BULLET);
+            }
+            check_text(&mut e, "activity.notes", &a.notes, MAX_NOTES);
+        }
         if let Some(picks) = &self.infographics {
             let mut topics = std::collections::HashSet::new();
             for (i, p) in picks.iter().enumerate() {
@@ -189,7 +217,7 @@ impl ModuleText {
         let texts = serde_json::json!({ "type": "array", "items": text });
         serde_json::json!({
             "type": "object",
-            "required": ["objectives", "slides", "recap", "quiz", "infographics"],
+            "required": ["objectives", "slides", "recap", "quiz", "infographics", "activity"],
             "additionalProperties": false,
             "properties": {
                 "objectives": texts,
@@ -218,6 +246,17 @@ impl ModuleText {
                             "options": texts,
                             "answer": { "type": "integer", "minimum": 0 }
                         }
+                    }
+                },
+                "activity": {
+                    "type": "object",
+                    "required": ["title", "steps", "debrief", "notes"],
+                    "additionalProperties": false,
+                    "properties": {
+                        "title": text,
+                        "steps": texts,
+                        "debrief": texts,
+                        "notes": text
                     }
                 },
                 "infographics": {
@@ -286,8 +325,12 @@ fn topic_notes(l: &Labels, t: &Topic) -> String {
     }
 }
 
-fn quiz(l: &Labels, module: &Module, others: &[&Module]) -> Vec<Question> {
-    let distractors: Vec<&str> = others
+/// Up to three questions per module: from its points (the right answer a
+/// point of the topic, distractors points of other modules), or, for a
+/// module without points, from its topics (distractors other modules'
+/// topics; a true/false question when the course has no other module).
+pub fn quiz(l: &Labels, module: &Module, others: &[&Module]) -> Vec<Question> {
+    let point_distractors: Vec<&str> = others
         .iter()
         .flat_map(|m| {
             m.topics
@@ -295,37 +338,97 @@ fn quiz(l: &Labels, module: &Module, others: &[&Module]) -> Vec<Question> {
                 .flat_map(|t| t.points.iter().map(|p| p.text.as_str()))
         })
         .collect();
+    let with_points: Vec<&Topic> = module.topics.iter().filter(|t| !t.points.is_empty()).collect();
+    let seed = module.title.len();
+    if !with_points.is_empty() {
+        return with_points
+            .into_iter()
+            .take(3)
+            .enumerate()
+            .map(|(qi, t)| {
+                let right = t.points[qi % t.points.len()].text.as_str();
+                let question = l.quiz_frame.replace("{topic}", &t.title);
+                if point_distractors.is_empty() {
+                    return true_false(l, &question, right);
+                }
+                choice(question, right, &point_distractors, qi, seed)
+            })
+            .collect();
+    }
+    let topic_distractors: Vec<&str> = others
+        .iter()
+        .flat_map(|m| m.topics.iter().map(|t| t.title.as_str()))
+        .filter(|d| !module.topics.iter().any(|t| t.title == *d))
+        .collect();
     module
         .topics
         .iter()
-        .filter(|t| !t.points.is_empty())
         .take(3)
         .enumerate()
         .map(|(qi, t)| {
-            let right = t.points[qi % t.points.len()].text.as_str();
-            let mut options: Vec<&str> = vec![right];
-            for k in 0..2 {
-                if !distractors.is_empty() {
-                    let d = distractors[(qi * 7 + k * 3 + module.title.len()) % distractors.len()];
-                    if !options.contains(&d) {
-                        options.push(d);
-                    }
-                }
-            }
-            // Deterministic shuffle: rotate by the question number.
-            let rot = qi % options.len();
-            options.rotate_left(rot);
-            Question {
-                question: l.quiz_frame.replace("{topic}", &t.title),
-                answer: options.iter().position(|o| *o == right).unwrap_or(0),
-                options: options.into_iter().map(String::from).collect(),
+            if topic_distractors.is_empty() {
+                true_false(l, l.topic_quiz_frame, &t.title)
+            } else {
+                choice(l.topic_quiz_frame.to_string(), &t.title, &topic_distractors, qi, seed)
             }
         })
         .collect()
 }
 
+fn choice(question: String, right: &str, distractors: &[&str], qi: usize, seed: usize) -> Question {
+    let mut options: Vec<&str> = vec![right];
+    for k in 0..2 {
+        let d = distractors[(qi * 7 + k * 3 + seed) % distractors.len()];
+        if !options.contains(&d) {
+            options.push(d);
+        }
+    }
+    if options.len() < 2 {
+        options.push(distractors.iter().copied().find(|d| *d != right).unwrap_or("—"));
+    }
+    // Deterministic shuffle: rotate by the question number.
+    let rot = qi % options.len();
+    options.rotate_left(rot);
+    Question {
+        question,
+        answer: options.iter().position(|o| *o == right).unwrap_or(0),
+        options: options.into_iter().map(String::from).collect(),
+    }
+}
+
+/// "Statement — true or false?" with the statement taken from the course.
+fn true_false(l: &Labels, question: &str, statement: &str) -> Question {
+    Question {
+        question: format!("{question} {statement}"),
+        options: l.true_false.iter().map(|s| s.to_string()).collect(),
+        answer: 0,
+    }
+}
+
+/// The offline activity: groups apply one of the module's topics to a case
+/// from their own work and report back.
+pub fn offline_activity(l: &Labels, module: &Module, group_minutes: u16) -> ActivityText {
+    let topics: Vec<&str> = module.topics.iter().take(4).map(|t| t.title.as_str()).collect();
+    let topics = if topics.is_empty() {
+        module.title.clone()
+    } else {
+        topics.join("; ")
+    };
+    ActivityText {
+        title: format!("{}: {}", l.activity, module.title),
+        steps: l
+            .activity_steps
+            .iter()
+            .map(|s| s.replace("{topics}", &topics).replace("{n}", &group_minutes.to_string()))
+            .collect(),
+        debrief: l.debrief_questions.iter().map(|s| s.to_string()).collect(),
+        notes: l.activity_notes.replace("{n}", &group_minutes.to_string()),
+    }
+}
+
 /// The offline writer: the module's own words, arranged. `others` are the
-/// course's other modules (quiz distractors come from them).
+/// course's other modules (quiz distractors come from them). A topic
+/// without points gets no bullets: the planner makes it a discussion.
 pub fn offline(l: &Labels, lang: &str, module: &Module, others: &[&Module]) -> ModuleText {
     let objectives = module
         .topics
@@ -339,17 +442,14 @@ pub fn offline(l: &Labels, lang: &str, module: &Module, others: &[&Module]) -> M
         .iter()
         .map(|t| TopicText {
             title: t.title.clone(),
-            bullets: if t.points.is_empty() {
-                vec![BulletText::Plain(t.title.clone())]
-            } else {
-                t.points
-                    .iter()
-                    .map(|p| BulletText::Leveled {
-                        text: p.text.clone(),
-                        level: p.level,
-                    })
-                    .collect()
-            },
+            bullets: t
+                .points
+                .iter()
+                .map(|p| BulletText::Leveled {
+                    text: p.text.clone(),
+                    level: p.level,
+                })
+                .collect(),
             notes: topic_notes(l, t),
         })
         .collect();
@@ -371,6 +471,7 @@ pub fn offline(l: &Labels, lang: &str, module: &Module, others: &[&Module]) -> M
         recap,
         quiz: quiz(l, module, others),
         infographics: None,
+        activity: None,
     }
 }
 

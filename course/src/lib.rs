@@ -14,3 +14,5 @@ pub mod labels;
 pub mod parse;
 pub mod pipeline;
 pub mod plan;
+pub mod qa;
+pub mod schedule;

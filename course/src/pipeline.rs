@@ -7,9 +7,12 @@
 //!
 //! Synchronous and CPU-bound: async callers run it on a blocking thread.
 
-use deck::build::DirResolver;
+use deck::build::{build_with_report, DirResolver};
 use deck::lint::LintReport;
 use deck::{BuildOptions, DeckError, DeckPlan, SlideContent, Template};
+
+use crate::qa::{assess, layout_summary, Assessment};
+use crate::schedule::Schedule;
 use types::outline::Outline;
 
 use crate::banks::Banks;
@@ -17,12 +20,15 @@ use crate::content::ModuleText;
 use crate::plan::{plan_with, CourseOptions};
 
 /// The options for a course on `template`: whether it can take
-/// illustrations decides part of the plan.
-pub fn options(template: &Template, days: u8, lang: &str) -> CourseOptions {
+/// illustrations and two columns decides part of the plan.
+pub fn options(template: &Template, days: u8, lang: &str, schedule: Schedule) -> CourseOptions {
     CourseOptions {
         days,
         lang: lang.to_owned(),
-        picture_layout: template.layout_of(deck::LayoutKind::PictureCaption).is_some(),
+        picture_layout: template.layout_for_role(deck::Role::Picture).is_some(),
+        two_columns: template.layout_for_role(deck::Role::TwoColumn).is_some()
+            && template.layout_for_role(deck::Role::Comparison).is_some(),
+        schedule,
     }
 }
 
@@ -56,6 +62,10 @@ pub struct Generated {
     pub plan: DeckPlan,
     pub bytes: Vec<u8>,
     pub lint: LintReport,
+    /// The combined QA score (lint, coverage, notes, layout intent).
+    pub qa: Assessment,
+    /// Which layouts and masters the deck used, for the log.
+    pub layouts: String,
 }
 
 /// Plans, builds and checks a course from one text per module.
@@ -84,7 +94,7 @@ pub fn generate<S>(
     })
     .map_err(Failure::Stopped)?;
     on_step(Step::Building).map_err(Failure::Stopped)?;
-    let bytes = deck::build(
+    let (bytes, built) = build_with_report(
         template,
         &plan,
         &DirResolver::new(std::path::PathBuf::new()),
@@ -93,7 +103,15 @@ pub fn generate<S>(
     .map_err(Failure::Build)?;
     on_step(Step::Checking).map_err(Failure::Stopped)?;
     let lint = deck::lint::lint(&bytes).map_err(Failure::Check)?;
-    Ok(Generated { plan, bytes, lint })
+    let qa = assess(outline, &plan, template, &built, &lint);
+    let layouts = layout_summary(template, &built);
+    Ok(Generated {
+        plan,
+        bytes,
+        lint,
+        qa,
+        layouts,
+    })
 }
 
 /// The course as plain text, slide by slide (what the AI reviewer reads).
@@ -102,7 +120,20 @@ pub fn digest(plan: &DeckPlan) -> String {
     let mut out = String::new();
     for (i, s) in plan.slides.iter().enumerate() {
         let line = match &s.content {
-            C::Title { title, subtitle } | C::Section { title, subtitle } => format!("{title} — {subtitle}"),
+            C::Title { title, subtitle } | C::Section { title, subtitle } | C::Closing { title, subtitle } => {
+                format!("{title} — {subtitle}")
+            }
+            C::TwoColumn {
+                title,
+                left_heading,
+                left,
+                right_heading,
+                right,
+            } => format!(
+                "{title}\n  [{left_heading}] {}\n  [{right_heading}] {}",
+                left.iter().map(|b| b.text()).collect::<Vec<_>>().join("; "),
+                right.iter().map(|b| b.text()).collect::<Vec<_>>().join("; ")
+            ),
             C::Agenda { title, items }
             | C::Bullets {
                 title,

@@ -13,16 +13,35 @@ use std::collections::{BTreeMap, HashSet};
 
 use crate::banks::{best, score, words, Banks, THRESHOLD};
 use crate::content::{self, Candidate, ModuleText};
-use crate::labels::labels;
+use crate::labels::{labels, Labels};
+use crate::schedule::{share, Clock, Schedule};
 use types::outline::{Module, Outline, Topic};
 
-/// What the user chose on the form.
+/// What the user chose on the form, and what the template can show.
 #[derive(Debug, Clone)]
 pub struct CourseOptions {
     pub days: u8,
     pub lang: String,
     /// The template has a picture-with-caption layout, so illustrations fit.
     pub picture_layout: bool,
+    /// The template has a two-content layout: contrasts, long lists and
+    /// activities go in two columns.
+    pub two_columns: bool,
+    /// The shape of each course day.
+    pub schedule: Schedule,
+}
+
+impl CourseOptions {
+    /// Options for a template with every kind of layout and the default day.
+    pub fn new(days: u8, lang: &str) -> Self {
+        CourseOptions {
+            days,
+            lang: lang.to_owned(),
+            picture_layout: false,
+            two_columns: true,
+            schedule: Schedule::default(),
+        }
+    }
 }
 
 /// Splits `weights` into at most `parts` contiguous groups with the smallest
@@ -209,7 +228,118 @@ pub fn plan_course(outline: &Outline, opts: &CourseOptions, banks: &Banks) -> De
     plan_with(outline, opts, banks, &offline_texts(outline, &opts.lang))
 }
 
-/// Builds the deck plan from one [`ModuleText`] per module (any writer's).
+/// Words of speaker notes a slide of `minutes` should have at least: about
+/// eight a minute (notes are prompts for the trainer, not a script), from a
+/// short line for a one-minute slide to a page for a long exercise.
+pub fn notes_words_for(minutes: u16) -> usize {
+    (usize::from(minutes) * 8).clamp(15, 120)
+}
+
+/// Speaker notes: the slide's minutes, then `body`, then facilitation cues
+/// until the notes are as long as the time asks (see [`notes_words_for`]).
+fn timed_notes(l: &Labels, minutes: u16, body: &str) -> String {
+    let mut out = format!("{}\n\n{}", l.minutes.replace("{n}", &minutes.to_string()), body.trim());
+    let want = notes_words_for(minutes);
+    for cue in l.cues {
+        if out.split_whitespace().count() >= want {
+            break;
+        }
+        out.push_str("\n\n");
+        out.push_str(cue);
+    }
+    out
+}
+
+fn norm(t: &str) -> String {
+    t.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+/// A topic's two sides when it is a contrast: "A vs B" in its title, or
+/// exactly two top-level points that each have sub-points.
+fn contrast(title: &str, bullets: &[Bullet]) -> Option<SlideContent> {
+    let top: Vec<usize> = (0..bullets.len()).filter(|&i| bullets[i].level() == 0).collect();
+    if top.len() == 2 && top[0] == 0 && top[1] >= 2 && top[1] + 1 < bullets.len() {
+        let side = |from: usize, to: usize| -> Vec<Bullet> {
+            bullets[from..to].iter().map(|b| Bullet::Text(b.text().to_owned())).collect()
+        };
+        return Some(SlideContent::TwoColumn {
+            title: title.to_owned(),
+            left_heading: bullets[0].text().to_owned(),
+            left: side(1, top[1]),
+            right_heading: bullets[top[1]].text().to_owned(),
+            right: side(top[1] + 1, bullets.len()),
+        });
+    }
+    let lower = title.to_lowercase();
+    let (a, b) = [" vs. ", " vs ", " versus "]
+        .iter()
+        .find_map(|sep| lower.find(sep).map(|i| (i, i + sep.len())))?;
+    if bullets.len() < 2 || bullets.iter().any(|b| b.level() > 0) {
+        return None;
+    }
+    let half = bullets.len().div_ceil(2);
+    Some(SlideContent::TwoColumn {
+        title: title.to_owned(),
+        left_heading: title[..a].trim().to_owned(),
+        left: bullets[..half].to_vec(),
+        right_heading: title[b..].trim().to_owned(),
+        right: bullets[half..].to_vec(),
+    })
+}
+
+/// A list split into two columns when that reads better: only short,
+/// top-level points, at most ten.
+fn two_columns(title: &str, bullets: &[Bullet]) -> Option<SlideContent> {
+    if bullets.len() < 4 || bullets.len() > 10 || bullets.iter().any(|b| b.level() > 0 || b.text().chars().count() > 120) {
+        return None;
+    }
+    let half = bullets.len().div_ceil(2);
+    Some(SlideContent::TwoColumn {
+        title: title.to_owned(),
+        left_heading: String::new(),
+        left: bullets[..half].to_vec(),
+        right_heading: String::new(),
+        right: bullets[half..].to_vec(),
+    })
+}
+
+/// Minutes a module's parts get: section (with its picture), objectives,
+/// each topic by its points, the activity (a quarter of the module, at
+/// least ten minutes when there is time), recap and quiz.
+struct ModuleTimes {
+    section: u16,
+    objectives: u16,
+    topics: Vec<u16>,
+    activity: u16,
+    recap: u16,
+    quiz: u16,
+}
+
+fn module_times(minutes: u16, m: &Module) -> ModuleTimes {
+    let activity = if minutes >= 40 {
+        ((minutes / 4).max(10) / 5 * 5).min(minutes / 2)
+    } else {
+        (minutes / 4).max(1)
+    };
+    let mut weights: Vec<u32> = vec![2, 3, 3, 5];
+    weights.extend(m.topics.iter().map(|t| 3 + 2 * t.points.len().min(10) as u32));
+    let shares = share(minutes.saturating_sub(activity), &weights, 1, 1);
+    ModuleTimes {
+        section: shares[0],
+        objectives: shares[1],
+        recap: shares[2],
+        quiz: shares[3],
+        topics: shares[4..].to_vec(),
+        activity,
+    }
+}
+
+/// Builds the deck plan from one [`ModuleText`] per module (any writer's):
+/// a title slide; per day a timed agenda; per module a section header
+/// (with its times), objectives, one slide per topic (a discussion with
+/// prompts when the topic has nothing to show, two columns for contrasts
+/// and long lists), bank slides, an activity, a recap and a quiz; a closing
+/// slide. Every slide has speaker notes with its minutes.
 pub fn plan_with(outline: &Outline, opts: &CourseOptions, banks: &Banks, texts: &[ModuleText]) -> DeckPlan {
     let mut picker = Picker {
         banks,
@@ -225,69 +355,147 @@ pub fn plan_with(outline: &Outline, opts: &CourseOptions, banks: &Banks, texts: 
     } else {
         format!("{} {}", opts.days.clamp(1, 10), l.days_course)
     };
+    let schedule = &opts.schedule;
+    let teaching = schedule.teaching_minutes();
+    let module_label = |n: usize, m: &Module| format!("{} {n}: {}", l.module, m.title);
+    let list = |items: &[String]| items.join("; ");
 
-    let mut slides = vec![SlidePlan::new(SlideContent::Title {
-        title: outline.title.clone(),
-        subtitle,
-    })
-    .with_notes(format!(
-        "{} — {}",
-        outline.title,
-        outline
-            .modules
-            .iter()
-            .map(|m| m.title.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    ))];
+    let mut slides = Vec::new();
     let mut number = 0usize;
+    let last_day = groups.len().saturating_sub(1);
     for (d, range) in groups.iter().enumerate() {
         let day = d + 1;
         let modules = &outline.modules[range.clone()];
-        let agenda_title = if groups.len() > 1 {
-            format!("{} — {} {day}", l.agenda, l.day)
-        } else {
-            l.agenda.to_string()
-        };
-        let items = modules
+        let opening: u16 = if d == 0 { 15 } else { 10 };
+        let closing: u16 = if d == last_day { 15 } else { 0 };
+        let day_weights: Vec<u32> = modules.iter().map(|m| Outline::weight(m) as u32).collect();
+        let minutes = share(teaching.saturating_sub(opening + closing), &day_weights, 5, 15);
+        let mut items: Vec<(String, u16)> = vec![(
+            if d == 0 {
+                l.welcome.to_string()
+            } else {
+                l.review_day.replace("{n}", &d.to_string())
+            },
+            opening,
+        )];
+        for (k, (m, min)) in modules.iter().zip(&minutes).enumerate() {
+            items.push((module_label(number + k + 1, m), *min));
+        }
+        if closing > 0 {
+            items.push((l.close_item.to_string(), closing));
+        }
+        let slots = schedule.lay_out(&items);
+        let agenda: Vec<String> = slots
             .iter()
-            .enumerate()
-            .map(|(i, m)| b(format!("{} {}: {}", l.module, number + i + 1, m.title)))
+            .map(|x| {
+                let what = match x.pause {
+                    Some(true) => l.lunch.to_string(),
+                    Some(false) => l.break_.to_string(),
+                    None if x.continued => format!("{} {}", x.label, l.continued),
+                    None => x.label.clone(),
+                };
+                format!("{}–{}  {what}", Clock(x.start), Clock(x.end))
+            })
             .collect();
-        slides.push(SlidePlan::new(SlideContent::Agenda {
-            title: agenda_title,
-            items,
-        }));
-        for (mi, m) in range.clone().zip(modules) {
-            number += 1;
-            let text = texts.get(mi);
-            slides.push(SlidePlan::new(SlideContent::Section {
-                title: format!("{} {number}: {}", l.module, m.title),
-                subtitle: if groups.len() > 1 {
-                    format!("{} {day}", l.day)
-                } else {
-                    String::new()
-                },
-            }));
-            if opts.picture_layout {
-                slides.extend(picker.illustration(m));
+        // When a module runs: from its first slot to its last.
+        let span = |label: &str| {
+            let mine: Vec<&crate::schedule::Slot> = slots.iter().filter(|x| x.label == label).collect();
+            match (mine.first(), mine.last()) {
+                (Some(a), Some(b)) => format!("{}–{}", Clock(a.start), Clock(b.end)),
+                _ => String::new(),
             }
-            let Some(text) = text else { continue };
+        };
+        if d == 0 {
+            let title_minutes = opening - 5;
+            let names: Vec<String> = outline.modules.iter().map(|m| m.title.clone()).collect();
+            slides.push(SlidePlan::new(SlideContent::Title {
+                title: outline.title.clone(),
+                subtitle: subtitle.clone(),
+            })
+            .with_notes(timed_notes(
+                l,
+                title_minutes,
+                &l.title_notes.replace("{title}", &outline.title).replace("{list}", &list(&names)),
+            )));
+        }
+        let agenda_minutes = if d == 0 { 5 } else { opening };
+        slides.push(
+            SlidePlan::new(SlideContent::Agenda {
+                title: if groups.len() > 1 {
+                    format!("{} — {} {day}", l.agenda, l.day)
+                } else {
+                    l.agenda.to_string()
+                },
+                items: agenda.iter().map(b).collect(),
+            })
+            .with_notes(timed_notes(l, agenda_minutes, &l.agenda_notes.replace("{list}", &list(&agenda)))),
+        );
+        for ((mi, m), module_minutes) in range.clone().zip(modules).zip(minutes.iter().copied()) {
+            number += 1;
+            let label = module_label(number, m);
+            let when = span(&label);
+            let times = module_times(module_minutes, m);
+            let fallback;
+            let text = match texts.get(mi) {
+                Some(t) => t,
+                None => {
+                    let others: Vec<&Module> = outline.modules.iter().filter(|o| !std::ptr::eq(*o, m)).collect();
+                    fallback = content::offline(l, &opts.lang, m, &others);
+                    &fallback
+                }
+            };
+            let topic_names: Vec<String> = m.topics.iter().map(|t| t.title.clone()).collect();
+            let picture = if opts.picture_layout {
+                picker.illustration(m)
+            } else {
+                None
+            };
+            let (section_minutes, picture_minutes) = match &picture {
+                Some(_) if times.section >= 2 => (times.section - 1, 1),
+                _ => (times.section, 1),
+            };
+            slides.push(
+                SlidePlan::new(SlideContent::Section {
+                    title: label.clone(),
+                    subtitle: if groups.len() > 1 {
+                        format!("{} {day} · {when}", l.day)
+                    } else {
+                        when.clone()
+                    },
+                })
+                .with_notes(timed_notes(
+                    l,
+                    section_minutes,
+                    &l.section_notes
+                        .replace("{title}", &m.title)
+                        .replace("{time}", &format!("{when}, {module_minutes} min"))
+                        .replace("{list}", &list(&topic_names)),
+                )),
+            );
+            let mut content_run = 0usize;
+            if let Some(p) = picture {
+                slides.push(p.with_notes(timed_notes(l, picture_minutes, &l.picture_notes.replace("{title}", &m.title))));
+            }
             slides.push(
                 SlidePlan::new(SlideContent::Bullets {
                     title: l.objectives.into(),
                     bullets: text.objectives.iter().map(b).collect(),
                 })
-                .with_notes(l.objectives_lead),
+                .with_notes(timed_notes(
+                    l,
+                    times.objectives,
+                    &format!("{} {}.", l.objectives_lead, list(&text.objectives)),
+                )),
             );
+            content_run += 1;
             for (ti, t) in m.topics.iter().enumerate() {
-                let Some(st) = text.slides.get(ti) else { continue };
-                slides.push(
-                    SlidePlan::new(SlideContent::Bullets {
-                        title: st.title.clone(),
-                        bullets: st
-                            .bullets
+                let topic_minutes = times.topics.get(ti).copied().unwrap_or(1);
+                let st = text.slides.get(ti);
+                let bullets: Vec<Bullet> = st
+                    .map(|st| {
+                        st.bullets
                             .iter()
+                            .filter(|x| norm(x.text()) != norm(&t.title) && !x.text().trim().is_empty())
                             .map(|x| match x.level() {
                                 0 => b(x.text()),
                                 level => Bullet::Leveled {
@@ -295,16 +503,20 @@ pub fn plan_with(outline: &Outline, opts: &CourseOptions, banks: &Banks, texts: 
                                     level,
                                 },
                             })
-                            .collect(),
+                            .collect()
                     })
-                    .with_notes(st.notes.clone()),
-                );
-                slides.extend(picker.drilldown(t));
+                    .unwrap_or_default();
+                let mut extra: Vec<SlidePlan> = Vec::new();
+                extra.extend(picker.drilldown(t));
                 match &text.infographics {
-                    None => slides.extend(picker.infographic(t)),
+                    None => extra.extend(
+                        picker
+                            .infographic(t)
+                            .map(|s| s.with_notes(l.bank_notes.replace("{title}", &t.title))),
+                    ),
                     Some(picks) => {
                         if let Some(p) = picks.iter().find(|p| p.topic == ti) {
-                            slides.extend(
+                            extra.extend(
                                 picker
                                     .clone_infographic(p.id, t)
                                     .map(|s| s.with_notes(format!("{}: {}", t.title, p.reason))),
@@ -312,39 +524,107 @@ pub fn plan_with(outline: &Outline, opts: &CourseOptions, banks: &Banks, texts: 
                         }
                     }
                 }
-            }
-            slides.push(SlidePlan::new(SlideContent::Bullets {
-                title: format!("{}: {}", l.recap, m.title),
-                bullets: text.recap.iter().map(b).collect(),
-            }));
-            if !text.quiz.is_empty() {
-                let mut bullets = Vec::new();
-                let mut answers = Vec::new();
-                for (qi, q) in text.quiz.iter().enumerate() {
-                    bullets.push(b(q.question.clone()));
-                    for (k, o) in q.options.iter().enumerate() {
-                        bullets.push(Bullet::Leveled {
-                            text: format!("{}. {o}", letter(k)),
-                            level: 1,
-                        });
-                    }
-                    let right = q.options.get(q.answer).map(String::as_str).unwrap_or("");
-                    answers.push(format!("{} {}: {} — {right}", l.answer, qi + 1, letter(q.answer)));
-                }
-                slides.push(
+                let mut weights = vec![3u32];
+                weights.extend(extra.iter().map(|_| 1u32));
+                let split = share(topic_minutes, &weights, 1, 1);
+                let main = if bullets.is_empty() {
+                    // Nothing to show: a discussion with facilitator prompts.
                     SlidePlan::new(SlideContent::Bullets {
-                        title: l.quiz.into(),
-                        bullets,
+                        title: format!("{}: {}", l.discussion, t.title),
+                        bullets: l.prompts.iter().map(|p| b(p.replace("{topic}", &t.title))).collect(),
                     })
-                    .with_notes(answers.join("\n\n")),
-                );
+                    .with_notes(timed_notes(l, split[0], &l.discussion_notes.replace("{title}", &t.title)))
+                } else {
+                    let title = st.map(|s| s.title.clone()).unwrap_or_else(|| t.title.clone());
+                    let notes = st.map(|s| s.notes.clone()).unwrap_or_default();
+                    let columns = opts.two_columns.then(|| contrast(&title, &bullets)).flatten().or_else(|| {
+                        let long = bullets.len() >= 6;
+                        let run_long = content_run >= 5;
+                        (opts.two_columns && (long || run_long)).then(|| two_columns(&title, &bullets)).flatten()
+                    });
+                    let content = columns.unwrap_or(SlideContent::Bullets { title, bullets });
+                    SlidePlan::new(content).with_notes(timed_notes(l, split[0], &notes))
+                };
+                content_run = if matches!(main.content, SlideContent::Bullets { .. }) {
+                    content_run + 1
+                } else {
+                    0
+                };
+                slides.push(main);
+                for (e, minutes) in extra.into_iter().zip(split.iter().skip(1)) {
+                    let body = e.notes.clone();
+                    slides.push(e.with_notes(timed_notes(l, *minutes, &body)));
+                    content_run = 0;
+                }
             }
+            let group_minutes = times.activity.saturating_sub(2 + times.activity / 3).max(1);
+            let activity = text
+                .activity
+                .clone()
+                .unwrap_or_else(|| content::offline_activity(l, m, group_minutes));
+            let activity_content = if opts.two_columns {
+                SlideContent::TwoColumn {
+                    title: activity.title.clone(),
+                    left_heading: l.task.into(),
+                    left: activity.steps.iter().map(b).collect(),
+                    right_heading: l.debrief.into(),
+                    right: activity.debrief.iter().map(b).collect(),
+                }
+            } else {
+                let mut items: Vec<Bullet> = activity.steps.iter().map(b).collect();
+                items.push(b(l.debrief));
+                items.extend(activity.debrief.iter().map(|q| Bullet::Leveled {
+                    text: q.clone(),
+                    level: 1,
+                }));
+                SlideContent::Bullets {
+                    title: activity.title.clone(),
+                    bullets: items,
+                }
+            };
+            slides.push(SlidePlan::new(activity_content).with_notes(timed_notes(l, times.activity, &activity.notes)));
+            slides.push(
+                SlidePlan::new(SlideContent::Bullets {
+                    title: format!("{}: {}", l.recap, m.title),
+                    bullets: text.recap.iter().map(b).collect(),
+                })
+                .with_notes(timed_notes(l, times.recap, &l.recap_notes.replace("{title}", &m.title))),
+            );
+            let quiz = if text.quiz.is_empty() {
+                let others: Vec<&Module> = outline.modules.iter().filter(|o| !std::ptr::eq(*o, m)).collect();
+                content::quiz(l, m, &others)
+            } else {
+                text.quiz.clone()
+            };
+            let mut bullets = Vec::new();
+            let mut answers = vec![l.quiz_notes.to_string()];
+            for (qi, q) in quiz.iter().enumerate() {
+                bullets.push(b(q.question.clone()));
+                for (k, o) in q.options.iter().enumerate() {
+                    bullets.push(Bullet::Leveled {
+                        text: format!("{}. {o}", letter(k)),
+                        level: 1,
+                    });
+                }
+                let right = q.options.get(q.answer).map(String::as_str).unwrap_or("");
+                answers.push(format!("{} {}: {} — {right}", l.answer, qi + 1, letter(q.answer)));
+            }
+            slides.push(
+                SlidePlan::new(SlideContent::Bullets {
+                    title: format!("{}: {}", l.quiz, m.title),
+                    bullets,
+                })
+                .with_notes(timed_notes(l, times.quiz, &answers.join("\n\n"))),
+            );
         }
     }
-    slides.push(SlidePlan::new(SlideContent::Section {
-        title: l.questions.into(),
-        subtitle: l.thanks.into(),
-    }));
+    slides.push(
+        SlidePlan::new(SlideContent::Closing {
+            title: l.questions.into(),
+            subtitle: l.thanks.into(),
+        })
+        .with_notes(timed_notes(l, 15, l.closing_notes)),
+    );
     DeckPlan {
         title: Some(outline.title.clone()),
         lang: Some(l.lang_tag.into()),

@@ -439,6 +439,16 @@ impl<'t> Builder<'t> {
                 return Ok(name);
             }
         }
+        // A notes master related but not listed (python-pptx saves so): list
+        // it rather than add a second one (a presentation may have one).
+        if let Some(rel) = self.pres_rels.iter().find(|r| r.kind() == "notesMaster").cloned() {
+            let name = opc::resolve(self.pres_name(), &rel.target)?;
+            if self.pkg.has(&name) {
+                self.list_notes_master(&rel.id);
+                return Ok(name);
+            }
+            self.pres_rels.retain(|r| r.id != rel.id);
+        }
         // The template has none: make one, with its own copy of the theme.
         let theme_src = self
             .pres_rels
@@ -474,6 +484,12 @@ impl<'t> Builder<'t> {
             target: opc::relative(self.pres_name(), &name),
             external: false,
         });
+        self.list_notes_master(&rid);
+        Ok(name)
+    }
+
+    /// Makes relationship `rid` the presentation's one listed notes master.
+    fn list_notes_master(&mut self, rid: &str) {
         self.pres
             .children
             .retain(|n| !matches!(n, Node::Element(e) if e.local() == "notesMasterIdLst"));
@@ -486,7 +502,6 @@ impl<'t> Builder<'t> {
                 .with_attr("cy", "9144000");
             insert_ordered(&mut self.pres, sz, PRESENTATION_ORDER);
         }
-        Ok(name)
     }
 
     /// PowerPoint shows its repair prompt when a presentation has no view
@@ -1236,7 +1251,7 @@ impl<'l> SlideWriter<'l> {
         // and readers disagree on that (python-pptx matches idx 0, the
         // title): give such shapes their position explicitly.
         let sp_pr = match ph.rect {
-            Some(r) if ph.idx.is_none() && !ph.is_title() => format!(
+            Some(r) if ph.explicit || (ph.idx.is_none() && !ph.is_title()) => format!(
                 "<p:spPr><a:xfrm><a:off x=\"{}\" y=\"{}\"/><a:ext cx=\"{}\" cy=\"{}\"/></a:xfrm></p:spPr>",
                 r.x, r.y, r.cx, r.cy
             ),

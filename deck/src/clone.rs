@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::ooxml::{CT_SLIDE, REL_OFFICE_DOC};
 use crate::opc::{self, content_hash, Package, Rel};
-use crate::template::{classify, placeholders, LayoutKind, Template};
+use crate::template::{classify, placeholders, LayoutKind, Role, Template};
 use crate::xml::{self, Element, Node};
 use crate::DeckError;
 
@@ -212,11 +212,13 @@ pub(crate) fn clone_slide(
             }
         }
     });
-    // Placeholders must point at the target layout's placeholders.
+    // Placeholders must point at the target layout's placeholders, and
+    // their text (tokens replaced) must fit the target's boxes.
     if let Some((src_layout, target)) = &layouts {
         if let Some(tl) = b.template().layouts.iter().find(|l| &l.part == target) {
             let sl = placeholders(&src.xml(src_layout)?);
             remap_placeholders(&mut root, &sl, &tl.placeholders);
+            fit_placeholder_text(&mut root, b.template(), tl);
         }
     }
     // A bank deck of another slide size: scale and centre the shapes so the
@@ -286,7 +288,9 @@ fn remap_placeholders(
             src[..i].iter().filter(|p| role(&p.ph_type) == role(&t)).count()
         });
         let target = dst.iter().filter(|p| role(&p.ph_type) == role(&t)).nth(rank);
-        match target {
+        // Where the shape must state its position: the target's repaired
+        // geometry, or the source's when it no longer has a placeholder.
+        let rect = match target {
             Some(tp) => {
                 if tp.ph_type == "obj" {
                     ph.attrs.retain(|(k, _)| k != "type");
@@ -297,32 +301,110 @@ fn remap_placeholders(
                     Some(i) => ph.set_attr("idx", i.to_string()),
                     None => ph.attrs.retain(|(k, _)| k != "idx"),
                 }
+                tp.rect.filter(|_| tp.explicit)
             }
             None => {
-                let rect = source.and_then(|i| src[i].rect);
                 if let Some(nv_pr) = nv.child_mut("nvPr") {
                     nv_pr
                         .children
                         .retain(|n| !matches!(n, Node::Element(e) if e.local() == "ph"));
                 }
-                if let (Some(r), Some(sp_pr)) = (rect, shape.child_mut("spPr")) {
-                    if sp_pr.child("xfrm").is_none() {
-                        let xfrm = Element::new("a:xfrm")
-                            .with_child(
-                                Element::new("a:off")
-                                    .with_attr("x", r.x.to_string())
-                                    .with_attr("y", r.y.to_string()),
-                            )
-                            .with_child(
-                                Element::new("a:ext")
-                                    .with_attr("cx", r.cx.to_string())
-                                    .with_attr("cy", r.cy.to_string()),
-                            );
-                        sp_pr.children.insert(0, Node::Element(xfrm));
-                    }
-                }
+                source.and_then(|i| src[i].rect)
+            }
+        };
+        if let (Some(r), Some(sp_pr)) = (rect, shape.child_mut("spPr")) {
+            if sp_pr.child("xfrm").is_none() {
+                let xfrm = Element::new("a:xfrm")
+                    .with_child(
+                        Element::new("a:off")
+                            .with_attr("x", r.x.to_string())
+                            .with_attr("y", r.y.to_string()),
+                    )
+                    .with_child(
+                        Element::new("a:ext")
+                            .with_attr("cx", r.cx.to_string())
+                            .with_attr("cy", r.cy.to_string()),
+                    );
+                sp_pr.children.insert(0, Node::Element(xfrm));
             }
         }
+    }
+}
+
+/// Shrinks the text of each placeholder to fit the target layout's box, as
+/// the builder does for its own slides (text with explicit sizes is the
+/// bank designer's choice and stays as it is).
+fn fit_placeholder_text(root: &mut Element, tpl: &Template, layout: &crate::template::Layout) {
+    use crate::fit::{Shrink, STEPS};
+    let Some(tree) = root.child_mut("cSld").and_then(|c| c.child_mut("spTree")) else {
+        return;
+    };
+    for shape in tree.elements_mut().filter(|e| e.local() == "sp") {
+        let Some(ph) = shape.path(&["nvSpPr", "nvPr", "ph"]) else {
+            continue;
+        };
+        let t = ph.attr("type").unwrap_or("obj").to_owned();
+        let idx: Option<u32> = ph.attr("idx").and_then(|v| v.parse().ok());
+        let Some(target) = layout
+            .placeholders
+            .iter()
+            .find(|p| idx.is_some() && p.idx == idx)
+            .or_else(|| layout.placeholders.iter().find(|p| p.ph_type == t))
+        else {
+            continue;
+        };
+        // The shape's own box, where it has one, is what the text must fit.
+        let mut target = target.clone();
+        if let Some(own) = crate::template::parse_rect(shape.child("spPr")) {
+            target.rect = Some(own);
+        }
+        let Some(body) = shape.child_mut("txBody") else { continue };
+        let sized = body
+            .descendants()
+            .iter()
+            .any(|e| e.local() == "rPr" && e.attr("sz").is_some());
+        if sized || body.child("bodyPr").is_none() {
+            continue;
+        }
+        let texts: Vec<(String, u8)> = body
+            .elements()
+            .filter(|p| p.local() == "p")
+            .map(|p| {
+                let lvl = p
+                    .child("pPr")
+                    .and_then(|x| x.attr("lvl"))
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(0);
+                let text: String = p
+                    .elements()
+                    .filter(|r| r.local() == "r")
+                    .filter_map(|r| r.child("t").map(Element::text))
+                    .collect();
+                (text, lvl)
+            })
+            .collect();
+        let paras: Vec<crate::build::Para<'_>> = texts
+            .iter()
+            .map(|(text, level)| crate::build::Para {
+                text,
+                level: *level,
+                no_bullet: false,
+                align: None,
+            })
+            .collect();
+        let shrink = crate::build::shrink_for(tpl, layout, &target, &paras).unwrap_or(STEPS[STEPS.len() - 1]);
+        if shrink == Shrink::NONE {
+            continue;
+        }
+        let Some(body_pr) = body.child_mut("bodyPr") else { continue };
+        body_pr.children.retain(
+            |n| !matches!(n, Node::Element(e) if matches!(e.local(), "normAutofit" | "noAutofit" | "spAutoFit")),
+        );
+        let fit = Element::new("a:normAutofit")
+            .with_attr("fontScale", shrink.font_scale.to_string())
+            .with_attr("lnSpcReduction", shrink.ln_spc_reduction.to_string());
+        let at = usize::from(body_pr.child("prstTxWarp").is_some());
+        body_pr.children.insert(at, Node::Element(fit));
     }
 }
 
@@ -412,8 +494,18 @@ fn map_layout(
     }
     let root = src.xml(src_layout)?;
     let name = root.child("cSld").and_then(|c| c.attr("name")).unwrap_or("");
-    if let Some(l) = b.template().layout_named(name).filter(|_| !name.is_empty()) {
-        return Ok(l.part.clone());
+    // By name; when several masters have a layout of that name, the one the
+    // designer's intent ranks first for its kind of slide.
+    let tpl = b.template();
+    let named: Vec<usize> = (0..tpl.layouts.len())
+        .filter(|&i| !name.is_empty() && tpl.layouts[i].name.eq_ignore_ascii_case(name))
+        .collect();
+    if let Some(&first) = named.first() {
+        let ranked = Role::of_kind(tpl.layouts[first].kind)
+            .map(|r| tpl.layouts_for_role(r))
+            .unwrap_or_default();
+        let best = ranked.into_iter().find(|i| named.contains(i)).unwrap_or(first);
+        return Ok(tpl.layouts[best].part.clone());
     }
     let src_h = src
         .xml(src_pres)?

@@ -445,6 +445,7 @@ mod tests {
             vertical: false,
             hints: Vec::new(),
             color: None,
+            explicit: false,
         }
     }
 

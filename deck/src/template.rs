@@ -46,6 +46,10 @@ pub struct Placeholder {
     /// fill, else its sample text's), resolved per master for readability.
     #[serde(skip)]
     pub color: Option<Element>,
+    /// Its position was repaired (see [`repair_geometry`]): slides must
+    /// state it rather than inherit the layout's.
+    #[serde(skip)]
+    pub explicit: bool,
 }
 
 /// The first colour element of a level-1 text fill in a placeholder's body.
@@ -367,7 +371,8 @@ impl Role {
         matches!(self, Role::Title | Role::Section | Role::Closing)
     }
 
-    fn of_kind(kind: LayoutKind) -> Option<Role> {
+    /// The role a layout of this kind serves, if any.
+    pub fn of_kind(kind: LayoutKind) -> Option<Role> {
         Some(match kind {
             LayoutKind::Title => Role::Title,
             LayoutKind::SectionHeader => Role::Section,
@@ -549,6 +554,7 @@ pub fn placeholders(root: &Element) -> Vec<Placeholder> {
                 .is_some_and(|v| v != "horz"),
             hints: paragraph_hints(body),
             color: text_color(body),
+            explicit: false,
         });
     }
     out
@@ -720,6 +726,8 @@ impl Template {
                 decorations: readability::decorations(&mroot, &palette),
                 palette,
             };
+            let first_layout = layouts.len();
+            let mut junk_titles: Vec<Rect> = Vec::new();
             for r in &mrels {
                 if r.kind() != "slideLayout" {
                     continue;
@@ -739,6 +747,9 @@ impl Template {
                     .to_owned();
                 let mut ph = placeholders(&lroot);
                 inherit_geometry(&mut ph, &master_ph);
+                if let Some(junk) = repair_geometry(&mut ph, &master_ph) {
+                    junk_titles.push(junk);
+                }
                 let kind = classify(&ph, size.1);
                 let readability = rate_layout(&lroot, &ph, &styles);
                 layouts.push(Layout {
@@ -749,6 +760,19 @@ impl Template {
                     placeholders: ph,
                     readability,
                 });
+            }
+            // The master's other layouts with the same misplaced title box
+            // (a title-only layout has no body to show it) take the master's.
+            if let Some(mt) = master_ph.iter().find(|p| p.ph_type == "title").and_then(|p| p.rect) {
+                for l in &mut layouts[first_layout..] {
+                    for p in l.placeholders.iter_mut().filter(|p| p.is_title() && !p.explicit) {
+                        if p.rect.is_some_and(|r| junk_titles.contains(&r)) {
+                            p.rect = Some(mt);
+                            p.explicit = true;
+                        }
+                    }
+                    l.readability = rate_layout(&pkg.xml(&l.part)?, &l.placeholders, &styles);
+                }
             }
             master_styles.insert(master.clone(), styles);
             masters.push(master);
@@ -801,7 +825,16 @@ impl Template {
         for l in 0..9 {
             let own = ph.hints.get(l).cloned().unwrap_or_default();
             let from_master = mph.and_then(|p| p.hints.get(l)).cloned().unwrap_or_default();
-            hints.push(own.or(&from_master));
+            // A layout's empty sample paragraph (LibreOffice writes one at
+            // 18 pt) does not make the master's larger sample text smaller.
+            let size_pt = match (own.size_pt, from_master.size_pt) {
+                (Some(a), Some(b)) => Some(a.max(b)),
+                (a, b) => a.or(b),
+            };
+            hints.push(PartialLevel {
+                size_pt,
+                ..own.or(&from_master)
+            });
         }
         let mut levels = Vec::with_capacity(9);
         for l in 0..9 {
@@ -920,6 +953,60 @@ impl Template {
     }
 }
 
+fn overlap_share(a: Rect, b: Rect) -> f64 {
+    let ix = (a.x + a.cx).min(b.x + b.cx) - a.x.max(b.x);
+    let iy = (a.y + a.cy).min(b.y + b.cy) - a.y.max(b.y);
+    let smaller = (a.cx * a.cy).min(b.cx * b.cy);
+    if ix <= 0 || iy <= 0 || smaller <= 0 {
+        return 0.0;
+    }
+    (ix as f64 * iy as f64) / smaller as f64
+}
+
+/// A layout whose title box lies over its content boxes is not a design:
+/// LibreOffice writes every layout of the masters it makes with one master's
+/// geometry. Such a layout takes its own master's title and body boxes (the
+/// body split in two for two columns) when those do not overlap, and marks
+/// them explicit so the slides carry them.
+/// Returns the misplaced title box when it repaired one.
+fn repair_geometry(layout: &mut [Placeholder], master: &[Placeholder]) -> Option<Rect> {
+    let rect_of = |t: &str| master.iter().find(|p| p.ph_type == t).and_then(|p| p.rect);
+    let (mt, mb) = (rect_of("title")?, rect_of("body")?);
+    if overlap_share(mt, mb) > 0.05 {
+        return None;
+    }
+    let title = layout.iter().find(|p| p.is_title()).and_then(|p| p.rect)?;
+    let mut contents: Vec<usize> = (0..layout.len())
+        .filter(|&i| layout[i].is_content() || layout[i].ph_type == "subTitle")
+        .collect();
+    let broken = contents
+        .iter()
+        .any(|&i| layout[i].rect.is_some_and(|r| overlap_share(title, r) > 0.2));
+    if !broken || contents.len() > 2 {
+        return None;
+    }
+    contents.sort_by_key(|&i| layout[i].rect.map_or(0, |r| r.x));
+    let gap = mb.cx / 25;
+    let half = (mb.cx - gap) / 2;
+    for (k, &i) in contents.iter().enumerate() {
+        layout[i].rect = Some(match (contents.len(), k) {
+            (1, _) => mb,
+            (_, 0) => Rect { cx: half, ..mb },
+            _ => Rect {
+                x: mb.x + half + gap,
+                cx: half,
+                ..mb
+            },
+        });
+        layout[i].explicit = true;
+    }
+    for p in layout.iter_mut().filter(|p| p.is_title()) {
+        p.rect = Some(mt);
+        p.explicit = true;
+    }
+    Some(title)
+}
+
 fn inherit_geometry(layout: &mut [Placeholder], master: &[Placeholder]) {
     for p in layout.iter_mut().filter(|p| p.rect.is_none()) {
         let want = match p.ph_type.as_str() {
@@ -978,6 +1065,7 @@ mod tests {
             vertical: false,
             hints: Vec::new(),
             color: None,
+            explicit: false,
         }
     }
 
@@ -1079,8 +1167,11 @@ impl TextStyle {
             .cloned()
             .unwrap_or_default();
         let max = |a: Option<f64>, b: Option<f64>, d: f64| a.unwrap_or(d).max(b.unwrap_or(0.0));
+        // Titles without a size anywhere are drawn at 44 pt by PowerPoint's
+        // and LibreOffice's own defaults; other text at 18 pt.
+        let default_size = if self.is_title { 44.0 } else { 18.0 };
         crate::fit::LevelStyle {
-            size_pt: max(p.size_pt, h.size_pt, 18.0).clamp(1.0, 400.0),
+            size_pt: max(p.size_pt, h.size_pt, default_size).clamp(1.0, 400.0),
             face: crate::fit::metrics::face_for(&typeface, p.bold.unwrap_or(false)),
             line_spacing: max(p.line_spacing, h.line_spacing, 1.0).clamp(0.5, 3.0),
             space_before_pt: max(p.space_before_pt, h.space_before_pt, 0.0).clamp(0.0, 200.0),

@@ -30,7 +30,7 @@ enum Command {
     /// or by asking (the password is not echoed).
     CreateAdmin,
     /// Generate a course deck from an outline without the server.
-    Generate(server::cli::generate::GenerateArgs),
+    Generate(Box<server::cli::generate::GenerateArgs>),
     /// Copy the bank folders to or from object storage (S3_BUCKET).
     #[command(subcommand)]
     Banks(BanksCommand),
@@ -172,7 +172,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Deck(cmd) => tokio::task::spawn_blocking(move || server::cli::deck::run(cmd)).await?,
         Command::Generate(args) => {
-            tokio::task::spawn_blocking(move || server::cli::generate::run(args)).await?
+            tokio::task::spawn_blocking(move || server::cli::generate::run(*args)).await?
         }
         Command::Serve => {
             let bind = cli.config.bind;

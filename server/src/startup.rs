@@ -14,6 +14,10 @@ use tokio::net::TcpListener;
 /// Opens the database, applies migrations and builds the shared state.
 /// Fails (and the process exits non-zero) before any port is opened.
 pub async fn prepare(mut config: Config) -> anyhow::Result<AppState> {
+    config
+        .day
+        .schedule()
+        .map_err(|e| anyhow::anyhow!("COURSE_DAY_START/END, COURSE_LUNCH or COURSE_BREAKS: {e}"))?;
     let s3 = backend::s3::S3::from_config(&config.s3)
         .await
         .context("configuring object storage")?;

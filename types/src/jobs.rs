@@ -133,12 +133,28 @@ pub struct QaReport {
     pub review: Option<QaReview>,
     /// Modules (from 1) the offline writer wrote after the AI writer gave up.
     pub fallback_modules: Vec<usize>,
+    /// What the deck's score is made of (absent in reports made before it was).
+    #[serde(default)]
+    pub breakdown: Option<QaBreakdown>,
+}
+
+/// The parts of a deck's QA score.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QaBreakdown {
+    /// The lint score, 0–100.
+    pub lint: u8,
+    /// Share of the outline's topics and points found in the deck, 0–1.
+    pub coverage: f64,
+    /// Share of slides with speaker notes, 0–1.
+    pub notes: f64,
+    /// Share of slides on the layout the template's designer meant, 0–1.
+    pub intent: f64,
 }
 
 /// One lint finding.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QaFinding {
-    /// From 1.
+    /// From 1; 0 for a finding about the whole deck.
     pub slide: usize,
     /// error, warning or info.
     pub severity: String,

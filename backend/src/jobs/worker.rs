@@ -256,7 +256,8 @@ async fn execute(state: &AppState, id: &str) -> Result<Done, Stop> {
         .map_err(|e| Stop::Failed(format!("Reading the template stopped unexpectedly: {e}")))?
         .map_err(|e| Stop::Failed(format!("The template could not be read: {e}")))?;
     let banks = state.config.banks.load();
-    let options = pipeline::options(&template, days, &input.language);
+    let schedule = state.config.day.schedule().unwrap_or_default();
+    let options = pipeline::options(&template, days, &input.language, schedule);
     let (texts, ai) = match &state.llm {
         None => (offline_texts(&outline, &options.lang), None),
         Some(llm) => {
@@ -295,8 +296,11 @@ async fn execute(state: &AppState, id: &str) -> Result<Done, Stop> {
         Failure::Stopped(stop) => stop,
         other => Stop::Failed(other.to_string()),
     })?;
+    note(state, id, "info", 82, &format!("Layouts used: {}", generated.layouts)).await?;
     let report = generated.lint;
+    let assessment = generated.qa;
     let lint_verdict = format!("{:?}", report.verdict).to_lowercase();
+    let deck_verdict = format!("{:?}", assessment.verdict).to_lowercase();
     let mut review: Option<Review> = None;
     let mut fallbacks: Vec<usize> = Vec::new();
     if let Some((llm, meter, context, fb)) = &ai {
@@ -323,12 +327,12 @@ async fn execute(state: &AppState, id: &str) -> Result<Done, Stop> {
             }
         }
     }
-    let (score, verdict) = writer::combine(report.score, &lint_verdict, review.as_ref(), fallbacks.len());
+    let (score, verdict) = writer::combine(assessment.score, &deck_verdict, review.as_ref(), fallbacks.len());
     let qa = QaReport {
         slides: report.slides,
         score,
         verdict: verdict.clone(),
-        findings: report
+        findings: assessment
             .findings
             .iter()
             .map(|f| types::jobs::QaFinding {
@@ -348,6 +352,12 @@ async fn execute(state: &AppState, id: &str) -> Result<Done, Stop> {
             suggestions: r.suggestions,
         }),
         fallback_modules: fallbacks.iter().map(|m| m + 1).collect(),
+        breakdown: Some(types::jobs::QaBreakdown {
+            lint: assessment.breakdown.lint,
+            coverage: assessment.breakdown.coverage,
+            notes: assessment.breakdown.notes,
+            intent: assessment.breakdown.intent,
+        }),
     };
     stage(
         state,

@@ -58,7 +58,7 @@ pub struct LlmConfig {
     #[arg(long, env = "OPENAI_API_KEY", hide_env_values = true)]
     pub openai_api_key: Option<Secret>,
     /// Model calls in flight at once, across all jobs.
-    #[arg(long, env = "LLM_MAX_CONCURRENCY", default_value_t = 8)]
+    #[arg(long, env = "LLM_MAX_CONCURRENCY", default_value_t = 24)]
     pub llm_max_concurrency: usize,
     /// Retries of one call on 429, 5xx, 529 and network errors.
     #[arg(long, env = "LLM_MAX_RETRIES", default_value_t = 5)]
@@ -95,7 +95,7 @@ impl Default for LlmConfig {
             anthropic_base_url: "https://api.anthropic.com".into(),
             openai_base_url: "https://api.openai.com/v1".into(),
             openai_api_key: None,
-            llm_max_concurrency: 8,
+            llm_max_concurrency: 24,
             llm_max_retries: 5,
             llm_retry_base_ms: 1000,
             llm_connect_timeout_seconds: 10,

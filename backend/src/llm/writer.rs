@@ -73,7 +73,9 @@ pub fn module_prompt(index: usize, total: usize, module: &Module, candidates: &[
          - objectives: 2 to 5 learning objectives, each starting with an action verb.\n\
          - slides: exactly one slide per topic, in the same order (slides[i] is topic i), with title, bullets and notes.\n\
          - recap: 3 to 5 bullets summarising the module.\n\
-         - quiz: 2 or 3 multiple-choice questions with 3 or 4 options each and `answer`, the index of the right option.\n\
+         - quiz: 2 or 3 multiple-choice questions with 3 or 4 options each and `answer`, the index of the right option; ask about the module's points, or its topics when it has none.\n\
+         - activity: one exercise for the whole module: a title, 2 to 4 steps the groups follow (say how many minutes for the group work), 2 or 3 debrief questions, and facilitator notes.\n\
+         - A topic without points gets discussion prompts as bullets; never a bullet that only repeats the slide title.\n\
          - infographics: for a topic with candidates, the one candidate (`topic` and `id`) that really illustrates it, with a one-line reason; leave a topic out when none fits. An empty list is fine.",
         index + 1,
         module.title

@@ -48,6 +48,8 @@ pub struct GenerateArgs {
     pub output: PathBuf,
     #[command(flatten)]
     pub banks: backend::config::BankDirs,
+    #[command(flatten)]
+    pub day: backend::config::DayPlan,
     /// Also write a JSON report (slides, QA score and findings, timings).
     #[arg(long)]
     pub report: Option<PathBuf>,
@@ -159,7 +161,8 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<()> {
         Template::open(&template_path).with_context(|| format!("opening {}", template_path.display()))?;
     p.step(35, "planning the course");
     let banks = args.banks.load();
-    let options = pipeline::options(&template, days, &lang);
+    let schedule = args.day.schedule().map_err(|e| anyhow::anyhow!("the course day: {e}"))?;
+    let options = pipeline::options(&template, days, &lang, schedule);
     let texts = offline_texts(&outline, &options.lang);
     let generated = pipeline::generate(&template, &outline, &options, &banks, &texts, |step| {
         match step {
@@ -171,6 +174,7 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<()> {
     })?;
     let deck_bytes = generated.bytes;
     let report = generated.lint;
+    let qa = generated.qa;
     let t_build = started.elapsed();
 
     std::fs::write(&args.output, &deck_bytes)
@@ -184,11 +188,12 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<()> {
         report.slides,
         outline.modules.len(),
         outline.topic_titles().count(),
-        report.score,
-        report.verdict,
+        qa.score,
+        qa.verdict,
         deck_bytes.len() / 1024,
         elapsed.as_secs_f64()
     );
+    println!("layouts: {}", generated.layouts);
     println!("note: written by the offline writer (no AI) — a draft to review and complete.");
     if let Some(path) = &args.report {
         let json = serde_json::json!({
@@ -199,7 +204,9 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<()> {
             "modules": outline.modules.len(),
             "topics": outline.topic_titles().count(),
             "slides": report.slides,
-            "qa": report,
+            "qa": qa,
+            "lint": report,
+            "layouts": generated.layouts,
             "seconds": { "parse": t_parse.as_secs_f64(), "build": t_build.as_secs_f64(), "total": elapsed.as_secs_f64() },
         });
         std::fs::write(path, serde_json::to_vec_pretty(&json)?)
