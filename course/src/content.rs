@@ -369,7 +369,13 @@ pub fn quiz(l: &Labels, module: &Module, others: &[&Module]) -> Vec<Question> {
             if topic_distractors.is_empty() {
                 true_false(l, l.topic_quiz_frame, &t.title)
             } else {
-                choice(l.topic_quiz_frame.to_string(), &t.title, &topic_distractors, qi, seed)
+                choice(
+                    l.topic_quiz_frame.to_string(),
+                    &t.title,
+                    &topic_distractors,
+                    qi,
+                    seed,
+                )
             }
         })
         .collect()
@@ -419,7 +425,10 @@ pub fn offline_activity(l: &Labels, module: &Module, group_minutes: u16) -> Acti
         steps: l
             .activity_steps
             .iter()
-            .map(|s| s.replace("{topics}", &topics).replace("{n}", &group_minutes.to_string()))
+            .map(|s| {
+                s.replace("{topics}", &topics)
+                    .replace("{n}", &group_minutes.to_string())
+            })
             .collect(),
         debrief: l.debrief_questions.iter().map(|s| s.to_string()).collect(),
         notes: l.activity_notes.replace("{n}", &group_minutes.to_string()),

@@ -120,7 +120,9 @@ pub fn digest(plan: &DeckPlan) -> String {
     let mut out = String::new();
     for (i, s) in plan.slides.iter().enumerate() {
         let line = match &s.content {
-            C::Title { title, subtitle } | C::Section { title, subtitle } | C::Closing { title, subtitle } => {
+            C::Title { title, subtitle }
+            | C::Section { title, subtitle }
+            | C::Closing { title, subtitle } => {
                 format!("{title} — {subtitle}")
             }
             C::TwoColumn {

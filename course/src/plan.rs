@@ -238,7 +238,11 @@ pub fn notes_words_for(minutes: u16) -> usize {
 /// Speaker notes: the slide's minutes, then `body`, then facilitation cues
 /// until the notes are as long as the time asks (see [`notes_words_for`]).
 fn timed_notes(l: &Labels, minutes: u16, body: &str) -> String {
-    let mut out = format!("{}\n\n{}", l.minutes.replace("{n}", &minutes.to_string()), body.trim());
+    let mut out = format!(
+        "{}\n\n{}",
+        l.minutes.replace("{n}", &minutes.to_string()),
+        body.trim()
+    );
     let want = notes_words_for(minutes);
     for cue in l.cues {
         if out.split_whitespace().count() >= want {
@@ -260,7 +264,10 @@ fn contrast(title: &str, bullets: &[Bullet]) -> Option<SlideContent> {
     let top: Vec<usize> = (0..bullets.len()).filter(|&i| bullets[i].level() == 0).collect();
     if top.len() == 2 && top[0] == 0 && top[1] >= 2 && top[1] + 1 < bullets.len() {
         let side = |from: usize, to: usize| -> Vec<Bullet> {
-            bullets[from..to].iter().map(|b| Bullet::Text(b.text().to_owned())).collect()
+            bullets[from..to]
+                .iter()
+                .map(|b| Bullet::Text(b.text().to_owned()))
+                .collect()
         };
         return Some(SlideContent::TwoColumn {
             title: title.to_owned(),
@@ -290,7 +297,12 @@ fn contrast(title: &str, bullets: &[Bullet]) -> Option<SlideContent> {
 /// A list split into two columns when that reads better: only short,
 /// top-level points, at most ten.
 fn two_columns(title: &str, bullets: &[Bullet]) -> Option<SlideContent> {
-    if bullets.len() < 4 || bullets.len() > 10 || bullets.iter().any(|b| b.level() > 0 || b.text().chars().count() > 120) {
+    if bullets.len() < 4
+        || bullets.len() > 10
+        || bullets
+            .iter()
+            .any(|b| b.level() > 0 || b.text().chars().count() > 120)
+    {
         return None;
     }
     let half = bullets.len().div_ceil(2);
@@ -408,15 +420,19 @@ pub fn plan_with(outline: &Outline, opts: &CourseOptions, banks: &Banks, texts: 
         if d == 0 {
             let title_minutes = opening - 5;
             let names: Vec<String> = outline.modules.iter().map(|m| m.title.clone()).collect();
-            slides.push(SlidePlan::new(SlideContent::Title {
-                title: outline.title.clone(),
-                subtitle: subtitle.clone(),
-            })
-            .with_notes(timed_notes(
-                l,
-                title_minutes,
-                &l.title_notes.replace("{title}", &outline.title).replace("{list}", &list(&names)),
-            )));
+            slides.push(
+                SlidePlan::new(SlideContent::Title {
+                    title: outline.title.clone(),
+                    subtitle: subtitle.clone(),
+                })
+                .with_notes(timed_notes(
+                    l,
+                    title_minutes,
+                    &l.title_notes
+                        .replace("{title}", &outline.title)
+                        .replace("{list}", &list(&names)),
+                )),
+            );
         }
         let agenda_minutes = if d == 0 { 5 } else { opening };
         slides.push(
@@ -428,7 +444,11 @@ pub fn plan_with(outline: &Outline, opts: &CourseOptions, banks: &Banks, texts: 
                 },
                 items: agenda.iter().map(b).collect(),
             })
-            .with_notes(timed_notes(l, agenda_minutes, &l.agenda_notes.replace("{list}", &list(&agenda)))),
+            .with_notes(timed_notes(
+                l,
+                agenda_minutes,
+                &l.agenda_notes.replace("{list}", &list(&agenda)),
+            )),
         );
         for ((mi, m), module_minutes) in range.clone().zip(modules).zip(minutes.iter().copied()) {
             number += 1;
@@ -439,7 +459,8 @@ pub fn plan_with(outline: &Outline, opts: &CourseOptions, banks: &Banks, texts: 
             let text = match texts.get(mi) {
                 Some(t) => t,
                 None => {
-                    let others: Vec<&Module> = outline.modules.iter().filter(|o| !std::ptr::eq(*o, m)).collect();
+                    let others: Vec<&Module> =
+                        outline.modules.iter().filter(|o| !std::ptr::eq(*o, m)).collect();
                     fallback = content::offline(l, &opts.lang, m, &others);
                     &fallback
                 }
@@ -474,7 +495,11 @@ pub fn plan_with(outline: &Outline, opts: &CourseOptions, banks: &Banks, texts: 
             );
             let mut content_run = 0usize;
             if let Some(p) = picture {
-                slides.push(p.with_notes(timed_notes(l, picture_minutes, &l.picture_notes.replace("{title}", &m.title))));
+                slides.push(p.with_notes(timed_notes(
+                    l,
+                    picture_minutes,
+                    &l.picture_notes.replace("{title}", &m.title),
+                )));
             }
             slides.push(
                 SlidePlan::new(SlideContent::Bullets {
@@ -531,17 +556,31 @@ pub fn plan_with(outline: &Outline, opts: &CourseOptions, banks: &Banks, texts: 
                     // Nothing to show: a discussion with facilitator prompts.
                     SlidePlan::new(SlideContent::Bullets {
                         title: format!("{}: {}", l.discussion, t.title),
-                        bullets: l.prompts.iter().map(|p| b(p.replace("{topic}", &t.title))).collect(),
+                        bullets: l
+                            .prompts
+                            .iter()
+                            .map(|p| b(p.replace("{topic}", &t.title)))
+                            .collect(),
                     })
-                    .with_notes(timed_notes(l, split[0], &l.discussion_notes.replace("{title}", &t.title)))
+                    .with_notes(timed_notes(
+                        l,
+                        split[0],
+                        &l.discussion_notes.replace("{title}", &t.title),
+                    ))
                 } else {
                     let title = st.map(|s| s.title.clone()).unwrap_or_else(|| t.title.clone());
                     let notes = st.map(|s| s.notes.clone()).unwrap_or_default();
-                    let columns = opts.two_columns.then(|| contrast(&title, &bullets)).flatten().or_else(|| {
-                        let long = bullets.len() >= 6;
-                        let run_long = content_run >= 5;
-                        (opts.two_columns && (long || run_long)).then(|| two_columns(&title, &bullets)).flatten()
-                    });
+                    let columns = opts
+                        .two_columns
+                        .then(|| contrast(&title, &bullets))
+                        .flatten()
+                        .or_else(|| {
+                            let long = bullets.len() >= 6;
+                            let run_long = content_run >= 5;
+                            (opts.two_columns && (long || run_long))
+                                .then(|| two_columns(&title, &bullets))
+                                .flatten()
+                        });
                     let content = columns.unwrap_or(SlideContent::Bullets { title, bullets });
                     SlidePlan::new(content).with_notes(timed_notes(l, split[0], &notes))
                 };
@@ -582,13 +621,21 @@ pub fn plan_with(outline: &Outline, opts: &CourseOptions, banks: &Banks, texts: 
                     bullets: items,
                 }
             };
-            slides.push(SlidePlan::new(activity_content).with_notes(timed_notes(l, times.activity, &activity.notes)));
+            slides.push(SlidePlan::new(activity_content).with_notes(timed_notes(
+                l,
+                times.activity,
+                &activity.notes,
+            )));
             slides.push(
                 SlidePlan::new(SlideContent::Bullets {
                     title: format!("{}: {}", l.recap, m.title),
                     bullets: text.recap.iter().map(b).collect(),
                 })
-                .with_notes(timed_notes(l, times.recap, &l.recap_notes.replace("{title}", &m.title))),
+                .with_notes(timed_notes(
+                    l,
+                    times.recap,
+                    &l.recap_notes.replace("{title}", &m.title),
+                )),
             );
             let quiz = if text.quiz.is_empty() {
                 let others: Vec<&Module> = outline.modules.iter().filter(|o| !std::ptr::eq(*o, m)).collect();
@@ -672,27 +719,23 @@ mod tests {
         assert_eq!(spread(&[], 3), Vec::<std::ops::Range<usize>>::new());
     }
 
+    fn opts(days: u8, lang: &str) -> CourseOptions {
+        CourseOptions::new(days, lang)
+    }
+
+    /// The minutes a slide's notes start with ("About 5 minutes.").
+    fn minutes(notes: &str) -> u16 {
+        notes
+            .split_whitespace()
+            .find_map(|w| w.parse().ok())
+            .unwrap_or_else(|| panic!("no minutes in {notes:?}"))
+    }
+
     #[test]
     fn every_topic_appears_and_days_add_agendas() {
         let o = outline(4);
-        let one = plan_course(
-            &o,
-            &CourseOptions {
-                days: 1,
-                lang: "en".into(),
-                picture_layout: false,
-            },
-            &Banks::default(),
-        );
-        let two = plan_course(
-            &o,
-            &CourseOptions {
-                days: 2,
-                lang: "en".into(),
-                picture_layout: false,
-            },
-            &Banks::default(),
-        );
+        let one = plan_course(&o, &opts(1, "en"), &Banks::default());
+        let two = plan_course(&o, &opts(2, "en"), &Banks::default());
         let json = serde_json::to_string(&one).expect("json");
         for t in o.topic_titles() {
             assert!(json.contains(t), "{t} missing");
@@ -701,52 +744,172 @@ mod tests {
         assert!(
             matches!(&one.slides[0].content, SlideContent::Title { subtitle, .. } if subtitle == "1-day course")
         );
-        // title + agenda + 4 × (section + objectives + 3 topics + recap + quiz) + closing
-        assert_eq!(one.slides.len(), 1 + 1 + 4 * 7 + 1);
+        // title + agenda + 4 × (section + objectives + 3 topics + activity + recap + quiz) + closing
+        assert_eq!(one.slides.len(), 1 + 1 + 4 * 8 + 1);
+        assert!(matches!(
+            one.slides.last().map(|s| &s.content),
+            Some(SlideContent::Closing { .. })
+        ));
+    }
+
+    #[test]
+    fn every_slide_has_timed_notes_whose_length_follows_the_time() {
+        for days in [1u8, 2, 3] {
+            let p = plan_course(&outline(5), &opts(days, "en"), &Banks::default());
+            let mut total = 0u32;
+            for (i, s) in p.slides.iter().enumerate() {
+                assert!(s.notes.starts_with("About "), "slide {}: {:?}", i + 1, s.notes);
+                let m = minutes(&s.notes);
+                assert!(m >= 1, "slide {}", i + 1);
+                let words = s.notes.split_whitespace().count();
+                assert!(
+                    words >= notes_words_for(m).min(60),
+                    "slide {}: {m} min but {words} words",
+                    i + 1
+                );
+                total += u32::from(m);
+            }
+            // Every teaching minute of every day is on some slide.
+            let teaching = u32::from(Schedule::default().teaching_minutes()) * u32::from(days);
+            assert_eq!(total, teaching, "{days} days");
+        }
+    }
+
+    #[test]
+    fn agendas_show_the_days_times_with_breaks_and_lunch() {
+        let p = plan_course(&outline(4), &opts(2, "en"), &Banks::default());
+        let agendas: Vec<&Vec<Bullet>> = p
+            .slides
+            .iter()
+            .filter_map(|s| match &s.content {
+                SlideContent::Agenda { items, .. } => Some(items),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(agendas.len(), 2);
+        for items in agendas {
+            let lines: Vec<&str> = items.iter().map(Bullet::text).collect();
+            assert!(lines[0].starts_with("09:00–"), "{lines:?}");
+            assert!(
+                lines
+                    .iter()
+                    .any(|l| l.contains("Lunch") && l.starts_with("12:30–13:30")),
+                "{lines:?}"
+            );
+            assert!(lines.iter().any(|l| l.ends_with("Break")), "{lines:?}");
+            assert!(lines.last().is_some_and(|l| l.contains("–17:00")), "{lines:?}");
+        }
+        // A shorter day and no lunch: the times follow.
+        let short = CourseOptions {
+            schedule: Schedule::parse("08:30", "12:30", "", "10:15/15").expect("schedule"),
+            ..opts(1, "en")
+        };
+        let p = plan_course(&outline(2), &short, &Banks::default());
+        let SlideContent::Agenda { items, .. } = &p.slides[1].content else {
+            panic!("agenda")
+        };
+        assert!(items[0].text().starts_with("08:30–"));
+        assert!(items.iter().all(|b| !b.text().contains("Lunch")));
+        assert!(
+            items.last().is_some_and(|b| b.text().starts_with("12:15–12:30")),
+            "{items:?}"
+        );
+    }
+
+    #[test]
+    fn topics_without_points_become_discussions_and_still_get_a_quiz() {
+        let mut o = outline(2);
+        for m in &mut o.modules {
+            for t in &mut m.topics {
+                t.points.clear();
+            }
+        }
+        for lang in ["en", "fr", "de", "es"] {
+            let p = plan_course(&o, &opts(1, lang), &Banks::default());
+            let l = labels(lang);
+            assert!(p.slides.iter().all(|s| !crate::qa::is_filler(&s.content)));
+            let discussions = p
+                .slides
+                .iter()
+                .filter(|s| matches!(&s.content, SlideContent::Bullets { title, .. } if title.starts_with(l.discussion)))
+                .count();
+            assert_eq!(discussions, 6, "{lang}");
+            let quizzes: Vec<&SlidePlan> = p
+                .slides
+                .iter()
+                .filter(|s| matches!(&s.content, SlideContent::Bullets { title, .. } if title.starts_with(l.quiz)))
+                .collect();
+            assert_eq!(quizzes.len(), 2, "{lang}: a quiz per module");
+            for q in quizzes {
+                let SlideContent::Bullets { bullets, .. } = &q.content else {
+                    unreachable!()
+                };
+                assert!(bullets.len() >= 3, "{lang}: {bullets:?}");
+            }
+            let activities = p
+                .slides
+                .iter()
+                .filter(|s| matches!(&s.content, SlideContent::TwoColumn { title, .. } if title.starts_with(l.activity)))
+                .count();
+            assert_eq!(activities, 2, "{lang}: an activity per module");
+        }
+    }
+
+    #[test]
+    fn contrasts_and_long_lists_go_in_two_columns_when_the_template_has_them() {
+        let mut o = outline(1);
+        o.modules[0].topics[0].title = "Manual vs automatic".into();
+        o.modules[0].topics[1].points = (0..7)
+            .map(|p| Point {
+                text: format!("Short point {p}"),
+                level: 0,
+            })
+            .collect();
+        let p = plan_course(&o, &opts(1, "en"), &Banks::default());
+        let headed = p.slides.iter().any(|s| {
+            matches!(&s.content, SlideContent::TwoColumn { left_heading, right_heading, .. }
+                if left_heading == "Manual" && right_heading == "automatic")
+        });
+        assert!(headed, "{:#?}", p.slides);
+        assert!(p.slides.iter().any(
+            |s| matches!(&s.content, SlideContent::TwoColumn { title, left_heading, .. }
+            if title == "Topic 0.1" && left_heading.is_empty())
+        ));
+        let without = CourseOptions {
+            two_columns: false,
+            ..opts(1, "en")
+        };
+        let p = plan_course(&o, &without, &Banks::default());
+        assert!(p
+            .slides
+            .iter()
+            .all(|s| !matches!(s.content, SlideContent::TwoColumn { .. })));
     }
 
     #[test]
     fn labels_follow_the_language() {
-        let fr = plan_course(
-            &outline(1),
-            &CourseOptions {
-                days: 1,
-                lang: "fr".into(),
-                picture_layout: false,
-            },
-            &Banks::default(),
-        );
+        let fr = plan_course(&outline(1), &opts(1, "fr"), &Banks::default());
         assert!(matches!(&fr.slides[1].content, SlideContent::Agenda { title, .. } if title == "Programme"));
         assert_eq!(fr.lang.as_deref(), Some("fr-FR"));
-        let de = plan_course(
-            &outline(1),
-            &CourseOptions {
-                days: 1,
-                lang: "de".into(),
-                picture_layout: false,
-            },
-            &Banks::default(),
-        );
+        assert!(fr.slides.iter().all(|s| s.notes.starts_with("Environ ")));
+        let de = plan_course(&outline(1), &opts(1, "de"), &Banks::default());
         let json = serde_json::to_string(&de).expect("json");
         assert!(json.contains("Lernziele") && json.contains("Topic 0.0 erklären"));
+        assert!(json.contains("Mittagspause") && json.contains("Etwa "));
     }
 
     #[test]
     fn the_quiz_answer_is_always_among_the_options() {
-        let p = plan_course(
-            &outline(3),
-            &CourseOptions {
-                days: 1,
-                lang: "en".into(),
-                picture_layout: false,
-            },
-            &Banks::default(),
-        );
-        let quiz = p.slides.iter().find(|s| matches!(&s.content, SlideContent::Bullets { title, .. } if title == "Check your understanding")).expect("quiz");
+        let p = plan_course(&outline(3), &opts(1, "en"), &Banks::default());
+        let quiz = p
+            .slides
+            .iter()
+            .find(|s| matches!(&s.content, SlideContent::Bullets { title, .. } if title.starts_with("Check your understanding")))
+            .expect("quiz");
         let SlideContent::Bullets { bullets, .. } = &quiz.content else {
             unreachable!()
         };
-        for answer in quiz.notes.split("\n\n") {
+        for answer in quiz.notes.split("\n\n").filter(|a| a.starts_with("Answer")) {
             let right = answer.split(" — ").nth(1).expect("answer text");
             assert!(bullets.iter().any(|b| b.text().ends_with(right)), "{answer}");
         }

@@ -139,7 +139,9 @@ pub fn assess(
     let mut judged = 0usize;
     let mut kept = 0usize;
     for (i, s) in built.iter().enumerate() {
-        let Some(ok) = as_intended(template, s) else { continue };
+        let Some(ok) = as_intended(template, s) else {
+            continue;
+        };
         judged += 1;
         if ok {
             kept += 1;
@@ -165,7 +167,11 @@ pub fn assess(
             });
         }
     }
-    let intent = if judged == 0 { 1.0 } else { kept as f64 / judged as f64 };
+    let intent = if judged == 0 {
+        1.0
+    } else {
+        kept as f64 / judged as f64
+    };
 
     // The same layout many times in a row, when the template has others
     // for such slides.

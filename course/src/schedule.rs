@@ -64,8 +64,12 @@ fn parse_clock(s: &str) -> Result<u16, String> {
         .trim()
         .split_once(':')
         .ok_or_else(|| format!("{s:?} is not a time of day (HH:MM)"))?;
-    let h: u16 = h.parse().map_err(|_| format!("{s:?} is not a time of day (HH:MM)"))?;
-    let m: u16 = m.parse().map_err(|_| format!("{s:?} is not a time of day (HH:MM)"))?;
+    let h: u16 = h
+        .parse()
+        .map_err(|_| format!("{s:?} is not a time of day (HH:MM)"))?;
+    let m: u16 = m
+        .parse()
+        .map_err(|_| format!("{s:?} is not a time of day (HH:MM)"))?;
     if h > 23 || m > 59 {
         return Err(format!("{s:?} is not a time of day (HH:MM)"));
     }
@@ -112,7 +116,11 @@ impl Schedule {
 
     fn check(&self) -> Result<(), String> {
         if self.end <= self.start {
-            return Err(format!("the day ends ({}) before it starts ({})", Clock(self.end), Clock(self.start)));
+            return Err(format!(
+                "the day ends ({}) before it starts ({})",
+                Clock(self.end),
+                Clock(self.start)
+            ));
         }
         let mut at = self.start;
         for p in &self.pauses {
@@ -253,17 +261,32 @@ mod tests {
     fn the_default_day_has_six_and_a_half_hours_of_teaching() {
         let s = Schedule::default();
         assert_eq!(s.teaching_minutes(), 480 - 90);
-        assert_eq!(Schedule::parse("09:00", "17:00", "12:30/60", "10:30/15,15:00/15"), Ok(s));
+        assert_eq!(
+            Schedule::parse("09:00", "17:00", "12:30/60", "10:30/15,15:00/15"),
+            Ok(s)
+        );
     }
 
     #[test]
     fn bad_schedules_are_named() {
-        assert!(Schedule::parse("9", "17:00", "", "").unwrap_err().contains("HH:MM"));
-        assert!(Schedule::parse("17:00", "09:00", "", "").unwrap_err().contains("before it starts"));
-        assert!(Schedule::parse("09:00", "17:00", "16:30/60", "").unwrap_err().contains("does not fit"));
-        assert!(Schedule::parse("09:00", "17:00", "12:00/60", "12:30/15").unwrap_err().contains("overlapping"));
-        assert!(Schedule::parse("09:00", "09:30", "", "").unwrap_err().contains("at least an hour"));
-        assert!(Schedule::parse("09:00", "17:00", "12:00/0", "").unwrap_err().contains("1 to 180"));
+        assert!(Schedule::parse("9", "17:00", "", "")
+            .unwrap_err()
+            .contains("HH:MM"));
+        assert!(Schedule::parse("17:00", "09:00", "", "")
+            .unwrap_err()
+            .contains("before it starts"));
+        assert!(Schedule::parse("09:00", "17:00", "16:30/60", "")
+            .unwrap_err()
+            .contains("does not fit"));
+        assert!(Schedule::parse("09:00", "17:00", "12:00/60", "12:30/15")
+            .unwrap_err()
+            .contains("overlapping"));
+        assert!(Schedule::parse("09:00", "09:30", "", "")
+            .unwrap_err()
+            .contains("at least an hour"));
+        assert!(Schedule::parse("09:00", "17:00", "12:00/0", "")
+            .unwrap_err()
+            .contains("1 to 180"));
     }
 
     #[test]
@@ -284,7 +307,15 @@ mod tests {
         let slots = s.lay_out(&items);
         let shown: Vec<String> = slots
             .iter()
-            .map(|x| format!("{}-{} {}{}", Clock(x.start), Clock(x.end), x.label, if x.continued { "+" } else { "" }))
+            .map(|x| {
+                format!(
+                    "{}-{} {}{}",
+                    Clock(x.start),
+                    Clock(x.end),
+                    x.label,
+                    if x.continued { "+" } else { "" }
+                )
+            })
             .collect();
         assert_eq!(
             shown,

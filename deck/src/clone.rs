@@ -358,7 +358,9 @@ fn fit_placeholder_text(root: &mut Element, tpl: &Template, layout: &crate::temp
         if let Some(own) = crate::template::parse_rect(shape.child("spPr")) {
             target.rect = Some(own);
         }
-        let Some(body) = shape.child_mut("txBody") else { continue };
+        let Some(body) = shape.child_mut("txBody") else {
+            continue;
+        };
         let sized = body
             .descendants()
             .iter()
@@ -396,7 +398,9 @@ fn fit_placeholder_text(root: &mut Element, tpl: &Template, layout: &crate::temp
         if shrink == Shrink::NONE {
             continue;
         }
-        let Some(body_pr) = body.child_mut("bodyPr") else { continue };
+        let Some(body_pr) = body.child_mut("bodyPr") else {
+            continue;
+        };
         body_pr.children.retain(
             |n| !matches!(n, Node::Element(e) if matches!(e.local(), "normAutofit" | "noAutofit" | "spAutoFit")),
         );

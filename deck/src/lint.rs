@@ -93,10 +93,18 @@ pub fn lint(bytes: &[u8]) -> Result<LintReport, DeckError> {
             .find(|r| r.kind() == "notesSlide")
             .and_then(|r| opc::resolve(slide, &r.target).ok());
         match notes {
-            None => f(Severity::Warning, "missing_notes", "the slide has no notes page".into()),
+            None => f(
+                Severity::Warning,
+                "missing_notes",
+                "the slide has no notes page".into(),
+            ),
             Some(part) => {
                 if notes_text(pkg, &part).trim().is_empty() {
-                    f(Severity::Warning, "empty_notes", "the speaker notes are empty".into());
+                    f(
+                        Severity::Warning,
+                        "empty_notes",
+                        "the speaker notes are empty".into(),
+                    );
                 }
             }
         }
@@ -177,7 +185,11 @@ pub fn lint(bytes: &[u8]) -> Result<LintReport, DeckError> {
             let is_body =
                 ph.is_some_and(|p| !matches!(p.attr("type"), Some("title" | "ctrTitle" | "subTitle")));
             if is_title {
-                title_text = text_paras.iter().map(|p| p.0.as_str()).collect::<Vec<_>>().join(" ");
+                title_text = text_paras
+                    .iter()
+                    .map(|p| p.0.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ");
             } else {
                 body_paras.extend(text_paras.iter().map(|p| p.0.clone()));
             }
@@ -268,7 +280,8 @@ pub fn lint(bytes: &[u8]) -> Result<LintReport, DeckError> {
             }
         }
         let norm = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
-        if body_paras.len() == 1 && !title_text.trim().is_empty() && norm(&body_paras[0]) == norm(&title_text) {
+        if body_paras.len() == 1 && !title_text.trim().is_empty() && norm(&body_paras[0]) == norm(&title_text)
+        {
             findings.push(Finding {
                 slide: n,
                 severity: Severity::Warning,
@@ -291,10 +304,7 @@ pub fn lint(bytes: &[u8]) -> Result<LintReport, DeckError> {
                 slide: 0,
                 severity: Severity::Info,
                 code: "stale_slide_count",
-                message: format!(
-                    "docProps/app.xml says {n} slides; the deck has {}",
-                    slides.len()
-                ),
+                message: format!("docProps/app.xml says {n} slides; the deck has {}", slides.len()),
             });
         }
     }

@@ -74,7 +74,11 @@ impl Rgb {
             return (0.0, 0.0, l);
         }
         let d = max - min;
-        let s = if l > 0.5 { d / (2.0 - max - min) } else { d / (max + min) };
+        let s = if l > 0.5 {
+            d / (2.0 - max - min)
+        } else {
+            d / (max + min)
+        };
         let h = if (max - r).abs() < f64::EPSILON {
             ((g - b) / d).rem_euclid(6.0)
         } else if (max - g).abs() < f64::EPSILON {
@@ -181,7 +185,11 @@ impl Palette {
             _ => return None,
         };
         let mut c = base;
-        let pct = |x: &Element| x.attr("val").and_then(|v| v.parse::<f64>().ok()).map(|v| v / 100_000.0);
+        let pct = |x: &Element| {
+            x.attr("val")
+                .and_then(|v| v.parse::<f64>().ok())
+                .map(|v| v / 100_000.0)
+        };
         let (mut lum_mod, mut lum_off) = (None, None);
         for t in e.elements() {
             match t.local() {
@@ -222,7 +230,11 @@ pub fn fill_of(props: &Element, palette: &Palette, ph: Option<Rgb>) -> Option<Fi
         match f.local() {
             "noFill" => return Some(Fill::None),
             "solidFill" => {
-                return Some(palette.color_in(f, ph).map_or(Fill::None, |c| Fill::Colors(vec![c])));
+                return Some(
+                    palette
+                        .color_in(f, ph)
+                        .map_or(Fill::None, |c| Fill::Colors(vec![c])),
+                );
             }
             "gradFill" => {
                 let stops: Vec<Rgb> = f
@@ -231,7 +243,11 @@ pub fn fill_of(props: &Element, palette: &Palette, ph: Option<Rgb>) -> Option<Fi
                     .filter(|g| g.local() == "gs")
                     .filter_map(|g| palette.color_in(g, ph))
                     .collect();
-                return Some(if stops.is_empty() { Fill::None } else { Fill::Colors(stops) });
+                return Some(if stops.is_empty() {
+                    Fill::None
+                } else {
+                    Fill::Colors(stops)
+                });
             }
             "blipFill" | "pattFill" => return Some(Fill::Picture),
             "grpFill" => return Some(Fill::None),
@@ -248,7 +264,11 @@ pub fn background_of(root: &Element, palette: &Palette) -> Option<Fill> {
         return fill_of(pr, palette, None);
     }
     let r = bg.child("bgRef")?;
-    Some(palette.color_in(r, None).map_or(Fill::None, |c| Fill::Colors(vec![c])))
+    Some(
+        palette
+            .color_in(r, None)
+            .map_or(Fill::None, |c| Fill::Colors(vec![c])),
+    )
 }
 
 /// A shape of a layout or master that is not a placeholder and has a visible fill.
@@ -271,7 +291,11 @@ pub fn decorations(root: &Element, palette: &Palette) -> Vec<Decoration> {
             continue;
         }
         let nv = shape.elements().find(|e| e.local().starts_with("nv"));
-        if nv.and_then(|n| n.child("nvPr")).and_then(|p| p.child("ph")).is_some() {
+        if nv
+            .and_then(|n| n.child("nvPr"))
+            .and_then(|p| p.child("ph"))
+            .is_some()
+        {
             continue;
         }
         let Some(pr) = shape.child("spPr") else { continue };
@@ -427,9 +451,11 @@ mod tests {
         let p = Palette::new(&scheme, Some(&map));
         let tx1 = crate::xml::parse(br#"<a:schemeClr val="tx1"/>"#, "t").expect("xml");
         assert_eq!(p.color(&tx1, None), Some(Rgb::WHITE));
-        let lighter =
-            crate::xml::parse(br#"<a:schemeClr val="accent1"><a:lumMod val="20000"/><a:lumOff val="80000"/></a:schemeClr>"#, "t")
-                .expect("xml");
+        let lighter = crate::xml::parse(
+            br#"<a:schemeClr val="accent1"><a:lumMod val="20000"/><a:lumOff val="80000"/></a:schemeClr>"#,
+            "t",
+        )
+        .expect("xml");
         let c = p.color(&lighter, None).expect("colour");
         assert!(c.luminance() > 0.5, "{c:?}");
     }

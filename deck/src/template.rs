@@ -212,9 +212,15 @@ fn rate_layout(lroot: &Element, ph: &[Placeholder], master: &MasterStyles) -> Ve
         .filter_map(|p| {
             let rect = p.rect?;
             let family = |m: &&Placeholder| {
-                m.ph_type == p.ph_type || (p.is_title() && m.is_title()) || (!p.is_title() && m.ph_type == "body")
+                m.ph_type == p.ph_type
+                    || (p.is_title() && m.is_title())
+                    || (!p.is_title() && m.ph_type == "body")
             };
-            let from_master = master.placeholders.iter().find(family).and_then(|m| m.color.as_ref());
+            let from_master = master
+                .placeholders
+                .iter()
+                .find(family)
+                .and_then(|m| m.color.as_ref());
             let from_styles = if p.is_title() {
                 master.title_color.as_ref()
             } else {
@@ -447,7 +453,10 @@ impl Intent {
             .flat_map(|l| l.elements())
             .take(MAX_SAMPLES)
         {
-            let Some(rel) = id.attr("r:id").and_then(|rid| pres_rels.iter().find(|r| r.id == rid)) else {
+            let Some(rel) = id
+                .attr("r:id")
+                .and_then(|rid| pres_rels.iter().find(|r| r.id == rid))
+            else {
                 continue;
             };
             let Ok(slide) = crate::opc::resolve(presentation, &rel.target) else {
@@ -477,7 +486,10 @@ impl Intent {
         };
         let n = used.len();
         for (k, &(i, kind)) in used.iter().enumerate() {
-            let heading = matches!(kind, LayoutKind::Title | LayoutKind::SectionHeader | LayoutKind::TitleOnly);
+            let heading = matches!(
+                kind,
+                LayoutKind::Title | LayoutKind::SectionHeader | LayoutKind::TitleOnly
+            );
             let role = if k == 0 && heading {
                 Role::Title
             } else if k + 1 == n && n > 1 && heading {
@@ -763,7 +775,11 @@ impl Template {
             }
             // The master's other layouts with the same misplaced title box
             // (a title-only layout has no body to show it) take the master's.
-            if let Some(mt) = master_ph.iter().find(|p| p.ph_type == "title").and_then(|p| p.rect) {
+            if let Some(mt) = master_ph
+                .iter()
+                .find(|p| p.ph_type == "title")
+                .and_then(|p| p.rect)
+            {
                 for l in &mut layouts[first_layout..] {
                     for p in l.placeholders.iter_mut().filter(|p| p.is_title() && !p.explicit) {
                         if p.rect.is_some_and(|r| junk_titles.contains(&r)) {
@@ -882,7 +898,9 @@ impl Template {
     pub fn layout_for(&self, kind: LayoutKind) -> Option<&Layout> {
         match Role::of_kind(kind) {
             Some(role) => self.layout_for_role(role),
-            None if kind == LayoutKind::Blank => self.layout_of(LayoutKind::Blank).or_else(|| self.layout_of(LayoutKind::TitleOnly)),
+            None if kind == LayoutKind::Blank => self
+                .layout_of(LayoutKind::Blank)
+                .or_else(|| self.layout_of(LayoutKind::TitleOnly)),
             None => self.layout_of(kind),
         }
     }
@@ -940,9 +958,18 @@ impl Template {
 
     /// A master's display name: its own name, else its part's file name.
     pub fn master_name(&self, master: &str) -> String {
-        let own = self.master_styles.get(master).map(|m| m.name.as_str()).unwrap_or("");
+        let own = self
+            .master_styles
+            .get(master)
+            .map(|m| m.name.as_str())
+            .unwrap_or("");
         if own.is_empty() {
-            master.rsplit('/').next().unwrap_or(master).trim_end_matches(".xml").to_owned()
+            master
+                .rsplit('/')
+                .next()
+                .unwrap_or(master)
+                .trim_end_matches(".xml")
+                .to_owned()
         } else {
             own.to_owned()
         }

@@ -256,7 +256,12 @@ fn every_template_builds_a_deck_that_keeps_the_invariants() {
         let unwanted: Vec<_> = report
             .findings
             .iter()
-            .filter(|f| matches!(f.code, "missing_notes" | "empty_notes" | "low_contrast" | "over_decoration"))
+            .filter(|f| {
+                matches!(
+                    f.code,
+                    "missing_notes" | "empty_notes" | "low_contrast" | "over_decoration"
+                )
+            })
             .filter(|f| f.slide <= 10)
             .collect();
         assert!(unwanted.is_empty(), "{name}: {unwanted:#?}");

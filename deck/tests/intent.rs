@@ -12,13 +12,19 @@ use deck::plan::{Bullet, DeckPlan, SlideContent, SlidePlan};
 use deck::{BuildOptions, Role, Template};
 
 fn fixture(name: &str) -> PathBuf {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/fixtures").join(name);
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../target/fixtures")
+        .join(name);
     assert!(p.exists(), "{} missing — run scripts/bootstrap", p.display());
     p
 }
 
 fn course_like_plan(content_layout: Option<&str>) -> DeckPlan {
-    let bullets = |n: usize| (0..n).map(|i| Bullet::Text(format!("Point number {i}"))).collect::<Vec<_>>();
+    let bullets = |n: usize| {
+        (0..n)
+            .map(|i| Bullet::Text(format!("Point number {i}")))
+            .collect::<Vec<_>>()
+    };
     let mut slides = vec![SlidePlan::new(SlideContent::Title {
         title: "Fire safety".into(),
         subtitle: "2-day course".into(),
@@ -48,7 +54,10 @@ fn course_like_plan(content_layout: Option<&str>) -> DeckPlan {
         title: "Questions?".into(),
         subtitle: "Thank you".into(),
     }));
-    let slides = slides.into_iter().map(|s| s.with_notes("Talk it through.")).collect();
+    let slides = slides
+        .into_iter()
+        .map(|s| s.with_notes("Talk it through."))
+        .collect();
     DeckPlan {
         title: None,
         lang: None,
@@ -76,18 +85,22 @@ fn sample_slides_decide_which_master_each_role_uses() {
                 .iter()
                 .any(|d| d.name == "Brand band")
         };
-        assert!(has_band(&title.master), "{name}: title slide not on the brand master");
-        assert!(!has_band(&content.master), "{name}: content on the brand master ({})", content.name);
+        assert!(
+            has_band(&title.master),
+            "{name}: title slide not on the brand master"
+        );
+        assert!(
+            !has_band(&content.master),
+            "{name}: content on the brand master ({})",
+            content.name
+        );
         assert!(content.readable(), "{name}: {:?}", content.readability);
         if samples {
             assert_eq!(Some(&title.master), t.intent.title_master.as_ref(), "{name}");
             assert!(t.intent.content_masters.contains(&content.master), "{name}");
         }
         // The brand master's own content layout runs across the band: unreadable.
-        let trap = t
-            .layouts
-            .iter()
-            .find(|l| l.name == "Brand Title and Content");
+        let trap = t.layouts.iter().find(|l| l.name == "Brand Title and Content");
         if let Some(trap) = trap {
             assert!(!trap.readable(), "{name}: {:?}", trap.readability);
         }
@@ -105,10 +118,15 @@ fn a_built_course_follows_the_intent_and_a_deck_that_ignores_it_is_caught() {
     ] {
         let t = Template::open(&fixture(name)).expect(name);
         let (bytes, built) =
-            build_with_report(&t, &course_like_plan(None), &resolver, &BuildOptions::default()).expect("build");
+            build_with_report(&t, &course_like_plan(None), &resolver, &BuildOptions::default())
+                .expect("build");
         let title_master = &t.layout_for_role(Role::Title).expect("title").master;
         for s in &built {
-            let layout = t.layouts.iter().find(|l| l.part == s.layout).expect("layout of the template");
+            let layout = t
+                .layouts
+                .iter()
+                .find(|l| l.part == s.layout)
+                .expect("layout of the template");
             match s.role {
                 Some(Role::Title | Role::Closing) => assert_eq!(&layout.master, title_master, "{name}"),
                 Some(Role::Content | Role::TwoColumn) => {
@@ -119,14 +137,14 @@ fn a_built_course_follows_the_intent_and_a_deck_that_ignores_it_is_caught() {
             }
         }
         let report = lint(&bytes).expect("lint");
-        let errors: Vec<_> = report.findings.iter().filter(|f| f.severity == Severity::Error).collect();
+        let errors: Vec<_> = report
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .collect();
         assert!(errors.is_empty(), "{name}: {errors:#?}");
         std::fs::create_dir_all(fixture("").join("../test-decks")).expect("dir");
-        std::fs::write(
-            fixture("").join(format!("../test-decks/intent-{}", name)),
-            &bytes,
-        )
-        .expect("write");
+        std::fs::write(fixture("").join(format!("../test-decks/intent-{}", name)), &bytes).expect("write");
 
         // The same course with content forced onto the brand master's own
         // content layout (what a classification-only engine did).
@@ -139,7 +157,11 @@ fn a_built_course_follows_the_intent_and_a_deck_that_ignores_it_is_caught() {
             )
             .expect("build");
             let report = lint(&bad).expect("lint");
-            let over = report.findings.iter().filter(|f| f.code == "over_decoration").count();
+            let over = report
+                .findings
+                .iter()
+                .filter(|f| f.code == "over_decoration")
+                .count();
             assert!(over >= 9, "{name}: {over} slides over decoration: {report:#?}");
             assert!(report.score < 90, "{name}: {}", report.score);
             assert_ne!(report.verdict, deck::lint::Verdict::Pass, "{name}");

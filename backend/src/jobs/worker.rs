@@ -296,7 +296,14 @@ async fn execute(state: &AppState, id: &str) -> Result<Done, Stop> {
         Failure::Stopped(stop) => stop,
         other => Stop::Failed(other.to_string()),
     })?;
-    note(state, id, "info", 82, &format!("Layouts used: {}", generated.layouts)).await?;
+    note(
+        state,
+        id,
+        "info",
+        82,
+        &format!("Layouts used: {}", generated.layouts),
+    )
+    .await?;
     let report = generated.lint;
     let assessment = generated.qa;
     let lint_verdict = format!("{:?}", report.verdict).to_lowercase();

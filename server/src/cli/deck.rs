@@ -44,14 +44,22 @@ fn role_map(t: &Template) -> Vec<serde_json::Value> {
             let chosen = t.layouts_for_role(role).first().copied();
             let because = match chosen {
                 None => "the template has no layout for it".to_string(),
-                Some(i) if t.intent.layouts(role).contains(&i) => "the designer's sample slides use it".into(),
-                Some(i) if role == deck::Role::Closing && t.intent.layouts(deck::Role::Title).contains(&i) => {
+                Some(i) if t.intent.layouts(role).contains(&i) => {
+                    "the designer's sample slides use it".into()
+                }
+                Some(i)
+                    if role == deck::Role::Closing && t.intent.layouts(deck::Role::Title).contains(&i) =>
+                {
                     "the designer's title slide layout".into()
                 }
                 Some(i) => format!(
                     "classified {:?}{}",
                     t.layouts[i].kind,
-                    if t.layouts[i].readable() { ", readable" } else { ", best available" }
+                    if t.layouts[i].readable() {
+                        ", readable"
+                    } else {
+                        ", best available"
+                    }
                 ),
             };
             serde_json::json!({

@@ -161,7 +161,10 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<()> {
         Template::open(&template_path).with_context(|| format!("opening {}", template_path.display()))?;
     p.step(35, "planning the course");
     let banks = args.banks.load();
-    let schedule = args.day.schedule().map_err(|e| anyhow::anyhow!("the course day: {e}"))?;
+    let schedule = args
+        .day
+        .schedule()
+        .map_err(|e| anyhow::anyhow!("the course day: {e}"))?;
     let options = pipeline::options(&template, days, &lang, schedule);
     let texts = offline_texts(&outline, &options.lang);
     let generated = pipeline::generate(&template, &outline, &options, &banks, &texts, |step| {

@@ -164,10 +164,21 @@ async fn a_whole_job_from_the_form_to_the_download_through_the_fake_anthropic_ap
     assert_eq!(usage["per_user"][0][0], "Ada Admin");
     assert_eq!(usage["ai_writer"], "anthropic · claude-sonnet-4-5");
 
-    // QA: lint and AI review combined (content 4, coherence 5).
+    // QA: the deck's score (lint, coverage, notes, layout intent) and the AI
+    // review combined (content 4, coherence 5). The fake's answers leave out
+    // the outline's points, and coverage says so.
     let qa: Value = serde_json::from_str(j["qa_report"].as_str().expect("qa")).expect("qa json");
-    let lint = qa["lint_score"].as_f64().expect("lint");
-    let combined = (0.6 * lint + 0.4 * (4.0 + 5.0 - 2.0) / 8.0 * 100.0).round();
+    let part = |k: &str| qa["breakdown"][k].as_f64().expect("breakdown");
+    let deck_score =
+        (0.55 * part("lint") + 15.0 * (part("coverage") + part("notes") + part("intent"))).round();
+    assert!(part("coverage") < 1.0, "{qa}");
+    assert_eq!(part("notes"), 1.0, "{qa}");
+    assert!(qa["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .any(|f| f["code"] == "not_covered"));
+    let combined = (0.6 * deck_score + 0.4 * (4.0 + 5.0 - 2.0) / 8.0 * 100.0).round();
     assert_eq!(qa["score"].as_f64(), Some(combined), "{qa}");
     assert_eq!(j["job"]["qa_score"].as_f64(), Some(combined));
     assert_eq!(qa["review"]["coherence"], 5);

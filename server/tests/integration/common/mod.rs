@@ -47,6 +47,12 @@ pub fn config(data_dir: &Path) -> Config {
         shutdown_grace_seconds: 5,
         log_format: LogFormat::Pretty,
         sample_templates_dir: std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples/templates"),
+        day: backend::config::DayPlan {
+            day_start: "09:00".into(),
+            day_end: "17:00".into(),
+            lunch: "12:30/60".into(),
+            breaks: "10:30/15,15:00/15".into(),
+        },
         banks: backend::config::BankDirs {
             tagged_bank_dir: std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
                 .join("samples/banks/tagged"),
