@@ -279,7 +279,13 @@ pub struct Decoration {
     pub fill: Fill,
 }
 
-/// The decorations in a part's shape tree, in drawing order.
+/// Decorations of one part taken into account: every text box is compared
+/// with each, so a crafted master with thousands of shapes must not make
+/// opening it quadratic. Real masters have a handful.
+pub const MAX_DECORATIONS: usize = 64;
+
+/// The decorations in a part's shape tree, in drawing order (the first
+/// [`MAX_DECORATIONS`]).
 pub fn decorations(root: &Element, palette: &Palette) -> Vec<Decoration> {
     let Some(tree) = root.path(&["cSld", "spTree"]) else {
         return Vec::new();
@@ -324,6 +330,9 @@ pub fn decorations(root: &Element, palette: &Palette) -> Vec<Decoration> {
             .unwrap_or("shape")
             .to_owned();
         out.push(Decoration { name, rect, fill });
+        if out.len() == MAX_DECORATIONS {
+            break;
+        }
     }
     out
 }
@@ -430,6 +439,18 @@ pub fn rate(placeholder: &Placeholder, rect: Rect, text: Rgb, backdrop: &Backdro
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_master_with_thousands_of_shapes_counts_a_bounded_number() {
+        let shape = r#"<p:sp><p:nvSpPr><p:cNvPr id="9" name="Dot"/><p:cNvSpPr/><p:nvPr/></p:nvSpPr><p:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="10" cy="10"/></a:xfrm><a:solidFill><a:srgbClr val="FF0000"/></a:solidFill></p:spPr></p:sp>"#;
+        let xml = format!(
+            r#"<p:sldMaster xmlns:a="a" xmlns:p="p"><p:cSld><p:spTree>{}</p:spTree></p:cSld></p:sldMaster>"#,
+            shape.repeat(5000)
+        );
+        let root = crate::xml::parse(xml.as_bytes(), "m").expect("xml");
+        let d = decorations(&root, &Palette::default());
+        assert_eq!(d.len(), MAX_DECORATIONS);
+    }
 
     #[test]
     fn contrast_matches_wcag_examples() {

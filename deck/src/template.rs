@@ -445,6 +445,9 @@ impl Intent {
         }
         /// Samples read at most (templates are sometimes whole decks).
         const MAX_SAMPLES: usize = 500;
+        /// Sample slides whose own XML is read (those on blank layouts).
+        const MAX_PARSED: usize = 50;
+        let mut parsed = 0;
         let pres_rels = pkg.rels(presentation)?;
         let mut used: Vec<(usize, LayoutKind)> = Vec::new();
         for id in pres
@@ -472,10 +475,12 @@ impl Intent {
             // A slide on a layout without placeholders (LibreOffice saves
             // every slide so) carries its own: they tell what it is for.
             let kind = match layouts[i].kind {
-                LayoutKind::Blank | LayoutKind::Other => pkg
-                    .xml(&slide)
-                    .map(|root| classify(&placeholders(&root), slide_height))
-                    .unwrap_or(LayoutKind::Other),
+                LayoutKind::Blank | LayoutKind::Other if parsed < MAX_PARSED => {
+                    parsed += 1;
+                    pkg.xml(&slide)
+                        .map(|root| classify(&placeholders(&root), slide_height))
+                        .unwrap_or(LayoutKind::Other)
+                }
                 k => k,
             };
             used.push((i, kind));

@@ -47,6 +47,9 @@ test("upload an outline, edit the tree, generate, watch progress, download a val
   await expect(page.getByTestId("job-progress-text")).toHaveText("100%");
   await expect(page.getByTestId("job-log")).toContainText("Planned");
   await expect(page.getByTestId("qa-report")).toContainText("/100");
+  // The score's parts and the layouts the deck used are shown.
+  await expect(page.getByTestId("qa-breakdown")).toContainText("slides with notes 100%");
+  await expect(page.getByTestId("job-log")).toContainText("Layouts used:");
   expect(requests.some((p) => /^\/api\/jobs\/[a-z0-9]{8}\/events$/.test(p)), requests.join(" ")).toBe(true);
   expect(requests.filter((p) => p === "/api/jobs/get").length, requests.join(" ")).toBeLessThanOrEqual(2);
   expect(requests.filter((p) => p === "/api/jobs/start").length, requests.join(" ")).toBe(1);

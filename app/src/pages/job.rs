@@ -173,6 +173,26 @@ fn QaReport(qa: serde_json::Value) -> impl IntoView {
         .map(|a| a.iter().filter_map(|v| v.as_i64()).collect())
         .unwrap_or_default();
     let lint = qa["lint_score"].as_i64();
+    let parts = qa["breakdown"].as_object().map(|b| {
+        let pct = |k: &str| (b.get(k).and_then(|v| v.as_f64()).unwrap_or(0.0) * 100.0).round();
+        format!(
+            "Made of: lint {}/100 · outline covered {}% · slides with notes {}% · slides on the designer's layouts {}%",
+            b.get("lint").and_then(|v| v.as_i64()).unwrap_or(0),
+            pct("coverage"),
+            pct("notes"),
+            pct("intent")
+        )
+    });
+    // Findings grouped by slide, the whole deck's first.
+    let mut by_slide: Vec<(i64, Vec<serde_json::Value>)> = Vec::new();
+    for f in findings.iter() {
+        let n = f["slide"].as_i64().unwrap_or(0);
+        match by_slide.iter_mut().find(|(s, _)| *s == n) {
+            Some((_, v)) => v.push(f.clone()),
+            None => by_slide.push((n, vec![f.clone()])),
+        }
+    }
+    by_slide.sort_by_key(|(n, _)| *n);
     view! {
         <section class="card" data-testid="qa-report">
             <h2>"Quality check"</h2>
@@ -182,9 +202,10 @@ fn QaReport(qa: serde_json::Value) -> impl IntoView {
                 {format!(" · {} slides", qa["slides"].as_i64().unwrap_or(0))}
                 {lint.map(|l| format!(" · lint {l}/100"))}
             </p>
+            {parts.map(|p| view! { <p class="muted" data-testid="qa-breakdown">{p}</p> })}
             {review.map(|r| view! {
                 <div data-testid="ai-review">
-                    <p>{format!("AI review: content {}/5, coherence {}/5 — combined score = 60% lint + 40% review.",
+                    <p>{format!("AI review: content {}/5, coherence {}/5 — combined score = 60% deck score + 40% review.",
                         r.get("content").and_then(|v| v.as_i64()).unwrap_or(0), r.get("coherence").and_then(|v| v.as_i64()).unwrap_or(0))}</p>
                     <p class="muted">{r.get("summary").and_then(|v| v.as_str()).unwrap_or("").to_string()}</p>
                     <ul>{r.get("suggestions").and_then(|v| v.as_array()).cloned().unwrap_or_default().into_iter()
@@ -199,10 +220,16 @@ fn QaReport(qa: serde_json::Value) -> impl IntoView {
                 view! { <p class="muted">"No findings."</p> }.into_any()
             } else {
                 view! {
-                    <table class="table">
-                        <thead><tr><th>"Slide"</th><th>"Severity"</th><th>"Finding"</th></tr></thead>
-                        <tbody>{findings.into_iter().map(|f| view! {
-                            <tr><td>{f["slide"].as_i64().unwrap_or(0)}</td><td>{f["severity"].as_str().unwrap_or("").to_string()}</td><td>{f["message"].as_str().unwrap_or("").to_string()}</td></tr>
+                    <table class="table" data-testid="qa-findings">
+                        <thead><tr><th>"Slide"</th><th>"Findings"</th></tr></thead>
+                        <tbody>{by_slide.into_iter().map(|(n, fs)| view! {
+                            <tr>
+                                <td>{if n == 0 { "Whole deck".to_string() } else { n.to_string() }}</td>
+                                <td><ul class="findings">{fs.into_iter().map(|f| {
+                                    let sev = f["severity"].as_str().unwrap_or("").to_string();
+                                    view! { <li><span class=format!("sev sev-{sev}")>{sev.clone()}</span>" "{f["message"].as_str().unwrap_or("").to_string()}</li> }
+                                }).collect_view()}</ul></td>
+                            </tr>
                         }).collect_view()}</tbody>
                     </table>
                 }.into_any()

@@ -299,7 +299,10 @@ fn designer_templates_get_timed_decks_with_notes_on_every_slide() {
             let name = format!(
                 "course-{}-{}.pptx",
                 template.trim_end_matches(".pptx"),
-                path.file_name().expect("name").to_string_lossy().replace('.', "-")
+                path.file_name()
+                    .expect("name")
+                    .to_string_lossy()
+                    .replace('.', "-")
             );
             let out = out_dir.join(&name);
             let report = generate_on(&path, &fixtures.join(template), 2, "en", &out);
@@ -310,19 +313,36 @@ fn designer_templates_get_timed_decks_with_notes_on_every_slide() {
                 .iter()
                 .filter_map(|f| f["code"].as_str())
                 .collect();
-            for bad in ["missing_notes", "empty_notes", "title_repeated", "overflow", "low_contrast", "over_decoration"] {
+            for bad in [
+                "missing_notes",
+                "empty_notes",
+                "title_repeated",
+                "overflow",
+                "low_contrast",
+                "over_decoration",
+            ] {
                 assert!(!codes.contains(&bad), "{name}: {bad} in {codes:?}");
             }
             assert_ne!(report["qa"]["verdict"], "fail", "{name}");
             assert_eq!(report["qa"]["breakdown"]["notes"], 1.0, "{name}");
             assert_eq!(report["qa"]["breakdown"]["intent"], 1.0, "{name}");
             let text = deck_text(&bytes);
-            assert!(text.contains("09:00–") && text.contains("Lunch") && text.contains("Break"), "{name}: no timed agenda");
+            assert!(
+                text.contains("09:00–") && text.contains("Lunch") && text.contains("Break"),
+                "{name}: no timed agenda"
+            );
             assert!(text.contains("Agenda — Day 2"), "{name}: an agenda per day");
             let quizzes = text.matches("Check your understanding: ").count();
-            assert!(quizzes >= outline.modules.len(), "{name}: {quizzes} quizzes for {} modules", outline.modules.len());
+            assert!(
+                quizzes >= outline.modules.len(),
+                "{name}: {quizzes} quizzes for {} modules",
+                outline.modules.len()
+            );
             let activities = text.matches("Activity: ").count();
-            assert!(activities >= outline.modules.len(), "{name}: {activities} activities");
+            assert!(
+                activities >= outline.modules.len(),
+                "{name}: {activities} activities"
+            );
             if corporate {
                 for (i, (kind, band, layout)) in slide_layouts(&bytes).into_iter().enumerate() {
                     let heading = matches!(kind, deck::LayoutKind::Title | deck::LayoutKind::SectionHeader);
@@ -332,7 +352,10 @@ fn designer_templates_get_timed_decks_with_notes_on_every_slide() {
                         i + 1
                     );
                     if i == 0 {
-                        assert!(band, "{name}: the title slide is not on the brand title master ({layout})");
+                        assert!(
+                            band,
+                            "{name}: the title slide is not on the brand title master ({layout})"
+                        );
                     }
                 }
             }
@@ -340,4 +363,73 @@ fn designer_templates_get_timed_decks_with_notes_on_every_slide() {
         }
     }
     assert_eq!(decks, 6 * 4);
+}
+
+/// `courseware deck lint` on a valid deck made by another tool (pandoc: no
+/// notes pages, a stale slide count) reports findings and a score and
+/// succeeds; `deck inspect` shows which layout each role gets and why.
+#[test]
+fn any_valid_deck_is_linted_and_templates_are_inspected_with_their_intent() {
+    let fixtures = root().join("target/fixtures");
+    let out = Command::new(env!("CARGO_BIN_EXE_courseware"))
+        .args(["deck", "lint", "--json"])
+        .arg(fixtures.join("pandoc-deck.pptx"))
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["invariants"].as_array().map(Vec::len), Some(0), "{v}");
+    let codes: Vec<&str> = v["report"]["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["code"].as_str())
+        .collect();
+    assert!(
+        codes.contains(&"missing_notes") && codes.contains(&"stale_slide_count"),
+        "{codes:?}"
+    );
+    assert!(v["report"]["score"].as_u64().is_some_and(|s| s < 100), "{v}");
+
+    let out = Command::new(env!("CARGO_BIN_EXE_courseware"))
+        .args(["deck", "inspect"])
+        .arg(fixtures.join("corporate-content-first.pptx"))
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = |role: &str| {
+        text.lines()
+            .find(|l| l.trim_start().starts_with(role))
+            .unwrap_or_else(|| panic!("no {role} line in {text}"))
+            .to_string()
+    };
+    assert!(
+        line("title ").contains("Brand Title Slide") && line("title ").contains("sample slides"),
+        "{text}"
+    );
+    assert!(
+        line("content ").contains("Title and Content") && line("content ").contains("slideMaster1"),
+        "{text}"
+    );
+    assert!(text.contains("LOW READABILITY"), "{text}");
+}
+
+#[test]
+fn a_bad_course_day_is_refused_with_its_reason() {
+    let md = root().join("server/samples/outlines/workplace-fire-safety.md");
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = Command::new(env!("CARGO_BIN_EXE_courseware"))
+        .args(["generate", "--outline"])
+        .arg(&md)
+        .arg("--template")
+        .arg(template())
+        .args(["--lunch", "16:45/60", "-o"])
+        .arg(dir.path().join("x.pptx"))
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("does not fit"), "{err}");
+    assert!(!dir.path().join("x.pptx").exists());
 }
