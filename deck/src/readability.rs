@@ -354,10 +354,11 @@ pub struct TextReadability {
     /// The resolved text colour, hex.
     pub text: String,
     /// The colour behind the text that contrasts least with it, hex
-    /// (`None` when a picture lies behind it).
+    /// (`None` when only a picture lies behind it).
     pub behind: Option<String>,
-    /// The lowest contrast ratio found (1–21; 1 when a picture lies behind).
-    pub contrast: f64,
+    /// The lowest contrast ratio found (1–21; `None` when only a picture
+    /// lies behind the text, whose colours are not known here).
+    pub contrast: Option<f64>,
     /// A decoration the box partly overlaps or that is a picture behind it.
     pub over_decoration: Option<String>,
     /// Below the WCAG minimum for this kind of text, or over a decoration.
@@ -399,28 +400,26 @@ pub fn rate(placeholder: &Placeholder, rect: Rect, text: Rgb, backdrop: &Backdro
             partial.push(d);
         }
     }
-    let mut worst: Option<(f64, Option<Rgb>)> = None;
-    let mut consider = |f: &Fill| match f {
-        Fill::Colors(cs) => {
+    // A picture behind the whole box (a background image, a photo the
+    // layout covers with its text) cannot be rated without its pixels: it
+    // counts as unknown, not as a problem. Part of the box on any decoration
+    // — a coloured shape or a picture — is.
+    let mut worst: Option<(f64, Rgb)> = None;
+    let mut consider = |f: &Fill| {
+        if let Fill::Colors(cs) = f {
             for c in cs {
                 let r = text.contrast(*c);
                 if worst.is_none_or(|(w, _)| r < w) {
-                    worst = Some((r, Some(*c)));
+                    worst = Some((r, *c));
                 }
             }
         }
-        Fill::Picture => worst = Some((1.0, None)),
-        Fill::None => {}
     };
     consider(&behind);
     for d in &partial {
         consider(&d.fill);
     }
-    let (contrast, behind_color) = worst.unwrap_or((text.contrast(Rgb::WHITE), Some(Rgb::WHITE)));
-    let over = partial
-        .first()
-        .map(|d| d.name.clone())
-        .or_else(|| (behind == Fill::Picture).then(|| "a picture".to_string()));
+    let over = partial.first().map(|d| d.name.clone());
     let min = if placeholder.is_title() {
         MIN_TITLE_CONTRAST
     } else {
@@ -429,10 +428,10 @@ pub fn rate(placeholder: &Placeholder, rect: Rect, text: Rgb, backdrop: &Backdro
     TextReadability {
         placeholder: placeholder_key(placeholder),
         text: text.to_hex(),
-        behind: behind_color.map(Rgb::to_hex),
-        contrast: (contrast * 100.0).round() / 100.0,
-        over_decoration: over.clone(),
-        problem: contrast < min || over.is_some(),
+        behind: worst.map(|(_, c)| c.to_hex()),
+        contrast: worst.map(|(r, _)| (r * 100.0).round() / 100.0),
+        problem: worst.is_some_and(|(r, _)| r < min) || over.is_some(),
+        over_decoration: over,
     }
 }
 
@@ -519,7 +518,7 @@ mod tests {
             decorations: vec![],
         };
         let r = rate(&ph("body"), text, Rgb::BLACK, &plain);
-        assert!(!r.problem && r.contrast > 20.0, "{r:?}");
+        assert!(!r.problem && r.contrast.is_some_and(|c| c > 20.0), "{r:?}");
         let banded = Backdrop {
             decorations: vec![band.clone()],
             ..plain.clone()
@@ -541,5 +540,31 @@ mod tests {
         };
         let r = rate(&ph("title"), text, Rgb::WHITE, &covering);
         assert!(!r.problem, "{r:?}");
+        // A background picture is unknown, not a problem; half the box on a
+        // picture is text over decoration.
+        let photo = Backdrop {
+            background: Fill::Picture,
+            decorations: vec![],
+        };
+        let r = rate(&ph("body"), text, Rgb::BLACK, &photo);
+        assert!(!r.problem && r.contrast.is_none(), "{r:?}");
+        let half_photo = Backdrop {
+            background: Fill::Colors(vec![Rgb::WHITE]),
+            decorations: vec![Decoration {
+                name: "Photo".into(),
+                rect: Rect {
+                    x: 50,
+                    y: 0,
+                    cx: 100,
+                    cy: 100,
+                },
+                fill: Fill::Picture,
+            }],
+        };
+        let r = rate(&ph("body"), text, Rgb::BLACK, &half_photo);
+        assert!(
+            r.problem && r.over_decoration.as_deref() == Some("Photo"),
+            "{r:?}"
+        );
     }
 }

@@ -123,12 +123,13 @@ pub fn run(cmd: DeckCommand) -> anyhow::Result<()> {
                     let worst = l
                         .readability
                         .iter()
-                        .min_by(|a, b| a.contrast.total_cmp(&b.contrast));
+                        .min_by(|a, b| a.contrast.unwrap_or(21.0).total_cmp(&b.contrast.unwrap_or(21.0)));
                     let reading = match worst {
                         None => String::new(),
                         Some(r) => format!(
-                            "{:.1}:1{}{}",
-                            r.contrast,
+                            "{}{}{}",
+                            r.contrast
+                                .map_or("on a picture".to_string(), |c| format!("{c:.1}:1")),
                             r.over_decoration
                                 .as_deref()
                                 .map(|d| format!(", text over {d}"))

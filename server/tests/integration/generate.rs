@@ -320,6 +320,8 @@ fn designer_templates_get_timed_decks_with_notes_on_every_slide() {
                 "overflow",
                 "low_contrast",
                 "over_decoration",
+                "layout_monotony",
+                "not_covered",
             ] {
                 assert!(!codes.contains(&bad), "{name}: {bad} in {codes:?}");
             }
