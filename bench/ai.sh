@@ -2,14 +2,14 @@
 # Benchmark: a 5-day course (20 modules × 5 topics × 5 points) written by the
 # AI writer against a fake model with a realistic pace (bench/fake_llm.py:
 # ~1 s to the first token, ~50 output tokens/s), through the real server:
-# once with LLM_MAX_CONCURRENCY=$CONCURRENCY (default 20) and once
+# once with the server's default LLM_MAX_CONCURRENCY (or $CONCURRENCY) and once
 # sequentially (LLM_MAX_CONCURRENCY=1). The sequential run takes over ten
 # minutes. Prints each run's wall time, calls and tokens. Run after `make test`:
 #   bash bench/ai.sh            # both runs
 #   SKIP_SEQUENTIAL=1 bash bench/ai.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-concurrency="${CONCURRENCY:-20}"
+concurrency="${CONCURRENCY:-default}"
 work="$(mktemp -d)"
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
@@ -26,9 +26,11 @@ pids+=($!)
 run() { # $1 = LLM_MAX_CONCURRENCY
   local port data
   port=$(free_port); data="$work/data-$1"
-  COURSEWARE_BIND=127.0.0.1:$port DATA_DIR="$data" SAMPLE_TEMPLATES_DIR=server/samples/templates RUST_LOG=warn \
+  local limit=()
+  [ "$1" = default ] || limit=("LLM_MAX_CONCURRENCY=$1")
+  env "${limit[@]}" COURSEWARE_BIND=127.0.0.1:$port DATA_DIR="$data" SAMPLE_TEMPLATES_DIR=server/samples/templates RUST_LOG=warn \
     LLM_PROVIDER=anthropic ANTHROPIC_API_KEY=fake-key ANTHROPIC_BASE_URL="http://127.0.0.1:$fake" \
-    LLM_MODEL=claude-sonnet-4-5 LLM_MAX_CONCURRENCY="$1" JOB_TIME_LIMIT=3600 \
+    LLM_MODEL=claude-sonnet-4-5 JOB_TIME_LIMIT=3600 \
     INITIAL_ADMIN_EMAIL=bench@example.com INITIAL_ADMIN_PASSWORD=bench-password-1 $bin serve >"$work/server-$1.log" 2>&1 &
   local spid=$!
   pids+=($spid)
@@ -55,7 +57,7 @@ wall = time.time() - t
 assert d["job"]["status"] == "complete", d["job"]
 u = d["usage"]
 ai = sum(1 for e in d["events"] if "written by the AI writer" in e["message"])
-print(f"  LLM_MAX_CONCURRENCY={conc}: {len(outline['modules'])} modules ({ai} by the AI writer), "
+print(f"  LLM_MAX_CONCURRENCY={conc if conc != 'default' else 'default (24)'}: {len(outline['modules'])} modules ({ai} by the AI writer), "
       f"{d['job']['slide_count']} slides, wall {wall:.1f} s, {u['calls']} calls, "
       f"{u['output']} output tokens, est. ${u['cost_usd']:.2f}")
 PY

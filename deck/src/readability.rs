@@ -365,6 +365,11 @@ pub struct TextReadability {
     pub problem: bool,
 }
 
+/// Share of a text box a decoration must cover to count: a logo in a corner
+/// of a generous body box (text rarely reaches it) is not "text over
+/// decoration"; a band across a third of the box is.
+pub const MIN_OVERLAP: f64 = 0.10;
+
 /// How a placeholder is named in readability reports: `type#idx`.
 pub fn placeholder_key(p: &Placeholder) -> String {
     match p.idx {
@@ -396,7 +401,7 @@ pub fn rate(placeholder: &Placeholder, rect: Rect, text: Rgb, backdrop: &Backdro
         if share >= 0.95 {
             behind = d.fill.clone();
             partial.clear();
-        } else if share > 0.05 {
+        } else if share > MIN_OVERLAP {
             partial.push(d);
         }
     }
