@@ -197,6 +197,25 @@ pub struct DayPlan {
 }
 
 impl DayPlan {
+    /// The form kept with a job: `start|end|lunch|breaks`.
+    pub fn to_stored(&self) -> String {
+        format!(
+            "{}|{}|{}|{}",
+            self.day_start, self.day_end, self.lunch, self.breaks
+        )
+    }
+
+    /// A job's stored timetable (see [`Self::to_stored`]).
+    pub fn from_stored(s: &str) -> Option<DayPlan> {
+        let mut p = s.splitn(4, '|');
+        Some(DayPlan {
+            day_start: p.next()?.to_owned(),
+            day_end: p.next()?.to_owned(),
+            lunch: p.next()?.to_owned(),
+            breaks: p.next()?.to_owned(),
+        })
+    }
+
     /// The checked schedule, or what is wrong with it.
     pub fn schedule(&self) -> Result<course::schedule::Schedule, String> {
         course::schedule::Schedule::parse(&self.day_start, &self.day_end, &self.lunch, &self.breaks)

@@ -96,15 +96,17 @@ fn parse_pause(s: &str, lunch: bool) -> Result<Pause, String> {
 }
 
 impl Schedule {
-    /// Reads `09:00`, `17:00`, `12:30/60` (or empty for no lunch) and
-    /// `10:30/15,15:00/15` (or empty); every problem is named.
+    /// Reads `09:00`, `17:00`, `12:30/60` (empty or `none` for no lunch)
+    /// and `10:30/15,15:00/15` (empty or `none`); every problem is named.
     pub fn parse(start: &str, end: &str, lunch: &str, breaks: &str) -> Result<Schedule, String> {
+        let none = |s: &str| s.trim().is_empty() || s.trim().eq_ignore_ascii_case("none");
         let start = parse_clock(start)?;
         let end = parse_clock(end)?;
         let mut pauses = Vec::new();
-        if !lunch.trim().is_empty() {
+        if !none(lunch) {
             pauses.push(parse_pause(lunch, true)?);
         }
+        let breaks = if none(breaks) { "" } else { breaks };
         for b in breaks.split(',').filter(|b| !b.trim().is_empty()) {
             pauses.push(parse_pause(b, false)?);
         }

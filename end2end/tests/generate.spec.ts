@@ -34,6 +34,8 @@ test("upload an outline, edit the tree, generate, watch progress, download a val
 
   await page.locator("#template").selectOption("Ocean.pptx");
   await page.locator("#days").selectOption("2");
+  // The course's own day: it starts at 08:30 (lunch and breaks as usual).
+  await page.locator("#day_start").fill("08:30");
   // Requests are recorded from before the click: the job page can mount and
   // open its stream within milliseconds of the job being queued.
   const requests: string[] = [];
@@ -65,6 +67,7 @@ test("upload an outline, edit the tree, generate, watch progress, download a val
   expect(bytes.subarray(0, 2).toString()).toBe("PK");
   const xml = execFileSync("unzip", ["-p", file, "ppt/slides/*.xml"]).toString();
   expect(xml).toContain("The fire triangle, explained");
+  expect(xml).toContain("08:30–08:45");
   expect(xml).not.toContain("When a fire breaks out");
 
   // History and today's snapshot show it.

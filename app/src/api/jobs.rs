@@ -36,7 +36,9 @@ pub async fn parse_outline_text(text: String) -> Result<Outline, ApiError> {
     )
 }
 
-/// Queues a generation job; returns its id.
+/// Queues a generation job; returns its id. One argument per form field
+/// (the timetable's four are optional: blank takes the server's day).
+#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/api", endpoint = "jobs/start")]
 pub async fn start_job(
     title: String,
@@ -44,6 +46,10 @@ pub async fn start_job(
     language: String,
     template: String,
     outline: String,
+    #[server(default)] day_start: Option<String>,
+    #[server(default)] day_end: Option<String>,
+    #[server(default)] lunch: Option<String>,
+    #[server(default)] breaks: Option<String>,
 ) -> Result<String, ApiError> {
     use crate::api::caller::{require_user, respond};
     respond(
@@ -55,6 +61,10 @@ pub async fn start_job(
                 language,
                 template,
                 outline,
+                day_start,
+                day_end,
+                lunch,
+                breaks,
             };
             Ok(backend::jobs::start(&state, &user, request).await?)
         }

@@ -17,6 +17,11 @@ pub fn NewCourse() -> impl IntoView {
     let title = RwSignal::new(String::new());
     let days = RwSignal::new(1u8);
     let language = RwSignal::new("en".to_string());
+    // The course day; blank parts take the server's settings.
+    let day_start = RwSignal::new(String::new());
+    let day_end = RwSignal::new(String::new());
+    let lunch = RwSignal::new(String::new());
+    let breaks = RwSignal::new(String::new());
     let template = RwSignal::new(String::new());
     let uploaded_template = RwSignal::new(None::<(String, String)>);
     let outline = RwSignal::new(None::<Outline>);
@@ -197,6 +202,10 @@ pub fn NewCourse() -> impl IntoView {
                 language.get_untracked(),
                 template.get_untracked(),
                 json,
+                Some(day_start.get_untracked()),
+                Some(day_end.get_untracked()),
+                Some(lunch.get_untracked()),
+                Some(breaks.get_untracked()),
             )
             .await
             {
@@ -250,6 +259,18 @@ pub fn NewCourse() -> impl IntoView {
                     </select>
                     {move || field("language")().map(|m| view! { <p class="field-error">{m}</p> })}
                 </div>
+                <fieldset class="timetable" data-testid="timetable">
+                    <legend>"Course day (blank: the usual 09:00–17:00, lunch 12:30/60, breaks 10:30/15 and 15:00/15)"</legend>
+                    <label for="day_start">"Starts"</label>
+                    <input id="day_start" type="time" prop:value=move || day_start.get() on:input=move |ev| day_start.set(event_target_value(&ev))/>
+                    <label for="day_end">"Ends"</label>
+                    <input id="day_end" type="time" prop:value=move || day_end.get() on:input=move |ev| day_end.set(event_target_value(&ev))/>
+                    <label for="lunch">"Lunch (HH:MM/minutes)"</label>
+                    <input id="lunch" maxlength="20" placeholder="12:30/60" prop:value=move || lunch.get() on:input=move |ev| lunch.set(event_target_value(&ev))/>
+                    <label for="breaks">"Breaks (HH:MM/minutes, comma-separated)"</label>
+                    <input id="breaks" maxlength="100" placeholder="10:30/15,15:00/15" prop:value=move || breaks.get() on:input=move |ev| breaks.set(event_target_value(&ev))/>
+                    {move || field("timetable")().map(|m| view! { <p class="field-error">{m}</p> })}
+                </fieldset>
                 <div>
                     <label for="template">"Template"</label>
                     <select id="template" on:change=move |ev| template.set(event_target_value(&ev))>

@@ -32,6 +32,9 @@ pub struct NewJob {
     pub duration_days: u8,
     pub language: String,
     pub outline_json: String,
+    /// The course day it was started with (`start|end|lunch|breaks`); `None`:
+    /// the server's settings.
+    pub timetable: Option<String>,
 }
 
 /// The per-user limits a new job must fit in.
@@ -64,8 +67,8 @@ pub async fn enqueue(pool: &SqlitePool, job: &NewJob, quota: Quota) -> Result<En
         let mut tx = pool.begin().await?;
         let inserted = sqlx::query(
             "INSERT INTO jobs (id, user_id, course_title, template_name, template_path, duration_days, language,
-                               outline_json, status, progress, log_message, created_at)
-             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'queued', 0, 'Waiting for a worker', ?9
+                               outline_json, status, progress, log_message, created_at, timetable)
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'queued', 0, 'Waiting for a worker', ?9, ?13
              WHERE (SELECT COUNT(*) FROM jobs WHERE user_id = ?2 AND status IN ('queued', 'running')) < ?10
                AND (SELECT COUNT(*) FROM jobs WHERE user_id = ?2 AND created_at > ?11) < ?12
              ON CONFLICT (id) DO NOTHING",
@@ -82,6 +85,7 @@ pub async fn enqueue(pool: &SqlitePool, job: &NewJob, quota: Quota) -> Result<En
         .bind(quota.active)
         .bind(&hour_ago)
         .bind(quota.per_hour)
+        .bind(&job.timetable)
         .execute(&mut *tx)
         .await?;
         if inserted.rows_affected() == 0 {
@@ -469,11 +473,12 @@ pub struct Input {
     pub duration_days: i64,
     pub language: String,
     pub outline_json: String,
+    pub timetable: Option<String>,
 }
 
 pub async fn input(pool: &SqlitePool, id: &str) -> Result<Input, sqlx::Error> {
     sqlx::query_as(
-        "SELECT course_title, template_path, duration_days, language, outline_json FROM jobs WHERE id = ?",
+        "SELECT course_title, template_path, duration_days, language, outline_json, timetable FROM jobs WHERE id = ?",
     )
     .bind(id)
     .fetch_one(pool)

@@ -33,6 +33,46 @@ pub struct StartRequest {
     pub template: String,
     /// The reviewed outline tree as JSON.
     pub outline: String,
+    /// The course day, each part as typed; blank parts take the server's
+    /// settings (`COURSE_*`).
+    pub day_start: Option<String>,
+    pub day_end: Option<String>,
+    pub lunch: Option<String>,
+    pub breaks: Option<String>,
+}
+
+impl StartRequest {
+    /// The checked timetable to store with the job, `None` when the form
+    /// left every part blank (the server's settings then apply).
+    fn timetable(&self, defaults: &crate::config::DayPlan) -> std::result::Result<Option<String>, ApiError> {
+        let given = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+        };
+        let parts = [
+            given(&self.day_start),
+            given(&self.day_end),
+            given(&self.lunch),
+            given(&self.breaks),
+        ];
+        if parts.iter().all(Option::is_none) {
+            return Ok(None);
+        }
+        if parts.iter().flatten().any(|p| p.len() > 200) {
+            return Err(ApiError::invalid("timetable", "The timetable is too long."));
+        }
+        let plan = crate::config::DayPlan {
+            day_start: parts[0].clone().unwrap_or_else(|| defaults.day_start.clone()),
+            day_end: parts[1].clone().unwrap_or_else(|| defaults.day_end.clone()),
+            lunch: parts[2].clone().unwrap_or_else(|| defaults.lunch.clone()),
+            breaks: parts[3].clone().unwrap_or_else(|| defaults.breaks.clone()),
+        };
+        plan.schedule()
+            .map_err(|m| ApiError::invalid("timetable", format!("The timetable: {m}.")))?;
+        Ok(Some(plan.to_stored()))
+    }
 }
 
 /// Checks a request and queues the job (the row and its queue entry in one
@@ -60,6 +100,7 @@ pub async fn start(state: &AppState, user: &CurrentUser, req: StartRequest) -> R
     parsed
         .check_limits()
         .map_err(|m| ApiError::invalid("outline", m))?;
+    let timetable = req.timetable(&state.config.day)?;
     let template_name = match req.template.strip_prefix("upload:") {
         Some(_) => "Uploaded template".to_string(),
         None => req.template.clone(),
@@ -78,6 +119,7 @@ pub async fn start(state: &AppState, user: &CurrentUser, req: StartRequest) -> R
             duration_days: days.get(),
             language: language.code().to_owned(),
             outline_json: serde_json::to_string(&parsed).map_err(anyhow::Error::from)?,
+            timetable,
         },
         quota,
     )

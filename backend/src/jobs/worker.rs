@@ -256,7 +256,14 @@ async fn execute(state: &AppState, id: &str) -> Result<Done, Stop> {
         .map_err(|e| Stop::Failed(format!("Reading the template stopped unexpectedly: {e}")))?
         .map_err(|e| Stop::Failed(format!("The template could not be read: {e}")))?;
     let banks = state.config.banks.load();
-    let schedule = state.config.day.schedule().unwrap_or_default();
+    // The timetable the job was started with, else the server's.
+    let schedule = input
+        .timetable
+        .as_deref()
+        .and_then(crate::config::DayPlan::from_stored)
+        .and_then(|d| d.schedule().ok())
+        .or_else(|| state.config.day.schedule().ok())
+        .unwrap_or_default();
     let options = pipeline::options(&template, days, &input.language, schedule);
     let (texts, ai) = match &state.llm {
         None => (offline_texts(&outline, &options.lang), None),

@@ -696,6 +696,7 @@ async fn one_user_cannot_flood_the_queue() {
         .await
         .expect("user");
     let job = backend::db::jobs::NewJob {
+        timetable: None,
         user_id: user,
         course_title: "x".into(),
         template_name: "Forest.pptx".into(),

@@ -348,3 +348,67 @@ async fn a_worker_killed_mid_job_finishes_the_job_after_restart() {
     assert_eq!(attempts, 2);
     app.stop().await;
 }
+
+/// A course's own day: the timetable given on the form is checked, kept
+/// with the job and drives its agenda; a bad one is a 422 naming the field,
+/// with nothing queued.
+#[tokio::test]
+async fn a_course_keeps_its_own_timetable_and_a_bad_one_is_refused() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let app = TestApp::start_with(common::config(dir.path())).await;
+    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let outline = sample_outline();
+    let form = |start: &'static str, end: &'static str, lunch: &'static str, breaks: &'static str| {
+        vec![
+            ("title", "Morning course"),
+            ("days", "1"),
+            ("language", "en"),
+            ("template", "Ocean.pptx"),
+            ("day_start", start),
+            ("day_end", end),
+            ("lunch", lunch),
+            ("breaks", breaks),
+        ]
+    };
+    for (start, end, lunch, breaks) in [
+        ("08:30", "12:30", "", ""),          // the server's lunch (12:30) does not fit
+        ("25:00", "17:00", "none", ""),      // not a time
+        ("09:00", "17:00", "12:00/600", ""), // a lunch of 10 hours
+    ] {
+        let mut f = form(start, end, lunch, breaks);
+        f.push(("outline", &outline));
+        let res = c.call("/api/jobs/start", &f).await;
+        assert_eq!(res.status(), 422, "{start} {end} {lunch}");
+        let body: serde_json::Value = res.json().await.expect("json");
+        assert_eq!(body["Invalid"]["field"], "timetable", "{body}");
+    }
+    let mut f = form("08:30", "12:30", "none", "10:15/15");
+    f.push(("outline", &outline));
+    let res = c.call("/api/jobs/start", &f).await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap_or_default());
+    let id: String = res.json().await.expect("id");
+    c.wait_for(&id, &["complete"], Duration::from_secs(30)).await;
+    let stored: Option<String> = sqlx::query_scalar("SELECT timetable FROM jobs WHERE id = ?")
+        .bind(&id)
+        .fetch_one(&app.state.pool)
+        .await
+        .expect("row");
+    assert_eq!(stored.as_deref(), Some("08:30|12:30|none|10:15/15"));
+    let bytes = c.download(&id).await.bytes().await.expect("deck");
+    let text = common::deck_text(&bytes);
+    assert!(
+        text.contains("08:30–08:45") && text.contains("Welcome and introductions"),
+        "agenda"
+    );
+    assert!(
+        text.contains("10:15–10:30") && !text.contains("Lunch"),
+        "no lunch, one break"
+    );
+    assert!(text.contains("–12:30"), "the day ends at 12:30");
+    // Without a timetable the server's day applies.
+    let plain = start(&c, "Usual day").await;
+    c.wait_for(&plain, &["complete"], Duration::from_secs(30)).await;
+    let text = common::deck_text(&c.download(&plain).await.bytes().await.expect("deck"));
+    assert!(text.contains("12:30–13:30") && text.contains("Lunch"));
+    app.stop().await;
+}
