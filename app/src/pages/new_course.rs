@@ -260,7 +260,7 @@ pub fn NewCourse() -> impl IntoView {
                     {move || field("language")().map(|m| view! { <p class="field-error">{m}</p> })}
                 </div>
                 <fieldset class="timetable" data-testid="timetable">
-                    <legend>"Course day (blank: the usual 09:00–17:00, lunch 12:30/60, breaks 10:30/15 and 15:00/15)"</legend>
+                    <legend>"Course day (optional: blank parts take the usual day, e.g. 09:00–17:00)"</legend>
                     <label for="day_start">"Starts"</label>
                     <input id="day_start" type="time" prop:value=move || day_start.get() on:input=move |ev| day_start.set(event_target_value(&ev))/>
                     <label for="day_end">"Ends"</label>
