@@ -21,6 +21,8 @@ pub struct Labels {
     pub thanks: &'static str,
     /// "About {n} minutes."
     pub minutes: &'static str,
+    /// "About a minute."
+    pub one_minute: &'static str,
     pub welcome: &'static str,
     /// "Review of day {n}"
     pub review_day: &'static str,
@@ -83,6 +85,7 @@ static EN: Labels = Labels {
     objective_verbs: ["Explain", "Describe", "Apply", "Recognise"],
     thanks: "Thank you",
     minutes: "About {n} minutes.",
+    one_minute: "About a minute.",
     welcome: "Welcome and introductions",
     review_day: "Review of day {n}",
     close_item: "Questions, evaluation and close",
@@ -149,6 +152,7 @@ static FR: Labels = Labels {
     objective_verbs: ["Expliquer", "Décrire", "Appliquer", "Reconnaître"],
     thanks: "Merci",
     minutes: "Environ {n} minutes.",
+    one_minute: "Environ une minute.",
     welcome: "Accueil et présentations",
     review_day: "Retour sur le jour {n}",
     close_item: "Questions, évaluation et clôture",
@@ -215,6 +219,7 @@ static DE: Labels = Labels {
     objective_verbs: ["erklären", "beschreiben", "anwenden", "erkennen"],
     thanks: "Vielen Dank",
     minutes: "Etwa {n} Minuten.",
+    one_minute: "Etwa eine Minute.",
     welcome: "Begrüßung und Vorstellung",
     review_day: "Rückblick auf Tag {n}",
     close_item: "Fragen, Feedback und Abschluss",
@@ -281,6 +286,7 @@ static ES: Labels = Labels {
     objective_verbs: ["Explicar", "Describir", "Aplicar", "Reconocer"],
     thanks: "Gracias",
     minutes: "Unos {n} minutos.",
+    one_minute: "Alrededor de un minuto.",
     welcome: "Bienvenida y presentaciones",
     review_day: "Repaso del día {n}",
     close_item: "Preguntas, evaluación y cierre",

@@ -238,11 +238,13 @@ pub fn notes_words_for(minutes: u16) -> usize {
 /// Speaker notes: the slide's minutes, then `body`, then facilitation cues
 /// until the notes are as long as the time asks (see [`notes_words_for`]).
 fn timed_notes(l: &Labels, minutes: u16, body: &str) -> String {
-    let mut out = format!(
-        "{}\n\n{}",
-        l.minutes.replace("{n}", &minutes.to_string()),
-        body.trim()
-    );
+    let minutes = minutes.max(1);
+    let time = if minutes == 1 {
+        l.one_minute.to_string()
+    } else {
+        l.minutes.replace("{n}", &minutes.to_string())
+    };
+    let mut out = format!("{time}\n\n{}", body.trim());
     let want = notes_words_for(minutes);
     for cue in l.cues {
         if out.split_whitespace().count() >= want {
@@ -719,8 +721,11 @@ mod tests {
         CourseOptions::new(days, lang)
     }
 
-    /// The minutes a slide's notes start with ("About 5 minutes.").
+    /// The minutes a slide's notes start with ("About 5 minutes.", "About a minute.").
     fn minutes(notes: &str) -> u16 {
+        if notes.starts_with("About a minute.") {
+            return 1;
+        }
         notes
             .split_whitespace()
             .find_map(|w| w.parse().ok())
@@ -810,6 +815,25 @@ mod tests {
             items.last().is_some_and(|b| b.text().starts_with("12:15–12:30")),
             "{items:?}"
         );
+    }
+
+    #[test]
+    fn a_day_too_short_for_its_modules_still_lists_each_one() {
+        let tight = CourseOptions {
+            schedule: Schedule::parse("09:00", "10:00", "none", "none").expect("schedule"),
+            ..opts(1, "en")
+        };
+        let p = plan_course(&outline(12), &tight, &Banks::default());
+        let SlideContent::Agenda { items, .. } = &p.slides[1].content else {
+            panic!("agenda")
+        };
+        for m in 1..=12 {
+            assert!(
+                items.iter().any(|b| b.text().contains(&format!("Module {m}: "))),
+                "module {m} missing: {items:?}"
+            );
+        }
+        assert!(p.slides.iter().all(|s| !s.notes.starts_with("About 0")));
     }
 
     #[test]

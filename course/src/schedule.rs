@@ -157,6 +157,16 @@ impl Schedule {
         for (label, minutes) in items {
             let mut left = *minutes;
             let mut continued = false;
+            if left == 0 {
+                // A day too short for its items still lists each one.
+                out.push(Slot {
+                    start: clock,
+                    end: clock,
+                    label: label.clone(),
+                    pause: None,
+                    continued: false,
+                });
+            }
             while left > 0 {
                 if let Some(p) = pauses.peek().copied().filter(|p| clock >= p.at) {
                     out.push(Slot {
@@ -220,11 +230,11 @@ pub fn share(total: u16, weights: &[u32], step: u16, min: u16) -> Vec<u16> {
         return Vec::new();
     }
     let step = step.max(1);
-    let min = if u32::from(min) * n as u32 <= u32::from(total) {
-        min
-    } else {
-        0
-    };
+    // The wanted minimum when the total allows it, else the most it allows.
+    let min = [min, step, 1, 0]
+        .into_iter()
+        .find(|m| u32::from(*m) * n as u32 <= u32::from(total))
+        .unwrap_or(0);
     let units = (total - min * n as u16) / step;
     let wsum: u32 = weights.iter().map(|w| (*w).max(1)).sum();
     let exact: Vec<f64> = weights
@@ -299,6 +309,9 @@ mod tests {
         assert!(s.iter().all(|m| m % 5 == 0 && *m >= 15), "{s:?}");
         let s = share(7, &[1, 1, 1], 1, 5);
         assert_eq!(s.iter().sum::<u16>(), 7);
+        assert!(s.iter().all(|m| *m >= 1), "the most the total allows: {s:?}");
+        let s = share(30, &[1; 12], 5, 15);
+        assert_eq!(s.iter().sum::<u16>(), 30);
         assert!(share(10, &[], 5, 1).is_empty());
     }
 

@@ -349,6 +349,14 @@ async fn a_worker_killed_mid_job_finishes_the_job_after_restart() {
     app.stop().await;
 }
 
+/// A breaks field longer than any timetable needs (256 characters).
+const LONG_BREAKS: &str = concat!(
+    "10:00/5,10:00/5,10:00/5,10:00/5,10:00/5,10:00/5,10:00/5,10:00/5,",
+    "10:00/5,10:00/5,10:00/5,10:00/5,10:00/5,10:00/5,10:00/5,10:00/5,",
+    "10:00/5,10:00/5,10:00/5,10:00/5,10:00/5,10:00/5,10:00/5,10:00/5,",
+    "10:00/5,10:00/5,10:00/5,10:00/5,10:00/5,10:00/5,10:00/5,10:00/5,",
+);
+
 /// A course's own day: the timetable given on the form is checked, kept
 /// with the job and drives its agenda; a bad one is a 422 naming the field,
 /// with nothing queued.
@@ -374,6 +382,7 @@ async fn a_course_keeps_its_own_timetable_and_a_bad_one_is_refused() {
         ("08:30", "12:30", "", ""),          // the server's lunch (12:30) does not fit
         ("25:00", "17:00", "none", ""),      // not a time
         ("09:00", "17:00", "12:00/600", ""), // a lunch of 10 hours
+        ("09:00", "17:00", "", LONG_BREAKS), // longer than any timetable needs
     ] {
         let mut f = form(start, end, lunch, breaks);
         f.push(("outline", &outline));
