@@ -371,19 +371,7 @@ fn fit_placeholder_text(root: &mut Element, tpl: &Template, layout: &crate::temp
         let texts: Vec<(String, u8)> = body
             .elements()
             .filter(|p| p.local() == "p")
-            .map(|p| {
-                let lvl = p
-                    .child("pPr")
-                    .and_then(|x| x.attr("lvl"))
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or(0);
-                let text: String = p
-                    .elements()
-                    .filter(|r| r.local() == "r")
-                    .filter_map(|r| r.child("t").map(Element::text))
-                    .collect();
-                (text, lvl)
-            })
+            .map(|p| (crate::lint::paragraph_text(p), crate::lint::paragraph_level(p)))
             .collect();
         let paras: Vec<crate::build::Para<'_>> = texts
             .iter()

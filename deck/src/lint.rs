@@ -156,11 +156,7 @@ pub fn lint(bytes: &[u8]) -> Result<LintReport, DeckError> {
                 .elements()
                 .filter(|p| p.local() == "p")
                 .map(|p| {
-                    let lvl = p
-                        .child("pPr")
-                        .and_then(|x| x.attr("lvl"))
-                        .and_then(|v| v.parse().ok())
-                        .unwrap_or(0);
+                    let lvl = paragraph_level(p);
                     let sz = p
                         .elements()
                         .filter(|r| r.local() == "r")
@@ -387,7 +383,16 @@ fn score(slides: usize, findings: Vec<Finding>) -> LintReport {
     }
 }
 
-fn paragraph_text(p: &Element) -> String {
+/// A paragraph's indent level (`a:pPr lvl`), 0 when unset.
+pub(crate) fn paragraph_level(p: &Element) -> u8 {
+    p.child("pPr")
+        .and_then(|x| x.attr("lvl"))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+/// A paragraph's text: its runs and fields, line breaks as `\n`.
+pub(crate) fn paragraph_text(p: &Element) -> String {
     let mut s = String::new();
     for e in p.elements() {
         match e.local() {

@@ -488,15 +488,7 @@ mod tests {
     fn ph(t: &str) -> Placeholder {
         Placeholder {
             ph_type: t.into(),
-            idx: None,
-            name: String::new(),
-            rect: None,
-            levels: Vec::new(),
-            insets: [None; 4],
-            vertical: false,
-            hints: Vec::new(),
-            color: None,
-            explicit: false,
+            ..Placeholder::default()
         }
     }
 

@@ -21,7 +21,7 @@ pub struct Rect {
 }
 
 /// A placeholder on a layout.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Placeholder {
     /// `title`, `body`, `obj` (no type given), `pic`, `ctrTitle`, `subTitle`, `dt`…
     pub ph_type: String,
@@ -1089,15 +1089,8 @@ mod tests {
     fn at(t: &str, x: i64, y: i64, cy: i64) -> Placeholder {
         Placeholder {
             ph_type: t.into(),
-            idx: None,
-            name: String::new(),
             rect: Some(Rect { x, y, cx: 100, cy }),
-            levels: Vec::new(),
-            insets: [None; 4],
-            vertical: false,
-            hints: Vec::new(),
-            color: None,
-            explicit: false,
+            ..Placeholder::default()
         }
     }
 
