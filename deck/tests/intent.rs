@@ -73,6 +73,7 @@ fn sample_slides_decide_which_master_each_role_uses() {
         ("corporate-dark.pptx", true),
         ("corporate-no-samples.pptx", false),
         ("corporate-libreoffice.pptx", true),
+        ("corporate-photo.pptx", true),
     ] {
         let t = Template::open(&fixture(name)).expect(name);
         assert!(t.masters.len() >= 2, "{name}");
@@ -115,6 +116,7 @@ fn a_built_course_follows_the_intent_and_a_deck_that_ignores_it_is_caught() {
         "corporate-content-first.pptx",
         "corporate-dark.pptx",
         "corporate-no-samples.pptx",
+        "corporate-photo.pptx",
     ] {
         let t = Template::open(&fixture(name)).expect(name);
         let (bytes, built) =

@@ -290,6 +290,7 @@ fn designer_templates_get_timed_decks_with_notes_on_every_slide() {
         "corporate-dark.pptx",
         "corporate-no-samples.pptx",
         "corporate-libreoffice.pptx",
+        "corporate-photo.pptx",
         "pandoc-reference.pptx",
     ] {
         let corporate = template.starts_with("corporate-");
@@ -364,7 +365,7 @@ fn designer_templates_get_timed_decks_with_notes_on_every_slide() {
             decks += 1;
         }
     }
-    assert_eq!(decks, 6 * 4);
+    assert_eq!(decks, 7 * 4);
 }
 
 /// `courseware deck lint` on a valid deck made by another tool (pandoc: no
