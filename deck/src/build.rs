@@ -552,6 +552,9 @@ impl<'t> Builder<'t> {
                 plan.layout.as_deref(),
             );
         }
+        if let Some(flat) = self.columns_that_do_not_fit(plan)? {
+            return self.add(&flat, resolver);
+        }
         if let Some(parts) = self.split_if_needed(plan)? {
             for p in parts {
                 self.add(&p, resolver)?;
@@ -616,7 +619,6 @@ impl<'t> Builder<'t> {
     ) -> Result<Composed<'t>, DeckError> {
         let tpl = self.tpl;
         let l = self.layout_for(plan, role)?;
-        s.title(tpl, l, title);
         let sub = l.of_type("subTitle");
         let first = l.contents().first().copied();
         let target = if role != Role::Section {
@@ -624,8 +626,27 @@ impl<'t> Builder<'t> {
         } else {
             first.or(sub)
         };
+        // A heading too long for a designer's narrow title box even at the
+        // shrink floor ("Module 3: …" in a side band) moves its lead-in
+        // ("Module 3") to the subtitle, when there is one to take it.
+        let (title, subtitle) = match (l.title(), title.split_once(": ")) {
+            (Some(tp), Some((lead, rest)))
+                if target.is_some()
+                    && !rest.trim().is_empty()
+                    && shrink_for(tpl, l, tp, &[Para::plain(title)]).is_none() =>
+            {
+                let sub = if subtitle.is_empty() {
+                    lead.to_owned()
+                } else {
+                    format!("{lead} · {subtitle}")
+                };
+                (rest.trim().to_owned(), sub)
+            }
+            _ => (title.to_owned(), subtitle.to_owned()),
+        };
+        s.title(tpl, l, &title);
         if let Some(p) = target {
-            fill(s, tpl, l, p, &[Para::plain(subtitle)]);
+            fill(s, tpl, l, p, &[Para::plain(&subtitle)]);
         }
         Ok(Composed::on(l, role))
     }
@@ -815,6 +836,56 @@ impl<'t> Builder<'t> {
         self.pkg.put(&slide_name, s.finish().into_bytes(), Some(CT_SLIDE));
         self.current.1 = Some(composed.role);
         self.attach_slide(&slide_name, rels, notes)
+    }
+
+    /// Two columns whose text cannot fit their boxes even at the shrink
+    /// floor (narrow columns in some templates) become one list — headings
+    /// as points, their items under them — which then splits like any list.
+    fn columns_that_do_not_fit(&self, plan: &SlidePlan) -> Result<Option<SlidePlan>, DeckError> {
+        let SlideContent::TwoColumn {
+            title,
+            left_heading,
+            left,
+            right_heading,
+            right,
+        } = &plan.content
+        else {
+            return Ok(None);
+        };
+        let headed = !left_heading.is_empty() || !right_heading.is_empty();
+        let role = if headed { Role::Comparison } else { Role::TwoColumn };
+        let Ok(l) = self.layout_for(plan, role) else {
+            return Ok(None);
+        };
+        let big: Vec<&Placeholder> = l
+            .contents()
+            .into_iter()
+            .filter(|p| p.rect.is_none_or(|r| r.cy * 4 >= self.tpl.slide_size.1))
+            .collect();
+        let fits = |ph: Option<&&Placeholder>, items: &[Bullet]| {
+            ph.is_none_or(|p| shrink_for(self.tpl, l, p, &paras(items)).is_some())
+        };
+        if fits(big.first(), left) && fits(big.get(1), right) {
+            return Ok(None);
+        }
+        let mut bullets = Vec::new();
+        for (heading, items) in [(left_heading, left), (right_heading, right)] {
+            if !heading.is_empty() {
+                bullets.push(Bullet::Text(heading.clone()));
+            }
+            bullets.extend(items.iter().map(|b| Bullet::Leveled {
+                text: b.text().to_owned(),
+                level: (b.level() + u8::from(!heading.is_empty())).min(4),
+            }));
+        }
+        Ok(Some(SlidePlan {
+            content: SlideContent::Bullets {
+                title: title.clone(),
+                bullets,
+            },
+            notes: plan.notes.clone(),
+            layout: None,
+        }))
     }
 
     /// Bullet slides whose text would overflow even at the shrink floor are

@@ -436,3 +436,65 @@ fn a_bad_course_day_is_refused_with_its_reason() {
     assert!(err.contains("does not fit"), "{err}");
     assert!(!dir.path().join("x.pptx").exists());
 }
+
+/// A 5-day course (20 modules × 5 topics × 5 sentence-long points) on the
+/// templates with the narrowest boxes (the brand band, LibreOffice's
+/// layouts): headings too long for the band move their "Module N" lead-in
+/// to the subtitle, two columns too narrow for their points become one
+/// list; nothing overflows, nothing is unreadable, notes everywhere.
+#[test]
+fn a_five_day_course_fits_narrow_designer_boxes() {
+    let mut md = String::from("# Operations programme\n\n");
+    for m in 1..=20 {
+        md.push_str(&format!("## Module {m}: Theme number {m} of the programme\n\n"));
+        for t in 1..=5 {
+            md.push_str(&format!(
+                "### Topic {m}.{t}: a practical subject with a realistic title\n\n"
+            ));
+            for p in 1..=5 {
+                md.push_str(&format!(
+                    "- Point {p} about topic {m}.{t}, written as a full sentence of ordinary length\n"
+                ));
+            }
+            md.push('\n');
+        }
+    }
+    let dir = tempfile::tempdir().expect("tmp");
+    let outline = dir.path().join("five-days.md");
+    std::fs::write(&outline, md).expect("write");
+    let out_dir = root().join("target/test-decks");
+    std::fs::create_dir_all(&out_dir).expect("dir");
+    for template in ["corporate-photo.pptx", "corporate-libreoffice.pptx"] {
+        let out = out_dir.join(format!("five-days-{}", template));
+        let report = generate_on(
+            &outline,
+            &root().join("target/fixtures").join(template),
+            5,
+            "en",
+            &out,
+        );
+        let codes: Vec<&str> = report["qa"]["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter_map(|f| f["code"].as_str())
+            .collect();
+        for bad in [
+            "overflow",
+            "low_contrast",
+            "over_decoration",
+            "empty_notes",
+            "missing_notes",
+            "layout_monotony",
+        ] {
+            assert!(!codes.contains(&bad), "{template}: {bad}");
+        }
+        assert_eq!(report["qa"]["verdict"], "pass", "{template}");
+        assert!(report["slides"].as_u64().is_some_and(|n| n >= 200), "{report}");
+        let text = deck_text(&std::fs::read(&out).expect("deck"));
+        assert!(
+            text.matches("Agenda — Day ").count() >= 5,
+            "{template}: five agendas"
+        );
+    }
+}
