@@ -197,23 +197,24 @@ pub struct DayPlan {
 }
 
 impl DayPlan {
-    /// The form kept with a job: `start|end|lunch|breaks`.
-    pub fn to_stored(&self) -> String {
-        format!(
-            "{}|{}|{}|{}",
-            self.day_start, self.day_end, self.lunch, self.breaks
-        )
+    /// As a course spec and a job keep it.
+    pub fn timetable(&self) -> types::spec::Timetable {
+        types::spec::Timetable {
+            start: self.day_start.clone(),
+            end: self.day_end.clone(),
+            lunch: self.lunch.clone(),
+            breaks: self.breaks.clone(),
+        }
     }
 
-    /// A job's stored timetable (see [`Self::to_stored`]).
-    pub fn from_stored(s: &str) -> Option<DayPlan> {
-        let mut p = s.splitn(4, '|');
-        Some(DayPlan {
-            day_start: p.next()?.to_owned(),
-            day_end: p.next()?.to_owned(),
-            lunch: p.next()?.to_owned(),
-            breaks: p.next()?.to_owned(),
-        })
+    /// From a course spec's or a job's timetable.
+    pub fn from_timetable(t: &types::spec::Timetable) -> DayPlan {
+        DayPlan {
+            day_start: t.start.clone(),
+            day_end: t.end.clone(),
+            lunch: t.lunch.clone(),
+            breaks: t.breaks.clone(),
+        }
     }
 
     /// The checked schedule, or what is wrong with it.

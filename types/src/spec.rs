@@ -29,6 +29,43 @@ pub struct CourseSpec {
     /// configuration decides).
     #[serde(default = "offline")]
     pub writer: String,
+    /// The course's own day, when it has one (absent: the server's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timetable: Option<Timetable>,
+}
+
+/// A course day as the New course form has it: `HH:MM` start and end,
+/// lunch `HH:MM/minutes` and breaks `HH:MM/minutes,…` (empty or `none`:
+/// none). The server checks that the parts fit together.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Timetable {
+    pub start: String,
+    pub end: String,
+    #[serde(default)]
+    pub lunch: String,
+    #[serde(default)]
+    pub breaks: String,
+}
+
+impl Timetable {
+    /// Longest part accepted (the form's own limits are shorter).
+    pub const MAX_PART: usize = 200;
+
+    /// The form kept with a job: `start|end|lunch|breaks`.
+    pub fn to_stored(&self) -> String {
+        format!("{}|{}|{}|{}", self.start, self.end, self.lunch, self.breaks)
+    }
+
+    /// A job's stored timetable (see [`Self::to_stored`]).
+    pub fn from_stored(s: &str) -> Option<Timetable> {
+        let mut p = s.splitn(4, '|');
+        Some(Timetable {
+            start: p.next()?.to_owned(),
+            end: p.next()?.to_owned(),
+            lunch: p.next()?.to_owned(),
+            breaks: p.next()?.to_owned(),
+        })
+    }
 }
 
 fn offline() -> String {
@@ -39,6 +76,18 @@ impl CourseSpec {
     /// Every field error, each naming its field (empty when the spec is usable).
     pub fn problems(&self) -> Vec<ApiError> {
         let mut out = Vec::new();
+        if let Some(t) = &self.timetable {
+            let parts = [&t.start, &t.end, &t.lunch, &t.breaks];
+            if parts
+                .iter()
+                .any(|p| p.len() > Timetable::MAX_PART || p.contains('|'))
+            {
+                out.push(ApiError::invalid(
+                    "timetable",
+                    "The timetable's parts are too long or malformed.",
+                ));
+            }
+        }
         if self.schema != SPEC_SCHEMA {
             out.push(ApiError::invalid(
                 "schema",
@@ -105,6 +154,7 @@ mod tests {
             days: 2,
             language: "en".into(),
             template: "Forest.pptx".into(),
+            timetable: None,
             outline: Outline {
                 title: "Fire".into(),
                 modules: vec![Module {

@@ -134,6 +134,11 @@ pub fn NewCourse() -> impl IntoView {
                     uploaded_template.set(Some((spec.template.clone(), "Template from the spec".into())));
                 }
                 template.set(spec.template.clone());
+                let t = spec.timetable.clone();
+                day_start.set(t.as_ref().map(|t| t.start.clone()).unwrap_or_default());
+                day_end.set(t.as_ref().map(|t| t.end.clone()).unwrap_or_default());
+                lunch.set(t.as_ref().map(|t| t.lunch.clone()).unwrap_or_default());
+                breaks.set(t.as_ref().map(|t| t.breaks.clone()).unwrap_or_default());
                 outline.set(Some(spec.outline));
                 spec_error.set(None);
                 error.set(None);
@@ -150,6 +155,16 @@ pub fn NewCourse() -> impl IntoView {
             template: template.get(),
             outline: outline.get().unwrap_or_default(),
             writer: "offline".into(),
+            timetable: {
+                let t = types::spec::Timetable {
+                    start: day_start.get(),
+                    end: day_end.get(),
+                    lunch: lunch.get(),
+                    breaks: breaks.get(),
+                };
+                (!(t.start.is_empty() && t.end.is_empty() && t.lunch.is_empty() && t.breaks.is_empty()))
+                    .then_some(t)
+            },
         };
         let json = serde_json::to_string_pretty(&spec).unwrap_or_default();
         format!(
@@ -180,6 +195,7 @@ pub fn NewCourse() -> impl IntoView {
             template: String::new(),
             outline: Outline::default(),
             writer: String::new(),
+            timetable: None,
         }
         .file_name(&date, &hex)
     };

@@ -71,7 +71,7 @@ impl StartRequest {
         };
         plan.schedule()
             .map_err(|m| ApiError::invalid("timetable", format!("The timetable: {m}.")))?;
-        Ok(Some(plan.to_stored()))
+        Ok(Some(plan.timetable().to_stored()))
     }
 }
 
@@ -233,6 +233,10 @@ pub async fn spec(state: &AppState, id: &str) -> Result<(types::spec::CourseSpec
         template,
         outline,
         writer,
+        timetable: input
+            .timetable
+            .as_deref()
+            .and_then(types::spec::Timetable::from_stored),
     };
     let date = job.created_at.get(..10).unwrap_or("0000-00-00").to_owned();
     let hex: String = id.bytes().map(|b| format!("{:x}", b % 16)).collect();

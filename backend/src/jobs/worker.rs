@@ -260,7 +260,8 @@ async fn execute(state: &AppState, id: &str) -> Result<Done, Stop> {
     let schedule = input
         .timetable
         .as_deref()
-        .and_then(crate::config::DayPlan::from_stored)
+        .and_then(types::spec::Timetable::from_stored)
+        .map(|t| crate::config::DayPlan::from_timetable(&t))
         .and_then(|d| d.schedule().ok())
         .or_else(|| state.config.day.schedule().ok())
         .unwrap_or_default();

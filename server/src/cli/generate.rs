@@ -161,8 +161,13 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<()> {
         Template::open(&template_path).with_context(|| format!("opening {}", template_path.display()))?;
     p.step(35, "planning the course");
     let banks = args.banks.load();
-    let schedule = args
-        .day
+    // A spec's own timetable, else the flags' (or COURSE_*) day.
+    let day = spec
+        .as_ref()
+        .and_then(|s| s.timetable.as_ref())
+        .map(backend::config::DayPlan::from_timetable)
+        .unwrap_or_else(|| args.day.clone());
+    let schedule = day
         .schedule()
         .map_err(|e| anyhow::anyhow!("the course day: {e}"))?;
     let options = pipeline::options(&template, days, &lang, schedule);

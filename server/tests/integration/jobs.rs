@@ -414,6 +414,40 @@ async fn a_course_keeps_its_own_timetable_and_a_bad_one_is_refused() {
         "no lunch, one break"
     );
     assert!(text.contains("–12:30"), "the day ends at 12:30");
+    // The job's spec carries its day; `courseware generate --spec` keeps it.
+    let spec: serde_json::Value = c
+        .get(&format!("/api/jobs/{id}/spec"))
+        .await
+        .json()
+        .await
+        .expect("spec");
+    assert_eq!(
+        spec["timetable"],
+        serde_json::json!({"start": "08:30", "end": "12:30", "lunch": "none", "breaks": "10:15/15"})
+    );
+    let file = dir.path().join("spec.json");
+    std::fs::write(&file, serde_json::to_vec(&spec).expect("json")).expect("write");
+    let out = dir.path().join("from-spec.pptx");
+    let samples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_courseware"))
+        .env("TAGGED_BANK_DIR", samples.join("banks/tagged"))
+        .env("DRILL_DOWN_BANK_DIR", samples.join("banks/drilldown"))
+        .env("ILLUSTRATIONS_DIR", samples.join("illustrations"))
+        .args(["generate", "--spec"])
+        .arg(&file)
+        .arg("--templates-dir")
+        .arg(samples.join("templates"))
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .expect("run");
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let again = common::deck_text(&std::fs::read(&out).expect("deck"));
+    assert!(again.contains("08:30–08:45") && !again.contains("Lunch"));
     // Without a timetable the server's day applies.
     let plain = start(&c, "Usual day").await;
     c.wait_for(&plain, &["complete"], Duration::from_secs(30)).await;
