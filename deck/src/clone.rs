@@ -506,7 +506,17 @@ fn map_layout(
         .unwrap_or(6_858_000);
     let kind = classify(&placeholders(&root), src_h);
     if kind != LayoutKind::Other {
-        if let Some(l) = b.template().layout_of(kind) {
+        // A layout of the same kind, the one the designer's intent ranks first.
+        let tpl = b.template();
+        let ranked = Role::of_kind(kind)
+            .map(|r| tpl.layouts_for_role(r))
+            .unwrap_or_default();
+        let same_kind = ranked
+            .into_iter()
+            .map(|i| &tpl.layouts[i])
+            .find(|l| l.kind == kind)
+            .or_else(|| tpl.layout_of(kind));
+        if let Some(l) = same_kind {
             return Ok(l.part.clone());
         }
     }
