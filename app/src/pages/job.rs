@@ -114,7 +114,7 @@ pub fn JobPage() -> impl IntoView {
                                     <span class=move || format!("badge badge-{}", status().as_str()) data-testid="job-status">{move || status().as_str()}</span>
                                     <span class="muted" data-testid="job-progress-text">{move || format!("{}%", progress())}</span>
                                 </div>
-                                <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=move || progress().to_string()>
+                                <div class="progress" role="progressbar" aria-label="Progress" aria-valuemin="0" aria-valuemax="100" aria-valuenow=move || progress().to_string()>
                                     <div class="progress-bar" style=move || format!("width: {}%", progress())></div>
                                 </div>
                                 <div class="actions">
