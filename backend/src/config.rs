@@ -150,6 +150,15 @@ pub struct Config {
     #[arg(long, env = "JOB_TIME_LIMIT", default_value_t = 600)]
     pub job_time_limit: u64,
 
+    /// Seconds a slide-preview conversion (LibreOffice, pdftoppm) may take
+    /// before it is stopped.
+    #[arg(long, env = "RENDER_TIMEOUT_SECONDS", default_value_t = 120)]
+    pub render_timeout_seconds: u64,
+
+    /// Slide previews and PDF export (needs LibreOffice and pdftoppm).
+    #[arg(long, env = "PREVIEWS", default_value_t = true, action = clap::ArgAction::Set)]
+    pub previews: bool,
+
     /// Pause between pipeline stages, in milliseconds (0; for demos and tests).
     #[arg(long, env = "JOB_STAGE_PAUSE_MS", default_value_t = 0)]
     pub job_stage_pause_ms: u64,

@@ -27,6 +27,7 @@ pub mod metrics;
 pub mod offload;
 pub mod outlines;
 pub mod password;
+pub mod previews;
 pub mod s3;
 pub mod secret;
 pub mod state;

@@ -31,4 +31,9 @@ test("every page passes axe-core's WCAG 2 A/AA rules", async ({ page }) => {
     }
     expect(await violations(page), p).toEqual([]);
   }
+  // The slide grid and the large view of a slide.
+  await expect(page.getByTestId("thumbs").locator("img").first()).toBeVisible({ timeout: 60_000 });
+  await page.getByRole("button", { name: "Open slide 1", exact: true }).click();
+  await expect(page.getByTestId("slide-view")).toBeVisible();
+  expect(await violations(page), "slide view").toEqual([]);
 });

@@ -172,3 +172,14 @@ pub struct QaReview {
     pub summary: String,
     pub suggestions: Vec<String>,
 }
+
+/// A finished job's slide previews, for the job page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SlidePreviews {
+    /// Pages rendered (0 when not available).
+    pub pages: usize,
+    /// Why there are none, when there are none.
+    pub unavailable: Option<String>,
+    /// Each slide's speaker notes, in order.
+    pub notes: Vec<String>,
+}

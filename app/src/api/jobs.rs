@@ -76,6 +76,21 @@ pub async fn start_job(
     )
 }
 
+/// A finished job's slide previews (rendered on first call) and notes.
+#[server(prefix = "/api", endpoint = "jobs/previews")]
+pub async fn slide_previews(id: String) -> Result<types::jobs::SlidePreviews, ApiError> {
+    use crate::api::caller::{require_user, respond};
+    respond(
+        async {
+            let (state, _) = require_user().await?;
+            backend::previews::overview(&state, &id)
+                .await?
+                .ok_or(ApiError::NotFound)
+        }
+        .await,
+    )
+}
+
 /// The latest 100 jobs of the whole team, optionally filtered.
 #[server(prefix = "/api", endpoint = "jobs")]
 pub async fn list_jobs(status: Option<String>, search: Option<String>) -> Result<Vec<JobSummary>, ApiError> {

@@ -7,7 +7,7 @@ use crate::pages::usage::{cost, grouped};
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
-use crate::api::jobs::{cancel_job, delete_job, download_link, get_job, retry_job};
+use crate::api::jobs::{cancel_job, delete_job, download_link, get_job, retry_job, slide_previews};
 use crate::components::widgets::{ErrorNotice, PageHeader};
 use types::jobs::{JobEvent, JobStatus};
 
@@ -155,12 +155,131 @@ pub fn JobPage() -> impl IntoView {
                                     </section>
                                 }
                             })}
+                            {
+                                let for_slides = qa.clone();
+                                let slides_id = j.id.clone();
+                                move || (status() == JobStatus::Complete).then(|| view! { <Slides id=slides_id.clone() qa=for_slides.clone()/> })
+                            }
                             {qa.map(|qa| view! { <QaReport qa/> })}
                         }.into_any()
                     }
                 }
             })}
         </Transition>
+    }
+}
+
+/// The finished deck, slide by slide: a grid of thumbnails (lazy-loaded);
+/// a click opens the large view with the slide's speaker notes and QA
+/// findings (arrow keys move, Escape closes); and the PDF.
+#[component]
+fn Slides(id: String, qa: Option<serde_json::Value>) -> impl IntoView {
+    let previews = Resource::new(
+        {
+            let id = id.clone();
+            move || id.clone()
+        },
+        slide_previews,
+    );
+    let open = RwSignal::new(None::<usize>);
+    let findings = StoredValue::new(
+        qa.and_then(|q| q["findings"].as_array().cloned())
+            .unwrap_or_default(),
+    );
+    let id = StoredValue::new(id);
+    view! {
+        <section class="card" data-testid="slides">
+            <h2>"Slides"</h2>
+            <Suspense fallback=|| view! { <p class="muted">"Making the slide previews…"</p> }>
+                {move || Suspend::new(async move {
+                    match previews.await {
+                        Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                        Ok(p) if p.pages == 0 => view! {
+                            <p class="muted" data-testid="previews-unavailable">
+                                {p.unavailable.unwrap_or_else(|| "Slide previews are not available.".into())}
+                            </p>
+                        }.into_any(),
+                        Ok(p) => {
+                            let pages = p.pages;
+                            let notes = StoredValue::new(p.notes);
+                            view! {
+                                <p><a class="btn" data-testid="pdf-download" href=format!("/api/jobs/{}/pdf", id.get_value()) download="">"Download PDF"</a></p>
+                                <ul class="thumbs" data-testid="thumbs">
+                                    {(1..=pages).map(|n| view! {
+                                        <li>
+                                            <button type="button" class="thumb" aria-label=format!("Open slide {n}") on:click=move |_| open.set(Some(n))>
+                                                <img loading="lazy" width="320" height="240" alt=format!("Slide {n}") src=format!("/api/jobs/{}/slides/{n}.png?size=thumb", id.get_value())/>
+                                                <span>{n}</span>
+                                            </button>
+                                        </li>
+                                    }).collect_view()}
+                                </ul>
+                                {move || open.get().map(|n| {
+                                    let note = notes.with_value(|v| v.get(n - 1).cloned().unwrap_or_default());
+                                    let mine: Vec<serde_json::Value> = findings.with_value(|f| {
+                                        f.iter().filter(|x| x["slide"].as_u64() == Some(n as u64)).cloned().collect()
+                                    });
+                                    view! { <SlideView id=id.get_value() n pages note findings=mine open/> }
+                                })}
+                            }.into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// One slide large, its notes and findings; keyboard: ← → Escape.
+#[component]
+fn SlideView(
+    id: String,
+    n: usize,
+    pages: usize,
+    note: String,
+    findings: Vec<serde_json::Value>,
+    open: RwSignal<Option<usize>>,
+) -> impl IntoView {
+    let dialog = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        if let Some(el) = dialog.get() {
+            let _ = el.focus();
+        }
+    });
+    let go = move |to: usize| open.set(Some(to.clamp(1, pages)));
+    let on_key = move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
+        "ArrowRight" => go(n + 1),
+        "ArrowLeft" => go(n.saturating_sub(1)),
+        "Escape" => open.set(None),
+        _ => {}
+    };
+    view! {
+        <div class="lightbox" role="dialog" aria-modal="true" aria-label=format!("Slide {n} of {pages}") tabindex="-1" node_ref=dialog on:keydown=on_key data-testid="slide-view">
+            <div class="lightbox-body">
+                <img alt=format!("Slide {n}") src=format!("/api/jobs/{id}/slides/{n}.png?size=large")/>
+                <aside>
+                    <h3>{format!("Slide {n} of {pages}")}</h3>
+                    <h4>"Speaker notes"</h4>
+                    <p class="notes" data-testid="slide-notes">{note}</p>
+                    <h4>"Findings"</h4>
+                    {if findings.is_empty() {
+                        view! { <p class="muted" data-testid="slide-findings">"None for this slide."</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="findings" data-testid="slide-findings">{findings.into_iter().map(|f| {
+                                let sev = f["severity"].as_str().unwrap_or("").to_string();
+                                view! { <li><span class=format!("sev sev-{sev}")>{sev.clone()}</span>" "{f["message"].as_str().unwrap_or("").to_string()}</li> }
+                            }).collect_view()}</ul>
+                        }.into_any()
+                    }}
+                    <div class="actions">
+                        <button type="button" class="btn" on:click=move |_| go(n.saturating_sub(1)) disabled={n <= 1}>"← Previous"</button>
+                        <button type="button" class="btn" on:click=move |_| go(n + 1) disabled={n >= pages}>"Next →"</button>
+                        <button type="button" class="btn" data-testid="slide-close" on:click=move |_| open.set(None)>"Close"</button>
+                    </div>
+                </aside>
+            </div>
+        </div>
     }
 }
 

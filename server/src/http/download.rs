@@ -117,9 +117,14 @@ pub fn safe_file_name(title: &str) -> String {
 
 /// `attachment` with the course title as the file name (ASCII fallback and UTF-8).
 fn content_disposition(title: &str) -> String {
+    attachment(title, "pptx")
+}
+
+/// `attachment; filename=…` for a file named after the course title, made safe.
+pub(super) fn attachment(title: &str, ext: &str) -> String {
     let name = safe_file_name(title);
     let ascii: String = name.chars().map(|c| if c.is_ascii() { c } else { '_' }).collect();
-    let encoded: String = format!("{name}.pptx")
+    let encoded: String = format!("{name}.{ext}")
         .bytes()
         .map(|b| {
             if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
@@ -129,7 +134,7 @@ fn content_disposition(title: &str) -> String {
             }
         })
         .collect();
-    format!("attachment; filename=\"{ascii}.pptx\"; filename*=UTF-8''{encoded}")
+    format!("attachment; filename=\"{ascii}.{ext}\"; filename*=UTF-8''{encoded}")
 }
 
 /// `GET /api/jobs/{id}/spec`: the job's course spec as a JSON file

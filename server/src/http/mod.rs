@@ -10,6 +10,7 @@ pub mod headers;
 pub mod health;
 pub mod limits;
 mod metrics;
+mod previews;
 mod stream;
 mod upload;
 
@@ -148,6 +149,8 @@ fn job_routes() -> Router<ServerState> {
         .route("/api/jobs/{id}/events", get(stream::events))
         .route("/api/jobs/{id}/download", get(download::download))
         .route("/api/jobs/{id}/spec", get(download::spec))
+        .route("/api/jobs/{id}/pdf", get(previews::pdf))
+        .route("/api/jobs/{id}/slides/{file}", get(previews::slide))
         .route("/api/outline/upload", post(upload::outline))
         .route("/api/templates/upload", post(upload::template))
         // Bodies are bounded per route by `limits::bound_body`; the uploads

@@ -14,5 +14,6 @@ mod generate;
 mod hostile;
 mod jobs;
 mod operations;
+mod previews;
 mod s3;
 mod uploads_downloads;

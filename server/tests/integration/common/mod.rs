@@ -76,6 +76,8 @@ pub fn config(data_dir: &Path) -> Config {
         max_job_starts_per_hour: types::limits::MAX_JOB_STARTS_PER_HOUR,
         job_time_limit: 600,
         job_stage_pause_ms: 0,
+        render_timeout_seconds: 120,
+        previews: true,
         initial_admin_email: Some(ADMIN_EMAIL.into()),
         initial_admin_name: Some("Ada Admin".into()),
         initial_admin_password: Some(ADMIN_PASSWORD.parse().expect("secret")),
