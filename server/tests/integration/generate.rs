@@ -244,6 +244,16 @@ async fn a_jobs_spec_exports_and_generates_again() {
     }
 }
 
+/// The codes of a generate report's QA findings.
+fn finding_codes(report: &serde_json::Value) -> Vec<&str> {
+    report["qa"]["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["code"].as_str())
+        .collect()
+}
+
 /// Each slide of a built deck: its layout (as the deck's own template view
 /// reads it) and whether that layout's master carries the brand band.
 fn slide_layouts(bytes: &[u8]) -> Vec<(deck::LayoutKind, bool, String)> {
@@ -308,12 +318,7 @@ fn designer_templates_get_timed_decks_with_notes_on_every_slide() {
             let out = out_dir.join(&name);
             let report = generate_on(&path, &fixtures.join(template), 2, "en", &out);
             let bytes = std::fs::read(&out).expect("deck");
-            let codes: Vec<&str> = report["qa"]["findings"]
-                .as_array()
-                .expect("findings")
-                .iter()
-                .filter_map(|f| f["code"].as_str())
-                .collect();
+            let codes = finding_codes(&report);
             for bad in [
                 "missing_notes",
                 "empty_notes",
@@ -473,12 +478,7 @@ fn a_five_day_course_fits_narrow_designer_boxes() {
             "en",
             &out,
         );
-        let codes: Vec<&str> = report["qa"]["findings"]
-            .as_array()
-            .expect("findings")
-            .iter()
-            .filter_map(|f| f["code"].as_str())
-            .collect();
+        let codes = finding_codes(&report);
         for bad in [
             "overflow",
             "low_contrast",
