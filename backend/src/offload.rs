@@ -151,6 +151,10 @@ pub async fn sweep(
     // Uploaded templates a queued or running job still needs are kept.
     let needed = names(db::templates_in_use(&state.pool).await?);
     let uploads = remove_old(&crate::templates::uploads_dir(&state.config), &needed, upload_age);
+    let previews = crate::previews::sweep_templates(state);
+    if previews > 0 {
+        tracing::info!(previews, "janitor removed previews of templates that are gone");
+    }
     if outputs + uploads > 0 {
         tracing::info!(outputs, uploads, "janitor removed old files");
     }

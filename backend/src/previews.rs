@@ -67,8 +67,8 @@ pub enum PreviewError {
 static GATE: LazyLock<Semaphore> =
     LazyLock::new(|| Semaphore::new(std::thread::available_parallelism().map_or(1, |n| n.get())));
 
-/// One conversion per job at a time; later callers wait for it and use it.
-static BUILDING: LazyLock<Mutex<std::collections::HashMap<String, Arc<tokio::sync::Mutex<()>>>>> =
+/// One conversion per folder at a time; later callers wait for it and use it.
+static BUILDING: LazyLock<Mutex<std::collections::HashMap<PathBuf, Arc<tokio::sync::Mutex<()>>>>> =
     LazyLock::new(Default::default);
 
 fn root(state: &AppState) -> PathBuf {
@@ -79,40 +79,215 @@ fn folder(state: &AppState, id: &str) -> PathBuf {
     root(state).join(id)
 }
 
-/// The PDF of a job's deck, once rendered.
-pub fn pdf_path(state: &AppState, id: &str) -> PathBuf {
-    folder(state, id).join("deck.pdf")
+/// Where a template's preview pages are kept (`key` from [`template_key`]).
+fn template_folder(state: &AppState, key: &str) -> PathBuf {
+    root(state).join("templates").join(key)
 }
 
-/// The picture of page `n` (from 1), once rendered.
-pub fn page_path(state: &AppState, id: &str, n: usize, size: Size) -> PathBuf {
-    folder(state, id).join(format!("{}-{n}.png", size.prefix()))
+fn page_name(n: usize, size: Size) -> String {
+    format!("{}-{n}.png", size.prefix())
+}
+
+/// The S3 key of one of a job's preview files, beside its deck.
+fn object_key(s3: &crate::s3::S3, id: &str, file: &str) -> String {
+    format!("{}.previews/{file}", s3.output_key(id).trim_end_matches(".pptx"))
+}
+
+/// The object store, when the job's deck is kept there (its previews are
+/// kept beside it; the local folder is then a cache).
+async fn remote(state: &AppState, id: &str) -> Result<Option<Arc<crate::s3::S3>>, PreviewError> {
+    let deck = crate::db::jobs::complete_deck(&state.pool, id)
+        .await
+        .map_err(|e| PreviewError::Unavailable(format!("the job could not be read ({e})")))?
+        .ok_or(PreviewError::NoDeck)?;
+    Ok(match (deck.output_s3_key, &state.s3) {
+        (Some(_), Some(s3)) => Some(s3.clone()),
+        _ => None,
+    })
 }
 
 /// The number of pages of a job's rendered deck, rendering it first when
-/// it has not been (waiting for a conversion already running).
+/// it has not been (waiting for a conversion already running). Previews of
+/// a deck in object storage are fetched from there before rendering anew.
 pub async fn ensure(state: &AppState, id: &str) -> Result<usize, PreviewError> {
-    if let Some(n) = rendered(state, id).await {
+    let dir = folder(state, id);
+    if let Some(n) = rendered(&dir).await {
         return Ok(n);
     }
+    once(&dir, async {
+        let store = remote(state, id).await?;
+        if let Some(s3) = &store {
+            if let Some(n) = fetch_marker(s3, &object_key(s3, id, "pages"), &dir).await {
+                return Ok(n);
+            }
+        }
+        let pages = render(state, &dir, id, JobDeck { state, id }).await?;
+        if let Some(s3) = &store {
+            if let Err(e) = upload(s3, id, &dir, pages).await {
+                // The local copy still serves this replica; another renders its own.
+                tracing::warn!(job = %id, error = %format!("{e:#}"), "could not store previews in the bucket");
+            }
+        }
+        Ok(pages)
+    })
+    .await
+}
+
+/// Runs `make` for `dir` unless another caller is making it; then waits
+/// for that one and uses its result.
+async fn once(
+    dir: &Path,
+    make: impl std::future::Future<Output = Result<usize, PreviewError>>,
+) -> Result<usize, PreviewError> {
     let lock = {
         let mut map = BUILDING.lock().unwrap_or_else(|p| p.into_inner());
-        map.entry(id.to_owned()).or_default().clone()
+        map.entry(dir.to_owned()).or_default().clone()
     };
     let _one = lock.lock().await;
-    if let Some(n) = rendered(state, id).await {
+    if let Some(n) = rendered(dir).await {
         return Ok(n);
     }
-    let result = render(state, id).await;
-    BUILDING.lock().unwrap_or_else(|p| p.into_inner()).remove(id);
+    let result = make.await;
+    BUILDING.lock().unwrap_or_else(|p| p.into_inner()).remove(dir);
     result
 }
 
-async fn rendered(state: &AppState, id: &str) -> Option<usize> {
-    let text = tokio::fs::read_to_string(folder(state, id).join("pages"))
-        .await
-        .ok()?;
+async fn rendered(dir: &Path) -> Option<usize> {
+    let text = tokio::fs::read_to_string(dir.join("pages")).await.ok()?;
     text.trim().parse().ok()
+}
+
+/// Reads a remote `pages` marker into a fresh local folder (its pictures
+/// are fetched one by one when asked for).
+async fn fetch_marker(s3: &crate::s3::S3, key: &str, dir: &Path) -> Option<usize> {
+    s3.head(key).await.ok()??;
+    let file = dir.join("pages");
+    s3.download_to(key, &file).await.ok()?;
+    let n = rendered(dir).await;
+    if n.is_none() {
+        let _ = tokio::fs::remove_file(&file).await;
+    }
+    n
+}
+
+/// Stores a job's rendered previews beside its deck; the `pages` marker
+/// goes last, so a marker in the bucket means every page is there.
+async fn upload(s3: &crate::s3::S3, id: &str, dir: &Path, pages: usize) -> anyhow::Result<()> {
+    s3.put_file(
+        &object_key(s3, id, "deck.pdf"),
+        &dir.join("deck.pdf"),
+        "application/pdf",
+    )
+    .await?;
+    for n in 1..=pages {
+        for size in [Size::Thumb, Size::Large] {
+            let name = page_name(n, size);
+            s3.put_file(&object_key(s3, id, &name), &dir.join(&name), "image/png")
+                .await?;
+        }
+    }
+    s3.put_file(
+        &object_key(s3, id, "notes.json"),
+        &dir.join("notes.json"),
+        "application/json",
+    )
+    .await?;
+    s3.put_file(&object_key(s3, id, "pages"), &dir.join("pages"), "text/plain")
+        .await?;
+    Ok(())
+}
+
+/// The picture of page `n` (from 1) of a job's deck: rendered (or fetched
+/// from the bucket) when need be; `None` past the last page.
+pub async fn page_file(
+    state: &AppState,
+    id: &str,
+    n: usize,
+    size: Size,
+) -> Result<Option<PathBuf>, PreviewError> {
+    let pages = ensure(state, id).await?;
+    if n == 0 || n > pages {
+        return Ok(None);
+    }
+    let path = folder(state, id).join(page_name(n, size));
+    if !path.is_file() {
+        if let Some(s3) = remote(state, id).await? {
+            s3.download_to(&object_key(&s3, id, &page_name(n, size)), &path)
+                .await
+                .map_err(|e| PreviewError::Unavailable(format!("the page could not be fetched ({e:#})")))?;
+        }
+    }
+    Ok(Some(path))
+}
+
+/// Where a job's PDF is delivered from.
+pub enum Pdf {
+    /// This server's copy.
+    Local(PathBuf),
+    /// A presigned link to the copy beside the deck in the bucket.
+    Presigned(String),
+}
+
+/// A job's PDF, rendered first when need be; `disposition` names the download.
+pub async fn pdf(state: &AppState, id: &str, disposition: &str) -> Result<Pdf, PreviewError> {
+    ensure(state, id).await?;
+    if let Some(s3) = remote(state, id).await? {
+        let key = object_key(&s3, id, "deck.pdf");
+        if matches!(s3.head(&key).await, Ok(Some(_))) {
+            let ttl = Duration::from_secs(state.config.presigned_url_ttl.max(1));
+            return s3
+                .presign_get(&key, ttl, Some(disposition))
+                .await
+                .map(Pdf::Presigned)
+                .map_err(|e| PreviewError::Unavailable(format!("the PDF could not be linked ({e:#})")));
+        }
+    }
+    Ok(Pdf::Local(folder(state, id).join("deck.pdf")))
+}
+
+/// Writes the deck to convert into a work folder.
+trait Source {
+    async fn write(self, dest: &Path) -> Result<(), PreviewError>;
+}
+
+struct JobDeck<'a> {
+    state: &'a AppState,
+    id: &'a str,
+}
+
+impl Source for JobDeck<'_> {
+    async fn write(self, dest: &Path) -> Result<(), PreviewError> {
+        let state = self.state;
+        let deck = crate::db::jobs::complete_deck(&state.pool, self.id)
+            .await
+            .map_err(|e| PreviewError::Unavailable(format!("the job could not be read ({e})")))?
+            .ok_or(PreviewError::NoDeck)?;
+        if let Some(local) = deck.output_local.as_deref() {
+            if let Ok(bytes) = state.storage.get(local).await {
+                return tokio::fs::write(dest, bytes)
+                    .await
+                    .map_err(|e| PreviewError::Unavailable(format!("could not write the deck ({e})")));
+            }
+        }
+        match (deck.output_s3_key.as_deref(), &state.s3) {
+            (Some(key), Some(s3)) => s3
+                .download_to(key, dest)
+                .await
+                .map(|_| ())
+                .map_err(|e| PreviewError::Unavailable(format!("the deck could not be fetched ({e:#})"))),
+            _ => Err(PreviewError::NoDeck),
+        }
+    }
+}
+
+struct Bytes(Vec<u8>);
+
+impl Source for Bytes {
+    async fn write(self, dest: &Path) -> Result<(), PreviewError> {
+        tokio::fs::write(dest, self.0)
+            .await
+            .map_err(|e| PreviewError::Unavailable(format!("could not write the deck ({e})")))
+    }
 }
 
 fn tool(name: &str) -> Option<PathBuf> {
@@ -146,11 +321,14 @@ async fn run(mut cmd: Command, what: &str, limit: Duration) -> Result<(), Previe
     }
 }
 
-async fn render(state: &AppState, id: &str) -> Result<usize, PreviewError> {
-    let deck = crate::db::jobs::complete_deck(&state.pool, id)
-        .await
-        .map_err(|e| PreviewError::Unavailable(format!("the job could not be read ({e})")))?
-        .ok_or(PreviewError::NoDeck)?;
+/// Converts the deck `source` writes into `dest` (PDF, pictures at two
+/// sizes, a `pages` marker), which appears complete or not at all.
+async fn render(
+    state: &AppState,
+    dest: &Path,
+    label: &str,
+    source: impl Source,
+) -> Result<usize, PreviewError> {
     if !state.config.previews {
         return Err(PreviewError::Unavailable(
             "they are turned off on this server (PREVIEWS=false)".into(),
@@ -168,34 +346,21 @@ async fn render(state: &AppState, id: &str) -> Result<usize, PreviewError> {
         .map_err(|_| PreviewError::Unavailable("shutting down".into()))?;
     let started = std::time::Instant::now();
     // Work beside the finished folders, so the last step is a rename.
-    tokio::fs::create_dir_all(root(state))
+    let parent = dest.parent().unwrap_or(dest);
+    tokio::fs::create_dir_all(parent)
         .await
         .map_err(|e| PreviewError::Unavailable(format!("no previews folder ({e})")))?;
-    let work = WorkDir::new(&root(state), id)
+    let work = WorkDir::new(parent, label)
         .await
         .map_err(|e| PreviewError::Unavailable(format!("no temporary folder ({e})")))?;
     let deck_file = work.path().join("deck.pptx");
-    let bytes = match (
-        deck.output_local.as_deref(),
-        deck.output_s3_key.as_deref(),
-        &state.s3,
-    ) {
-        (Some(local), _, _) => state.storage.get(local).await.ok(),
-        _ => None,
-    };
-    match bytes {
-        Some(b) => tokio::fs::write(&deck_file, b)
+    source.write(&deck_file).await?;
+    let notes = match tokio::fs::read(&deck_file).await {
+        Ok(bytes) => tokio::task::spawn_blocking(move || notes_of(&bytes))
             .await
-            .map_err(|e| PreviewError::Unavailable(format!("could not write the deck ({e})")))?,
-        None => match (deck.output_s3_key.as_deref(), &state.s3) {
-            (Some(key), Some(s3)) => {
-                s3.download_to(key, &deck_file).await.map_err(|e| {
-                    PreviewError::Unavailable(format!("the deck could not be fetched ({e:#})"))
-                })?;
-            }
-            _ => return Err(PreviewError::NoDeck),
-        },
-    }
+            .unwrap_or_default(),
+        Err(_) => Vec::new(),
+    };
     let profile = work.path().join("profile");
     let mut office = Command::new(soffice);
     office
@@ -247,17 +412,190 @@ async fn render(state: &AppState, id: &str) -> Result<usize, PreviewError> {
     tokio::fs::rename(&pdf, out.join("deck.pdf"))
         .await
         .map_err(|e| PreviewError::Unavailable(format!("{e}")))?;
+    tokio::fs::write(
+        out.join("notes.json"),
+        serde_json::to_vec(&notes).unwrap_or_default(),
+    )
+    .await
+    .map_err(|e| PreviewError::Unavailable(format!("{e}")))?;
     tokio::fs::write(out.join("pages"), pages.to_string())
         .await
         .map_err(|e| PreviewError::Unavailable(format!("{e}")))?;
     // The finished folder appears at once, under its real name.
-    let dest = folder(state, id);
-    let _ = tokio::fs::remove_dir_all(&dest).await;
-    tokio::fs::rename(&out, &dest)
+    let _ = tokio::fs::remove_dir_all(dest).await;
+    tokio::fs::rename(&out, dest)
         .await
         .map_err(|e| PreviewError::Unavailable(format!("could not keep the previews ({e})")))?;
-    tracing::info!(job = %id, pages, secs = started.elapsed().as_secs_f64(), "previews rendered");
+    tracing::info!(what = %label, pages, secs = started.elapsed().as_secs_f64(), "previews rendered");
     Ok(pages)
+}
+
+/// The kinds of slide a template preview shows, in page order.
+pub const TEMPLATE_PAGES: [(deck::Role, &str); 5] = [
+    (deck::Role::Title, "Title slide"),
+    (deck::Role::Section, "Section"),
+    (deck::Role::Content, "Content"),
+    (deck::Role::Comparison, "Two columns"),
+    (deck::Role::Closing, "Closing"),
+];
+
+/// A short deck with one slide of each kind in [`TEMPLATE_PAGES`], built
+/// on the template as a job's deck would be.
+fn preview_deck(template: &deck::Template) -> Result<Vec<u8>, deck::DeckError> {
+    use deck::{Bullet, SlideContent, SlidePlan};
+    let bullets = |items: &[&str]| {
+        items
+            .iter()
+            .map(|t| Bullet::Text((*t).into()))
+            .collect::<Vec<_>>()
+    };
+    let slide = |content: SlideContent| SlidePlan::new(content).with_notes("A preview of the template.");
+    let plan = deck::DeckPlan {
+        title: Some("Template preview".into()),
+        lang: None,
+        slides: vec![
+            slide(SlideContent::Title {
+                title: "Course title".into(),
+                subtitle: "A one-day course · 09:00–17:00".into(),
+            }),
+            slide(SlideContent::Section {
+                title: "Module 1: Getting started".into(),
+                subtitle: "09:15–10:30".into(),
+            }),
+            slide(SlideContent::Bullets {
+                title: "A content slide".into(),
+                bullets: bullets(&[
+                    "Each point of the outline becomes a line like this one",
+                    "Sub-points sit under their point",
+                    "Speaker notes carry the detail and the timing",
+                    "Long lists continue on a second slide",
+                ]),
+            }),
+            slide(SlideContent::TwoColumn {
+                title: "Before vs after".into(),
+                left_heading: "Before".into(),
+                left: bullets(&["Manual steps", "Scattered notes"]),
+                right_heading: "After".into(),
+                right: bullets(&["One checklist", "Shared templates"]),
+            }),
+            slide(SlideContent::Closing {
+                title: "Questions?".into(),
+                subtitle: "Thank you".into(),
+            }),
+        ],
+    };
+    deck::build(template, &plan, &NoAssets, &deck::BuildOptions::default())
+}
+
+/// The preview deck has no pictures or bank slides.
+struct NoAssets;
+
+impl deck::Resolver for NoAssets {
+    fn image(&self, name: &str) -> Result<Vec<u8>, deck::DeckError> {
+        Err(deck::DeckError::Asset {
+            name: name.to_owned(),
+            reason: "not part of a template preview".into(),
+        })
+    }
+
+    fn deck(&self, name: &str) -> Result<Arc<deck::opc::Package>, deck::DeckError> {
+        Err(deck::DeckError::Asset {
+            name: name.to_owned(),
+            reason: "not part of a template preview".into(),
+        })
+    }
+}
+
+/// The folder name of a template's previews: an uploaded template's own
+/// generated name, or a sample's name, size and time (so a replaced sample
+/// is rendered again).
+pub fn template_key(path: &Path) -> Option<String> {
+    let name = path.file_name()?.to_str()?;
+    if let Some(stem) = name.strip_suffix(".pptx").filter(|s| {
+        path.parent().and_then(|p| p.file_name()) == Some("templates".as_ref())
+            && s.len() == 16
+            && s.bytes().all(|b| b.is_ascii_lowercase())
+    }) {
+        return Some(format!("u-{stem}"));
+    }
+    let meta = std::fs::metadata(path).ok()?;
+    let modified = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_secs());
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(format!("{name}\n{}\n{modified}", meta.len()));
+    Some(format!(
+        "s-{}",
+        digest
+            .iter()
+            .take(8)
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    ))
+}
+
+/// Renders a template's preview deck once (`path` from `templates::resolve`);
+/// the number of pages.
+pub async fn ensure_template(state: &AppState, path: &Path) -> Result<usize, PreviewError> {
+    let key = template_key(path).ok_or_else(|| PreviewError::Unavailable("the template is gone".into()))?;
+    let dir = template_folder(state, &key);
+    if let Some(n) = rendered(&dir).await {
+        return Ok(n);
+    }
+    once(&dir, async {
+        let path = path.to_owned();
+        let bytes = tokio::task::spawn_blocking(move || {
+            let template = deck::Template::open(&path).map_err(|e| e.to_string())?;
+            preview_deck(&template).map_err(|e| e.to_string())
+        })
+        .await
+        .map_err(|e| PreviewError::Unavailable(format!("building the preview stopped ({e})")))?
+        .map_err(|e| PreviewError::Unavailable(format!("the preview could not be built ({e})")))?;
+        render(state, &dir, &key, Bytes(bytes)).await
+    })
+    .await
+}
+
+/// The picture of page `n` of a template's preview, rendered when need be.
+pub async fn template_page(
+    state: &AppState,
+    path: &Path,
+    n: usize,
+    size: Size,
+) -> Result<Option<PathBuf>, PreviewError> {
+    let pages = ensure_template(state, path).await?;
+    if n == 0 || n > pages {
+        return Ok(None);
+    }
+    let key = template_key(path).ok_or_else(|| PreviewError::Unavailable("the template is gone".into()))?;
+    Ok(Some(template_folder(state, &key).join(page_name(n, size))))
+}
+
+/// Removes template previews whose template is gone (an expired upload, a
+/// replaced sample). Returns how many went.
+pub fn sweep_templates(state: &AppState) -> usize {
+    let dir = root(state).join("templates");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return 0;
+    };
+    let mut live: std::collections::HashSet<String> =
+        crate::templates::sample_names(&state.config.sample_templates_dir)
+            .iter()
+            .filter_map(|n| template_key(&state.config.sample_templates_dir.join(n)))
+            .collect();
+    if let Ok(uploads) = std::fs::read_dir(crate::templates::uploads_dir(&state.config)) {
+        live.extend(uploads.flatten().filter_map(|e| template_key(&e.path())));
+    }
+    entries
+        .flatten()
+        .filter(|e| {
+            let name = e.file_name().to_string_lossy().to_string();
+            !name.starts_with('.') && !live.contains(&name)
+        })
+        .filter(|e| std::fs::remove_dir_all(e.path()).is_ok())
+        .count()
 }
 
 /// A conversion's own folder (deck, profile, output), removed however the
@@ -285,9 +623,22 @@ impl Drop for WorkDir {
     }
 }
 
-/// Removes a job's previews (with its deck).
+/// Removes a job's previews (with its deck), here and in the bucket.
 pub async fn remove(state: &AppState, id: &str) {
     let _ = tokio::fs::remove_dir_all(folder(state, id)).await;
+    if let Some(s3) = &state.s3 {
+        let prefix = object_key(s3, id, "");
+        match s3.list(&prefix).await {
+            Ok(objects) => {
+                for o in objects {
+                    if let Err(e) = s3.delete(&o.key).await {
+                        tracing::warn!(job = %id, error = %format!("{e:#}"), "could not remove a preview object");
+                    }
+                }
+            }
+            Err(e) => tracing::warn!(job = %id, error = %format!("{e:#}"), "could not list preview objects"),
+        }
+    }
 }
 
 /// What the job page shows: how many pages were rendered (rendering them
@@ -304,20 +655,37 @@ pub async fn overview(state: &AppState, id: &str) -> crate::Result<Option<types:
             (0, Some(e.to_string()))
         }
     };
-    let notes = match deck.output_local.as_deref() {
-        Some(local) => match state.storage.get(local).await {
-            Ok(bytes) => tokio::task::spawn_blocking(move || notes_of(&bytes))
-                .await
-                .unwrap_or_default(),
-            Err(_) => Vec::new(),
+    let notes = match notes(state, id).await {
+        Some(n) => n,
+        // Rendered before notes were kept with the previews.
+        None => match deck.output_local.as_deref() {
+            Some(local) => match state.storage.get(local).await {
+                Ok(bytes) => tokio::task::spawn_blocking(move || notes_of(&bytes))
+                    .await
+                    .unwrap_or_default(),
+                Err(_) => Vec::new(),
+            },
+            None => Vec::new(),
         },
-        None => Vec::new(),
     };
     Ok(Some(types::jobs::SlidePreviews {
         pages,
         unavailable,
         notes,
     }))
+}
+
+/// The notes kept with a job's previews (fetched from the bucket when the
+/// local copy is missing).
+async fn notes(state: &AppState, id: &str) -> Option<Vec<String>> {
+    let path = folder(state, id).join("notes.json");
+    if !path.is_file() {
+        let s3 = remote(state, id).await.ok()??;
+        s3.download_to(&object_key(&s3, id, "notes.json"), &path)
+            .await
+            .ok()?;
+    }
+    serde_json::from_slice(&tokio::fs::read(&path).await.ok()?).ok()
 }
 
 /// Each slide's speaker notes (empty strings where a slide has none).

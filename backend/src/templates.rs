@@ -96,3 +96,159 @@ pub fn check_template(data: &[u8]) -> crate::Result<usize> {
         .map_err(|e| unusable(format!("This is not a usable PowerPoint template: {e}")))?;
     Ok(template.layouts.len())
 }
+
+/// What a template will do with a course, before any job starts: the
+/// layout each kind of slide goes on and why, the masters the designer's
+/// samples use, readability warnings, and preview pages (rendered now when
+/// need be; "not available" never fails the report). `None` for a choice
+/// that is not a template here.
+pub async fn report(
+    state: &crate::AppState,
+    choice: &str,
+) -> crate::Result<Option<types::templates::TemplateReport>> {
+    let Some(path) = resolve(&state.config, choice) else {
+        return Ok(None);
+    };
+    let report = {
+        let _place = crate::gate::TEMPLATE.enter().await?;
+        let (path, choice) = (path.clone(), choice.to_owned());
+        tokio::task::spawn_blocking(move || -> crate::Result<types::templates::TemplateReport> {
+            let data = std::fs::read(&path)?;
+            let pkg = deck::opc::Package::from_bytes(&data, deck::opc::Limits::upload()).map_err(|e| {
+                types::ApiError::invalid(
+                    "template",
+                    format!("This is not a usable PowerPoint template: {e}"),
+                )
+            })?;
+            let template = deck::Template::from_package(pkg).map_err(|e| {
+                types::ApiError::invalid(
+                    "template",
+                    format!("This is not a usable PowerPoint template: {e}"),
+                )
+            })?;
+            Ok(describe(&template, choice))
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("reading the template stopped: {e}"))??
+    };
+    let mut report = report;
+    match crate::previews::ensure_template(state, &path).await {
+        Ok(pages) => {
+            report.pages = crate::previews::TEMPLATE_PAGES
+                .iter()
+                .take(pages)
+                .enumerate()
+                .map(|(i, (_, label))| types::templates::PreviewPage {
+                    n: i + 1,
+                    role: (*label).into(),
+                })
+                .collect();
+        }
+        Err(e) => {
+            tracing::warn!(template = %choice, error = %e, "no template previews");
+            report.unavailable = Some(e.to_string());
+        }
+    }
+    Ok(Some(report))
+}
+
+fn role_label(role: deck::Role) -> &'static str {
+    match role {
+        deck::Role::Title => "Title slide",
+        deck::Role::Section => "Section",
+        deck::Role::Content => "Content",
+        deck::Role::TwoColumn => "Two columns",
+        deck::Role::Comparison => "Comparison",
+        deck::Role::Picture => "Picture",
+        deck::Role::TitleOnly => "Title only",
+        deck::Role::Closing => "Closing",
+    }
+}
+
+/// The intake report's findings for an opened template (no previews).
+pub fn describe(t: &deck::Template, choice: String) -> types::templates::TemplateReport {
+    use types::templates::{MasterRow, RoleRow, TemplateReport};
+    let roles = t
+        .role_choices()
+        .into_iter()
+        .map(|c| RoleRow {
+            role: role_label(c.role).into(),
+            layout: c.layout.map(|i| t.layouts[i].name.clone()),
+            master: c.layout.map(|i| t.master_name(&t.layouts[i].master)),
+            because: c.because.describe().into(),
+            attention: matches!(
+                c.because,
+                deck::Because::StandIn | deck::Because::BestAvailable | deck::Because::Missing
+            ),
+        })
+        .collect();
+    let masters = t
+        .masters
+        .iter()
+        .map(|m| MasterRow {
+            name: t.master_name(m),
+            layouts: t.layouts.iter().filter(|l| &l.master == m).count(),
+            used_for: t
+                .intent
+                .masters
+                .iter()
+                .filter(|(_, ms)| ms.contains(m))
+                .map(|(r, _)| role_label(*r).to_owned())
+                .collect(),
+        })
+        .collect();
+    // One line per layout: each reason with the boxes it applies to.
+    let warnings = t
+        .layouts
+        .iter()
+        .filter_map(|l| {
+            let mut reasons: Vec<(String, Vec<&str>)> = Vec::new();
+            for r in l.readability.iter().filter(|r| r.problem) {
+                let why = match (&r.over_decoration, r.contrast) {
+                    (Some(d), _) => format!("text runs over “{d}”"),
+                    (None, Some(c)) => format!(
+                        "text {} on {} has a contrast of {c:.1}:1",
+                        r.text,
+                        r.behind.as_deref().unwrap_or("?")
+                    ),
+                    (None, None) => "text is hard to read".into(),
+                };
+                match reasons.iter_mut().find(|(w, _)| *w == why) {
+                    Some((_, boxes)) => boxes.push(&r.placeholder),
+                    None => reasons.push((why, vec![&r.placeholder])),
+                }
+            }
+            (!reasons.is_empty()).then(|| {
+                let said: Vec<String> = reasons
+                    .iter()
+                    .map(|(why, boxes)| format!("{why} ({})", boxes.join(", ")))
+                    .collect();
+                format!(
+                    "{} ({}): {}. Courseware avoids this layout while another fits.",
+                    l.name,
+                    t.master_name(&l.master),
+                    said.join("; ")
+                )
+            })
+        })
+        .take(50)
+        .collect();
+    let (cx, cy) = t.slide_size;
+    let aspect = match (cx, cy) {
+        _ if cy > 0 && (cx * 9 - cy * 16).abs() * 100 < cy * 16 => "16:9".to_string(),
+        _ if cy > 0 && (cx * 3 - cy * 4).abs() * 100 < cy * 4 => "4:3".to_string(),
+        _ if cy > 0 && (cx * 10 - cy * 16).abs() * 100 < cy * 16 => "16:10".to_string(),
+        _ => format!("{:.1} × {:.1} cm", cx as f64 / 360_000.0, cy as f64 / 360_000.0),
+    };
+    TemplateReport {
+        choice,
+        aspect,
+        layouts: t.layouts.len(),
+        sample_slides: t.intent.sample_slides,
+        masters,
+        roles,
+        warnings,
+        pages: Vec::new(),
+        unavailable: None,
+    }
+}

@@ -25,7 +25,7 @@ pub mod xml;
 
 pub use build::{build, BuildOptions, Resolver};
 pub use plan::{Bullet, DeckPlan, SlideContent, SlidePlan};
-pub use template::{LayoutKind, Role, Template};
+pub use template::{Because, LayoutKind, Role, RoleChoice, Template};
 
 /// Version of the engine, reported by `/health` and `courseware --version`.
 pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -392,6 +392,47 @@ impl Role {
     }
 }
 
+/// Why a layout was chosen for a role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Because {
+    /// The designer's sample slides use it for this role.
+    Samples,
+    /// The designer's title slide layout (for the closing slide).
+    TitleLayout,
+    /// A readable layout made for this role.
+    Classified,
+    /// No layout is made for this role: a readable one of a related kind
+    /// stands in.
+    StandIn,
+    /// The best there is, though its text is hard to read.
+    BestAvailable,
+    /// Nothing fits: slides of this role are not made on this template.
+    Missing,
+}
+
+impl Because {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Because::Samples => "the designer's sample slides use it",
+            Because::TitleLayout => "the designer's title slide layout",
+            Because::Classified => "made for it, readable",
+            Because::StandIn => "stands in: the template has no layout made for it",
+            Because::BestAvailable => "best available: its text is hard to read",
+            Because::Missing => "the template has no layout for it",
+        }
+    }
+}
+
+/// The layout chosen for one role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct RoleChoice {
+    pub role: Role,
+    /// Index into `Template::layouts`.
+    pub layout: Option<usize>,
+    pub because: Because,
+}
+
 /// The designer's intent, read from the template's own sample slides: which
 /// layouts (and so which masters) they use for titles, sections, content…
 #[derive(Debug, Clone, Default, Serialize)]
@@ -959,6 +1000,32 @@ impl Template {
             .collect();
         out.sort_by_key(|(_, key)| *key);
         out.into_iter().map(|(i, _)| i).collect()
+    }
+
+    /// The layout chosen for each role and why, as `deck inspect` and the
+    /// intake report show it.
+    pub fn role_choices(&self) -> Vec<RoleChoice> {
+        Role::ALL
+            .iter()
+            .map(|&role| {
+                let chosen = self.layouts_for_role(role).first().copied();
+                let because = match chosen {
+                    None => Because::Missing,
+                    Some(i) if self.intent.layouts(role).contains(&i) => Because::Samples,
+                    Some(i) if role == Role::Closing && self.intent.layouts(Role::Title).contains(&i) => {
+                        Because::TitleLayout
+                    }
+                    Some(i) if !self.layouts[i].readable() => Because::BestAvailable,
+                    Some(i) if Role::of_kind(self.layouts[i].kind) == Some(role) => Because::Classified,
+                    Some(_) => Because::StandIn,
+                };
+                RoleChoice {
+                    role,
+                    layout: chosen,
+                    because,
+                }
+            })
+            .collect()
     }
 
     /// A master's display name: its own name, else its part's file name.

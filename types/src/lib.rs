@@ -12,6 +12,7 @@ pub mod jobs;
 pub mod limits;
 pub mod outline;
 pub mod spec;
+pub mod templates;
 pub mod usage;
 pub mod validate;
 

@@ -26,6 +26,22 @@ pub async fn list_templates() -> Result<Vec<String>, ApiError> {
     )
 }
 
+/// A template's intake report: the layout each kind of slide goes on and
+/// why, the masters used, readability warnings and preview pages.
+#[server(prefix = "/api", endpoint = "templates/report")]
+pub async fn template_report(template: String) -> Result<types::templates::TemplateReport, ApiError> {
+    use crate::api::caller::{require_user, respond};
+    respond(
+        async {
+            let (state, _) = require_user().await?;
+            backend::templates::report(&state, &template)
+                .await?
+                .ok_or(ApiError::NotFound)
+        }
+        .await,
+    )
+}
+
 /// Parses pasted outline text into the tree the user reviews.
 #[server(prefix = "/api", endpoint = "outline/parse")]
 pub async fn parse_outline_text(text: String) -> Result<Outline, ApiError> {

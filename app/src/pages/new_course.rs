@@ -6,6 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
 
 use crate::api::jobs::{list_templates, parse_outline_text, start_job};
+use crate::components::templates::{IntakeReport, TemplateGallery};
 use crate::components::widgets::{ErrorNotice, PageHeader};
 use types::error::ApiError;
 use types::outline::{Module, Outline, Topic};
@@ -24,6 +25,9 @@ pub fn NewCourse() -> impl IntoView {
     let breaks = RwSignal::new(String::new());
     let template = RwSignal::new(String::new());
     let uploaded_template = RwSignal::new(None::<(String, String)>);
+    // An uploaded template is used only once its intake report is accepted.
+    let accepted = RwSignal::new(true);
+    let pending_intake = move || template.get().starts_with("upload:") && !accepted.get();
     let outline = RwSignal::new(None::<Outline>);
     let pasted = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
@@ -94,6 +98,7 @@ pub fn NewCourse() -> impl IntoView {
                         let v: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
                         let choice = v["template"].as_str().unwrap_or_default().to_string();
                         let name = v["name"].as_str().unwrap_or("Uploaded template").to_string();
+                        accepted.set(false);
                         template.set(choice.clone());
                         uploaded_template.set(Some((choice, name)));
                         error.set(None);
@@ -132,6 +137,7 @@ pub fn NewCourse() -> impl IntoView {
                 language.set(spec.language.clone());
                 if spec.template.starts_with("upload:") {
                     uploaded_template.set(Some((spec.template.clone(), "Template from the spec".into())));
+                    accepted.set(false);
                 }
                 template.set(spec.template.clone());
                 let t = spec.timetable.clone();
@@ -310,7 +316,18 @@ pub fn NewCourse() -> impl IntoView {
                     {move || field("template")().map(|m| view! { <p class="field-error">{m}</p> })}
                 </div>
             </div>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let names = templates.await.unwrap_or_default();
+                    view! { <TemplateGallery names template/> }
+                })}
+            </Suspense>
         </section>
+        {move || pending_intake().then(|| view! {
+            <IntakeReport choice=template.get()
+                on_accept=move |_| accepted.set(true)
+                on_reject=move |_| { uploaded_template.set(None); template.set(String::new()); accepted.set(true); }/>
+        })}
         <section class="card">
             <h2>"Outline"</h2>
             <div class="grid-form">
@@ -347,7 +364,10 @@ pub fn NewCourse() -> impl IntoView {
             Some(ApiError::Invalid { .. }) | None => None,
             Some(e) => Some(view! { <ErrorNotice error=e/> }),
         }}
-        <button type="button" class="btn btn-primary btn-large" on:click=generate disabled=move || busy.get() || outline.get().is_none()>
+        {move || pending_intake().then(|| view! {
+            <p class="notice notice-info" data-testid="intake-pending">"Accept the uploaded template's check above, or pick another, to generate."</p>
+        })}
+        <button type="button" class="btn btn-primary btn-large" on:click=generate disabled=move || busy.get() || outline.get().is_none() || pending_intake()>
             {move || if busy.get() { "Working…" } else { "Generate deck" }}
         </button>
     }

@@ -38,35 +38,14 @@ pub enum DeckCommand {
 /// The layout chosen for each role, with why (a sample slide or the
 /// classification), as `deck inspect` shows it.
 fn role_map(t: &Template) -> Vec<serde_json::Value> {
-    deck::Role::ALL
-        .iter()
-        .map(|&role| {
-            let chosen = t.layouts_for_role(role).first().copied();
-            let because = match chosen {
-                None => "the template has no layout for it".to_string(),
-                Some(i) if t.intent.layouts(role).contains(&i) => {
-                    "the designer's sample slides use it".into()
-                }
-                Some(i)
-                    if role == deck::Role::Closing && t.intent.layouts(deck::Role::Title).contains(&i) =>
-                {
-                    "the designer's title slide layout".into()
-                }
-                Some(i) => format!(
-                    "classified {:?}{}",
-                    t.layouts[i].kind,
-                    if t.layouts[i].readable() {
-                        ", readable"
-                    } else {
-                        ", best available"
-                    }
-                ),
-            };
+    t.role_choices()
+        .into_iter()
+        .map(|c| {
             serde_json::json!({
-                "role": role,
-                "layout": chosen.map(|i| t.layouts[i].name.clone()),
-                "master": chosen.map(|i| t.master_name(&t.layouts[i].master)),
-                "because": because,
+                "role": c.role,
+                "layout": c.layout.map(|i| t.layouts[i].name.clone()),
+                "master": c.layout.map(|i| t.master_name(&t.layouts[i].master)),
+                "because": c.because.describe(),
             })
         })
         .collect()

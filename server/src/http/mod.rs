@@ -153,6 +153,7 @@ fn job_routes() -> Router<ServerState> {
         .route("/api/jobs/{id}/slides/{file}", get(previews::slide))
         .route("/api/outline/upload", post(upload::outline))
         .route("/api/templates/upload", post(upload::template))
+        .route("/api/templates/preview/{file}", get(previews::template_page))
         // Bodies are bounded per route by `limits::bound_body`; the uploads
         // stream theirs under the same limits.
         .layer(DefaultBodyLimit::disable())

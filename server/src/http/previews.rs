@@ -8,7 +8,7 @@ use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use backend::previews::{self, PreviewError, Size};
+use backend::previews::{self, Pdf, PreviewError, Size};
 use backend::AppState;
 use serde::Deserialize;
 
@@ -53,9 +53,6 @@ pub async fn pdf(State(state): State<AppState>, Path(id): Path<String>) -> Respo
     if types::validate::JobId::parse(&id).is_none() {
         return StatusCode::NOT_FOUND.into_response();
     }
-    if let Err(e) = previews::ensure(&state, &id).await {
-        return refused(e);
-    }
     let title = backend::db::jobs::complete_deck(&state.pool, &id)
         .await
         .ok()
@@ -63,17 +60,30 @@ pub async fn pdf(State(state): State<AppState>, Path(id): Path<String>) -> Respo
         .map(|d| d.course_title)
         .unwrap_or_else(|| "Course".into());
     let disposition = super::download::attachment(&title, "pdf");
-    file(
-        previews::pdf_path(&state, &id),
-        "application/pdf",
-        Some(disposition),
-    )
-    .await
+    match previews::pdf(&state, &id, &disposition).await {
+        Ok(Pdf::Presigned(url)) => (
+            StatusCode::FOUND,
+            [
+                (header::LOCATION, url),
+                (header::CACHE_CONTROL, "private, no-store".to_string()),
+            ],
+        )
+            .into_response(),
+        Ok(Pdf::Local(path)) => file(path, "application/pdf", Some(disposition)).await,
+        Err(e) => refused(e),
+    }
 }
 
 #[derive(Deserialize)]
 pub struct SlideQuery {
     size: Option<String>,
+}
+
+/// `{n}.png` with n from 1.
+fn page_number(name: &str) -> Option<usize> {
+    name.strip_suffix(".png")
+        .and_then(|n| n.parse::<usize>().ok())
+        .filter(|n| *n >= 1)
 }
 
 pub async fn slide(
@@ -87,16 +97,43 @@ pub async fn slide(
     let Some(size) = Size::parse(q.size.as_deref()) else {
         return invalid(StatusCode::BAD_REQUEST, "size", "The size is thumb or large.");
     };
-    let Some(n) = name
-        .strip_suffix(".png")
-        .and_then(|n| n.parse::<usize>().ok())
-        .filter(|n| *n >= 1)
-    else {
+    let Some(n) = page_number(&name) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    match previews::ensure(&state, &id).await {
-        Ok(pages) if n <= pages => file(previews::page_path(&state, &id, n, size), "image/png", None).await,
-        Ok(_) => StatusCode::NOT_FOUND.into_response(),
+    match previews::page_file(&state, &id, n, size).await {
+        Ok(Some(path)) => file(path, "image/png", None).await,
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(e) => refused(e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct TemplatePageQuery {
+    template: String,
+    size: Option<String>,
+}
+
+/// `GET /api/templates/preview/{n}.png?template=<choice>&size=thumb|large`:
+/// page n of a template's preview deck (title, section, content, two
+/// columns, closing), rendered once per template.
+pub async fn template_page(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    Query(q): Query<TemplatePageQuery>,
+) -> Response {
+    let Some(size) = Size::parse(q.size.as_deref()) else {
+        return invalid(StatusCode::BAD_REQUEST, "size", "The size is thumb or large.");
+    };
+    let Some(n) = page_number(&name) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let Some(path) = backend::templates::resolve(&state.config, &q.template) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    match previews::template_page(&state, &path, n, size).await {
+        // A template's pages change only with the template (new name or key).
+        Ok(Some(page)) => file(page, "image/png", None).await,
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
         Err(e) => refused(e),
     }
 }

@@ -160,3 +160,181 @@ async fn without_previews_a_job_still_completes_and_downloads() {
     assert_eq!(c.get(&format!("/api/jobs/{id}/slides/1.png")).await.status(), 503);
     app.stop().await;
 }
+
+fn fixture(name: &str) -> Vec<u8> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    std::fs::read(root.join("target/fixtures").join(name)).expect("fixture (scripts/bootstrap makes them)")
+}
+
+async fn upload_template(c: &Client, bytes: Vec<u8>) -> String {
+    let res = c
+        .http
+        .post(format!("{}/api/templates/upload", c.base))
+        .header("x-file-name", "Brand.pptx")
+        .body(bytes)
+        .send()
+        .await
+        .expect("upload");
+    assert_eq!(res.status(), 200);
+    let body: serde_json::Value = res.json().await.expect("json");
+    body["template"].as_str().expect("choice").to_owned()
+}
+
+async fn report(c: &Client, choice: &str) -> serde_json::Value {
+    let res = c.call("/api/templates/report", &[("template", choice)]).await;
+    assert_eq!(res.status(), 200);
+    res.json().await.expect("json")
+}
+
+fn role<'a>(r: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    r["roles"]
+        .as_array()
+        .expect("roles")
+        .iter()
+        .find(|x| x["role"] == name)
+        .unwrap_or_else(|| panic!("no {name} in {r}"))
+}
+
+#[tokio::test]
+async fn an_uploaded_template_gets_an_intake_report_with_pictures() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let app = TestApp::start_with(common::config(dir.path())).await;
+    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+
+    // The designer's template: a brand title master and a content master,
+    // sample slides saying which layout is for what.
+    let choice = upload_template(&c, fixture("corporate-title-first.pptx")).await;
+    let started = std::time::Instant::now();
+    let r = report(&c, &choice).await;
+    eprintln!(
+        "intake report with previews in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    assert_eq!(r["choice"], choice.as_str());
+    assert_eq!(r["aspect"], "4:3", "{r}");
+    assert_eq!(r["unavailable"], serde_json::Value::Null, "{r}");
+    assert!(r["sample_slides"].as_u64().is_some_and(|n| n >= 6), "{r}");
+    let masters = r["masters"].as_array().expect("masters");
+    assert_eq!(masters.len(), 2, "{r}");
+    assert!(masters
+        .iter()
+        .all(|m| m["used_for"].as_array().is_some_and(|u| !u.is_empty())));
+    let title = role(&r, "Title slide");
+    assert_eq!(title["because"], "the designer's sample slides use it");
+    let content = role(&r, "Content");
+    assert_ne!(
+        content["master"], title["master"],
+        "content stays off the brand master: {r}"
+    );
+    // The brand master's own content layouts run across its band.
+    let warnings = r["warnings"].as_array().expect("warnings");
+    assert!(
+        warnings.iter().any(|w| w
+            .as_str()
+            .is_some_and(|w| w.starts_with("Brand Title and Content") && w.contains("runs over"))),
+        "{r}"
+    );
+    let pages = r["pages"].as_array().expect("pages");
+    assert_eq!(pages.len(), 5, "{r}");
+    assert_eq!(pages[0]["role"], "Title slide");
+    assert_eq!(pages[2]["role"], "Content");
+    let enc: String = choice.replace(':', "%3A");
+    for n in 1..=5 {
+        for size in ["thumb", "large"] {
+            let res = c
+                .get(&format!(
+                    "/api/templates/preview/{n}.png?template={enc}&size={size}"
+                ))
+                .await;
+            assert_eq!(res.status(), 200, "page {n} {size}");
+            assert_eq!(res.headers()["content-type"], "image/png");
+            assert_eq!(&res.bytes().await.expect("png")[1..4], b"PNG");
+        }
+    }
+    assert_eq!(
+        c.get(&format!("/api/templates/preview/6.png?template={enc}"))
+            .await
+            .status(),
+        404
+    );
+
+    // A template without samples or a picture layout: what stands in, or is missing.
+    let plain = upload_template(&c, fixture("corporate-no-samples.pptx")).await;
+    let r = report(&c, &plain).await;
+    assert_eq!(r["sample_slides"], 0, "{r}");
+    assert!(r["masters"]
+        .as_array()
+        .expect("masters")
+        .iter()
+        .all(|m| m["used_for"].as_array().is_some_and(|u| u.is_empty())));
+    assert!(r["roles"]
+        .as_array()
+        .expect("roles")
+        .iter()
+        .all(|x| x["because"] != "the designer's sample slides use it"));
+
+    // A sample template has its title and content pages too.
+    let res = c.get("/api/templates/preview/1.png?template=Ocean.pptx").await;
+    assert_eq!(res.status(), 200);
+    let res = c
+        .get("/api/templates/preview/3.png?template=Ocean.pptx&size=large")
+        .await;
+    assert_eq!(res.status(), 200);
+
+    // Nothing else is a template; signed out sees nothing.
+    for bad in [
+        "upload:aaaaaaaaaaaaaaaa.pptx",
+        "../Ocean.pptx",
+        "upload:../../x.pptx",
+        "",
+    ] {
+        assert_eq!(
+            c.call("/api/templates/report", &[("template", bad)])
+                .await
+                .status(),
+            404,
+            "{bad}"
+        );
+        assert_eq!(
+            c.get(&format!("/api/templates/preview/1.png?template={bad}"))
+                .await
+                .status(),
+            404,
+            "{bad}"
+        );
+    }
+    assert_eq!(
+        c.get("/api/templates/preview/1.png?template=Ocean.pptx&size=huge")
+            .await
+            .status(),
+        400
+    );
+    assert_eq!(
+        app.client()
+            .get("/api/templates/preview/1.png?template=Ocean.pptx")
+            .await
+            .status(),
+        401
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn without_previews_the_intake_report_still_reads_the_template() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut config = common::config(dir.path());
+    config.previews = false;
+    let app = TestApp::start_with(config).await;
+    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let choice = upload_template(&c, fixture("corporate-photo.pptx")).await;
+    let r = report(&c, &choice).await;
+    assert_eq!(r["pages"].as_array().map(Vec::len), Some(0));
+    assert!(
+        r["unavailable"]
+            .as_str()
+            .is_some_and(|w| w.contains("not available")),
+        "{r}"
+    );
+    assert!(role(&r, "Content")["layout"].is_string(), "{r}");
+    app.stop().await;
+}

@@ -130,6 +130,80 @@ async fn a_deck_lands_in_the_bucket_and_its_presigned_url_works_until_the_ttl() 
 }
 
 #[tokio::test]
+async fn previews_are_kept_beside_the_deck_and_the_pdf_is_a_presigned_redirect() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let s3 = S3Server::start(&tmp.path().join("s3")).await;
+    let mut config = common::config(&tmp.path().join("app"));
+    config.s3 = s3.config();
+    let app = TestApp::start_with(config).await;
+    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let id = start_job(&c).await;
+    wait_row(&app, &id, Duration::from_secs(30), |r| r.2.is_some()).await;
+    let res = c.call("/api/jobs/previews", &[("id", id.as_str())]).await;
+    assert_eq!(res.status(), 200);
+    let p: Value = res.json().await.expect("json");
+    let pages = p["pages"].as_u64().expect("pages") as usize;
+    assert!(pages > 5, "{p}");
+
+    // Beside the deck: the PDF, both sizes of every page, the notes, the marker.
+    let prefix = format!("outputs/{id}.previews/");
+    let pdf = s3
+        .object(&format!("{prefix}deck.pdf"))
+        .expect("PDF in the bucket");
+    assert!(pdf.starts_with(b"%PDF"));
+    for n in 1..=pages {
+        for size in ["thumb", "large"] {
+            assert!(
+                s3.object(&format!("{prefix}{size}-{n}.png")).is_some(),
+                "{size}-{n}"
+            );
+        }
+    }
+    assert_eq!(
+        s3.object(&format!("{prefix}pages"))
+            .map(|b| String::from_utf8_lossy(&b).to_string()),
+        Some(pages.to_string())
+    );
+
+    // The PDF is a redirect to a presigned link that serves it.
+    let res = c.get(&format!("/api/jobs/{id}/pdf")).await;
+    assert_eq!(res.status(), 302);
+    let location = res.headers()["location"].to_str().expect("location").to_string();
+    assert!(
+        location.starts_with(&s3.endpoint()) && location.contains("X-Amz-Signature="),
+        "{location}"
+    );
+    let res = reqwest::get(&location).await.expect("presigned pdf");
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.bytes().await.expect("pdf").as_ref(), pdf.as_slice());
+
+    // Another replica (here: this one without its local copy) serves the
+    // pages and notes from the bucket without rendering again.
+    std::fs::remove_dir_all(tmp.path().join("app/previews").join(&id)).expect("local cache");
+    let res = c.call("/api/jobs/previews", &[("id", id.as_str())]).await;
+    let again: Value = res.json().await.expect("json");
+    assert_eq!(again["pages"], p["pages"]);
+    assert_eq!(again["notes"], p["notes"]);
+    let res = c
+        .get(&format!("/api/jobs/{id}/slides/{pages}.png?size=large"))
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        res.bytes().await.expect("png").as_ref(),
+        s3.object(&format!("{prefix}large-{pages}.png"))
+            .expect("png")
+            .as_slice()
+    );
+
+    // Deleting the job deletes its previews too.
+    let res = c.call("/api/jobs/delete", &[("id", &id)]).await;
+    assert_eq!(res.status(), 200);
+    assert!(s3.object(&format!("{prefix}deck.pdf")).is_none());
+    assert!(s3.object(&format!("{prefix}pages")).is_none());
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn an_outage_during_upload_keeps_the_deck_local_until_the_service_is_back() {
     let tmp = tempfile::tempdir().expect("tmp");
     let mut s3 = S3Server::start(&tmp.path().join("s3")).await;
