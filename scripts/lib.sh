@@ -44,17 +44,29 @@ clippy_driver() {
   fi
 }
 
+# Flags for the browser bundle, which is built for size (see README,
+# "Bundle size"): components are type-erased (one hydrate path per view
+# instead of one per view type); on the Debian route, which builds std
+# from source, panics also abort at once and carry no message, location or
+# Debug formatting (the bundle has no use for them: a panic in the browser
+# is a bug either way, and the server logs say what the user did).
+WASM_RUSTFLAGS="--cfg erase_components"
+WASM_RUSTFLAGS_STD="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none"
+
 # Runs a cargo subcommand for the wasm32 target, whichever route applies.
 # Usage: wasm_cargo build -p frontend --profile wasm-release
 wasm_cargo() {
   local sub="$1"; shift
   if [ "$(wasm_route)" = rustup ]; then
-    CARGO_TARGET_DIR="$WASM_TARGET_DIR" cargo "$sub" --target "$WASM_TARGET" "$@"
+    CARGO_TARGET_DIR="$WASM_TARGET_DIR" \
+      CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$WASM_RUSTFLAGS" \
+      cargo "$sub" --target "$WASM_TARGET" "$@"
   else
     local linker; linker="$(wasm_linker)"
     PATH="/usr/bin:$PATH" RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 \
       CARGO_TARGET_DIR="$WASM_TARGET_DIR" \
       CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER="$linker" \
+      CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$WASM_RUSTFLAGS $WASM_RUSTFLAGS_STD" \
       /usr/bin/cargo "$sub" --target "$WASM_TARGET" -Zbuild-std=std,panic_abort "$@"
   fi
 }

@@ -47,7 +47,7 @@ pub async fn upload(path: &str, file: web_sys::File) -> Result<String, String> {
         Err(ApiError::Unauthorized.to_string())
     } else {
         // The raw routes answer with the same `ApiError` JSON as server functions.
-        let msg = serde_json::from_str::<ApiError>(&text)
+        let msg = crate::codec::parse::<ApiError>(&text)
             .map(|e| e.to_string())
             .unwrap_or_else(|_| format!("The upload failed ({}).", resp.status()));
         Err(msg)
@@ -73,7 +73,7 @@ pub fn follow(job: &str, mut on_update: impl FnMut(types::jobs::JobUpdate) + 'st
     let own = source.clone();
     let handler = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
         if let Some(data) = ev.data().as_string() {
-            if let Ok(u) = serde_json::from_str::<types::jobs::JobUpdate>(&data) {
+            if let Ok(u) = crate::codec::parse::<types::jobs::JobUpdate>(&data) {
                 let end = u.status.is_terminal();
                 on_update(u);
                 // The server ends the stream with the job; without this the

@@ -8,6 +8,7 @@
 pub mod api;
 #[cfg(feature = "hydrate")]
 pub mod client;
+pub mod codec;
 pub mod components;
 pub mod pages;
 

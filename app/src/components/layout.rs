@@ -10,7 +10,7 @@ use crate::APP_NAME;
 
 #[component]
 pub fn Layout() -> impl IntoView {
-    let user = Resource::new(|| (), |_| me());
+    let user = Resource::<_, crate::codec::Json>::new_with_options(|| (), |_| me(), false);
     let logout = ServerAction::<Logout>::new();
     // Collapsing the navigation is a purely client-side interaction: it only
     // works once the page has hydrated.

@@ -57,7 +57,8 @@ pub fn IntakeReport(
     #[prop(into)] on_accept: Callback<()>,
     #[prop(into)] on_reject: Callback<()>,
 ) -> impl IntoView {
-    let report = Resource::new(move || choice.clone(), template_report);
+    let report =
+        Resource::<_, crate::codec::Json>::new_with_options(move || choice.clone(), template_report, false);
     view! {
         <section class="card intake" data-testid="intake-report" aria-labelledby="intake-title">
             <h2 id="intake-title">"Template check"</h2>

@@ -12,9 +12,10 @@ pub fn AdminUsers() -> impl IntoView {
     let create = ServerAction::<CreateUser>::new();
     let update = ServerAction::<UpdateUser>::new();
     let reset = ServerAction::<ResetPassword>::new();
-    let users = Resource::new(
+    let users = Resource::<_, crate::codec::Json>::new_with_options(
         move || (create.version().get(), update.version().get()),
         |_| list_users(),
+        false,
     );
     let err = move |f| field_error(create.value().get(), f);
 

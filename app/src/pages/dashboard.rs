@@ -10,8 +10,8 @@ use crate::pages::history::JobTable;
 
 #[component]
 pub fn Dashboard() -> impl IntoView {
-    let snap = Resource::new(|| (), |_| dashboard());
-    let recent = Resource::new(|| (), |_| list_jobs(None, None));
+    let snap = Resource::<_, crate::codec::Json>::new_with_options(|| (), |_| dashboard(), false);
+    let recent = Resource::<_, crate::codec::Json>::new_with_options(|| (), |_| list_jobs(None, None), false);
     let range = RwSignal::new(30usize);
     view! {
         <Title text="Dashboard"/>

@@ -12,9 +12,10 @@ use types::jobs::{JobStatus, JobSummary};
 pub fn History() -> impl IntoView {
     let status = RwSignal::new(String::new());
     let search = RwSignal::new(String::new());
-    let jobs = Resource::new(
+    let jobs = Resource::<_, crate::codec::Json>::new_with_options(
         move || (status.get(), search.get()),
         |(s, q)| list_jobs((!s.is_empty()).then_some(s), (!q.is_empty()).then_some(q)),
+        false,
     );
     view! {
         <Title text="History"/>

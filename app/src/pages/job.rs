@@ -16,7 +16,11 @@ pub fn JobPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
     let version = RwSignal::new(0u32);
-    let detail = Resource::new(move || (id(), version.get()), |(id, _)| get_job(id));
+    let detail = Resource::<_, crate::codec::Json>::new_with_options(
+        move || (id(), version.get()),
+        |(id, _)| get_job(id),
+        false,
+    );
     // Live state from the event stream (falls back to the loaded detail).
     let live_status = RwSignal::new(None::<JobStatus>);
     let live_progress = RwSignal::new(None::<i64>);
@@ -106,7 +110,7 @@ pub fn JobPage() -> impl IntoView {
                         };
                         let can = d.can_manage;
                         let job_id_for_spec = j.id.clone();
-                        let qa: Option<serde_json::Value> = d.qa_report.as_deref().and_then(|r| serde_json::from_str(r).ok());
+                        let qa: Option<serde_json::Value> = d.qa_report.as_deref().and_then(|r| crate::codec::parse(r).ok());
                         view! {
                             <PageHeader title=j.course_title.clone() lead=format!("Job {} · {} · {} day(s) · {} · by {}", j.id, j.template_name, j.duration_days, j.language, j.owner_name)/>
                             <section class="card">
@@ -174,12 +178,13 @@ pub fn JobPage() -> impl IntoView {
 /// findings (arrow keys move, Escape closes); and the PDF.
 #[component]
 fn Slides(id: String, qa: Option<serde_json::Value>) -> impl IntoView {
-    let previews = Resource::new(
+    let previews = Resource::<_, crate::codec::Json>::new_with_options(
         {
             let id = id.clone();
             move || id.clone()
         },
         slide_previews,
+        false,
     );
     let open = RwSignal::new(None::<usize>);
     let findings = StoredValue::new(

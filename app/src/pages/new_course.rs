@@ -14,7 +14,7 @@ use types::validate::LANGUAGES;
 
 #[component]
 pub fn NewCourse() -> impl IntoView {
-    let templates = Resource::new(|| (), |_| list_templates());
+    let templates = Resource::<_, crate::codec::Json>::new_with_options(|| (), |_| list_templates(), false);
     let title = RwSignal::new(String::new());
     let days = RwSignal::new(1u8);
     let language = RwSignal::new("en".to_string());
@@ -64,7 +64,7 @@ pub fn NewCourse() -> impl IntoView {
             busy.set(true);
             leptos::task::spawn_local(async move {
                 match crate::client::upload("/api/outline/upload", file).await {
-                    Ok(text) => match serde_json::from_str::<Outline>(&text) {
+                    Ok(text) => match crate::codec::parse::<Outline>(&text) {
                         Ok(o) => {
                             if title.get_untracked().is_empty() {
                                 title.set(o.title.clone());
@@ -95,7 +95,7 @@ pub fn NewCourse() -> impl IntoView {
             leptos::task::spawn_local(async move {
                 match crate::client::upload("/api/templates/upload", file).await {
                     Ok(text) => {
-                        let v: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+                        let v: serde_json::Value = crate::codec::parse(&text).unwrap_or_default();
                         let choice = v["template"].as_str().unwrap_or_default().to_string();
                         let name = v["name"].as_str().unwrap_or("Uploaded template").to_string();
                         accepted.set(false);
@@ -124,7 +124,7 @@ pub fn NewCourse() -> impl IntoView {
                     Ok(t) => t,
                     Err(m) => return spec_error.set(Some(m)),
                 };
-                let spec: types::spec::CourseSpec = match serde_json::from_str(&text) {
+                let spec: types::spec::CourseSpec = match crate::codec::parse(&text) {
                     Ok(s) => s,
                     Err(_) => return spec_error.set(Some("This is not a course spec file.".into())),
                 };
@@ -240,7 +240,11 @@ pub fn NewCourse() -> impl IntoView {
         });
     };
 
-    let writer = Resource::new(|| (), |_| crate::api::usage::writer_info());
+    let writer = Resource::<_, crate::codec::Json>::new_with_options(
+        || (),
+        |_| crate::api::usage::writer_info(),
+        false,
+    );
     view! {
         <Title text="New course"/>
         <PageHeader title="New course" lead="Upload an outline, check its structure, pick a template and a length; Courseware builds the deck."/>

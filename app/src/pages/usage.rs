@@ -71,7 +71,11 @@ fn TotalsTable(
 #[component]
 pub fn Usage() -> impl IntoView {
     let range = RwSignal::new(30i64);
-    let report = Resource::new(move || range.get(), |days: i64| usage_report(days.to_string()));
+    let report = Resource::<_, crate::codec::Json>::new_with_options(
+        move || range.get(),
+        |days: i64| usage_report(days.to_string()),
+        false,
+    );
     view! {
         <Title text="Usage"/>
         <PageHeader title="Usage" lead="AI tokens and estimated cost per day, model and user."/>
