@@ -67,6 +67,35 @@ pub enum PreviewError {
 static GATE: LazyLock<Semaphore> =
     LazyLock::new(|| Semaphore::new(std::thread::available_parallelism().map_or(1, |n| n.get())));
 
+/// Decks waiting for a conversion at most (different decks: callers for
+/// the same one share its conversion). Past it a deck's previews are "not
+/// available" for now, so a user opening page after page cannot queue
+/// renders without end.
+const MAX_WAITING: usize = 16;
+
+static WAITING: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// A place in the queue for a conversion, given back when dropped.
+struct Waiting;
+
+impl Waiting {
+    fn join(waiting: &'static std::sync::atomic::AtomicUsize, max: usize) -> Option<Waiting> {
+        use std::sync::atomic::Ordering;
+        let before = waiting.fetch_add(1, Ordering::SeqCst);
+        if before >= max {
+            waiting.fetch_sub(1, Ordering::SeqCst);
+            return None;
+        }
+        Some(Waiting)
+    }
+}
+
+impl Drop for Waiting {
+    fn drop(&mut self) {
+        WAITING.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
 /// One conversion per folder at a time; later callers wait for it and use it.
 static BUILDING: LazyLock<Mutex<std::collections::HashMap<PathBuf, Arc<tokio::sync::Mutex<()>>>>> =
     LazyLock::new(Default::default);
@@ -340,6 +369,12 @@ async fn render(
         ));
     };
     let limit = Duration::from_secs(state.config.render_timeout_seconds.max(1));
+    let Some(_queued) = Waiting::join(&WAITING, MAX_WAITING) else {
+        tracing::warn!(what = %label, "too many decks waiting to be rendered; refused for now");
+        return Err(PreviewError::Unavailable(
+            "the server is busy drawing other decks; try again in a minute".into(),
+        ));
+    };
     let _place = GATE
         .acquire()
         .await
@@ -707,4 +742,46 @@ fn notes_of(bytes: &[u8]) -> Vec<String> {
                 .unwrap_or_default()
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_render_queue_refuses_past_its_length_and_frees_places() {
+        // The process-wide counter, so the test holds its own places only.
+        let held: Vec<Waiting> = (0..MAX_WAITING)
+            .map_while(|_| Waiting::join(&WAITING, MAX_WAITING))
+            .collect();
+        assert_eq!(held.len(), MAX_WAITING);
+        assert!(
+            Waiting::join(&WAITING, MAX_WAITING).is_none(),
+            "a full queue refuses"
+        );
+        drop(held);
+        assert_eq!(WAITING.load(std::sync::atomic::Ordering::SeqCst), 0);
+        assert!(Waiting::join(&WAITING, MAX_WAITING).is_some(), "places come back");
+    }
+
+    #[test]
+    fn template_keys_name_uploads_by_their_generated_name() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let uploads = dir.path().join("templates");
+        std::fs::create_dir_all(&uploads).expect("dir");
+        let upload = uploads.join("abcdefghijklmnop.pptx");
+        std::fs::write(&upload, b"x").expect("write");
+        assert_eq!(template_key(&upload).as_deref(), Some("u-abcdefghijklmnop"));
+        let sample = dir.path().join("Ocean.pptx");
+        std::fs::write(&sample, b"one").expect("write");
+        let first = template_key(&sample).expect("key");
+        assert!(first.starts_with("s-") && first.len() == 18, "{first}");
+        std::fs::write(&sample, b"changed").expect("write");
+        assert_ne!(
+            template_key(&sample).expect("key"),
+            first,
+            "a replaced sample is drawn again"
+        );
+        assert_eq!(template_key(&dir.path().join("gone.pptx")), None);
+    }
 }
