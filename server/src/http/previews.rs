@@ -131,8 +131,15 @@ pub async fn template_page(
         return StatusCode::NOT_FOUND.into_response();
     };
     match previews::template_page(&state, &path, n, size).await {
-        // A template's pages change only with the template (new name or key).
-        Ok(Some(page)) => file(page, "image/png", None).await,
+        // A sample may be replaced under the same name: kept for an hour
+        // (an upload's name is never reused, but one rule is simpler).
+        Ok(Some(page)) => {
+            let mut res = file(page, "image/png", None).await;
+            if let Ok(v) = "private, max-age=3600".parse() {
+                res.headers_mut().insert(header::CACHE_CONTROL, v);
+            }
+            res
+        }
         Ok(None) => StatusCode::NOT_FOUND.into_response(),
         Err(e) => refused(e),
     }

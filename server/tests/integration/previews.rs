@@ -276,6 +276,7 @@ async fn an_uploaded_template_gets_an_intake_report_with_pictures() {
     // A sample template has its title and content pages too.
     let res = c.get("/api/templates/preview/1.png?template=Ocean.pptx").await;
     assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["cache-control"], "private, max-age=3600");
     let res = c
         .get("/api/templates/preview/3.png?template=Ocean.pptx&size=large")
         .await;
