@@ -50,8 +50,12 @@ clippy_driver() {
 # from source, panics also abort at once and carry no message, location or
 # Debug formatting (the bundle has no use for them: a panic in the browser
 # is a bug either way, and the server logs say what the user did).
-WASM_RUSTFLAGS="--cfg erase_components"
-WASM_RUSTFLAGS_STD="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none"
+WASM_RUSTFLAGS="--cfg erase_components -Clink-args=--emit-relocs"
+# To see a browser panic's message while debugging, build with
+# WASM_RUSTFLAGS_STD_OVERRIDE="" (panics unwind to the console hook as usual).
+# -Clink-args=--emit-relocs keeps what wasm-split needs to cut the module
+# into per-page chunks (scripts/build-wasm).
+WASM_RUSTFLAGS_STD="${WASM_RUSTFLAGS_STD_OVERRIDE--Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none}"
 
 # Runs a cargo subcommand for the wasm32 target, whichever route applies.
 # Usage: wasm_cargo build -p frontend --profile wasm-release

@@ -15,7 +15,7 @@ pub mod pages;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{lazy_route, path, Lazy, LazyRoute};
 
 use components::layout::Layout;
 use pages::{
@@ -74,28 +74,68 @@ fn content_security_policy() {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    // Effects run only in the browser, so this marks the moment hydration is done
-    // (the end-to-end tests wait for it).
+    view! {
+        <Title formatter=|page: String| if page.is_empty() { APP_NAME.to_string() } else { format!("{page} · {APP_NAME}") }/>
+        <Router>
+            <Routes fallback=NotFound>
+                <Route path=path!("/login") view={Lazy::<LoginPage>::new()}/>
+                <Route path=path!("/setup") view={Lazy::<SetupPage>::new()}/>
+                <ParentRoute path=path!("") view=Layout>
+                    <Route path=path!("/") view={Lazy::<DashboardPage>::new()}/>
+                    <Route path=path!("/new") view={Lazy::<NewCoursePage>::new()}/>
+                    <Route path=path!("/history") view={Lazy::<HistoryPage>::new()}/>
+                    <Route path=path!("/jobs/:id") view={Lazy::<JobDetailPage>::new()}/>
+                    <Route path=path!("/usage") view={Lazy::<UsagePage>::new()}/>
+                    <Route path=path!("/admin/users") view={Lazy::<AdminUsersPage>::new()}/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}
+
+/// Declares a page as a lazily loaded route: in the browser its code is a
+/// chunk of its own (split off by `scripts/build-wasm`) that is fetched the
+/// first time the page is shown, so the bundle every page loads holds the
+/// framework, the layout and the shared components only. A page's data is
+/// loaded by the page itself: on the first view it comes with the
+/// server-rendered HTML, and a later navigation fetches chunk and data one
+/// after the other (a few kilobytes, cached by the browser after the first).
+macro_rules! lazy_page {
+    ($route:ident, $page:ident) => {
+        #[doc = concat!("The `", stringify!($page), "` page, loaded on first use.")]
+        pub struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            fn view(_this: Self) -> AnyView {
+                mark_hydrated();
+                $page().into_any()
+            }
+        }
+    };
+}
+
+lazy_page!(LoginPage, Login);
+lazy_page!(SetupPage, Setup);
+lazy_page!(DashboardPage, Dashboard);
+lazy_page!(NewCoursePage, NewCourse);
+lazy_page!(HistoryPage, History);
+lazy_page!(JobDetailPage, JobPage);
+lazy_page!(UsagePage, Usage);
+lazy_page!(AdminUsersPage, AdminUsers);
+
+/// Marks `<body>` once the page has been hydrated (the end-to-end tests wait
+/// for it). Called where each page is built; effects run only in the browser
+/// and after the view they belong to, so with lazily loaded pages this is
+/// after the page's chunk has arrived, not merely the layout.
+pub fn mark_hydrated() {
     Effect::new(move |_| {
         if let Some(body) = document().body() {
             let _ = body.set_attribute("data-hydrated", "true");
         }
     });
-    view! {
-        <Title formatter=|page: String| if page.is_empty() { APP_NAME.to_string() } else { format!("{page} · {APP_NAME}") }/>
-        <Router>
-            <Routes fallback=NotFound>
-                <Route path=path!("/login") view=Login/>
-                <Route path=path!("/setup") view=Setup/>
-                <ParentRoute path=path!("") view=Layout>
-                    <Route path=path!("/") view=Dashboard/>
-                    <Route path=path!("/new") view=NewCourse/>
-                    <Route path=path!("/history") view=History/>
-                    <Route path=path!("/jobs/:id") view=JobPage/>
-                    <Route path=path!("/usage") view=Usage/>
-                    <Route path=path!("/admin/users") view=AdminUsers/>
-                </ParentRoute>
-            </Routes>
-        </Router>
-    }
 }

@@ -68,7 +68,10 @@ test("an admin creates a member, who sees no Admin link, gets 403, and signs out
 
 test("a page open when the session ends sends the user to sign in and back", async ({ page, context }) => {
   await signIn(page, ADMIN.email, ADMIN.password);
-  // The session ends (expired, or the user was disabled) while the page is open.
+  // The dashboard has loaded (its chunk, then its data)...
+  await expect(page.getByTestId("snapshot")).toBeVisible();
+  await page.waitForLoadState("networkidle");
+  // ...and then the session ends (expired, or the user was disabled) while the page is open.
   await context.clearCookies();
   // Client-side navigation calls a server function, which answers 401.
   await page.getByTestId("admin-link").click();

@@ -26,3 +26,33 @@ test("the dashboard is server-rendered, then hydrated", async ({ page, request }
   await expect(page).toHaveURL(/\/history$/);
   await expect(page.getByRole("heading", { name: "History" })).toBeVisible();
 });
+
+test("each page's code arrives when the page is first shown, not before", async ({ page }) => {
+  const fetched: string[] = [];
+  page.on("request", (r) => {
+    const path = new URL(r.url()).pathname;
+    if (path.endsWith(".wasm")) fetched.push(path);
+  });
+  const encodings = new Map<string, string>();
+  page.on("response", async (r) => {
+    const path = new URL(r.url()).pathname;
+    if (path.endsWith(".wasm")) encodings.set(path, (await r.allHeaders())["content-encoding"] ?? "none");
+  });
+  await signIn(page, ADMIN.email, ADMIN.password);
+  await expect(page.getByTestId("snapshot")).toBeVisible();
+  // The main part, the sign-in page and the dashboard; not the other pages.
+  expect(fetched).toContain("/pkg/courseware_bg.wasm");
+  expect(fetched.some((p) => p.includes("login_page"))).toBe(true);
+  expect(fetched.some((p) => p.includes("dashboard_page"))).toBe(true);
+  expect(fetched.some((p) => p.includes("new_course_page"))).toBe(false);
+  expect(fetched.some((p) => p.includes("usage_page"))).toBe(false);
+  // Sent as the gzip copies build-wasm made.
+  expect(encodings.get("/pkg/courseware_bg.wasm")).toBe("gzip");
+
+  // Navigating fetches the next page's chunk, and the page works.
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "New course" }).click();
+  await expect(page).toHaveURL(/\/new$/);
+  await expect(page.getByRole("heading", { name: "New course" })).toBeVisible();
+  expect(fetched.some((p) => p.includes("new_course_page"))).toBe(true);
+  await expect(page.getByRole("button", { name: /Generate/ })).toBeVisible();
+});

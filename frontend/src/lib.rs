@@ -5,5 +5,6 @@
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    // `hydrate_lazy`: the pages are lazily loaded routes (see `app::lazy_page`).
+    leptos::mount::hydrate_lazy(app::App);
 }

@@ -9,6 +9,7 @@ pub fn NotFound() -> impl IntoView {
     if let Some(opts) = use_context::<leptos_axum::ResponseOptions>() {
         opts.set_status(axum::http::StatusCode::NOT_FOUND);
     }
+    crate::mark_hydrated();
     view! {
         <Title text="Not found"/>
         <main class="centered">

@@ -78,7 +78,17 @@ pub fn router(state: AppState) -> Router {
             state.config.session_idle_minutes.max(1),
         ))));
 
-    let pkg = ServeDir::new(std::path::Path::new(&site_root).join("pkg"));
+    // The bundle's file names do not change between releases (the chunks of
+    // the split bundle are numbered, not hashed), so browsers must ask every
+    // time: an ETag answer is a 304 of a few bytes, and a page never mixes
+    // the main part of one release with a chunk of another.
+    let pkg = Router::new()
+        .fallback_service(
+            // scripts/build-wasm writes a gzip -9 copy beside each file; browsers
+            // that accept gzip get it as it is (no compression per request).
+            ServeDir::new(std::path::Path::new(&site_root).join("pkg")).precompressed_gzip(),
+        )
+        .layer(middleware::map_response(revalidate));
 
     Router::new()
         .route("/health", get(health::health))
@@ -161,3 +171,12 @@ fn job_routes() -> Router<ServerState> {
 
 /// How often expired sessions are swept from the database.
 pub const SESSION_SWEEP_INTERVAL: Duration = Duration::from_secs(3600);
+
+/// `Cache-Control: no-cache` on the bundle's files (see `router`).
+async fn revalidate(mut res: axum::response::Response) -> axum::response::Response {
+    res.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-cache"),
+    );
+    res
+}

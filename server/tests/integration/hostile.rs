@@ -957,6 +957,31 @@ async fn responses_carry_security_headers() {
         again.headers()["content-security-policy"].to_str().expect("csp"),
         csp
     );
+    // The bundle's files are revalidated on every load (their names are
+    // the same in every release).
+    std::fs::create_dir_all(app.data_dir.join("site/pkg")).expect("pkg dir");
+    std::fs::write(app.data_dir.join("site/pkg/chunk_1.wasm"), b"\0asm").expect("chunk");
+    let chunk = app.client().get("/pkg/chunk_1.wasm").await;
+    assert_eq!(chunk.status(), 200);
+    assert_eq!(chunk.headers()["cache-control"], "no-cache");
+    assert!(chunk.headers().contains_key("etag") || chunk.headers().contains_key("last-modified"));
+    // A gzip copy beside a file is sent to a browser that accepts gzip.
+    const GZIPPED: [u8; 24] = [
+        0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x03, 0x63, 0x48, 0x2c, 0xce, 0x05, 0x00, 0xdb,
+        0x49, 0x40, 0x5f, 0x04, 0x00, 0x00, 0x00,
+    ]; // gzip -9 of the 4 bytes above
+    std::fs::write(app.data_dir.join("site/pkg/chunk_1.wasm.gz"), GZIPPED).expect("gz copy");
+    let zipped = app
+        .client()
+        .http
+        .get(format!("{}/pkg/chunk_1.wasm", app.base))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(zipped.status(), 200);
+    assert_eq!(zipped.headers()["content-encoding"], "gzip");
+    assert_eq!(zipped.headers()["cache-control"], "no-cache");
     // 44: API answers allow nothing to run.
     let api = app.client().get("/api/jobs/abcd1234/events").await;
     assert_eq!(
