@@ -73,6 +73,12 @@ pub async fn store_upload(config: &Config, received: &Path) -> crate::Result<(St
 /// Opens a template's bytes as the builder will; the number of layouts, or
 /// the reason (for the user) it cannot be used.
 pub fn check_template(data: &[u8]) -> crate::Result<usize> {
+    Ok(open_checked(data)?.layouts.len())
+}
+
+/// Opens a template's bytes as the builder will, refusing active content
+/// (macros, controls, linked files); the reason is worded for the user.
+fn open_checked(data: &[u8]) -> crate::Result<deck::Template> {
     let unusable = |why: String| types::ApiError::invalid("template", why);
     let pkg = deck::opc::Package::from_bytes(data, deck::opc::Limits::upload())
         .map_err(|e| unusable(format!("This is not a usable PowerPoint template: {e}")))?;
@@ -92,9 +98,8 @@ pub fn check_template(data: &[u8]) -> crate::Result<usize> {
         ))
         .into());
     }
-    let template = deck::Template::from_package(pkg)
-        .map_err(|e| unusable(format!("This is not a usable PowerPoint template: {e}")))?;
-    Ok(template.layouts.len())
+    Ok(deck::Template::from_package(pkg)
+        .map_err(|e| unusable(format!("This is not a usable PowerPoint template: {e}")))?)
 }
 
 /// What a template will do with a course, before any job starts: the
@@ -114,18 +119,7 @@ pub async fn report(
         let (path, choice) = (path.clone(), choice.to_owned());
         tokio::task::spawn_blocking(move || -> crate::Result<types::templates::TemplateReport> {
             let data = std::fs::read(&path)?;
-            let pkg = deck::opc::Package::from_bytes(&data, deck::opc::Limits::upload()).map_err(|e| {
-                types::ApiError::invalid(
-                    "template",
-                    format!("This is not a usable PowerPoint template: {e}"),
-                )
-            })?;
-            let template = deck::Template::from_package(pkg).map_err(|e| {
-                types::ApiError::invalid(
-                    "template",
-                    format!("This is not a usable PowerPoint template: {e}"),
-                )
-            })?;
+            let template = open_checked(&data)?;
             Ok(describe(&template, choice))
         })
         .await
