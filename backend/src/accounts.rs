@@ -12,7 +12,7 @@ use types::limits::{MAX_EMAIL_BYTES, MAX_PASSWORD_BYTES};
 use types::validate::{Email, PersonName};
 use types::ApiError;
 
-use crate::db::sessions::{SqliteSessionStore, USER_ID_KEY};
+use crate::db::sessions::{DbSessionStore, USER_ID_KEY};
 use crate::db::users;
 use crate::{password, AppState, Result};
 
@@ -205,7 +205,7 @@ pub async fn reset_password(
     let keep = (user_id == admin.id)
         .then(|| admin_session.id().map(|id| id.to_string()))
         .flatten();
-    let ended = SqliteSessionStore::delete_for_user(&state.pool, user_id, keep.as_deref()).await?;
+    let ended = DbSessionStore::delete_for_user(&state.pool, user_id, keep.as_deref()).await?;
     tracing::info!(by = admin.id, user_id, sessions_ended = ended, "password reset");
     Ok(())
 }
@@ -228,7 +228,7 @@ pub async fn update_user(
         return Err(ApiError::Conflict("At least one active administrator must remain.".into()).into());
     }
     if !is_active {
-        let ended = SqliteSessionStore::delete_for_user(&state.pool, user_id, None).await?;
+        let ended = DbSessionStore::delete_for_user(&state.pool, user_id, None).await?;
         tracing::info!(by = admin.id, user_id, sessions_ended = ended, "user disabled");
     } else {
         tracing::info!(by = admin.id, user_id, is_admin, "user updated");

@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use anyhow::{bail, Context};
 use sqlx::sqlite::SqliteConnectOptions;
-use sqlx::{ConnectOptions, Connection, SqlitePool};
+use sqlx::{ConnectOptions, Connection};
 
 /// Name of the lock file a serving process holds in `DATA_DIR`.
 pub const LOCK_FILE: &str = "courseware.lock";
@@ -30,7 +30,10 @@ pub struct Written {
 }
 
 /// Writes a checked, consistent copy of the database behind `pool` to `output`.
-pub async fn backup(pool: &SqlitePool, output: &Path) -> anyhow::Result<Written> {
+pub async fn backup(pool: &crate::db::Pool, output: &Path) -> anyhow::Result<Written> {
+    let Some(pool) = pool.as_sqlite() else {
+        anyhow::bail!("backups of a PostgreSQL database are made with PostgreSQL's own tools (pg_dump)");
+    };
     let started = std::time::Instant::now();
     let dir = output
         .parent()
@@ -50,7 +53,7 @@ pub async fn backup(pool: &SqlitePool, output: &Path) -> anyhow::Result<Written>
         .context("the backup path is not valid UTF-8")?
         .to_owned();
     let result = async {
-        sqlx::query("VACUUM INTO ?")
+        sqlx::query("VACUUM INTO $1")
             .bind(&tmp_text)
             .execute(pool)
             .await

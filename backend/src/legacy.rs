@@ -11,9 +11,9 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use crate::db::Pool;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use sqlx::SqlitePool;
 
 use crate::db::{jobs as db_jobs, now_rfc3339};
 use crate::llm::{Prices, Usage};
@@ -57,20 +57,22 @@ pub fn read_json(path: &Path) -> anyhow::Result<Value> {
 
 /// The id of the account imported jobs belong to (created disabled, with no
 /// usable password, the first time).
-async fn imported_owner(pool: &SqlitePool) -> Result<i64, sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO users (email, name, password_hash, is_admin, is_active, created_at)
-         VALUES (?, ?, '!', 0, 0, ?) ON CONFLICT DO NOTHING",
-    )
-    .bind(IMPORTED_EMAIL)
-    .bind(IMPORTED_NAME)
-    .bind(now_rfc3339())
-    .execute(pool)
-    .await?;
-    sqlx::query_scalar("SELECT id FROM users WHERE email = ?")
+async fn imported_owner(pool: &Pool) -> Result<i64, sqlx::Error> {
+    crate::on_db!(pool, pool => {
+        sqlx::query(
+            "INSERT INTO users (email, name, password_hash, is_admin, is_active, created_at)
+             VALUES ($1, $2, '!', 0, 0, $3) ON CONFLICT DO NOTHING",
+        )
         .bind(IMPORTED_EMAIL)
-        .fetch_one(pool)
-        .await
+        .bind(IMPORTED_NAME)
+        .bind(now_rfc3339())
+        .execute(pool)
+        .await?;
+        sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+            .bind(IMPORTED_EMAIL)
+            .fetch_one(pool)
+            .await
+    })
 }
 
 /// An old timestamp as stored: naive ISO times are UTC; RFC 3339 is kept.
@@ -189,264 +191,270 @@ pub async fn import_history(
     rows: &Value,
     outputs: Option<&Path>,
 ) -> anyhow::Result<Report> {
-    let rows = rows
-        .as_array()
-        .ok_or_else(|| anyhow::anyhow!("the history file is not a JSON array"))?;
-    let owner = imported_owner(&state.pool).await?;
-    let mut report = Report::default();
-    let now = now_rfc3339();
-    for (i, row) in rows.iter().enumerate() {
-        let job = match old_job(row) {
-            Ok(j) => j,
-            Err(why) => {
-                report.skipped.push((i, why));
+    crate::on_db!(&state.pool, pool => {
+        let rows = rows
+            .as_array()
+            .ok_or_else(|| anyhow::anyhow!("the history file is not a JSON array"))?;
+        let owner = imported_owner(&state.pool).await?;
+        let mut report = Report::default();
+        let now = now_rfc3339();
+        for (i, row) in rows.iter().enumerate() {
+            let job = match old_job(row) {
+                Ok(j) => j,
+                Err(why) => {
+                    report.skipped.push((i, why));
+                    continue;
+                }
+            };
+            let known: Option<String> =
+                sqlx::query_scalar("SELECT target FROM legacy_imports WHERE kind = 'job' AND key = $1")
+                    .bind(&job.legacy_id)
+                    .fetch_optional(pool)
+                    .await?;
+            if known.is_some() {
+                report.present += 1;
                 continue;
             }
-        };
-        let known: Option<String> =
-            sqlx::query_scalar("SELECT target FROM legacy_imports WHERE kind = 'job' AND key = ?")
-                .bind(&job.legacy_id)
-                .fetch_optional(&state.pool)
-                .await?;
-        if known.is_some() {
-            report.present += 1;
-            continue;
-        }
-        let id = db_jobs::new_id();
-        // The old deck, copied into storage under the new id.
-        let mut output = None;
-        let mut deck_note = None;
-        if job.status == "complete" {
-            if let (Some(old), Some(dir)) = (&job.output_local, outputs) {
-                let file = Path::new(old).file_name().map(|n| dir.join(n));
-                match file.map(std::fs::read) {
-                    Some(Ok(bytes)) => output = Some(state.storage.put(&format!("{id}.pptx"), bytes).await?),
-                    _ => {
-                        deck_note = Some("The deck file was not found when this job was imported.");
-                        report
-                            .notes
-                            .push(format!("row {i} ({}): deck {old} not found", job.legacy_id));
+            let id = db_jobs::new_id();
+            // The old deck, copied into storage under the new id.
+            let mut output = None;
+            let mut deck_note = None;
+            if job.status == "complete" {
+                if let (Some(old), Some(dir)) = (&job.output_local, outputs) {
+                    let file = Path::new(old).file_name().map(|n| dir.join(n));
+                    match file.map(std::fs::read) {
+                        Some(Ok(bytes)) => output = Some(state.storage.put(&format!("{id}.pptx"), bytes).await?),
+                        _ => {
+                            deck_note = Some("The deck file was not found when this job was imported.");
+                            report
+                                .notes
+                                .push(format!("row {i} ({}): deck {old} not found", job.legacy_id));
+                        }
                     }
+                } else if job.output_local.is_some() {
+                    deck_note = Some("The deck was not imported (no --outputs folder was given).");
                 }
-            } else if job.output_local.is_some() {
-                deck_note = Some("The deck was not imported (no --outputs folder was given).");
             }
-        }
-        let mut tx = state.pool.begin().await?;
-        sqlx::query(
-            "INSERT INTO jobs (id, user_id, course_title, template_name, template_path, duration_days, language,
+            let mut tx = pool.begin().await?;
+            sqlx::query(
+                "INSERT INTO jobs (id, user_id, course_title, template_name, template_path, duration_days, language,
                                outline_json, status, progress, log_message, slide_count, qa_score, qa_verdict,
                                duration_sec, output_local, created_at, completed_at, error)
-             VALUES (?, ?, ?, ?, '', ?, ?, '{\"title\":\"\",\"modules\":[]}', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&id)
-        .bind(owner)
-        .bind(&job.title)
-        .bind(&job.template)
-        .bind(job.days)
-        .bind(&job.language)
-        .bind(job.status)
-        .bind(if job.status == "complete" { 100 } else { job.progress })
-        .bind(&job.log_message)
-        .bind(job.slides)
-        .bind(job.score)
-        .bind(&job.verdict)
-        .bind(job.seconds)
-        .bind(&output)
-        .bind(&job.created_at)
-        .bind(&job.completed_at)
-        .bind(job.interrupted.then_some("interrupted before import"))
-        .execute(&mut *tx)
-        .await?;
-        let mut lines = vec![(
-            "info",
-            format!("Imported from the previous tool (job {})", job.legacy_id),
-        )];
-        if job.interrupted {
-            lines.push(("error", "interrupted before import".to_string()));
-        }
-        if let Some(n) = deck_note {
-            lines.push(("warning", n.to_string()));
-        }
-        for (level, message) in lines {
-            sqlx::query(
-                "INSERT INTO job_events (job_id, at, level, progress, message) VALUES (?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, '', $5, $6, '{\"title\":\"\",\"modules\":[]}', $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
             )
             .bind(&id)
+            .bind(owner)
+            .bind(&job.title)
+            .bind(&job.template)
+            .bind(job.days)
+            .bind(&job.language)
+            .bind(job.status)
+            .bind(if job.status == "complete" { 100 } else { job.progress })
+            .bind(&job.log_message)
+            .bind(job.slides)
+            .bind(job.score)
+            .bind(&job.verdict)
+            .bind(job.seconds)
+            .bind(&output)
             .bind(&job.created_at)
-            .bind(level)
-            .bind(job.progress)
-            .bind(message)
+            .bind(&job.completed_at)
+            .bind(job.interrupted.then_some("interrupted before import"))
             .execute(&mut *tx)
             .await?;
+            let mut lines = vec![(
+                "info",
+                format!("Imported from the previous tool (job {})", job.legacy_id),
+            )];
+            if job.interrupted {
+                lines.push(("error", "interrupted before import".to_string()));
+            }
+            if let Some(n) = deck_note {
+                lines.push(("warning", n.to_string()));
+            }
+            for (level, message) in lines {
+                sqlx::query(
+                    "INSERT INTO job_events (job_id, at, level, progress, message) VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(&id)
+                .bind(&job.created_at)
+                .bind(level)
+                .bind(job.progress)
+                .bind(message)
+                .execute(&mut *tx)
+                .await?;
+            }
+            sqlx::query("INSERT INTO legacy_imports (kind, key, target, imported_at) VALUES ('job', $1, $2, $3)")
+                .bind(&job.legacy_id)
+                .bind(&id)
+                .bind(&now)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            report.imported += 1;
         }
-        sqlx::query("INSERT INTO legacy_imports (kind, key, target, imported_at) VALUES ('job', ?, ?, ?)")
-            .bind(&job.legacy_id)
-            .bind(&id)
-            .bind(&now)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        report.imported += 1;
-    }
-    Ok(report)
+        Ok(report)
+    })
 }
 
 /// Imports daily activity: an object keyed by ISO date with `{courses,
 /// slides}`, or an array of `{date, courses, slides}`. Each day's counts are
 /// added to that day once.
-pub async fn import_activity(pool: &SqlitePool, value: &Value) -> anyhow::Result<Report> {
-    let days: Vec<(String, &Value)> = match value {
-        Value::Object(map) => map.iter().map(|(k, v)| (k.clone(), v)).collect(),
-        Value::Array(rows) => rows
-            .iter()
-            .map(|r| (r.get("date").and_then(Value::as_str).unwrap_or("").to_string(), r))
-            .collect(),
-        _ => anyhow::bail!("the activity file is neither an object nor an array"),
-    };
-    let mut report = Report::default();
-    let now = now_rfc3339();
-    let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    for (i, (date, counts)) in days.into_iter().enumerate() {
-        let date = date.trim().get(..10).unwrap_or("").to_string();
-        if time::Date::parse(&date, &fmt).is_err() {
-            report.skipped.push((i, format!("{date:?} is not an ISO date")));
-            continue;
-        }
-        let (Some(courses), Some(slides)) = (number(counts, "courses"), number(counts, "slides")) else {
-            report.skipped.push((i, "courses or slides missing".into()));
-            continue;
+pub async fn import_activity(pool: &Pool, value: &Value) -> anyhow::Result<Report> {
+    crate::on_db!(pool, pool => {
+        let days: Vec<(String, &Value)> = match value {
+            Value::Object(map) => map.iter().map(|(k, v)| (k.clone(), v)).collect(),
+            Value::Array(rows) => rows
+                .iter()
+                .map(|r| (r.get("date").and_then(Value::as_str).unwrap_or("").to_string(), r))
+                .collect(),
+            _ => anyhow::bail!("the activity file is neither an object nor an array"),
         };
-        if courses < 0.0 || slides < 0.0 {
-            report.skipped.push((i, "negative counts".into()));
-            continue;
+        let mut report = Report::default();
+        let now = now_rfc3339();
+        let fmt = time::macros::format_description!("[year]-[month]-[day]");
+        for (i, (date, counts)) in days.into_iter().enumerate() {
+            let date = date.trim().get(..10).unwrap_or("").to_string();
+            if time::Date::parse(&date, &fmt).is_err() {
+                report.skipped.push((i, format!("{date:?} is not an ISO date")));
+                continue;
+            }
+            let (Some(courses), Some(slides)) = (number(counts, "courses"), number(counts, "slides")) else {
+                report.skipped.push((i, "courses or slides missing".into()));
+                continue;
+            };
+            if courses < 0.0 || slides < 0.0 {
+                report.skipped.push((i, "negative counts".into()));
+                continue;
+            }
+            let mut tx = pool.begin().await?;
+            let fresh = sqlx::query(
+                "INSERT INTO legacy_imports (kind, key, imported_at) VALUES ('activity', $1, $2) ON CONFLICT DO NOTHING",
+            )
+            .bind(&date)
+            .bind(&now)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+                == 1;
+            if !fresh {
+                report.present += 1;
+                continue;
+            }
+            sqlx::query(
+                "INSERT INTO daily_activity (date, courses, slides) VALUES ($1, $2, $3)
+                 ON CONFLICT (date) DO UPDATE SET courses = courses + excluded.courses, slides = slides + excluded.slides",
+            )
+            .bind(&date)
+            .bind(courses as i64)
+            .bind(slides as i64)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            report.imported += 1;
         }
-        let mut tx = pool.begin().await?;
-        let fresh = sqlx::query(
-            "INSERT INTO legacy_imports (kind, key, imported_at) VALUES ('activity', ?, ?) ON CONFLICT DO NOTHING",
-        )
-        .bind(&date)
-        .bind(&now)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected()
-            == 1;
-        if !fresh {
-            report.present += 1;
-            continue;
-        }
-        sqlx::query(
-            "INSERT INTO daily_activity (date, courses, slides) VALUES (?, ?, ?)
-             ON CONFLICT (date) DO UPDATE SET courses = courses + excluded.courses, slides = slides + excluded.slides",
-        )
-        .bind(&date)
-        .bind(courses as i64)
-        .bind(slides as i64)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        report.imported += 1;
-    }
-    Ok(report)
+        Ok(report)
+    })
 }
 
 /// Imports token usage rows, priced with `prices`.
-pub async fn import_tokens(pool: &SqlitePool, value: &Value, prices: &Prices) -> anyhow::Result<Report> {
-    let rows = value
-        .as_array()
-        .ok_or_else(|| anyhow::anyhow!("the tokens file is not a JSON array"))?;
-    let mut report = Report::default();
-    let now = now_rfc3339();
-    let jobs: HashMap<String, String> =
-        sqlx::query_as::<_, (String, String)>("SELECT key, target FROM legacy_imports WHERE kind = 'job'")
-            .fetch_all(pool)
+pub async fn import_tokens(pool: &Pool, value: &Value, prices: &Prices) -> anyhow::Result<Report> {
+    crate::on_db!(pool, pool => {
+        let rows = value
+            .as_array()
+            .ok_or_else(|| anyhow::anyhow!("the tokens file is not a JSON array"))?;
+        let mut report = Report::default();
+        let now = now_rfc3339();
+        let jobs: HashMap<String, String> =
+            sqlx::query_as::<_, (String, String)>("SELECT key, target FROM legacy_imports WHERE kind = 'job'")
+                .fetch_all(pool)
+                .await?
+                .into_iter()
+                .collect();
+        for (i, row) in rows.iter().enumerate() {
+            let Some(model) = text(row, "model").filter(|m| !m.trim().is_empty()) else {
+                report.skipped.push((i, "no model".into()));
+                continue;
+            };
+            let Some(at) = row.get("timestamp").and_then(timestamp) else {
+                report
+                    .skipped
+                    .push((i, "timestamp is missing or not a date".into()));
+                continue;
+            };
+            let count = |k: &str| number(row, k).unwrap_or(0.0);
+            let (input, output, cw, cr) = (
+                count("input_tokens"),
+                count("output_tokens"),
+                count("cache_creation_tokens"),
+                count("cache_read_tokens"),
+            );
+            if [input, output, cw, cr].iter().any(|n| *n < 0.0 || !n.is_finite()) {
+                report
+                    .skipped
+                    .push((i, "negative or invalid token counts".into()));
+                continue;
+            }
+            let legacy_job = text(row, "job_id");
+            let key = {
+                let mut h = Sha256::new();
+                h.update(format!(
+                    "{legacy_job:?}|{at}|{model}|{input}|{output}|{cw}|{cr}|{i}"
+                ));
+                h.finalize()
+                    .iter()
+                    .map(|b| format!("{b:02x}"))
+                    .collect::<String>()
+            };
+            let usage = Usage {
+                input: input as u64,
+                output: output as u64,
+                cache_write: cw as u64,
+                cache_read: cr as u64,
+            };
+            let cost = prices.cost(&model, &usage);
+            let provider = if model.contains("claude") {
+                "anthropic"
+            } else if model.contains("gpt") || model.starts_with('o') {
+                "openai"
+            } else {
+                "unknown"
+            };
+            let job_id = legacy_job.as_ref().and_then(|j| jobs.get(j)).cloned();
+            let mut tx = pool.begin().await?;
+            let fresh = sqlx::query(
+                "INSERT INTO legacy_imports (kind, key, imported_at) VALUES ('tokens', $1, $2) ON CONFLICT DO NOTHING",
+            )
+            .bind(&key)
+            .bind(&now)
+            .execute(&mut *tx)
             .await?
-            .into_iter()
-            .collect();
-    for (i, row) in rows.iter().enumerate() {
-        let Some(model) = text(row, "model").filter(|m| !m.trim().is_empty()) else {
-            report.skipped.push((i, "no model".into()));
-            continue;
-        };
-        let Some(at) = row.get("timestamp").and_then(timestamp) else {
-            report
-                .skipped
-                .push((i, "timestamp is missing or not a date".into()));
-            continue;
-        };
-        let count = |k: &str| number(row, k).unwrap_or(0.0);
-        let (input, output, cw, cr) = (
-            count("input_tokens"),
-            count("output_tokens"),
-            count("cache_creation_tokens"),
-            count("cache_read_tokens"),
-        );
-        if [input, output, cw, cr].iter().any(|n| *n < 0.0 || !n.is_finite()) {
-            report
-                .skipped
-                .push((i, "negative or invalid token counts".into()));
-            continue;
-        }
-        let legacy_job = text(row, "job_id");
-        let key = {
-            let mut h = Sha256::new();
-            h.update(format!(
-                "{legacy_job:?}|{at}|{model}|{input}|{output}|{cw}|{cr}|{i}"
-            ));
-            h.finalize()
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect::<String>()
-        };
-        let usage = Usage {
-            input: input as u64,
-            output: output as u64,
-            cache_write: cw as u64,
-            cache_read: cr as u64,
-        };
-        let cost = prices.cost(&model, &usage);
-        let provider = if model.contains("claude") {
-            "anthropic"
-        } else if model.contains("gpt") || model.starts_with('o') {
-            "openai"
-        } else {
-            "unknown"
-        };
-        let job_id = legacy_job.as_ref().and_then(|j| jobs.get(j)).cloned();
-        let mut tx = pool.begin().await?;
-        let fresh = sqlx::query(
-            "INSERT INTO legacy_imports (kind, key, imported_at) VALUES ('tokens', ?, ?) ON CONFLICT DO NOTHING",
-        )
-        .bind(&key)
-        .bind(&now)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected()
-            == 1;
-        if !fresh {
-            report.present += 1;
-            continue;
-        }
-        sqlx::query(
-            "INSERT INTO token_usage (job_id, user_id, at, provider, model, purpose, input_tokens, output_tokens,
+            .rows_affected()
+                == 1;
+            if !fresh {
+                report.present += 1;
+                continue;
+            }
+            sqlx::query(
+                "INSERT INTO token_usage (job_id, user_id, at, provider, model, purpose, input_tokens, output_tokens,
                                       cache_creation_tokens, cache_read_tokens, cost_usd)
-             VALUES (?, NULL, ?, ?, ?, 'imported', ?, ?, ?, ?, ?)",
-        )
-        .bind(&job_id)
-        .bind(&at)
-        .bind(provider)
-        .bind(&model)
-        .bind(input as i64)
-        .bind(output as i64)
-        .bind(cw as i64)
-        .bind(cr as i64)
-        .bind(cost)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        report.imported += 1;
-    }
-    Ok(report)
+             VALUES ($1, NULL, $2, $3, $4, 'imported', $5, $6, $7, $8, $9)",
+            )
+            .bind(&job_id)
+            .bind(&at)
+            .bind(provider)
+            .bind(&model)
+            .bind(input as i64)
+            .bind(output as i64)
+            .bind(cw as i64)
+            .bind(cr as i64)
+            .bind(cost)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            report.imported += 1;
+        }
+        Ok(report)
+    })
 }
 
 #[cfg(test)]

@@ -189,8 +189,7 @@ pub async fn render(state: &AppState) -> crate::Result<String> {
     );
 
     out.push_str("# HELP courseware_db_connections Database pool connections, by state.\n# TYPE courseware_db_connections gauge\n");
-    let size = state.pool.size();
-    let idle = state.pool.num_idle() as u32;
+    let (size, idle) = state.pool.connections();
     let _ = writeln!(out, "courseware_db_connections{{state=\"idle\"}} {idle}");
     let _ = writeln!(
         out,

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use sqlx::SqlitePool;
+use crate::db::Pool;
 
 use super::{throttle::LoginThrottle, Config};
 
@@ -11,7 +11,7 @@ use super::{throttle::LoginThrottle, Config};
 #[derive(Clone)]
 pub struct AppState {
     /// The SQLite pool (WAL mode, busy timeout), shared by requests and workers.
-    pub pool: SqlitePool,
+    pub pool: Pool,
     /// Configuration parsed once at start-up.
     pub config: Arc<Config>,
     /// Failed sign-in counters per email and per client address.

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use backend::db::sessions::SqliteSessionStore;
+use backend::db::sessions::DbSessionStore;
 use backend::throttle::LoginThrottle;
 use backend::{db, AppState, Config};
 use tokio::net::TcpListener;
@@ -169,7 +169,7 @@ pub async fn serve(
         }
     };
     let sweeper = {
-        let store = SqliteSessionStore::new(state.pool.clone());
+        let store = DbSessionStore::new(state.pool.clone());
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(crate::http::SESSION_SWEEP_INTERVAL);
             loop {

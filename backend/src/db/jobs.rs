@@ -6,12 +6,40 @@
 //! Publishing to live streams is the jobs service's part, not this module's.
 
 use rand::Rng;
-use sqlx::{SqliteConnection, SqlitePool};
 use types::jobs::{JobEvent, JobStatus, JobSummary};
 use types::limits::HISTORY_ROWS;
 use types::validate::JobId;
 
-use super::now_rfc3339;
+use super::{now_rfc3339, Pool};
+
+/// Appends one line to a job's event log, inside the caller's transaction
+/// `tx` (a macro, so one text serves both databases' connections).
+macro_rules! log_event {
+    ($tx:expr, $id:expr, $at:expr, $level:expr, $progress:expr, $message:expr) => {
+        sqlx::query(
+            "INSERT INTO job_events (job_id, at, level, progress, message) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind($id)
+        .bind($at)
+        .bind($level)
+        .bind($progress)
+        .bind($message)
+        .execute(&mut *$tx)
+        .await
+        .map(|_| ())
+    };
+}
+
+/// Drops a job's queue entry inside the caller's transaction `tx`.
+macro_rules! dequeue {
+    ($tx:expr, $id:expr) => {
+        sqlx::query("DELETE FROM job_queue WHERE job_id = $1")
+            .bind($id)
+            .execute(&mut *$tx)
+            .await
+            .map(|_| ())
+    };
+}
 
 /// Attempts before a job that keeps dying with its worker is failed.
 pub const MAX_ATTEMPTS: i64 = 3;
@@ -59,183 +87,173 @@ pub enum Enqueued {
 /// Writes the job and its queue entry in one transaction — if the user is
 /// within `quota`. The check is part of the insert statement itself, so
 /// concurrent starts by one user cannot all pass it.
-pub async fn enqueue(pool: &SqlitePool, job: &NewJob, quota: Quota) -> Result<Enqueued, sqlx::Error> {
-    let now = now_rfc3339();
-    let hour_ago = super::rfc3339(time::OffsetDateTime::now_utc() - time::Duration::hours(1));
-    loop {
-        let id = new_id();
-        let mut tx = pool.begin().await?;
-        let inserted = sqlx::query(
-            "INSERT INTO jobs (id, user_id, course_title, template_name, template_path, duration_days, language,
+pub async fn enqueue(pool: &Pool, job: &NewJob, quota: Quota) -> Result<Enqueued, sqlx::Error> {
+    crate::on_db!(pool, pool => {
+        let now = now_rfc3339();
+        let hour_ago = super::rfc3339(time::OffsetDateTime::now_utc() - time::Duration::hours(1));
+        loop {
+            let id = new_id();
+            let mut tx = pool.begin().await?;
+            let inserted = sqlx::query(
+                "INSERT INTO jobs (id, user_id, course_title, template_name, template_path, duration_days, language,
                                outline_json, status, progress, log_message, created_at, timetable)
-             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'queued', 0, 'Waiting for a worker', ?9, ?13
-             WHERE (SELECT COUNT(*) FROM jobs WHERE user_id = ?2 AND status IN ('queued', 'running')) < ?10
-               AND (SELECT COUNT(*) FROM jobs WHERE user_id = ?2 AND created_at > ?11) < ?12
+             SELECT $1, $2, $3, $4, $5, $6, $7, $8, 'queued', 0, 'Waiting for a worker', $9, $13
+             WHERE (SELECT COUNT(*) FROM jobs WHERE user_id = $2 AND status IN ('queued', 'running')) < $10
+               AND (SELECT COUNT(*) FROM jobs WHERE user_id = $2 AND created_at > $11) < $12
              ON CONFLICT (id) DO NOTHING",
-        )
-        .bind(&id)
-        .bind(job.user_id)
-        .bind(&job.course_title)
-        .bind(&job.template_name)
-        .bind(&job.template_path)
-        .bind(i64::from(job.duration_days))
-        .bind(&job.language)
-        .bind(&job.outline_json)
-        .bind(&now)
-        .bind(quota.active)
-        .bind(&hour_ago)
-        .bind(quota.per_hour)
-        .bind(&job.timetable)
-        .execute(&mut *tx)
-        .await?;
-        if inserted.rows_affected() == 0 {
-            let active: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM jobs WHERE user_id = ? AND status IN ('queued', 'running')",
             )
-            .bind(job.user_id)
-            .fetch_one(&mut *tx)
-            .await?;
-            if active >= quota.active {
-                return Ok(Enqueued::TooManyActive);
-            }
-            let recent: i64 =
-                sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE user_id = ? AND created_at > ?")
-                    .bind(job.user_id)
-                    .bind(&hour_ago)
-                    .fetch_one(&mut *tx)
-                    .await?;
-            if recent >= quota.per_hour {
-                return Ok(Enqueued::TooManyStarts);
-            }
-            continue; // id collision: draw another
-        }
-        sqlx::query("INSERT INTO job_queue (job_id, enqueued_at) VALUES (?, ?)")
             .bind(&id)
+            .bind(job.user_id)
+            .bind(&job.course_title)
+            .bind(&job.template_name)
+            .bind(&job.template_path)
+            .bind(i64::from(job.duration_days))
+            .bind(&job.language)
+            .bind(&job.outline_json)
             .bind(&now)
+            .bind(quota.active)
+            .bind(&hour_ago)
+            .bind(quota.per_hour)
+            .bind(&job.timetable)
             .execute(&mut *tx)
             .await?;
-        log_event(&mut tx, &id, &now, "info", 0, "Queued").await?;
-        tx.commit().await?;
-        return Ok(Enqueued::Id(id));
-    }
+            if inserted.rows_affected() == 0 {
+                let active: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM jobs WHERE user_id = $1 AND status IN ('queued', 'running')",
+                )
+                .bind(job.user_id)
+                .fetch_one(&mut *tx)
+                .await?;
+                if active >= quota.active {
+                    return Ok(Enqueued::TooManyActive);
+                }
+                let recent: i64 =
+                    sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE user_id = $1 AND created_at > $2")
+                        .bind(job.user_id)
+                        .bind(&hour_ago)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                if recent >= quota.per_hour {
+                    return Ok(Enqueued::TooManyStarts);
+                }
+                continue; // id collision: draw another
+            }
+            sqlx::query("INSERT INTO job_queue (job_id, enqueued_at) VALUES ($1, $2)")
+                .bind(&id)
+                .bind(&now)
+                .execute(&mut *tx)
+                .await?;
+            log_event!(tx, &id, &now, "info", 0, "Queued")?;
+            tx.commit().await?;
+            return Ok(Enqueued::Id(id));
+        }
+    })
 }
 
 /// Claims the oldest free queue entry for `worker`, atomically, and marks the
 /// job running. `None` when the queue is empty.
-pub async fn claim(pool: &SqlitePool, worker: &str) -> Result<Option<String>, sqlx::Error> {
-    let now = now_rfc3339();
-    let mut tx = pool.begin().await?;
-    let id: Option<String> = sqlx::query_scalar(
-        "UPDATE job_queue SET claimed_by = ?, claimed_at = ?
+pub async fn claim(pool: &Pool, worker: &str) -> Result<Option<String>, sqlx::Error> {
+    crate::on_db!(pool, pool => {
+        let now = now_rfc3339();
+        let mut tx = pool.begin().await?;
+        let id: Option<String> = sqlx::query_scalar(
+            "UPDATE job_queue SET claimed_by = $1, claimed_at = $2
          WHERE job_id = (SELECT job_id FROM job_queue WHERE claimed_by IS NULL ORDER BY enqueued_at, job_id LIMIT 1)
            AND claimed_by IS NULL
          RETURNING job_id",
-    )
-    .bind(worker)
-    .bind(&now)
-    .fetch_optional(&mut *tx)
-    .await?;
-    if let Some(id) = &id {
-        sqlx::query(
-            "UPDATE jobs SET status = 'running', attempts = attempts + 1, started_at = COALESCE(started_at, ?),
-                 log_message = 'Started', error = NULL WHERE id = ?",
         )
+        .bind(worker)
         .bind(&now)
-        .bind(id)
-        .execute(&mut *tx)
+        .fetch_optional(&mut *tx)
         .await?;
-    }
-    tx.commit().await?;
-    Ok(id)
+        if let Some(id) = &id {
+            sqlx::query(
+                "UPDATE jobs SET status = 'running', attempts = attempts + 1, started_at = COALESCE(started_at, $1),
+                     log_message = 'Started', error = NULL WHERE id = $2",
+            )
+            .bind(&now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(id)
+    })
 }
 
 /// After a crash or kill: jobs left running go back to the queue (or fail
 /// after [`MAX_ATTEMPTS`]). Returns (requeued, failed).
-pub async fn recover(pool: &SqlitePool) -> Result<(u64, u64), sqlx::Error> {
-    let now = now_rfc3339();
-    let mut tx = pool.begin().await?;
-    let failed = sqlx::query(
-        "UPDATE jobs SET status = 'failed', completed_at = ?, error = 'The job stopped with its worker 3 times; giving up.',
-             log_message = 'Failed' WHERE status = 'running' AND attempts >= ?",
-    )
-    .bind(&now)
-    .bind(MAX_ATTEMPTS)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    sqlx::query("DELETE FROM job_queue WHERE job_id IN (SELECT id FROM jobs WHERE status = 'failed')")
+pub async fn recover(pool: &Pool) -> Result<(u64, u64), sqlx::Error> {
+    crate::on_db!(pool, pool => {
+        let now = now_rfc3339();
+        let mut tx = pool.begin().await?;
+        let failed = sqlx::query(
+            "UPDATE jobs SET status = 'failed', completed_at = $1, error = 'The job stopped with its worker 3 times; giving up.',
+                 log_message = 'Failed' WHERE status = 'running' AND attempts >= $2",
+        )
+        .bind(&now)
+        .bind(MAX_ATTEMPTS)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        sqlx::query("DELETE FROM job_queue WHERE job_id IN (SELECT id FROM jobs WHERE status = 'failed')")
+            .execute(&mut *tx)
+            .await?;
+        let requeued = sqlx::query(
+            "UPDATE jobs SET status = 'queued', log_message = 'Re-queued after a restart' WHERE status = 'running'",
+        )
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        sqlx::query(
+            "INSERT INTO job_queue (job_id, enqueued_at) SELECT id, created_at FROM jobs WHERE status = 'queued'
+             ON CONFLICT (job_id) DO UPDATE SET claimed_by = NULL, claimed_at = NULL",
+        )
         .execute(&mut *tx)
         .await?;
-    let requeued = sqlx::query(
-        "UPDATE jobs SET status = 'queued', log_message = 'Re-queued after a restart' WHERE status = 'running'",
-    )
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    sqlx::query(
-        "INSERT INTO job_queue (job_id, enqueued_at) SELECT id, created_at FROM jobs WHERE status = 'queued'
-         ON CONFLICT (job_id) DO UPDATE SET claimed_by = NULL, claimed_at = NULL",
-    )
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok((requeued, failed))
+        tx.commit().await?;
+        Ok((requeued, failed))
+    })
 }
 
 /// Puts one running job back in the queue (graceful shutdown).
-pub async fn requeue(pool: &SqlitePool, id: &str) -> Result<(), sqlx::Error> {
-    let mut tx = pool.begin().await?;
-    sqlx::query("UPDATE jobs SET status = 'queued', log_message = 'Re-queued at shutdown' WHERE id = ? AND status = 'running'")
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("UPDATE job_queue SET claimed_by = NULL, claimed_at = NULL WHERE job_id = ?")
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await
-}
-
-/// Appends one line to a job's event log (inside the caller's transaction).
-pub async fn log_event(
-    conn: &mut SqliteConnection,
-    id: &str,
-    at: &str,
-    level: &str,
-    progress: i64,
-    message: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO job_events (job_id, at, level, progress, message) VALUES (?, ?, ?, ?, ?)")
-        .bind(id)
-        .bind(at)
-        .bind(level)
-        .bind(progress)
-        .bind(message)
-        .execute(conn)
-        .await?;
-    Ok(())
+pub async fn requeue(pool: &Pool, id: &str) -> Result<(), sqlx::Error> {
+    crate::on_db!(pool, pool => {
+        let mut tx = pool.begin().await?;
+        sqlx::query("UPDATE jobs SET status = 'queued', log_message = 'Re-queued at shutdown' WHERE id = $1 AND status = 'running'")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE job_queue SET claimed_by = NULL, claimed_at = NULL WHERE job_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await
+    })
 }
 
 /// Records a running job's progress: the log line, the job's progress and
 /// last message. Returns the event to publish.
 pub async fn progress(
-    pool: &SqlitePool,
+    pool: &Pool,
     id: &str,
     level: &str,
     progress: u8,
     message: &str,
 ) -> Result<JobEvent, sqlx::Error> {
-    let at = now_rfc3339();
-    let mut tx = pool.begin().await?;
-    log_event(&mut tx, id, &at, level, i64::from(progress), message).await?;
-    sqlx::query("UPDATE jobs SET progress = ?, log_message = ? WHERE id = ?")
-        .bind(i64::from(progress))
-        .bind(message)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    Ok(event(at, level, i64::from(progress), message))
+    crate::on_db!(pool, pool => {
+        let at = now_rfc3339();
+        let mut tx = pool.begin().await?;
+        log_event!(tx, id, &at, level, i64::from(progress), message)?;
+        sqlx::query("UPDATE jobs SET progress = $1, log_message = $2 WHERE id = $3")
+            .bind(i64::from(progress))
+            .bind(message)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(event(at, level, i64::from(progress), message))
+    })
 }
 
 fn event(at: String, level: &str, progress: i64, message: &str) -> JobEvent {
@@ -259,134 +277,136 @@ pub struct Completed<'a> {
 
 /// Marks a job complete, drops its queue entry and counts it in today's
 /// activity — one transaction. Returns the event to publish.
-pub async fn complete(pool: &SqlitePool, id: &str, done: &Completed<'_>) -> Result<JobEvent, sqlx::Error> {
-    let now = now_rfc3339();
-    let today = &now[..10];
-    let slides = i64::try_from(done.slides).unwrap_or(i64::MAX);
-    let mut tx = pool.begin().await?;
-    sqlx::query(
-        "UPDATE jobs SET status = 'complete', progress = 100, log_message = 'Complete', slide_count = ?, qa_score = ?,
-             qa_verdict = ?, qa_report = ?, duration_sec = ?, output_local = ?, completed_at = ?, error = NULL
-         WHERE id = ?",
-    )
-    .bind(slides)
-    .bind(i64::from(done.score))
-    .bind(done.verdict)
-    .bind(done.report)
-    .bind(done.seconds)
-    .bind(done.location)
-    .bind(&now)
-    .bind(id)
-    .execute(&mut *tx)
-    .await?;
-    dequeue(&mut tx, id).await?;
-    sqlx::query(
-        "INSERT INTO daily_activity (date, courses, slides) VALUES (?, 1, ?)
-         ON CONFLICT (date) DO UPDATE SET courses = courses + 1, slides = slides + excluded.slides",
-    )
-    .bind(today)
-    .bind(slides)
-    .execute(&mut *tx)
-    .await?;
-    let message = format!("Complete: {} slides in {:.1} s", done.slides, done.seconds);
-    log_event(&mut tx, id, &now, "info", 100, &message).await?;
-    tx.commit().await?;
-    Ok(event(now, "info", 100, &message))
+pub async fn complete(pool: &Pool, id: &str, done: &Completed<'_>) -> Result<JobEvent, sqlx::Error> {
+    crate::on_db!(pool, pool => {
+        let now = now_rfc3339();
+        let today = &now[..10];
+        let slides = i64::try_from(done.slides).unwrap_or(i64::MAX);
+        let mut tx = pool.begin().await?;
+        sqlx::query(
+            "UPDATE jobs SET status = 'complete', progress = 100, log_message = 'Complete', slide_count = $1, qa_score = $2,
+             qa_verdict = $3, qa_report = $4, duration_sec = $5, output_local = $6, completed_at = $7, error = NULL
+         WHERE id = $8",
+        )
+        .bind(slides)
+        .bind(i64::from(done.score))
+        .bind(done.verdict)
+        .bind(done.report)
+        .bind(done.seconds)
+        .bind(done.location)
+        .bind(&now)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        dequeue!(tx, id)?;
+        sqlx::query(
+            "INSERT INTO daily_activity (date, courses, slides) VALUES ($1, 1, $2)
+             ON CONFLICT (date) DO UPDATE SET courses = courses + 1, slides = slides + excluded.slides",
+        )
+        .bind(today)
+        .bind(slides)
+        .execute(&mut *tx)
+        .await?;
+        let message = format!("Complete: {} slides in {:.1} s", done.slides, done.seconds);
+        log_event!(tx, id, &now, "info", 100, &message)?;
+        tx.commit().await?;
+        Ok(event(now, "info", 100, &message))
+    })
 }
 
 /// Ends a job as failed or cancelled and drops its queue entry. Returns the
 /// event to publish (its progress is where the job stopped).
 pub async fn end(
-    pool: &SqlitePool,
+    pool: &Pool,
     id: &str,
     status: JobStatus,
     log: &str,
     error: Option<&str>,
 ) -> Result<JobEvent, sqlx::Error> {
-    let now = now_rfc3339();
-    let mut tx = pool.begin().await?;
-    let progress: i64 = sqlx::query_scalar(
-        "UPDATE jobs SET status = ?, log_message = ?, error = ?, completed_at = ? WHERE id = ? RETURNING progress",
-    )
-    .bind(status)
-    .bind(log)
-    .bind(error)
-    .bind(&now)
-    .bind(id)
-    .fetch_one(&mut *tx)
-    .await?;
-    dequeue(&mut tx, id).await?;
-    let message = error.unwrap_or(log);
-    let level = if status == JobStatus::Failed {
-        "error"
-    } else {
-        "warning"
-    };
-    log_event(&mut tx, id, &now, level, progress, message).await?;
-    tx.commit().await?;
-    Ok(event(now, level, progress, message))
-}
-
-async fn dequeue(conn: &mut SqliteConnection, id: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM job_queue WHERE job_id = ?")
+    crate::on_db!(pool, pool => {
+        let now = now_rfc3339();
+        let mut tx = pool.begin().await?;
+        let progress: i64 = sqlx::query_scalar(
+            "UPDATE jobs SET status = $1, log_message = $2, error = $3, completed_at = $4 WHERE id = $5 RETURNING progress",
+        )
+        .bind(status)
+        .bind(log)
+        .bind(error)
+        .bind(&now)
         .bind(id)
-        .execute(conn)
+        .fetch_one(&mut *tx)
         .await?;
-    Ok(())
+        dequeue!(tx, id)?;
+        let message = error.unwrap_or(log);
+        let level = if status == JobStatus::Failed {
+            "error"
+        } else {
+            "warning"
+        };
+        log_event!(tx, id, &now, level, progress, message)?;
+        tx.commit().await?;
+        Ok(event(now, level, progress, message))
+    })
 }
 
 /// Queues a failed or cancelled job again. `None` when the job is in any
 /// other state (checked in the same statement, so two retries cannot both
 /// queue it).
-pub async fn retry(pool: &SqlitePool, id: &str) -> Result<Option<JobEvent>, sqlx::Error> {
-    let now = now_rfc3339();
-    let mut tx = pool.begin().await?;
-    let done = sqlx::query(
-        "UPDATE jobs SET status = 'queued', progress = 0, error = NULL, cancel_requested = 0, attempts = 0,
-             completed_at = NULL, log_message = 'Queued again' WHERE id = ? AND status IN ('failed', 'cancelled')",
-    )
-    .bind(id)
-    .execute(&mut *tx)
-    .await?;
-    if done.rows_affected() == 0 {
-        return Ok(None);
-    }
-    sqlx::query(
-        "INSERT INTO job_queue (job_id, enqueued_at) VALUES (?, ?) ON CONFLICT (job_id) DO UPDATE SET claimed_by = NULL",
-    )
-    .bind(id)
-    .bind(&now)
-    .execute(&mut *tx)
-    .await?;
-    log_event(&mut tx, id, &now, "info", 0, "Queued again").await?;
-    tx.commit().await?;
-    Ok(Some(event(now, "info", 0, "Queued again")))
+pub async fn retry(pool: &Pool, id: &str) -> Result<Option<JobEvent>, sqlx::Error> {
+    crate::on_db!(pool, pool => {
+        let now = now_rfc3339();
+        let mut tx = pool.begin().await?;
+        let done = sqlx::query(
+            "UPDATE jobs SET status = 'queued', progress = 0, error = NULL, cancel_requested = 0, attempts = 0,
+                 completed_at = NULL, log_message = 'Queued again' WHERE id = $1 AND status IN ('failed', 'cancelled')",
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Ok(None);
+        }
+        sqlx::query(
+            "INSERT INTO job_queue (job_id, enqueued_at) VALUES ($1, $2) ON CONFLICT (job_id) DO UPDATE SET claimed_by = NULL",
+        )
+        .bind(id)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+        log_event!(tx, id, &now, "info", 0, "Queued again")?;
+        tx.commit().await?;
+        Ok(Some(event(now, "info", 0, "Queued again")))
+    })
 }
 
 /// Asks a queued or running job to stop. Returns whether a worker holds it
 /// (`false`: nobody does, so the caller ends it at once).
-pub async fn request_cancel(pool: &SqlitePool, id: &str) -> Result<bool, sqlx::Error> {
-    let mut tx = pool.begin().await?;
-    sqlx::query("UPDATE jobs SET cancel_requested = 1 WHERE id = ?")
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-    let claimed: Option<String> = sqlx::query_scalar("SELECT claimed_by FROM job_queue WHERE job_id = ?")
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .flatten();
-    tx.commit().await?;
-    Ok(claimed.is_some())
+pub async fn request_cancel(pool: &Pool, id: &str) -> Result<bool, sqlx::Error> {
+    crate::on_db!(pool, pool => {
+        let mut tx = pool.begin().await?;
+        sqlx::query("UPDATE jobs SET cancel_requested = 1 WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let claimed: Option<String> = sqlx::query_scalar("SELECT claimed_by FROM job_queue WHERE job_id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .flatten();
+        tx.commit().await?;
+        Ok(claimed.is_some())
+    })
 }
 
 /// Whether the job's cancellation has been asked for.
-pub async fn cancel_requested(pool: &SqlitePool, id: &str) -> Result<bool, sqlx::Error> {
-    let flag: i64 = sqlx::query_scalar("SELECT cancel_requested FROM jobs WHERE id = ?")
-        .bind(id)
-        .fetch_one(pool)
-        .await?;
-    Ok(flag != 0)
+pub async fn cancel_requested(pool: &Pool, id: &str) -> Result<bool, sqlx::Error> {
+    crate::on_db!(pool, pool => {
+        let flag: i64 = sqlx::query_scalar("SELECT cancel_requested FROM jobs WHERE id = $1")
+            .bind(id)
+            .fetch_one(pool)
+            .await?;
+        Ok(flag != 0)
+    })
 }
 
 /// Where a deleted job's deck was.
@@ -398,30 +418,30 @@ pub struct Stored {
 
 /// Deletes a job that is not queued or running (checked in the statement).
 /// `None` when no such finished job exists.
-pub async fn delete_finished(pool: &SqlitePool, id: &str) -> Result<Option<Stored>, sqlx::Error> {
-    sqlx::query_as(
-        "DELETE FROM jobs WHERE id = ? AND status NOT IN ('queued', 'running') RETURNING output_local, output_s3_key",
-    )
-    .bind(id)
-    .fetch_optional(pool)
-    .await
+pub async fn delete_finished(pool: &Pool, id: &str) -> Result<Option<Stored>, sqlx::Error> {
+    crate::on_db!(pool, pool => {
+        sqlx::query_as(
+            "DELETE FROM jobs WHERE id = $1 AND status NOT IN ('queued', 'running') RETURNING output_local, output_s3_key",
+        )
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+    })
 }
 
 /// Finished jobs created before `before` (RFC 3339), oldest first, at most
 /// `limit` — for the janitor's retention pass.
-pub async fn finished_before(
-    pool: &SqlitePool,
-    before: &str,
-    limit: i64,
-) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT id FROM jobs WHERE created_at < ? AND status NOT IN ('queued', 'running')
-         ORDER BY created_at LIMIT ?",
-    )
-    .bind(before)
-    .bind(limit)
-    .fetch_all(pool)
-    .await
+pub async fn finished_before(pool: &Pool, before: &str, limit: i64) -> Result<Vec<String>, sqlx::Error> {
+    crate::on_db!(pool, pool => {
+        sqlx::query_scalar(
+            "SELECT id FROM jobs WHERE created_at < $1 AND status NOT IN ('queued', 'running')
+             ORDER BY created_at LIMIT $2",
+        )
+        .bind(before)
+        .bind(limit)
+        .fetch_all(pool)
+        .await
+    })
 }
 
 /// Who owns a job and where it stands, for access checks.
@@ -432,19 +452,23 @@ pub struct Access {
     pub qa_report: Option<String>,
 }
 
-pub async fn access(pool: &SqlitePool, id: &str) -> Result<Option<Access>, sqlx::Error> {
-    sqlx::query_as("SELECT user_id, status, qa_report FROM jobs WHERE id = ?")
-        .bind(id)
-        .fetch_optional(pool)
-        .await
+pub async fn access(pool: &Pool, id: &str) -> Result<Option<Access>, sqlx::Error> {
+    crate::on_db!(pool, pool => {
+        sqlx::query_as("SELECT user_id, status, qa_report FROM jobs WHERE id = $1")
+            .bind(id)
+            .fetch_optional(pool)
+            .await
+    })
 }
 
 /// A job's status and progress (the live stream's first message).
-pub async fn state(pool: &SqlitePool, id: &str) -> Result<Option<(JobStatus, i64)>, sqlx::Error> {
-    sqlx::query_as("SELECT status, progress FROM jobs WHERE id = ?")
-        .bind(id)
-        .fetch_optional(pool)
-        .await
+pub async fn state(pool: &Pool, id: &str) -> Result<Option<(JobStatus, i64)>, sqlx::Error> {
+    crate::on_db!(pool, pool => {
+        sqlx::query_as("SELECT status, progress FROM jobs WHERE id = $1")
+            .bind(id)
+            .fetch_optional(pool)
+            .await
+    })
 }
 
 /// A complete job's deck, for downloads.
@@ -456,13 +480,15 @@ pub struct Deck {
 }
 
 /// The deck of job `id` if the job is complete.
-pub async fn complete_deck(pool: &SqlitePool, id: &str) -> Result<Option<Deck>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT course_title, output_local, output_s3_key FROM jobs WHERE id = ? AND status = 'complete'",
-    )
-    .bind(id)
-    .fetch_optional(pool)
-    .await
+pub async fn complete_deck(pool: &Pool, id: &str) -> Result<Option<Deck>, sqlx::Error> {
+    crate::on_db!(pool, pool => {
+        sqlx::query_as(
+            "SELECT course_title, output_local, output_s3_key FROM jobs WHERE id = $1 AND status = 'complete'",
+        )
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+    })
 }
 
 /// What a worker needs to run a job.
@@ -476,127 +502,145 @@ pub struct Input {
     pub timetable: Option<String>,
 }
 
-pub async fn input(pool: &SqlitePool, id: &str) -> Result<Input, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT course_title, template_path, duration_days, language, outline_json, timetable FROM jobs WHERE id = ?",
-    )
-    .bind(id)
-    .fetch_one(pool)
-    .await
+pub async fn input(pool: &Pool, id: &str) -> Result<Input, sqlx::Error> {
+    crate::on_db!(pool, pool => {
+        sqlx::query_as(
+            "SELECT course_title, template_path, duration_days, language, outline_json, timetable FROM jobs WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_one(pool)
+        .await
+    })
 }
 
 /// Module texts an earlier run of the job stored: (module, input hash, JSON).
-pub async fn module_texts(pool: &SqlitePool, id: &str) -> Result<Vec<(i64, String, String)>, sqlx::Error> {
-    sqlx::query_as("SELECT module, input_hash, text_json FROM job_module_texts WHERE job_id = ?")
-        .bind(id)
-        .fetch_all(pool)
-        .await
+pub async fn module_texts(pool: &Pool, id: &str) -> Result<Vec<(i64, String, String)>, sqlx::Error> {
+    crate::on_db!(pool, pool => {
+        sqlx::query_as("SELECT module, input_hash, text_json FROM job_module_texts WHERE job_id = $1")
+            .bind(id)
+            .fetch_all(pool)
+            .await
+    })
 }
 
 /// Stores one module's accepted text (replacing an older one).
 pub async fn save_module_text(
-    pool: &SqlitePool,
+    pool: &Pool,
     id: &str,
     module: usize,
     hash: &str,
     json: &str,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO job_module_texts (job_id, module, input_hash, text_json, written_at) VALUES (?, ?, ?, ?, ?)
+    crate::on_db!(pool, pool => {
+        sqlx::query(
+            "INSERT INTO job_module_texts (job_id, module, input_hash, text_json, written_at) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (job_id, module) DO UPDATE SET input_hash = excluded.input_hash,
              text_json = excluded.text_json, written_at = excluded.written_at",
-    )
-    .bind(id)
-    .bind(i64::try_from(module).unwrap_or(0))
-    .bind(hash)
-    .bind(json)
-    .bind(now_rfc3339())
-    .execute(pool)
-    .await?;
-    Ok(())
+        )
+        .bind(id)
+        .bind(i64::try_from(module).unwrap_or(0))
+        .bind(hash)
+        .bind(json)
+        .bind(now_rfc3339())
+        .execute(pool)
+        .await?;
+        Ok(())
+    })
 }
 
 /// Complete decks still only on local disk: (id, path), oldest first.
-pub async fn local_only_decks(pool: &SqlitePool) -> Result<Vec<(String, String)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, output_local FROM jobs
+pub async fn local_only_decks(pool: &Pool) -> Result<Vec<(String, String)>, sqlx::Error> {
+    crate::on_db!(pool, pool => {
+        sqlx::query_as(
+            "SELECT id, output_local FROM jobs
          WHERE status = 'complete' AND output_s3_key IS NULL AND output_local IS NOT NULL
          ORDER BY completed_at LIMIT 100",
-    )
-    .fetch_all(pool)
-    .await
+        )
+        .fetch_all(pool)
+        .await
+    })
 }
 
 /// Records that a deck moved to object storage (and logs it). `false` when
 /// the job is gone or its deck moved already.
 pub async fn moved_to_object_storage(
-    pool: &SqlitePool,
+    pool: &Pool,
     id: &str,
     local: &str,
     key: &str,
     size: u64,
 ) -> Result<bool, sqlx::Error> {
-    let mut tx = pool.begin().await?;
-    let done = sqlx::query(
-        "UPDATE jobs SET output_s3_key = ?, output_local = NULL WHERE id = ? AND output_local = ?",
-    )
-    .bind(key)
-    .bind(id)
-    .bind(local)
-    .execute(&mut *tx)
-    .await?;
-    if done.rows_affected() != 1 {
-        return Ok(false);
-    }
-    let message = format!("Stored in object storage ({:.1} MB)", size as f64 / 1e6);
-    log_event(&mut tx, id, &now_rfc3339(), "info", 100, &message).await?;
-    tx.commit().await?;
-    Ok(true)
+    crate::on_db!(pool, pool => {
+        let mut tx = pool.begin().await?;
+        let done = sqlx::query(
+            "UPDATE jobs SET output_s3_key = $1, output_local = NULL WHERE id = $2 AND output_local = $3",
+        )
+        .bind(key)
+        .bind(id)
+        .bind(local)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Ok(false);
+        }
+        let message = format!("Stored in object storage ({:.1} MB)", size as f64 / 1e6);
+        log_event!(tx, id, &now_rfc3339(), "info", 100, &message)?;
+        tx.commit().await?;
+        Ok(true)
+    })
 }
 
 /// Local deck files that are a job's only copy (the janitor keeps them).
-pub async fn local_deck_paths(pool: &SqlitePool) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT output_local FROM jobs WHERE output_local IS NOT NULL")
-        .fetch_all(pool)
-        .await
+pub async fn local_deck_paths(pool: &Pool) -> Result<Vec<String>, sqlx::Error> {
+    crate::on_db!(pool, pool => {
+        sqlx::query_scalar("SELECT output_local FROM jobs WHERE output_local IS NOT NULL")
+            .fetch_all(pool)
+            .await
+    })
 }
 
 /// Templates that queued or running jobs still need.
-pub async fn templates_in_use(pool: &SqlitePool) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT template_path FROM jobs WHERE status IN ('queued', 'running')")
-        .fetch_all(pool)
-        .await
+pub async fn templates_in_use(pool: &Pool) -> Result<Vec<String>, sqlx::Error> {
+    crate::on_db!(pool, pool => {
+        sqlx::query_scalar("SELECT template_path FROM jobs WHERE status IN ('queued', 'running')")
+            .fetch_all(pool)
+            .await
+    })
 }
 
 /// Today's figures for the dashboard: (courses, slides) made on `day`,
 /// jobs queued or running, jobs failed on `day`.
-pub async fn day_figures(pool: &SqlitePool, day: &str) -> Result<(i64, i64, i64, i64), sqlx::Error> {
-    let (courses, slides): (i64, i64) = sqlx::query_as(
-        "SELECT COALESCE(SUM(courses), 0), COALESCE(SUM(slides), 0) FROM daily_activity WHERE date = ?",
-    )
-    .bind(day)
-    .fetch_one(pool)
-    .await?;
-    let active: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE status IN ('running', 'queued')")
+pub async fn day_figures(pool: &Pool, day: &str) -> Result<(i64, i64, i64, i64), sqlx::Error> {
+    crate::on_db!(pool, pool => {
+        let (courses, slides): (i64, i64) = sqlx::query_as(
+            "SELECT COALESCE(SUM(courses), 0), COALESCE(SUM(slides), 0) FROM daily_activity WHERE date = $1",
+        )
+        .bind(day)
         .fetch_one(pool)
         .await?;
-    let failed: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM jobs WHERE status = 'failed' AND substr(completed_at, 1, 10) = ?",
-    )
-    .bind(day)
-    .fetch_one(pool)
-    .await?;
-    Ok((courses, slides, active, failed))
+        let active: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE status IN ('running', 'queued')")
+            .fetch_one(pool)
+            .await?;
+        let failed: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM jobs WHERE status = 'failed' AND substr(completed_at, 1, 10) = $1",
+        )
+        .bind(day)
+        .fetch_one(pool)
+        .await?;
+        Ok((courses, slides, active, failed))
+    })
 }
 
 /// (date, courses, slides) for the 90 days up to `day`, days with activity only.
-pub async fn activity_90_days(pool: &SqlitePool, day: &str) -> Result<Vec<(String, i64, i64)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT date, courses, slides FROM daily_activity WHERE date >= date(?, '-89 days') ORDER BY date",
-    )
-    .bind(day)
-    .fetch_all(pool)
-    .await
+pub async fn activity_90_days(pool: &Pool, day: &str) -> Result<Vec<(String, i64, i64)>, sqlx::Error> {
+    crate::on_db!(pool, pool => {
+        sqlx::query_as(
+            "SELECT date, courses, slides FROM daily_activity WHERE date >= date($1, '-89 days') ORDER BY date",
+        )
+        .bind(day)
+        .fetch_all(pool)
+        .await
+    })
 }
 
 const SUMMARY_SELECT: &str = "SELECT j.id, u.name AS owner_name, j.course_title, j.template_name, j.duration_days, j.language,
@@ -604,49 +648,57 @@ const SUMMARY_SELECT: &str = "SELECT j.id, u.name AS owner_name, j.course_title,
         j.completed_at, j.error
      FROM jobs j JOIN users u ON u.id = j.user_id";
 
-pub async fn summary(pool: &SqlitePool, id: &str) -> Result<Option<JobSummary>, sqlx::Error> {
-    sqlx::query_as(&format!("{SUMMARY_SELECT} WHERE j.id = ?"))
-        .bind(id)
-        .fetch_optional(pool)
-        .await
+pub async fn summary(pool: &Pool, id: &str) -> Result<Option<JobSummary>, sqlx::Error> {
+    crate::on_db!(pool, pool => {
+        sqlx::query_as(&format!("{SUMMARY_SELECT} WHERE j.id = $1"))
+            .bind(id)
+            .fetch_optional(pool)
+            .await
+    })
 }
 
 /// The latest [`HISTORY_ROWS`] jobs, optionally filtered by status and a title search.
 pub async fn history(
-    pool: &SqlitePool,
+    pool: &Pool,
     status: Option<JobStatus>,
     search: Option<&str>,
 ) -> Result<Vec<JobSummary>, sqlx::Error> {
-    let like = search.map(|s| {
-        format!(
-            "%{}%",
-            s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
-        )
-    });
-    sqlx::query_as(&format!(
-        "{SUMMARY_SELECT} WHERE (?1 IS NULL OR j.status = ?1) AND (?2 IS NULL OR j.course_title LIKE ?2 ESCAPE '\\')
-         ORDER BY j.created_at DESC, j.rowid DESC LIMIT ?3"
-    ))
-    .bind(status)
-    .bind(like)
-    .bind(HISTORY_ROWS)
-    .fetch_all(pool)
-    .await
+    crate::on_db!(pool, pool => {
+        let like = search.map(|s| {
+            format!(
+                "%{}%",
+                s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+            )
+        });
+        sqlx::query_as(&format!(
+            "{SUMMARY_SELECT} WHERE ($1 IS NULL OR j.status = $1) AND ($2 IS NULL OR j.course_title LIKE $2 ESCAPE '\\')
+             ORDER BY j.created_at DESC, j.rowid DESC LIMIT $3"
+        ))
+        .bind(status)
+        .bind(like)
+        .bind(HISTORY_ROWS)
+        .fetch_all(pool)
+        .await
+    })
 }
 
 /// The jobs' change version: bumped by triggers on every change to `jobs`
 /// (and to users' names), whoever makes it.
-pub async fn version(pool: &SqlitePool) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT version FROM change_versions WHERE name = 'jobs'")
-        .fetch_one(pool)
-        .await
+pub async fn version(pool: &Pool) -> Result<i64, sqlx::Error> {
+    crate::on_db!(pool, pool => {
+        sqlx::query_scalar("SELECT version FROM change_versions WHERE name = 'jobs'")
+            .fetch_one(pool)
+            .await
+    })
 }
 
-pub async fn events(pool: &SqlitePool, id: &str) -> Result<Vec<JobEvent>, sqlx::Error> {
-    sqlx::query_as("SELECT at, level, progress, message FROM job_events WHERE job_id = ? ORDER BY id")
-        .bind(id)
-        .fetch_all(pool)
-        .await
+pub async fn events(pool: &Pool, id: &str) -> Result<Vec<JobEvent>, sqlx::Error> {
+    crate::on_db!(pool, pool => {
+        sqlx::query_as("SELECT at, level, progress, message FROM job_events WHERE job_id = $1 ORDER BY id")
+            .bind(id)
+            .fetch_all(pool)
+            .await
+    })
 }
 
 #[cfg(test)]

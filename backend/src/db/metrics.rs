@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use sqlx::SqlitePool;
+use crate::db::Pool;
 
 /// Token spend of one model.
 #[derive(Debug, Clone, Default, sqlx::FromRow)]
@@ -30,35 +30,37 @@ pub struct DbMetrics {
     pub llm: Vec<ModelUsage>,
 }
 
-pub async fn read(pool: &SqlitePool, buckets: &[f64]) -> Result<DbMetrics, sqlx::Error> {
-    let by_status: Vec<(String, i64)> = sqlx::query_as("SELECT status, COUNT(*) FROM jobs GROUP BY status")
+pub async fn read(pool: &Pool, buckets: &[f64]) -> Result<DbMetrics, sqlx::Error> {
+    crate::on_db!(pool, pool => {
+        let by_status: Vec<(String, i64)> = sqlx::query_as("SELECT status, COUNT(*) FROM jobs GROUP BY status")
+            .fetch_all(pool)
+            .await?;
+        let durations: Vec<f64> = sqlx::query_scalar(
+            "SELECT duration_sec FROM jobs WHERE status = 'complete' AND duration_sec IS NOT NULL",
+        )
         .fetch_all(pool)
         .await?;
-    let durations: Vec<f64> = sqlx::query_scalar(
-        "SELECT duration_sec FROM jobs WHERE status = 'complete' AND duration_sec IS NOT NULL",
-    )
-    .fetch_all(pool)
-    .await?;
-    let queue_depth: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM job_queue WHERE claimed_by IS NULL")
-        .fetch_one(pool)
-        .await?;
-    let llm: Vec<ModelUsage> = sqlx::query_as(
-        "SELECT model, COUNT(*) AS calls, SUM(input_tokens) AS input, SUM(output_tokens) AS output,
+        let queue_depth: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM job_queue WHERE claimed_by IS NULL")
+            .fetch_one(pool)
+            .await?;
+        let llm: Vec<ModelUsage> = sqlx::query_as(
+            "SELECT model, COUNT(*) AS calls, SUM(input_tokens) AS input, SUM(output_tokens) AS output,
                 SUM(cache_creation_tokens) AS cache_creation, SUM(cache_read_tokens) AS cache_read,
                 COALESCE(SUM(cost_usd), 0.0) AS cost
          FROM token_usage GROUP BY model ORDER BY model",
-    )
-    .fetch_all(pool)
-    .await?;
-    Ok(DbMetrics {
-        jobs_by_status: by_status.into_iter().collect(),
-        job_duration_buckets: buckets
-            .iter()
-            .map(|le| durations.iter().filter(|d| **d <= *le).count() as i64)
-            .collect(),
-        job_duration_count: durations.len() as i64,
-        job_duration_sum: durations.iter().sum(),
-        queue_depth,
-        llm,
+        )
+        .fetch_all(pool)
+        .await?;
+        Ok(DbMetrics {
+            jobs_by_status: by_status.into_iter().collect(),
+            job_duration_buckets: buckets
+                .iter()
+                .map(|le| durations.iter().filter(|d| **d <= *le).count() as i64)
+                .collect(),
+            job_duration_count: durations.len() as i64,
+            job_duration_sum: durations.iter().sum(),
+            queue_depth,
+            llm,
+        })
     })
 }

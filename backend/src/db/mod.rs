@@ -15,7 +15,56 @@ use std::path::Path;
 use std::time::Duration;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
+use sqlx::{PgPool, SqlitePool};
+
+/// The application's database: the embedded SQLite file, or PostgreSQL.
+///
+/// Every statement is written once, in SQL both understand (`$1`
+/// placeholders, `RETURNING`, `ON CONFLICT`), and run through [`on_db!`],
+/// which compiles it for each database's own driver and types.
+#[derive(Debug, Clone)]
+pub enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+impl Pool {
+    /// The SQLite pool, when that is the database (backups, maintenance
+    /// that only SQLite has).
+    pub fn as_sqlite(&self) -> Option<&SqlitePool> {
+        match self {
+            Self::Sqlite(pool) => Some(pool),
+            Self::Postgres(_) => None,
+        }
+    }
+
+    /// Open connections and how many of them are idle (for `/metrics`).
+    pub fn connections(&self) -> (u32, u32) {
+        on_db!(self, pool => (pool.size(), pool.num_idle() as u32))
+    }
+
+    /// Closes every connection (at shutdown).
+    pub async fn close(&self) {
+        on_db!(self, pool => pool.close().await)
+    }
+}
+
+/// Runs `$body` with `$p` bound to the concrete pool: the body is compiled
+/// once per database, so each gets its own driver's types and statements.
+///
+/// ```ignore
+/// on_db!(pool, pool => sqlx::query("DELETE FROM jobs WHERE id = $1").bind(id).execute(pool).await)
+/// ```
+#[macro_export]
+macro_rules! on_db {
+    ($pool:expr, $p:ident => $body:expr) => {
+        match $pool {
+            $crate::db::Pool::Sqlite($p) => $body,
+            $crate::db::Pool::Postgres($p) => $body,
+        }
+    };
+}
+pub use on_db;
 
 /// Why the database could not be made ready.
 #[derive(Debug, thiserror::Error)]
@@ -29,7 +78,7 @@ pub enum DbError {
 }
 
 /// Opens (creating if needed) the database file with WAL and a busy timeout.
-pub async fn open(path: &Path) -> Result<SqlitePool, DbError> {
+pub async fn open(path: &Path) -> Result<Pool, DbError> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|source| DbError::CreateDir {
             path: dir.display().to_string(),
@@ -47,6 +96,7 @@ pub async fn open(path: &Path) -> Result<SqlitePool, DbError> {
         .max_connections(8)
         .connect_with(options)
         .await
+        .map(Pool::Sqlite)
         .map_err(|source| DbError::Open {
             path: path.display().to_string(),
             source,
@@ -58,25 +108,26 @@ pub async fn open(path: &Path) -> Result<SqlitePool, DbError> {
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
 
 /// Whether every migration this binary knows is applied (for readiness).
-pub async fn migrations_applied(pool: &SqlitePool) -> bool {
-    let applied: Result<i64, _> =
-        sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations WHERE success = 1")
+pub async fn migrations_applied(pool: &Pool) -> bool {
+    let applied: Result<i64, _> = on_db!(pool, pool => {
+        sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations WHERE success")
             .fetch_one(pool)
-            .await;
+            .await
+    });
     applied.is_ok_and(|n| n as usize >= MIGRATOR.iter().count())
 }
 
-pub async fn migrate(pool: &SqlitePool) -> Result<(), DbError> {
-    MIGRATOR.run(pool).await?;
+pub async fn migrate(pool: &Pool) -> Result<(), DbError> {
+    match pool {
+        Pool::Sqlite(pool) => MIGRATOR.run(pool).await?,
+        Pool::Postgres(pool) => MIGRATOR.run(pool).await?,
+    }
     Ok(())
 }
 
 /// Whether the database answers a trivial query.
-pub async fn ping(pool: &SqlitePool) -> bool {
-    sqlx::query_scalar::<_, i64>("SELECT 1")
-        .fetch_one(pool)
-        .await
-        .is_ok()
+pub async fn ping(pool: &Pool) -> bool {
+    on_db!(pool, pool => sqlx::query_scalar::<_, i32>("SELECT 1").fetch_one(pool).await.is_ok())
 }
 
 /// The current time as RFC 3339 UTC text, the format every timestamp column uses.

@@ -1,7 +1,7 @@
 //! The `token_usage` table: one row per model call, kept when its job is
 //! deleted so spend stays in the history; grouped totals for the Usage page.
 
-use sqlx::SqlitePool;
+use crate::db::Pool;
 use types::usage::TokenTotals;
 
 use super::now_rfc3339;
@@ -21,39 +21,43 @@ pub struct CallRow<'a> {
     pub cost_usd: Option<f64>,
 }
 
-pub async fn insert(pool: &SqlitePool, row: &CallRow<'_>) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO token_usage (job_id, user_id, at, provider, model, purpose, input_tokens, output_tokens,
+pub async fn insert(pool: &Pool, row: &CallRow<'_>) -> Result<(), sqlx::Error> {
+    crate::on_db!(pool, pool => {
+        sqlx::query(
+            "INSERT INTO token_usage (job_id, user_id, at, provider, model, purpose, input_tokens, output_tokens,
              cache_creation_tokens, cache_read_tokens, cost_usd)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(row.job_id)
-    .bind(row.user_id)
-    .bind(now_rfc3339())
-    .bind(row.provider)
-    .bind(row.model)
-    .bind(row.purpose)
-    .bind(row.input)
-    .bind(row.output)
-    .bind(row.cache_write)
-    .bind(row.cache_read)
-    .bind(row.cost_usd)
-    .execute(pool)
-    .await?;
-    Ok(())
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(row.job_id)
+        .bind(row.user_id)
+        .bind(now_rfc3339())
+        .bind(row.provider)
+        .bind(row.model)
+        .bind(row.purpose)
+        .bind(row.input)
+        .bind(row.output)
+        .bind(row.cache_write)
+        .bind(row.cache_read)
+        .bind(row.cost_usd)
+        .execute(pool)
+        .await?;
+        Ok(())
+    })
 }
 
 /// A job's owner and the tokens its earlier runs spent (a resumed job
 /// starts its budget from there).
-pub async fn job_owner_and_spent(pool: &SqlitePool, job_id: &str) -> Result<(Option<i64>, i64), sqlx::Error> {
-    sqlx::query_as(
-        "SELECT j.user_id, COALESCE((SELECT SUM(input_tokens + output_tokens + cache_creation_tokens + cache_read_tokens)
+pub async fn job_owner_and_spent(pool: &Pool, job_id: &str) -> Result<(Option<i64>, i64), sqlx::Error> {
+    crate::on_db!(pool, pool => {
+        sqlx::query_as(
+            "SELECT j.user_id, COALESCE((SELECT SUM(input_tokens + output_tokens + cache_creation_tokens + cache_read_tokens)
                                       FROM token_usage WHERE job_id = j.id), 0)
-         FROM jobs j WHERE j.id = ?",
-    )
-    .bind(job_id)
-    .fetch_one(pool)
-    .await
+         FROM jobs j WHERE j.id = $1",
+        )
+        .bind(job_id)
+        .fetch_one(pool)
+        .await
+    })
 }
 
 type Row = (String, i64, i64, i64, i64, i64, f64, i64);
@@ -101,27 +105,31 @@ impl Group {
 /// Totals since `since` (a date) grouped by `group`. Largest spend first,
 /// days newest first.
 pub async fn totals(
-    pool: &SqlitePool,
+    pool: &Pool,
     group: Group,
     since: &str,
 ) -> Result<Vec<(String, TokenTotals)>, sqlx::Error> {
-    let order = if matches!(group, Group::Day) {
-        "1 DESC"
-    } else {
-        "7 DESC, 2 DESC"
-    };
-    let sql = format!(
-        "SELECT {}, {SUMS} FROM token_usage t LEFT JOIN users u ON u.id = t.user_id
-         WHERE t.at >= ? GROUP BY 1 HAVING COUNT(*) > 0 ORDER BY {order}",
-        group.key()
-    );
-    let rows: Vec<Row> = sqlx::query_as(&sql).bind(since).fetch_all(pool).await?;
-    Ok(rows.into_iter().map(totals_of).collect())
+    crate::on_db!(pool, pool => {
+        let order = if matches!(group, Group::Day) {
+            "1 DESC"
+        } else {
+            "7 DESC, 2 DESC"
+        };
+        let sql = format!(
+            "SELECT {}, {SUMS} FROM token_usage t LEFT JOIN users u ON u.id = t.user_id
+             WHERE t.at >= $1 GROUP BY 1 HAVING COUNT(*) > 0 ORDER BY {order}",
+            group.key()
+        );
+        let rows: Vec<Row> = sqlx::query_as(&sql).bind(since).fetch_all(pool).await?;
+        Ok(rows.into_iter().map(totals_of).collect())
+    })
 }
 
 /// One job's totals.
-pub async fn job_totals(pool: &SqlitePool, job_id: &str) -> Result<TokenTotals, sqlx::Error> {
-    let sql = format!("SELECT 'job', {SUMS} FROM token_usage t WHERE t.job_id = ?");
-    let row: Row = sqlx::query_as(&sql).bind(job_id).fetch_one(pool).await?;
-    Ok(totals_of(row).1)
+pub async fn job_totals(pool: &Pool, job_id: &str) -> Result<TokenTotals, sqlx::Error> {
+    crate::on_db!(pool, pool => {
+        let sql = format!("SELECT 'job', {SUMS} FROM token_usage t WHERE t.job_id = $1");
+        let row: Row = sqlx::query_as(&sql).bind(job_id).fetch_one(pool).await?;
+        Ok(totals_of(row).1)
+    })
 }

@@ -1,6 +1,6 @@
 //! The `users` table: queries used by sign-in, the guards and user management.
 
-use sqlx::SqlitePool;
+use crate::db::Pool;
 
 use super::now_rfc3339;
 use crate::password::PasswordHash;
@@ -15,44 +15,54 @@ pub struct Credentials {
 }
 
 /// People with accounts (the account imported jobs belong to is not one).
-pub async fn count(pool: &SqlitePool) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE email <> 'imported@courseware.invalid'")
-        .fetch_one(pool)
-        .await
+pub async fn count(pool: &Pool) -> Result<i64, sqlx::Error> {
+    crate::on_db!(pool, pool => {
+        sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE email <> 'imported@courseware.invalid'")
+            .fetch_one(pool)
+            .await
+    })
 }
 
-pub async fn credentials(pool: &SqlitePool, email: &str) -> Result<Option<Credentials>, sqlx::Error> {
-    sqlx::query_as("SELECT id, password_hash, is_active FROM users WHERE email = ?")
-        .bind(email)
-        .fetch_optional(pool)
-        .await
+pub async fn credentials(pool: &Pool, email: &str) -> Result<Option<Credentials>, sqlx::Error> {
+    crate::on_db!(pool, pool => {
+        sqlx::query_as("SELECT id, password_hash, is_active FROM users WHERE email = $1")
+            .bind(email)
+            .fetch_optional(pool)
+            .await
+    })
 }
 
 /// The user behind a session, if they still exist and are active.
-pub async fn active_user(pool: &SqlitePool, id: i64) -> Result<Option<CurrentUser>, sqlx::Error> {
-    sqlx::query_as("SELECT id, email, name, is_admin FROM users WHERE id = ? AND is_active = 1")
+pub async fn active_user(pool: &Pool, id: i64) -> Result<Option<CurrentUser>, sqlx::Error> {
+    crate::on_db!(pool, pool => {
+        sqlx::query_as("SELECT id, email, name, is_admin FROM users WHERE id = $1 AND is_active = 1")
+            .bind(id)
+            .fetch_optional(pool)
+            .await
+    })
+}
+
+pub async fn list(pool: &Pool) -> Result<Vec<UserSummary>, sqlx::Error> {
+    crate::on_db!(pool, pool => {
+        sqlx::query_as(
+            "SELECT id, email, name, is_admin, is_active, created_at, last_login_at
+             FROM users ORDER BY is_active DESC, name COLLATE NOCASE, id",
+        )
+        .fetch_all(pool)
+        .await
+    })
+}
+
+pub async fn get(pool: &Pool, id: i64) -> Result<Option<UserSummary>, sqlx::Error> {
+    crate::on_db!(pool, pool => {
+        sqlx::query_as(
+            "SELECT id, email, name, is_admin, is_active, created_at, last_login_at
+             FROM users WHERE id = $1",
+        )
         .bind(id)
         .fetch_optional(pool)
         .await
-}
-
-pub async fn list(pool: &SqlitePool) -> Result<Vec<UserSummary>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, email, name, is_admin, is_active, created_at, last_login_at
-         FROM users ORDER BY is_active DESC, name COLLATE NOCASE, id",
-    )
-    .fetch_all(pool)
-    .await
-}
-
-pub async fn get(pool: &SqlitePool, id: i64) -> Result<Option<UserSummary>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, email, name, is_admin, is_active, created_at, last_login_at
-         FROM users WHERE id = ?",
-    )
-    .bind(id)
-    .fetch_optional(pool)
-    .await
+    })
 }
 
 /// Outcome of an insert that must not collide with an existing email.
@@ -62,88 +72,88 @@ pub enum Created {
 }
 
 pub async fn create(
-    pool: &SqlitePool,
+    pool: &Pool,
     email: &str,
     name: &str,
     hash: &PasswordHash,
     is_admin: bool,
 ) -> Result<Created, sqlx::Error> {
-    let done = sqlx::query(
-        "INSERT INTO users (email, name, password_hash, is_admin, is_active, created_at)
-         VALUES (?, ?, ?, ?, 1, ?) ON CONFLICT DO NOTHING",
-    )
-    .bind(email)
-    .bind(name)
-    .bind(hash.as_str())
-    .bind(is_admin)
-    .bind(now_rfc3339())
-    .execute(pool)
-    .await?;
-    Ok(if done.rows_affected() == 1 {
-        Created::Id(done.last_insert_rowid())
-    } else {
-        Created::EmailTaken
+    crate::on_db!(pool, pool => {
+        let id: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO users (email, name, password_hash, is_admin, is_active, created_at)
+             VALUES ($1, $2, $3, $4, TRUE, $5) ON CONFLICT DO NOTHING RETURNING id",
+        )
+        .bind(email)
+        .bind(name)
+        .bind(hash.as_str())
+        .bind(is_admin)
+        .bind(now_rfc3339())
+        .fetch_optional(pool)
+        .await?;
+        Ok(id.map_or(Created::EmailTaken, Created::Id))
     })
 }
 
 /// Creates the first administrator only while the table is empty, atomically,
 /// so two racing set-up requests cannot both succeed.
 pub async fn create_first_admin(
-    pool: &SqlitePool,
+    pool: &Pool,
     email: &str,
     name: &str,
     hash: &PasswordHash,
 ) -> Result<Option<i64>, sqlx::Error> {
-    let done = sqlx::query(
-        "INSERT INTO users (email, name, password_hash, is_admin, is_active, created_at)
-         SELECT ?, ?, ?, 1, 1, ? WHERE NOT EXISTS (SELECT 1 FROM users)",
-    )
-    .bind(email)
-    .bind(name)
-    .bind(hash.as_str())
-    .bind(now_rfc3339())
-    .execute(pool)
-    .await?;
-    Ok((done.rows_affected() == 1).then(|| done.last_insert_rowid()))
-}
-
-pub async fn touch_last_login(pool: &SqlitePool, id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE users SET last_login_at = ? WHERE id = ?")
-        .bind(now_rfc3339())
-        .bind(id)
-        .execute(pool)
-        .await?;
-    Ok(())
-}
-
-pub async fn set_password(pool: &SqlitePool, id: i64, hash: &PasswordHash) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
+    crate::on_db!(pool, pool => {
+        sqlx::query_scalar(
+            "INSERT INTO users (email, name, password_hash, is_admin, is_active, created_at)
+             SELECT $1, $2, $3, TRUE, TRUE, $4 WHERE NOT EXISTS (SELECT 1 FROM users) RETURNING id",
+        )
+        .bind(email)
+        .bind(name)
         .bind(hash.as_str())
-        .bind(id)
-        .execute(pool)
-        .await?;
-    Ok(done.rows_affected() == 1)
+        .bind(now_rfc3339())
+        .fetch_optional(pool)
+        .await
+    })
+}
+
+pub async fn touch_last_login(pool: &Pool, id: i64) -> Result<(), sqlx::Error> {
+    crate::on_db!(pool, pool => {
+        sqlx::query("UPDATE users SET last_login_at = $1 WHERE id = $2")
+            .bind(now_rfc3339())
+            .bind(id)
+            .execute(pool)
+            .await?;
+        Ok(())
+    })
+}
+
+pub async fn set_password(pool: &Pool, id: i64, hash: &PasswordHash) -> Result<bool, sqlx::Error> {
+    crate::on_db!(pool, pool => {
+        let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(hash.as_str())
+            .bind(id)
+            .execute(pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    })
 }
 
 /// Sets `is_active` and `is_admin` in one statement, refusing (returning
 /// `false`) when the change would leave no active administrator.
-pub async fn set_flags(
-    pool: &SqlitePool,
-    id: i64,
-    is_active: bool,
-    is_admin: bool,
-) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE users SET is_active = ?1, is_admin = ?2 WHERE id = ?3
+pub async fn set_flags(pool: &Pool, id: i64, is_active: bool, is_admin: bool) -> Result<bool, sqlx::Error> {
+    crate::on_db!(pool, pool => {
+        let done = sqlx::query(
+            "UPDATE users SET is_active = $1, is_admin = $2 WHERE id = $3
            AND (
-             (?1 = 1 AND ?2 = 1)
-             OR EXISTS (SELECT 1 FROM users o WHERE o.id <> ?3 AND o.is_admin = 1 AND o.is_active = 1)
+             ($1 = 1 AND $2 = 1)
+             OR EXISTS (SELECT 1 FROM users o WHERE o.id <> $3 AND o.is_admin = 1 AND o.is_active = 1)
            )",
-    )
-    .bind(is_active)
-    .bind(is_admin)
-    .bind(id)
-    .execute(pool)
-    .await?;
-    Ok(done.rows_affected() == 1)
+        )
+        .bind(is_active)
+        .bind(is_admin)
+        .bind(id)
+        .execute(pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    })
 }

@@ -7,11 +7,11 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use crate::db::Pool;
 use course::banks::Banks;
 use course::content::ModuleText;
 use course::pipeline::{self, Failure, Step};
 use course::plan::{candidates, offline_texts, CourseOptions};
-use sqlx::SqlitePool;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use types::jobs::{JobStatus, QaReport};
@@ -201,7 +201,7 @@ async fn run(state: &AppState, id: &str) {
     }
 }
 
-async fn check_cancel(pool: &SqlitePool, id: &str) -> Result<(), Stop> {
+async fn check_cancel(pool: &Pool, id: &str) -> Result<(), Stop> {
     if db::cancel_requested(pool, id).await? {
         Err(Stop::Cancelled)
     } else {
@@ -210,7 +210,7 @@ async fn check_cancel(pool: &SqlitePool, id: &str) -> Result<(), Stop> {
 }
 
 /// Resolves once the job's cancellation is requested (polled every 250 ms).
-async fn cancelled(pool: &SqlitePool, id: &str) -> Stop {
+async fn cancelled(pool: &Pool, id: &str) -> Stop {
     loop {
         tokio::time::sleep(Duration::from_millis(250)).await;
         if let Err(stop) = check_cancel(pool, id).await {

@@ -5,8 +5,8 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use crate::db::Pool;
 use serde::{Deserialize, Serialize};
-use sqlx::SqlitePool;
 
 use super::{Llm, LlmError};
 use crate::db::usage::{self as db, CallRow};
@@ -31,7 +31,7 @@ impl Usage {
 
 /// One job's token meter.
 pub struct Meter {
-    pool: SqlitePool,
+    pool: Pool,
     job_id: String,
     user_id: Option<i64>,
     budget: u64,
@@ -44,7 +44,7 @@ fn i(n: u64) -> i64 {
 
 impl Meter {
     /// A meter for `job_id`, starting from what earlier runs of the job spent.
-    pub async fn for_job(pool: &SqlitePool, job_id: &str, budget: u64) -> Result<Meter, sqlx::Error> {
+    pub async fn for_job(pool: &Pool, job_id: &str, budget: u64) -> Result<Meter, sqlx::Error> {
         let (user_id, spent) = db::job_owner_and_spent(pool, job_id).await?;
         Ok(Meter {
             pool: pool.clone(),

@@ -21,7 +21,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::extract::FromRef;
 use axum::routing::{get, post};
 use axum::{middleware, Router};
-use backend::db::sessions::SqliteSessionStore;
+use backend::db::sessions::DbSessionStore;
 use backend::AppState;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
@@ -61,7 +61,7 @@ pub fn router(state: AppState) -> Router {
         leptos: options.clone(),
     };
 
-    let sessions = SessionManagerLayer::new(SqliteSessionStore::new(state.pool.clone()))
+    let sessions = SessionManagerLayer::new(DbSessionStore::new(state.pool.clone()))
         .with_name(SESSION_COOKIE)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)

@@ -240,10 +240,10 @@ async fn a_disabled_user_is_locked_out_mid_session() {
     assert_eq!(res.status(), 200);
     assert_eq!(member.call("/api/me", &[]).await.status(), 401);
     assert_eq!(member.get("/").await.status(), 303);
-    let sessions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE user_id = ?")
+    let sessions: i64 = backend::on_db!(&app.state.pool, pool => sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE user_id = $1")
         .bind(id.parse::<i64>().expect("id"))
-        .fetch_one(&app.state.pool)
-        .await
+        .fetch_one(pool)
+.await)
         .expect("count");
     assert_eq!(sessions, 0);
     // And cannot sign in again: same message as a wrong password.
@@ -329,9 +329,9 @@ async fn a_session_survives_a_server_restart_and_sign_out_ends_it() {
     assert_eq!(c2.call("/api/me", &[]).await.status(), 200);
     assert_eq!(c2.call("/api/logout", &[]).await.status(), 200);
     assert_eq!(c2.call("/api/me", &[]).await.status(), 401);
-    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE user_id IS NOT NULL")
-        .fetch_one(&app.state.pool)
-        .await
+    let left: i64 = backend::on_db!(&app.state.pool, pool => sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE user_id IS NOT NULL")
+        .fetch_one(pool)
+.await)
         .expect("count");
     assert_eq!(left, 0);
     app.stop().await;

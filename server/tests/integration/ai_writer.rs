@@ -73,13 +73,13 @@ async fn completed(c: &Client, id: &str) -> (Value, Vec<String>) {
 type UsageRow = (String, i64, i64, i64, i64, Option<f64>);
 
 async fn usage_rows(app: &TestApp, id: &str) -> Vec<UsageRow> {
-    sqlx::query_as(
+    backend::on_db!(&app.state.pool, pool => sqlx::query_as(
         "SELECT purpose, input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens, cost_usd
-         FROM token_usage WHERE job_id = ? ORDER BY id",
+         FROM token_usage WHERE job_id = $1 ORDER BY id",
     )
     .bind(id)
-    .fetch_all(&app.state.pool)
-    .await
+    .fetch_all(pool)
+.await)
     .expect("rows")
 }
 
@@ -446,10 +446,10 @@ async fn a_job_over_its_token_budget_fails_clearly_and_a_retry_resumes_without_r
         error.contains("over its budget of 2000 (LLM_JOB_TOKEN_BUDGET)"),
         "{error}"
     );
-    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM job_module_texts WHERE job_id = ?")
+    let stored: i64 = backend::on_db!(&app.state.pool, pool => sqlx::query_scalar("SELECT COUNT(*) FROM job_module_texts WHERE job_id = $1")
         .bind(&id)
-        .fetch_one(&app.state.pool)
-        .await
+        .fetch_one(pool)
+.await)
         .expect("count");
     assert_eq!(stored, 2, "both answered modules are kept");
     app.stop().await;

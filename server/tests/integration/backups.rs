@@ -47,10 +47,11 @@ async fn an_online_backup_restores_every_committed_row_and_damaged_ones_are_refu
     config.job_stage_pause_ms = 200;
     let app = TestApp::start_with(config).await;
     let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    let user: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = ?")
+    let user: i64 =
+        backend::on_db!(&app.state.pool, pool => sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
         .bind(ADMIN_EMAIL)
-        .fetch_one(&app.state.pool)
-        .await
+        .fetch_one(pool)
+.await)
         .expect("user");
     let mut committed = Vec::new();
     for i in 0..300 {
@@ -112,10 +113,11 @@ async fn an_online_backup_restores_every_committed_row_and_damaged_ones_are_refu
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let app = TestApp::start_with(common::config(fresh.path())).await;
     for id in &committed {
-        let found: Option<String> = sqlx::query_scalar("SELECT id FROM jobs WHERE id = ?")
+        let found: Option<String> =
+            backend::on_db!(&app.state.pool, pool => sqlx::query_scalar("SELECT id FROM jobs WHERE id = $1")
             .bind(id)
-            .fetch_optional(&app.state.pool)
-            .await
+            .fetch_optional(pool)
+.await)
             .expect("query");
         assert_eq!(
             found.as_deref(),
@@ -201,14 +203,14 @@ async fn retention_deletes_old_finished_jobs_with_their_decks_and_keeps_the_tota
         c.wait_for(&id, &["complete"], Duration::from_secs(120)).await;
         ids.push(id);
     }
-    sqlx::query("UPDATE jobs SET created_at = '2020-01-01T00:00:00Z' WHERE id = ?")
+    backend::on_db!(&app.state.pool, pool => sqlx::query("UPDATE jobs SET created_at = '2020-01-01T00:00:00Z' WHERE id = $1")
         .bind(&ids[0])
-        .execute(&app.state.pool)
-        .await
+        .execute(pool)
+.await.map(|r| r.rows_affected()))
         .expect("age");
-    let activity_before: i64 = sqlx::query_scalar("SELECT COALESCE(SUM(courses), 0) FROM daily_activity")
-        .fetch_one(&app.state.pool)
-        .await
+    let activity_before: i64 = backend::on_db!(&app.state.pool, pool => sqlx::query_scalar("SELECT COALESCE(SUM(courses), 0) FROM daily_activity")
+        .fetch_one(pool)
+.await)
         .expect("activity");
     let old_deck = dir.path().join("outputs").join(format!("{}.pptx", ids[0]));
     assert!(old_deck.is_file());
@@ -217,14 +219,15 @@ async fn retention_deletes_old_finished_jobs_with_their_decks_and_keeps_the_tota
         1
     );
     assert!(!old_deck.exists(), "the old deck went with its job");
-    let left: Vec<String> = sqlx::query_scalar("SELECT id FROM jobs")
-        .fetch_all(&app.state.pool)
-        .await
+    let left: Vec<String> =
+        backend::on_db!(&app.state.pool, pool => sqlx::query_scalar("SELECT id FROM jobs")
+        .fetch_all(pool)
+.await)
         .expect("jobs");
     assert_eq!(left, vec![ids[1].clone()]);
-    let activity_after: i64 = sqlx::query_scalar("SELECT COALESCE(SUM(courses), 0) FROM daily_activity")
-        .fetch_one(&app.state.pool)
-        .await
+    let activity_after: i64 = backend::on_db!(&app.state.pool, pool => sqlx::query_scalar("SELECT COALESCE(SUM(courses), 0) FROM daily_activity")
+        .fetch_one(pool)
+.await)
         .expect("activity");
     assert_eq!(activity_after, activity_before, "daily activity stays");
     app.stop().await;
@@ -357,18 +360,18 @@ async fn the_previous_tools_json_is_imported_once_with_bad_rows_reported() {
         "the old deck downloads"
     );
     let days: Vec<(String, i64, i64)> =
-        sqlx::query_as("SELECT date, courses, slides FROM daily_activity ORDER BY date")
-            .fetch_all(&app.state.pool)
-            .await
+        backend::on_db!(&app.state.pool, pool => sqlx::query_as("SELECT date, courses, slides FROM daily_activity ORDER BY date")
+            .fetch_all(pool)
+.await)
             .expect("activity");
     assert_eq!(
         days,
         vec![("2025-03-01".into(), 3, 140), ("2025-03-02".into(), 1, 40)]
     );
     let tokens: Vec<(Option<String>, String, Option<f64>)> =
-        sqlx::query_as("SELECT job_id, provider, cost_usd FROM token_usage ORDER BY at")
-            .fetch_all(&app.state.pool)
-            .await
+        backend::on_db!(&app.state.pool, pool => sqlx::query_as("SELECT job_id, provider, cost_usd FROM token_usage ORDER BY at")
+            .fetch_all(pool)
+.await)
             .expect("tokens");
     assert_eq!(tokens.len(), 2);
     assert_eq!(tokens[0].0.as_deref(), Some(id), "linked to the imported job");

@@ -649,10 +649,10 @@ async fn bad_job_arguments_are_4xx_naming_the_field() {
     assert_eq!((got, field(&body)), (422, "user_id"), "{body}");
     let (got, body) = error_text(c.call("/api/usage", &[]).await).await;
     assert_eq!((got, field(&body)), (422, "days"), "{body}");
-    let jobs: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM jobs")
-        .fetch_one(&app.state.pool)
-        .await
-        .expect("count");
+    let jobs: i64 = backend::on_db!(&app.state.pool, pool => sqlx::query_scalar("SELECT COUNT(*) FROM jobs")
+        .fetch_one(pool)
+.await)
+    .expect("count");
     assert_eq!(jobs, 0, "nothing was queued");
     app.stop().await;
 }
@@ -690,10 +690,11 @@ async fn one_user_cannot_flood_the_queue() {
     assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 5, "{statuses:?}");
     assert!(statuses.iter().all(|s| *s == 200 || *s == 409), "{statuses:?}");
     // 31: the hourly allowance, checked in the same statement.
-    let user: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = ?")
+    let user: i64 =
+        backend::on_db!(&app.state.pool, pool => sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
         .bind(ADMIN_EMAIL)
-        .fetch_one(&app.state.pool)
-        .await
+        .fetch_one(pool)
+.await)
         .expect("user");
     let job = backend::db::jobs::NewJob {
         timetable: None,
@@ -1019,9 +1020,9 @@ async fn sessions_slide_stay_deleted_and_end_on_reset() {
     let (app, _dir) = app().await;
     let a = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
     let expiry = || async {
-        let e: i64 = sqlx::query_scalar("SELECT MAX(expiry_date) FROM sessions")
-            .fetch_one(&app.state.pool)
-            .await
+        let e: i64 = backend::on_db!(&app.state.pool, pool => sqlx::query_scalar("SELECT MAX(expiry_date) FROM sessions")
+            .fetch_one(pool)
+.await)
             .expect("expiry");
         e
     };
@@ -1032,21 +1033,21 @@ async fn sessions_slide_stay_deleted_and_end_on_reset() {
     assert_eq!(expiry().await, first);
     // 46: a minute later (the session's slide time set back), the next
     // request moves the expiry forward.
-    sqlx::query("UPDATE sessions SET data = CAST(json_set(CAST(data AS TEXT), '$.touched', 0) AS BLOB)")
-        .execute(&app.state.pool)
-        .await
+    backend::on_db!(&app.state.pool, pool => sqlx::query("UPDATE sessions SET data = CAST(json_set(CAST(data AS TEXT), '$.touched', 0) AS BLOB)")
+        .execute(pool)
+.await.map(|r| r.rows_affected()))
         .expect("age the session");
     assert_eq!(a.get("/api/jobs/abcd1234/events").await.status(), 404);
     assert!(expiry().await > first, "the session did not slide");
     // 47: a session deleted elsewhere is not revived by its next request.
-    sqlx::query("DELETE FROM sessions")
-        .execute(&app.state.pool)
-        .await
-        .expect("delete");
+    backend::on_db!(&app.state.pool, pool => sqlx::query("DELETE FROM sessions")
+        .execute(pool)
+.await.map(|r| r.rows_affected()))
+    .expect("delete");
     assert_eq!(a.call("/api/me", &[]).await.status(), 401);
-    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE user_id IS NOT NULL")
-        .fetch_one(&app.state.pool)
-        .await
+    let left: i64 = backend::on_db!(&app.state.pool, pool => sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE user_id IS NOT NULL")
+        .fetch_one(pool)
+.await)
         .expect("count");
     assert_eq!(left, 0);
     // 48: an admin resetting their own password ends their other sessions.
@@ -1131,12 +1132,12 @@ async fn the_janitor_keeps_decks_recorded_under_another_spelling() {
         .expect("deck file");
     // As an older version would have recorded it, through a symlinked path.
     let respelled = format!("{}/./outputs/{file}", Path::new("/elsewhere").display());
-    sqlx::query("UPDATE jobs SET output_local = ? WHERE id = ?")
+    backend::on_db!(&app.state.pool, pool => sqlx::query("UPDATE jobs SET output_local = $1 WHERE id = $2")
         .bind(&respelled)
         .bind(&id)
-        .execute(&app.state.pool)
-        .await
-        .expect("update");
+        .execute(pool)
+.await.map(|r| r.rows_affected()))
+    .expect("update");
     backend::offload::sweep(&app.state, Duration::ZERO, Duration::from_secs(3600))
         .await
         .expect("sweep");
@@ -1185,10 +1186,10 @@ async fn concurrent_retries_queue_a_job_once() {
     let statuses = futures_util::future::join_all(retries).await;
     assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 1, "{statuses:?}");
     assert!(statuses.iter().all(|s| *s == 200 || *s == 409), "{statuses:?}");
-    let queued: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM job_queue WHERE job_id = ?")
+    let queued: i64 = backend::on_db!(&app.state.pool, pool => sqlx::query_scalar("SELECT COUNT(*) FROM job_queue WHERE job_id = $1")
         .bind(&id)
-        .fetch_one(&app.state.pool)
-        .await
+        .fetch_one(pool)
+.await)
         .expect("count");
     assert_eq!(queued, 1);
     app.stop().await;

@@ -110,9 +110,9 @@ async fn history_is_newest_first_even_within_one_second() {
     // ...then force the tie the test is about, as another writer would (the
     // kept answer must not survive a change it did not make itself): every
     // job in the very same second.
-    sqlx::query("UPDATE jobs SET created_at = '2026-01-01T00:00:00Z'")
-        .execute(&app.state.pool)
-        .await
+    backend::on_db!(&app.state.pool, pool => sqlx::query("UPDATE jobs SET created_at = '2026-01-01T00:00:00Z'")
+        .execute(pool)
+.await.map(|r| r.rows_affected()))
         .expect("update");
     ids.reverse();
     for _ in 0..3 {
@@ -166,10 +166,10 @@ async fn form_errors_name_their_field() {
         let body: serde_json::Value = res.json().await.expect("json");
         assert_eq!(body["Invalid"]["field"], field);
     }
-    let jobs: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM jobs")
-        .fetch_one(&app.state.pool)
-        .await
-        .expect("count");
+    let jobs: i64 = backend::on_db!(&app.state.pool, pool => sqlx::query_scalar("SELECT COUNT(*) FROM jobs")
+        .fetch_one(pool)
+.await)
+    .expect("count");
     assert_eq!(jobs, 0, "nothing was queued");
     app.stop().await;
 }
@@ -189,30 +189,33 @@ async fn each_job_is_claimed_exactly_once_by_several_workers() {
     for id in &ids {
         c.wait_for(id, &["complete"], Duration::from_secs(60)).await;
     }
-    let rows: Vec<(String, i64)> = sqlx::query_as("SELECT id, attempts FROM jobs")
-        .fetch_all(&app.state.pool)
-        .await
+    let rows: Vec<(String, i64)> =
+        backend::on_db!(&app.state.pool, pool => sqlx::query_as("SELECT id, attempts FROM jobs")
+        .fetch_all(pool)
+.await)
         .expect("rows");
     assert_eq!(rows.len(), 12);
     assert!(rows.iter().all(|(_, a)| *a == 1), "{rows:?}");
     for id in &ids {
-        let starts: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM job_events WHERE job_id = ? AND message = 'Reading the outline'",
+        let starts: i64 = backend::on_db!(&app.state.pool, pool => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM job_events WHERE job_id = $1 AND message = 'Reading the outline'",
         )
         .bind(id)
-        .fetch_one(&app.state.pool)
-        .await
+        .fetch_one(pool)
+.await)
         .expect("count");
         assert_eq!(starts, 1, "{id} ran {starts} times");
     }
-    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM job_queue")
-        .fetch_one(&app.state.pool)
-        .await
+    let left: i64 =
+        backend::on_db!(&app.state.pool, pool => sqlx::query_scalar("SELECT COUNT(*) FROM job_queue")
+        .fetch_one(pool)
+.await)
         .expect("count");
     assert_eq!(left, 0, "no job left in the queue");
-    let (courses,): (i64,) = sqlx::query_as("SELECT SUM(courses) FROM daily_activity")
-        .fetch_one(&app.state.pool)
-        .await
+    let (courses,): (i64,) =
+        backend::on_db!(&app.state.pool, pool => sqlx::query_as("SELECT SUM(courses) FROM daily_activity")
+        .fetch_one(pool)
+.await)
         .expect("sum");
     assert_eq!(courses, 12);
     app.stop().await;
@@ -340,10 +343,10 @@ async fn a_worker_killed_mid_job_finishes_the_job_after_restart() {
         .wait_for(&id, &["complete", "failed"], Duration::from_secs(30))
         .await;
     assert_eq!(j["job"]["status"], "complete", "{j}");
-    let attempts: i64 = sqlx::query_scalar("SELECT attempts FROM jobs WHERE id = ?")
+    let attempts: i64 = backend::on_db!(&app.state.pool, pool => sqlx::query_scalar("SELECT attempts FROM jobs WHERE id = $1")
         .bind(&id)
-        .fetch_one(&app.state.pool)
-        .await
+        .fetch_one(pool)
+.await)
         .expect("attempts");
     assert_eq!(attempts, 2);
     app.stop().await;
@@ -397,10 +400,10 @@ async fn a_course_keeps_its_own_timetable_and_a_bad_one_is_refused() {
     assert_eq!(res.status(), 200, "{}", res.text().await.unwrap_or_default());
     let id: String = res.json().await.expect("id");
     c.wait_for(&id, &["complete"], Duration::from_secs(30)).await;
-    let stored: Option<String> = sqlx::query_scalar("SELECT timetable FROM jobs WHERE id = ?")
+    let stored: Option<String> = backend::on_db!(&app.state.pool, pool => sqlx::query_scalar("SELECT timetable FROM jobs WHERE id = $1")
         .bind(&id)
-        .fetch_one(&app.state.pool)
-        .await
+        .fetch_one(pool)
+.await)
         .expect("row");
     assert_eq!(stored.as_deref(), Some("08:30|12:30|none|10:15/15"));
     let bytes = c.download(&id).await.bytes().await.expect("deck");

@@ -40,10 +40,10 @@ async fn start_job(c: &Client) -> String {
 }
 
 async fn job_row(app: &TestApp, id: &str) -> (String, Option<String>, Option<String>) {
-    sqlx::query_as("SELECT status, output_local, output_s3_key FROM jobs WHERE id = ?")
+    backend::on_db!(&app.state.pool, pool => sqlx::query_as("SELECT status, output_local, output_s3_key FROM jobs WHERE id = $1")
         .bind(id)
-        .fetch_one(&app.state.pool)
-        .await
+        .fetch_one(pool)
+.await)
         .expect("row")
 }
 
