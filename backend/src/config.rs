@@ -29,6 +29,11 @@ pub struct Config {
     #[arg(long, env = "DATABASE_PATH")]
     pub database_path: Option<PathBuf>,
 
+    /// `postgres://user:password@host/db` puts every table in PostgreSQL;
+    /// `sqlite://path` (or unset) keeps the embedded SQLite file.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<crate::secret::Secret>,
+
     /// Directory holding the built browser bundle (`pkg/`) and public files.
     #[arg(long, env = "SITE_ROOT", default_value = "target/site")]
     pub site_root: PathBuf,
@@ -179,11 +184,28 @@ pub struct Config {
 }
 
 impl Config {
-    /// The SQLite file in use.
+    /// The SQLite file in use (when the database is SQLite).
     pub fn database_path(&self) -> PathBuf {
-        self.database_path
-            .clone()
-            .unwrap_or_else(|| self.data_dir.join("courseware.db"))
+        match self.database_url.as_ref().map(|u| u.expose()) {
+            Some(url) if url.starts_with("sqlite://") => PathBuf::from(&url["sqlite://".len()..]),
+            _ => self
+                .database_path
+                .clone()
+                .unwrap_or_else(|| self.data_dir.join("courseware.db")),
+        }
+    }
+
+    /// Which database to open: `DATABASE_URL` when it names PostgreSQL,
+    /// else the SQLite file. An address of any other kind is an error.
+    pub fn database(&self) -> anyhow::Result<crate::db::Target> {
+        match self.database_url.as_ref().map(|u| u.expose()) {
+            None => Ok(crate::db::Target::Sqlite(self.database_path())),
+            Some(url) if url.starts_with("sqlite://") => Ok(crate::db::Target::Sqlite(self.database_path())),
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                Ok(crate::db::Target::Postgres(url.to_owned()))
+            }
+            Some(_) => anyhow::bail!("DATABASE_URL must start with postgres:// or sqlite://"),
+        }
     }
 }
 

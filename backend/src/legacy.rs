@@ -61,14 +61,14 @@ async fn imported_owner(pool: &Pool) -> Result<i64, sqlx::Error> {
     crate::on_db!(pool, pool => {
         sqlx::query(
             "INSERT INTO users (email, name, password_hash, is_admin, is_active, created_at)
-             VALUES ($1, $2, '!', 0, 0, $3) ON CONFLICT DO NOTHING",
+             VALUES ($1, $2, '!', FALSE, FALSE, $3) ON CONFLICT DO NOTHING",
         )
         .bind(IMPORTED_EMAIL)
         .bind(IMPORTED_NAME)
         .bind(now_rfc3339())
         .execute(pool)
         .await?;
-        sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+        sqlx::query_scalar("SELECT id FROM users WHERE lower(email) = lower($1)")
             .bind(IMPORTED_EMAIL)
             .fetch_one(pool)
             .await

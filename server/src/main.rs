@@ -204,6 +204,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Backup { output, s3 } => {
+            anyhow::ensure!(
+                matches!(cli.config.database()?, backend::db::Target::Sqlite(_)),
+                "DATABASE_URL names PostgreSQL: back it up and restore it with pg_dump and pg_restore"
+            );
             let path = cli.config.database_path();
             anyhow::ensure!(path.is_file(), "there is no database at {}", path.display());
             let pool = backend::db::open(&path).await?;
@@ -275,6 +279,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Restore { input, force } => {
+            anyhow::ensure!(
+                matches!(cli.config.database()?, backend::db::Target::Sqlite(_)),
+                "DATABASE_URL names PostgreSQL: back it up and restore it with pg_dump and pg_restore"
+            );
             let path = cli.config.database_path();
             let r = backend::backup::restore(&input, &cli.config.data_dir, &path, force).await?;
             match r.previous {
@@ -289,10 +297,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Migrate => {
-            let path = cli.config.database_path();
-            let pool = backend::db::open(&path).await?;
+            let target = cli.config.database()?;
+            let pool = backend::db::connect(&target).await?;
             backend::db::migrate(&pool).await?;
-            println!("migrations applied to {}", path.display());
+            println!("migrations applied to {}", target.describe());
             Ok(())
         }
         Command::CreateAdmin => {

@@ -35,12 +35,12 @@ pub async fn prepare(mut config: Config) -> anyhow::Result<AppState> {
             backend::banks_sync::use_synced(&mut config, &root);
         }
     }
-    let path = config.database_path();
-    let pool = db::open(&path).await?;
+    let target = config.database()?;
+    let pool = db::connect(&target).await?;
     db::migrate(&pool)
         .await
-        .with_context(|| format!("could not apply migrations to {}", path.display()))?;
-    tracing::info!(database = %path.display(), "database ready");
+        .with_context(|| format!("could not apply migrations to {}", target.describe()))?;
+    tracing::info!(database = %target.describe(), "database ready");
 
     let jobs = Arc::new(backend::jobs::runtime::JobRuntime::new(
         Duration::from_secs(config.job_time_limit.max(1)),

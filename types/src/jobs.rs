@@ -5,7 +5,11 @@ use serde::{Deserialize, Serialize};
 /// A job's lifecycle state (stored as lower-case text).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-#[cfg_attr(feature = "sqlx", derive(sqlx::Type), sqlx(rename_all = "lowercase"))]
+#[cfg_attr(
+    feature = "sqlx",
+    derive(sqlx::Type),
+    sqlx(rename_all = "lowercase", type_name = "text")
+)]
 pub enum JobStatus {
     Queued,
     Running,

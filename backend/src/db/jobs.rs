@@ -357,7 +357,7 @@ pub async fn retry(pool: &Pool, id: &str) -> Result<Option<JobEvent>, sqlx::Erro
         let now = now_rfc3339();
         let mut tx = pool.begin().await?;
         let done = sqlx::query(
-            "UPDATE jobs SET status = 'queued', progress = 0, error = NULL, cancel_requested = 0, attempts = 0,
+            "UPDATE jobs SET status = 'queued', progress = 0, error = NULL, cancel_requested = FALSE, attempts = 0,
                  completed_at = NULL, log_message = 'Queued again' WHERE id = $1 AND status IN ('failed', 'cancelled')",
         )
         .bind(id)
@@ -384,7 +384,7 @@ pub async fn retry(pool: &Pool, id: &str) -> Result<Option<JobEvent>, sqlx::Erro
 pub async fn request_cancel(pool: &Pool, id: &str) -> Result<bool, sqlx::Error> {
     crate::on_db!(pool, pool => {
         let mut tx = pool.begin().await?;
-        sqlx::query("UPDATE jobs SET cancel_requested = 1 WHERE id = $1")
+        sqlx::query("UPDATE jobs SET cancel_requested = TRUE WHERE id = $1")
             .bind(id)
             .execute(&mut *tx)
             .await?;
@@ -401,11 +401,11 @@ pub async fn request_cancel(pool: &Pool, id: &str) -> Result<bool, sqlx::Error> 
 /// Whether the job's cancellation has been asked for.
 pub async fn cancel_requested(pool: &Pool, id: &str) -> Result<bool, sqlx::Error> {
     crate::on_db!(pool, pool => {
-        let flag: i64 = sqlx::query_scalar("SELECT cancel_requested FROM jobs WHERE id = $1")
+        let flag: bool = sqlx::query_scalar("SELECT cancel_requested FROM jobs WHERE id = $1")
             .bind(id)
             .fetch_one(pool)
             .await?;
-        Ok(flag != 0)
+        Ok(flag)
     })
 }
 
@@ -613,7 +613,7 @@ pub async fn templates_in_use(pool: &Pool) -> Result<Vec<String>, sqlx::Error> {
 pub async fn day_figures(pool: &Pool, day: &str) -> Result<(i64, i64, i64, i64), sqlx::Error> {
     crate::on_db!(pool, pool => {
         let (courses, slides): (i64, i64) = sqlx::query_as(
-            "SELECT COALESCE(SUM(courses), 0), COALESCE(SUM(slides), 0) FROM daily_activity WHERE date = $1",
+            "SELECT CAST(COALESCE(SUM(courses), 0) AS BIGINT), CAST(COALESCE(SUM(slides), 0) AS BIGINT) FROM daily_activity WHERE date = $1",
         )
         .bind(day)
         .fetch_one(pool)
@@ -663,6 +663,12 @@ pub async fn history(
     status: Option<JobStatus>,
     search: Option<&str>,
 ) -> Result<Vec<JobSummary>, sqlx::Error> {
+    // Jobs started in the same second keep their order: SQLite's rowid,
+    // PostgreSQL's identity column.
+    let tie = match pool {
+        Pool::Sqlite(_) => "j.rowid",
+        Pool::Postgres(_) => "j.seq",
+    };
     crate::on_db!(pool, pool => {
         let like = search.map(|s| {
             format!(
@@ -672,7 +678,7 @@ pub async fn history(
         });
         sqlx::query_as(&format!(
             "{SUMMARY_SELECT} WHERE ($1 IS NULL OR j.status = $1) AND ($2 IS NULL OR j.course_title LIKE $2 ESCAPE '\\')
-             ORDER BY j.created_at DESC, j.rowid DESC LIMIT $3"
+             ORDER BY j.created_at DESC, {tie} DESC LIMIT $3"
         ))
         .bind(status)
         .bind(like)

@@ -44,8 +44,10 @@ pub async fn read(pool: &Pool, buckets: &[f64]) -> Result<DbMetrics, sqlx::Error
             .fetch_one(pool)
             .await?;
         let llm: Vec<ModelUsage> = sqlx::query_as(
-            "SELECT model, COUNT(*) AS calls, SUM(input_tokens) AS input, SUM(output_tokens) AS output,
-                SUM(cache_creation_tokens) AS cache_creation, SUM(cache_read_tokens) AS cache_read,
+            "SELECT model, COUNT(*) AS calls, CAST(SUM(input_tokens) AS BIGINT) AS input,
+                CAST(SUM(output_tokens) AS BIGINT) AS output,
+                CAST(SUM(cache_creation_tokens) AS BIGINT) AS cache_creation,
+                CAST(SUM(cache_read_tokens) AS BIGINT) AS cache_read,
                 COALESCE(SUM(cost_usd), 0.0) AS cost
          FROM token_usage GROUP BY model ORDER BY model",
         )

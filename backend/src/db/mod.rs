@@ -103,9 +103,58 @@ pub async fn open(path: &Path) -> Result<Pool, DbError> {
         })
 }
 
-/// Applies every pending migration from `migrations/` (embedded at build time).
-/// The migrations compiled into this binary.
-pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
+/// The migrations compiled into this binary, one set per database, kept in
+/// step: the same versions, each the same change in the other's SQL (a
+/// unit test compares the two lists).
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
+pub static PG_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
+
+/// Where the data lives (see `Config::database`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Sqlite(std::path::PathBuf),
+    /// A `postgres://` address (it may hold a password: never log it whole).
+    Postgres(String),
+}
+
+impl Target {
+    /// For logs: the file, or the PostgreSQL host and database without
+    /// user or password.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Sqlite(path) => path.display().to_string(),
+            Self::Postgres(url) => {
+                let rest = url.split_once("://").map_or(url.as_str(), |(_, r)| r);
+                let host_db = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
+                let host_db = host_db.split('?').next().unwrap_or(host_db);
+                format!("postgres://{host_db}")
+            }
+        }
+    }
+}
+
+/// Opens the database `target` names (for SQLite, creating the file).
+pub async fn connect(target: &Target) -> Result<Pool, DbError> {
+    match target {
+        Target::Sqlite(path) => open(path).await,
+        Target::Postgres(url) => {
+            let options: sqlx::postgres::PgConnectOptions = url.parse().map_err(|source| DbError::Open {
+                path: target.describe(),
+                source,
+            })?;
+            sqlx::postgres::PgPoolOptions::new()
+                .max_connections(8)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options)
+                .await
+                .map(Pool::Postgres)
+                .map_err(|source| DbError::Open {
+                    path: target.describe(),
+                    source,
+                })
+        }
+    }
+}
 
 /// Whether every migration this binary knows is applied (for readiness).
 pub async fn migrations_applied(pool: &Pool) -> bool {
@@ -120,7 +169,7 @@ pub async fn migrations_applied(pool: &Pool) -> bool {
 pub async fn migrate(pool: &Pool) -> Result<(), DbError> {
     match pool {
         Pool::Sqlite(pool) => MIGRATOR.run(pool).await?,
-        Pool::Postgres(pool) => MIGRATOR.run(pool).await?,
+        Pool::Postgres(pool) => PG_MIGRATOR.run(pool).await?,
     }
     Ok(())
 }
@@ -141,4 +190,33 @@ pub fn rfc3339(at: time::OffsetDateTime) -> String {
         .unwrap_or(at)
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_databases_have_the_same_migrations() {
+        let sqlite: Vec<_> = MIGRATOR
+            .iter()
+            .map(|m| (m.version, m.description.to_string()))
+            .collect();
+        let pg: Vec<_> = PG_MIGRATOR
+            .iter()
+            .map(|m| (m.version, m.description.to_string()))
+            .collect();
+        assert!(!sqlite.is_empty());
+        assert_eq!(
+            sqlite, pg,
+            "migrations/sqlite and migrations/postgres must list the same changes"
+        );
+    }
+
+    #[test]
+    fn a_postgres_address_is_logged_without_its_password() {
+        let t = Target::Postgres("postgres://app:s3cret@db.internal:5432/courseware?sslmode=require".into());
+        assert_eq!(t.describe(), "postgres://db.internal:5432/courseware");
+        assert!(!t.describe().contains("s3cret"));
+    }
 }

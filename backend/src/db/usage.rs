@@ -50,8 +50,8 @@ pub async fn insert(pool: &Pool, row: &CallRow<'_>) -> Result<(), sqlx::Error> {
 pub async fn job_owner_and_spent(pool: &Pool, job_id: &str) -> Result<(Option<i64>, i64), sqlx::Error> {
     crate::on_db!(pool, pool => {
         sqlx::query_as(
-            "SELECT j.user_id, COALESCE((SELECT SUM(input_tokens + output_tokens + cache_creation_tokens + cache_read_tokens)
-                                      FROM token_usage WHERE job_id = j.id), 0)
+            "SELECT j.user_id, CAST(COALESCE((SELECT SUM(input_tokens + output_tokens + cache_creation_tokens + cache_read_tokens)
+                                      FROM token_usage WHERE job_id = j.id), 0) AS BIGINT)
          FROM jobs j WHERE j.id = $1",
         )
         .bind(job_id)
@@ -77,9 +77,12 @@ fn totals_of(r: Row) -> (String, TokenTotals) {
     )
 }
 
-const SUMS: &str = "COUNT(*), COALESCE(SUM(t.input_tokens), 0), COALESCE(SUM(t.output_tokens), 0),
-    COALESCE(SUM(t.cache_creation_tokens), 0), COALESCE(SUM(t.cache_read_tokens), 0),
-    COALESCE(SUM(t.cost_usd), 0.0), COALESCE(SUM(t.cost_usd IS NULL), 0)";
+/// The totals' columns. PostgreSQL sums BIGINTs as NUMERIC, hence the casts
+/// (no-ops in SQLite).
+const SUMS: &str = "COUNT(*), CAST(COALESCE(SUM(t.input_tokens), 0) AS BIGINT),
+    CAST(COALESCE(SUM(t.output_tokens), 0) AS BIGINT), CAST(COALESCE(SUM(t.cache_creation_tokens), 0) AS BIGINT),
+    CAST(COALESCE(SUM(t.cache_read_tokens), 0) AS BIGINT), COALESCE(SUM(t.cost_usd), 0.0),
+    CAST(COALESCE(SUM(CASE WHEN t.cost_usd IS NULL THEN 1 ELSE 0 END), 0) AS BIGINT)";
 
 /// How totals are grouped.
 #[derive(Debug, Clone, Copy)]

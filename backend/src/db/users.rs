@@ -25,7 +25,7 @@ pub async fn count(pool: &Pool) -> Result<i64, sqlx::Error> {
 
 pub async fn credentials(pool: &Pool, email: &str) -> Result<Option<Credentials>, sqlx::Error> {
     crate::on_db!(pool, pool => {
-        sqlx::query_as("SELECT id, password_hash, is_active FROM users WHERE email = $1")
+        sqlx::query_as("SELECT id, password_hash, is_active FROM users WHERE lower(email) = lower($1)")
             .bind(email)
             .fetch_optional(pool)
             .await
@@ -35,7 +35,7 @@ pub async fn credentials(pool: &Pool, email: &str) -> Result<Option<Credentials>
 /// The user behind a session, if they still exist and are active.
 pub async fn active_user(pool: &Pool, id: i64) -> Result<Option<CurrentUser>, sqlx::Error> {
     crate::on_db!(pool, pool => {
-        sqlx::query_as("SELECT id, email, name, is_admin FROM users WHERE id = $1 AND is_active = 1")
+        sqlx::query_as("SELECT id, email, name, is_admin FROM users WHERE id = $1 AND is_active")
             .bind(id)
             .fetch_optional(pool)
             .await
@@ -46,7 +46,7 @@ pub async fn list(pool: &Pool) -> Result<Vec<UserSummary>, sqlx::Error> {
     crate::on_db!(pool, pool => {
         sqlx::query_as(
             "SELECT id, email, name, is_admin, is_active, created_at, last_login_at
-             FROM users ORDER BY is_active DESC, name COLLATE NOCASE, id",
+             FROM users ORDER BY is_active DESC, lower(name), id",
         )
         .fetch_all(pool)
         .await
@@ -145,8 +145,8 @@ pub async fn set_flags(pool: &Pool, id: i64, is_active: bool, is_admin: bool) ->
         let done = sqlx::query(
             "UPDATE users SET is_active = $1, is_admin = $2 WHERE id = $3
            AND (
-             ($1 = 1 AND $2 = 1)
-             OR EXISTS (SELECT 1 FROM users o WHERE o.id <> $3 AND o.is_admin = 1 AND o.is_active = 1)
+             ($1 AND $2)
+             OR EXISTS (SELECT 1 FROM users o WHERE o.id <> $3 AND o.is_admin AND o.is_active)
            )",
         )
         .bind(is_active)

@@ -34,6 +34,7 @@ pub fn config(data_dir: &Path) -> Config {
         bind: "127.0.0.1:0".parse().expect("addr"),
         data_dir: data_dir.to_path_buf(),
         database_path: None,
+        database_url: postgres_url(data_dir).map(|u| u.as_str().into()),
         site_root: data_dir.join("site"),
         public_url: None,
         cookie_secure: false,
@@ -84,9 +85,52 @@ pub fn config(data_dir: &Path) -> Config {
     }
 }
 
+/// With `COURSEWARE_TEST_POSTGRES=postgres://127.0.0.1:5432` (as `make
+/// test` sets for its second run of this suite) every test server keeps its
+/// tables in PostgreSQL: a database of its own, named after its data
+/// directory so a restarted server finds its data again. `scripts/pg-test`
+/// drops them afterwards. Unset: SQLite in the data directory.
+pub fn postgres_url(data_dir: &Path) -> Option<String> {
+    let base = std::env::var("COURSEWARE_TEST_POSTGRES")
+        .ok()
+        .filter(|b| !b.is_empty())?;
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    data_dir.hash(&mut h);
+    Some(format!("{}/cw_t_{:016x}", base.trim_end_matches('/'), h.finish()))
+}
+
+/// Whether this run keeps its tables in PostgreSQL (see [`postgres_url`]).
+pub fn on_postgres() -> bool {
+    std::env::var("COURSEWARE_TEST_POSTGRES").is_ok_and(|b| !b.is_empty())
+}
+
+/// Creates the test's PostgreSQL database unless it exists.
+async fn ensure_postgres_database(url: &str) {
+    use sqlx::Connection;
+    let (base, name) = url.rsplit_once('/').expect("database name");
+    let mut admin = sqlx::PgConnection::connect(&format!("{base}/postgres"))
+        .await
+        .expect("PostgreSQL at COURSEWARE_TEST_POSTGRES");
+    let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+        .bind(name)
+        .fetch_one(&mut admin)
+        .await
+        .expect("pg_database");
+    if !exists {
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut admin)
+            .await
+            .expect("create database");
+    }
+}
+
 impl TestApp {
     /// Starts the app on `data_dir` (reusing whatever database is there).
     pub async fn start_with(config: Config) -> TestApp {
+        if let Some(url) = config.database_url.as_ref() {
+            ensure_postgres_database(url.expose()).await;
+        }
         if std::env::var_os("TEST_LOG").is_some() {
             server::telemetry::init(LogFormat::Pretty);
         }
