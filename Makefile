@@ -1,7 +1,7 @@
 # Courseware — the two commands a newcomer needs:
 #   make run    build everything and serve on http://127.0.0.1:3000
 #   make test   formatting, lints (server and wasm builds), all tests, end-to-end
-.PHONY: run test native bootstrap wasm server server-release fmt-check clippy clippy-wasm unit decks e2e clean check-deploy image image-test bootstrap-run
+.PHONY: pg-test run test native bootstrap wasm server server-release fmt-check clippy clippy-wasm unit decks e2e clean check-deploy image image-test bootstrap-run
 
 run: bootstrap-run wasm server-release
 	./target/release/courseware serve
@@ -25,6 +25,7 @@ test: bootstrap fmt-check
 
 native: unit
 	$(MAKE) --no-print-directory decks
+	bash scripts/pg-test
 	bash scripts/check-deploy
 
 bootstrap:
@@ -66,6 +67,10 @@ decks:
 
 e2e:
 	bash scripts/e2e
+
+# The integration suite again on PostgreSQL (skipped, saying so, without one).
+pg-test:
+	bash scripts/pg-test
 
 check-deploy:
 	bash scripts/check-deploy

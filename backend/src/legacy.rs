@@ -249,7 +249,7 @@ pub async fn import_history(
             .bind(job.days)
             .bind(&job.language)
             .bind(job.status)
-            .bind(if job.status == "complete" { 100 } else { job.progress })
+            .bind(if job.status == "complete" { 100_i64 } else { job.progress })
             .bind(&job.log_message)
             .bind(job.slides)
             .bind(job.score)
@@ -342,7 +342,7 @@ pub async fn import_activity(pool: &Pool, value: &Value) -> anyhow::Result<Repor
             }
             sqlx::query(
                 "INSERT INTO daily_activity (date, courses, slides) VALUES ($1, $2, $3)
-                 ON CONFLICT (date) DO UPDATE SET courses = courses + excluded.courses, slides = slides + excluded.slides",
+                 ON CONFLICT (date) DO UPDATE SET courses = daily_activity.courses + excluded.courses, slides = daily_activity.slides + excluded.slides",
             )
             .bind(&date)
             .bind(courses as i64)

@@ -22,7 +22,7 @@ macro_rules! log_event {
         .bind($id)
         .bind($at)
         .bind($level)
-        .bind($progress)
+        .bind(i64::from($progress))
         .bind($message)
         .execute(&mut *$tx)
         .await
@@ -88,12 +88,22 @@ pub enum Enqueued {
 /// within `quota`. The check is part of the insert statement itself, so
 /// concurrent starts by one user cannot all pass it.
 pub async fn enqueue(pool: &Pool, job: &NewJob, quota: Quota) -> Result<Enqueued, sqlx::Error> {
+    // SQLite runs one writer at a time, so the quota check in the insert sees
+    // every earlier start; PostgreSQL runs them side by side, so a start
+    // first locks its user's row (the next start by that user waits).
+    let lock_user = match pool {
+        Pool::Sqlite(_) => None,
+        Pool::Postgres(_) => Some("SELECT id FROM users WHERE id = $1 FOR UPDATE"),
+    };
     crate::on_db!(pool, pool => {
         let now = now_rfc3339();
         let hour_ago = super::rfc3339(time::OffsetDateTime::now_utc() - time::Duration::hours(1));
         loop {
             let id = new_id();
             let mut tx = pool.begin().await?;
+            if let Some(lock) = lock_user {
+                sqlx::query(lock).bind(job.user_id).execute(&mut *tx).await?;
+            }
             let inserted = sqlx::query(
                 "INSERT INTO jobs (id, user_id, course_title, template_name, template_path, duration_days, language,
                                outline_json, status, progress, log_message, created_at, timetable)
@@ -301,7 +311,7 @@ pub async fn complete(pool: &Pool, id: &str, done: &Completed<'_>) -> Result<Job
         dequeue!(tx, id)?;
         sqlx::query(
             "INSERT INTO daily_activity (date, courses, slides) VALUES ($1, 1, $2)
-             ON CONFLICT (date) DO UPDATE SET courses = courses + 1, slides = slides + excluded.slides",
+             ON CONFLICT (date) DO UPDATE SET courses = daily_activity.courses + 1, slides = daily_activity.slides + excluded.slides",
         )
         .bind(today)
         .bind(slides)
@@ -633,13 +643,17 @@ pub async fn day_figures(pool: &Pool, day: &str) -> Result<(i64, i64, i64, i64),
 
 /// (date, courses, slides) for the 90 days up to `day`, days with activity only.
 pub async fn activity_90_days(pool: &Pool, day: &str) -> Result<Vec<(String, i64, i64)>, sqlx::Error> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let first = time::Date::parse(day, &format)
+        .ok()
+        .and_then(|d| d.checked_sub(time::Duration::days(89)))
+        .and_then(|d| d.format(&format).ok())
+        .unwrap_or_else(|| day.to_owned());
     crate::on_db!(pool, pool => {
-        sqlx::query_as(
-            "SELECT date, courses, slides FROM daily_activity WHERE date >= date($1, '-89 days') ORDER BY date",
-        )
-        .bind(day)
-        .fetch_all(pool)
-        .await
+        sqlx::query_as("SELECT date, courses, slides FROM daily_activity WHERE date >= $1 ORDER BY date")
+            .bind(&first)
+            .fetch_all(pool)
+            .await
     })
 }
 

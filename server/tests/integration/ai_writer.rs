@@ -207,9 +207,33 @@ async fn a_whole_job_from_the_form_to_the_download_through_the_fake_anthropic_ap
         assert!(!body.contains(SECRET), "{path} shows the key");
     }
     assert!(!j.to_string().contains(SECRET));
+    if let backend::db::Pool::Postgres(pg) = &app.state.pool {
+        // Every row of every table, as text.
+        for table in [
+            "users",
+            "sessions",
+            "jobs",
+            "job_events",
+            "job_queue",
+            "token_usage",
+            "job_module_texts",
+            "daily_activity",
+            "legacy_imports",
+        ] {
+            let text: String = sqlx::query_scalar(&format!(
+                "SELECT COALESCE(string_agg(t::text, ' '), '') FROM {table} t"
+            ))
+            .fetch_one(pg)
+            .await
+            .expect("rows as text");
+            assert!(!text.contains(SECRET), "{table} holds the key");
+        }
+    }
     app.stop().await;
-    let db = std::fs::read(dir.path().join("courseware.db")).expect("db");
-    assert!(!String::from_utf8_lossy(&db).contains(SECRET));
+    if !common::on_postgres() {
+        let db = std::fs::read(dir.path().join("courseware.db")).expect("db");
+        assert!(!String::from_utf8_lossy(&db).contains(SECRET));
+    }
 }
 
 #[tokio::test]

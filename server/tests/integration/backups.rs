@@ -15,6 +15,7 @@ fn courseware(data_dir: &Path, args: &[&str]) -> std::process::Output {
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("DATA_DIR", data_dir)
+        .envs(common::postgres_url(data_dir).map(|u| ("DATABASE_URL", u)))
         .env("RUST_LOG", "error")
         .args(args)
         .output()
@@ -46,6 +47,19 @@ async fn an_online_backup_restores_every_committed_row_and_damaged_ones_are_refu
     config.worker_concurrency = 1;
     config.job_stage_pause_ms = 200;
     let app = TestApp::start_with(config).await;
+    if common::on_postgres() {
+        // Online copies are SQLite's (VACUUM INTO); on PostgreSQL the
+        // command refuses and names the tool to use instead.
+        let out = courseware(dir.path(), &["backup", "--output", "/tmp/never-written.db"]);
+        assert!(!out.status.success());
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("pg_dump"),
+            "{out:?}"
+        );
+        assert!(!Path::new("/tmp/never-written.db").exists());
+        app.stop().await;
+        return;
+    }
     let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
     let user: i64 =
         backend::on_db!(&app.state.pool, pool => sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
@@ -208,7 +222,7 @@ async fn retention_deletes_old_finished_jobs_with_their_decks_and_keeps_the_tota
         .execute(pool)
 .await.map(|r| r.rows_affected()))
         .expect("age");
-    let activity_before: i64 = backend::on_db!(&app.state.pool, pool => sqlx::query_scalar("SELECT COALESCE(SUM(courses), 0) FROM daily_activity")
+    let activity_before: i64 = backend::on_db!(&app.state.pool, pool => sqlx::query_scalar("SELECT CAST(COALESCE(SUM(courses), 0) AS BIGINT) FROM daily_activity")
         .fetch_one(pool)
 .await)
         .expect("activity");
@@ -225,7 +239,7 @@ async fn retention_deletes_old_finished_jobs_with_their_decks_and_keeps_the_tota
 .await)
         .expect("jobs");
     assert_eq!(left, vec![ids[1].clone()]);
-    let activity_after: i64 = backend::on_db!(&app.state.pool, pool => sqlx::query_scalar("SELECT COALESCE(SUM(courses), 0) FROM daily_activity")
+    let activity_after: i64 = backend::on_db!(&app.state.pool, pool => sqlx::query_scalar("SELECT CAST(COALESCE(SUM(courses), 0) AS BIGINT) FROM daily_activity")
         .fetch_one(pool)
 .await)
         .expect("activity");
@@ -293,6 +307,7 @@ async fn the_previous_tools_json_is_imported_once_with_bad_rows_reported() {
         cmd.env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .env("DATA_DIR", data)
+            .envs(common::postgres_url(data).map(|u| ("DATABASE_URL", u)))
             .env("RUST_LOG", "error")
             .env("INITIAL_ADMIN_EMAIL", ADMIN_EMAIL)
             .env("INITIAL_ADMIN_PASSWORD", ADMIN_PASSWORD)
@@ -301,6 +316,9 @@ async fn the_previous_tools_json_is_imported_once_with_bad_rows_reported() {
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8_lossy(&out.stdout).to_string()
     };
+    if let Some(url) = common::postgres_url(dir.path()) {
+        common::ensure_postgres_database(&url).await;
+    }
     let first = run(dir.path());
     assert!(
         first.contains("3 imported, 2 skipped, 0 already present"),

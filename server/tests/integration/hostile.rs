@@ -39,11 +39,15 @@ fn samples(rel: &str) -> PathBuf {
 impl Spawned {
     async fn start(extra: &[(&str, &str)]) -> Spawned {
         let dir = tempfile::tempdir().expect("tmp");
+        if let Some(url) = common::postgres_url(dir.path()) {
+            common::ensure_postgres_database(&url).await;
+        }
         let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_courseware"));
         cmd.env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .env("COURSEWARE_BIND", "127.0.0.1:0")
             .env("DATA_DIR", dir.path())
+            .envs(common::postgres_url(dir.path()).map(|u| ("DATABASE_URL", u)))
             .env("SITE_ROOT", dir.path().join("site"))
             .env("SAMPLE_TEMPLATES_DIR", samples("templates"))
             .env("TAGGED_BANK_DIR", samples("banks/tagged"))
@@ -1033,9 +1037,15 @@ async fn sessions_slide_stay_deleted_and_end_on_reset() {
     assert_eq!(expiry().await, first);
     // 46: a minute later (the session's slide time set back), the next
     // request moves the expiry forward.
-    backend::on_db!(&app.state.pool, pool => sqlx::query("UPDATE sessions SET data = CAST(json_set(CAST(data AS TEXT), '$.touched', 0) AS BLOB)")
-        .execute(pool)
-.await.map(|r| r.rows_affected()))
+    let age = match &app.state.pool {
+        backend::db::Pool::Sqlite(_) => {
+            "UPDATE sessions SET data = CAST(json_set(CAST(data AS TEXT), '$.touched', 0) AS BLOB)"
+        }
+        backend::db::Pool::Postgres(_) => {
+            "UPDATE sessions SET data = convert_to(jsonb_set(convert_from(data, 'UTF8')::jsonb, '{touched}', '0')::text, 'UTF8')"
+        }
+    };
+    backend::on_db!(&app.state.pool, pool => sqlx::query(age).execute(pool).await.map(|r| r.rows_affected()))
         .expect("age the session");
     assert_eq!(a.get("/api/jobs/abcd1234/events").await.status(), 404);
     assert!(expiry().await > first, "the session did not slide");

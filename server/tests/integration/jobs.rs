@@ -213,7 +213,7 @@ async fn each_job_is_claimed_exactly_once_by_several_workers() {
         .expect("count");
     assert_eq!(left, 0, "no job left in the queue");
     let (courses,): (i64,) =
-        backend::on_db!(&app.state.pool, pool => sqlx::query_as("SELECT SUM(courses) FROM daily_activity")
+        backend::on_db!(&app.state.pool, pool => sqlx::query_as("SELECT CAST(SUM(courses) AS BIGINT) FROM daily_activity")
         .fetch_one(pool)
 .await)
         .expect("sum");
@@ -308,11 +308,15 @@ async fn shutdown_requeues_a_running_job_and_the_next_start_finishes_it() {
 async fn a_worker_killed_mid_job_finishes_the_job_after_restart() {
     use std::io::BufRead;
     let dir = tempfile::tempdir().expect("tmp");
+    if let Some(url) = common::postgres_url(dir.path()) {
+        common::ensure_postgres_database(&url).await;
+    }
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_courseware"))
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("COURSEWARE_BIND", "127.0.0.1:0")
         .env("DATA_DIR", dir.path())
+        .envs(common::postgres_url(dir.path()).map(|u| ("DATABASE_URL", u)))
         .env(
             "SAMPLE_TEMPLATES_DIR",
             concat!(env!("CARGO_MANIFEST_DIR"), "/samples/templates"),

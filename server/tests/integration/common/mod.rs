@@ -106,7 +106,7 @@ pub fn on_postgres() -> bool {
 }
 
 /// Creates the test's PostgreSQL database unless it exists.
-async fn ensure_postgres_database(url: &str) {
+pub async fn ensure_postgres_database(url: &str) {
     use sqlx::Connection;
     let (base, name) = url.rsplit_once('/').expect("database name");
     let mut admin = sqlx::PgConnection::connect(&format!("{base}/postgres"))
