@@ -155,6 +155,12 @@ pub struct Config {
     #[arg(long, env = "JOB_TIME_LIMIT", default_value_t = 600)]
     pub job_time_limit: u64,
 
+    /// How long a claimed job stays with its worker without a heartbeat
+    /// (renewed every third of it); when it lapses, any server — another
+    /// replica too — re-queues the job. Seconds, at least 3.
+    #[arg(long, env = "JOB_LEASE_SECONDS", default_value_t = 30)]
+    pub job_lease_seconds: u64,
+
     /// Seconds a slide-preview conversion (LibreOffice, pdftoppm) may take
     /// before it is stopped.
     #[arg(long, env = "RENDER_TIMEOUT_SECONDS", default_value_t = 120)]

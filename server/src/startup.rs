@@ -44,11 +44,19 @@ pub async fn prepare(mut config: Config) -> anyhow::Result<AppState> {
 
     let jobs = Arc::new(backend::jobs::runtime::JobRuntime::new(
         Duration::from_secs(config.job_time_limit.max(1)),
+        Duration::from_secs(config.job_lease_seconds.max(3)),
         Duration::from_millis(config.job_stage_pause_ms),
     ));
-    let (requeued, failed) = backend::db::jobs::recover(&pool)
-        .await
-        .context("recovering jobs")?;
+    // SQLite: this process holds the data directory alone, so whatever was
+    // running is orphaned and goes back to the queue now. PostgreSQL: other
+    // replicas may be running those jobs; a job whose replica died is
+    // re-queued when its lease lapses (`jobs::worker::heartbeat`).
+    let (requeued, failed) = match &pool {
+        backend::db::Pool::Sqlite(_) => backend::db::jobs::recover(&pool)
+            .await
+            .context("recovering jobs")?,
+        backend::db::Pool::Postgres(_) => (0, 0),
+    };
     if requeued + failed > 0 {
         tracing::warn!(
             requeued,

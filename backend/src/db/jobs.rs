@@ -161,19 +161,27 @@ pub async fn enqueue(pool: &Pool, job: &NewJob, quota: Quota) -> Result<Enqueued
 }
 
 /// Claims the oldest free queue entry for `worker`, atomically, and marks the
-/// job running. `None` when the queue is empty.
-pub async fn claim(pool: &Pool, worker: &str) -> Result<Option<String>, sqlx::Error> {
+/// job running, holding it until `lease_until` (renewed by [`renew`]).
+/// `None` when the queue is empty. On PostgreSQL, replicas claiming at the
+/// same moment skip each other's locked rows instead of waiting on them.
+pub async fn claim(pool: &Pool, worker: &str, lease_until: &str) -> Result<Option<String>, sqlx::Error> {
+    let skip_locked = match pool {
+        Pool::Sqlite(_) => "",
+        Pool::Postgres(_) => " FOR UPDATE SKIP LOCKED",
+    };
     crate::on_db!(pool, pool => {
         let now = now_rfc3339();
         let mut tx = pool.begin().await?;
-        let id: Option<String> = sqlx::query_scalar(
-            "UPDATE job_queue SET claimed_by = $1, claimed_at = $2
-         WHERE job_id = (SELECT job_id FROM job_queue WHERE claimed_by IS NULL ORDER BY enqueued_at, job_id LIMIT 1)
-           AND claimed_by IS NULL
-         RETURNING job_id",
-        )
+        let id: Option<String> = sqlx::query_scalar(&format!(
+            "UPDATE job_queue SET claimed_by = $1, claimed_at = $2, lease_until = $3
+             WHERE job_id = (SELECT job_id FROM job_queue WHERE claimed_by IS NULL
+                             ORDER BY enqueued_at, job_id LIMIT 1{skip_locked})
+               AND claimed_by IS NULL
+             RETURNING job_id"
+        ))
         .bind(worker)
         .bind(&now)
+        .bind(lease_until)
         .fetch_optional(&mut *tx)
         .await?;
         if let Some(id) = &id {
@@ -188,6 +196,77 @@ pub async fn claim(pool: &Pool, worker: &str) -> Result<Option<String>, sqlx::Er
         }
         tx.commit().await?;
         Ok(id)
+    })
+}
+
+/// The heartbeat: extends to `until` the lease of every job claimed by a
+/// worker of this process (worker names end in `-<instance>`).
+pub async fn renew(pool: &Pool, instance: &str, until: &str) -> Result<u64, sqlx::Error> {
+    let pattern = format!("%-{instance}");
+    crate::on_db!(pool, pool => {
+        Ok(sqlx::query("UPDATE job_queue SET lease_until = $1 WHERE claimed_by LIKE $2")
+            .bind(until)
+            .bind(&pattern)
+            .execute(pool)
+            .await?
+            .rows_affected())
+    })
+}
+
+/// Jobs whose lease lapsed before `now` — their worker, process or replica
+/// stopped without finishing them — go back to the queue for any worker
+/// (or fail after [`MAX_ATTEMPTS`]). Returns (requeued, failed).
+pub async fn reclaim_expired(pool: &Pool, now: &str) -> Result<(u64, u64), sqlx::Error> {
+    crate::on_db!(pool, pool => {
+        let mut tx = pool.begin().await?;
+        let lapsed: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT q.job_id, j.attempts FROM job_queue q JOIN jobs j ON j.id = q.job_id
+             WHERE q.claimed_by IS NOT NULL AND q.lease_until < $1 AND j.status = 'running'",
+        )
+        .bind(now)
+        .fetch_all(&mut *tx)
+        .await?;
+        let (mut requeued, mut failed) = (0, 0);
+        for (id, attempts) in lapsed {
+            if attempts >= MAX_ATTEMPTS {
+                let done = sqlx::query(
+                    "UPDATE jobs SET status = 'failed', completed_at = $1, log_message = 'Failed',
+                         error = 'The job stopped with its worker 3 times; giving up.'
+                     WHERE id = $2 AND status = 'running'",
+                )
+                .bind(now)
+                .bind(&id)
+                .execute(&mut *tx)
+                .await?;
+                dequeue!(tx, &id)?;
+                log_event!(tx, &id, now, "error", 0, "Its worker stopped answering for the 3rd time; giving up.")?;
+                failed += done.rows_affected();
+            } else {
+                // Only if still lapsed: another server may have reclaimed it
+                // (and a worker claimed it again) since the list was read.
+                let done = sqlx::query(
+                    "UPDATE job_queue SET claimed_by = NULL, claimed_at = NULL, lease_until = NULL
+                     WHERE job_id = $1 AND claimed_by IS NOT NULL AND lease_until < $2",
+                )
+                .bind(&id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                if done.rows_affected() == 1 {
+                    sqlx::query(
+                        "UPDATE jobs SET status = 'queued', log_message = 'Re-queued: its worker stopped answering'
+                         WHERE id = $1",
+                    )
+                    .bind(&id)
+                    .execute(&mut *tx)
+                    .await?;
+                    log_event!(tx, &id, now, "warning", 0, "Re-queued: its worker stopped answering")?;
+                    requeued += 1;
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok((requeued, failed))
     })
 }
 
@@ -277,6 +356,10 @@ fn event(at: String, level: &str, progress: i64, message: &str) -> JobEvent {
 
 /// What a completed job records.
 pub struct Completed<'a> {
+    /// The worker that ran it: the job is completed only while that worker
+    /// still holds it (a worker whose lease lapsed and whose job was taken
+    /// over elsewhere must not complete it a second time).
+    pub worker: &'a str,
     pub slides: usize,
     pub score: u8,
     pub verdict: &'a str,
@@ -293,10 +376,11 @@ pub async fn complete(pool: &Pool, id: &str, done: &Completed<'_>) -> Result<Job
         let today = &now[..10];
         let slides = i64::try_from(done.slides).unwrap_or(i64::MAX);
         let mut tx = pool.begin().await?;
-        sqlx::query(
+        let held = sqlx::query(
             "UPDATE jobs SET status = 'complete', progress = 100, log_message = 'Complete', slide_count = $1, qa_score = $2,
              qa_verdict = $3, qa_report = $4, duration_sec = $5, output_local = $6, completed_at = $7, error = NULL
-         WHERE id = $8",
+             WHERE id = $8 AND status = 'running'
+               AND EXISTS (SELECT 1 FROM job_queue q WHERE q.job_id = $8 AND q.claimed_by = $9)",
         )
         .bind(slides)
         .bind(i64::from(done.score))
@@ -306,8 +390,14 @@ pub async fn complete(pool: &Pool, id: &str, done: &Completed<'_>) -> Result<Job
         .bind(done.location)
         .bind(&now)
         .bind(id)
+        .bind(done.worker)
         .execute(&mut *tx)
-        .await?;
+        .await?
+        .rows_affected();
+        if held == 0 {
+            // Taken over after this worker's lease lapsed: the other run counts.
+            return Err(sqlx::Error::RowNotFound);
+        }
         dequeue!(tx, id)?;
         sqlx::query(
             "INSERT INTO daily_activity (date, courses, slides) VALUES ($1, 1, $2)

@@ -25,10 +25,15 @@ pub struct JobRuntime {
     pub stage_pause: Duration,
     /// Jobs running in this process, for re-queueing at shutdown.
     running: Mutex<HashMap<String, ()>>,
+    /// This process's name among the servers sharing the database (random
+    /// at each start); its workers are `w<n>-<instance>`.
+    pub instance: String,
+    /// How long a claim lasts without a heartbeat.
+    pub lease: Duration,
 }
 
 impl JobRuntime {
-    pub fn new(time_limit: Duration, stage_pause: Duration) -> Self {
+    pub fn new(time_limit: Duration, lease: Duration, stage_pause: Duration) -> Self {
         Self {
             hub: JobHub::default(),
             history: HistoryCache::default(),
@@ -37,12 +42,19 @@ impl JobRuntime {
             time_limit,
             stage_pause,
             running: Mutex::default(),
+            instance: crate::db::jobs::new_id(),
+            lease,
         }
     }
 
     /// Jobs running in this process right now.
     pub fn busy(&self) -> usize {
         self.running().len()
+    }
+
+    /// When a claim or heartbeat made now lapses (RFC 3339, as stored).
+    pub fn lease_until(&self) -> String {
+        crate::db::rfc3339(time::OffsetDateTime::now_utc() + self.lease)
     }
 
     pub(crate) fn running(&self) -> std::sync::MutexGuard<'_, HashMap<String, ()>> {

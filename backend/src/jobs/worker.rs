@@ -32,15 +32,16 @@ pub struct Workers {
 /// Starts `n` workers.
 pub fn start(state: &AppState, n: usize) -> Workers {
     let (stop, rx) = watch::channel(false);
-    let handles = (0..n.max(1))
+    let mut handles: Vec<JoinHandle<()>> = (0..n.max(1))
         .map(|i| {
             tokio::spawn(worker(
                 state.clone(),
-                format!("w{i}-{}", std::process::id()),
+                format!("w{i}-{}", state.jobs.instance),
                 rx.clone(),
             ))
         })
         .collect();
+    handles.push(tokio::spawn(heartbeat(state.clone(), rx.clone())));
     Workers {
         stop,
         handles,
@@ -69,21 +70,45 @@ impl Workers {
     }
 }
 
+/// Every third of a lease: renews the leases of this process's jobs, then
+/// re-queues jobs whose lease lapsed (a worker, process or replica that
+/// stopped without finishing them), waking this process's idle workers.
+async fn heartbeat(state: AppState, mut stop: watch::Receiver<bool>) {
+    let every = state.jobs.lease / 3;
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
+            _ = stop.changed() => return,
+        }
+        if let Err(e) = db::renew(&state.pool, &state.jobs.instance, &state.jobs.lease_until()).await {
+            tracing::warn!(error = %e, "renewing job leases failed");
+        }
+        match db::reclaim_expired(&state.pool, &crate::db::now_rfc3339()).await {
+            Ok((0, 0)) => {}
+            Ok((requeued, failed)) => {
+                tracing::warn!(requeued, failed, "re-queued jobs whose worker stopped answering");
+                state.jobs.wake.notify_waiters();
+            }
+            Err(e) => tracing::warn!(error = %e, "re-queueing lapsed jobs failed"),
+        }
+    }
+}
+
 async fn worker(state: AppState, name: String, mut stop: watch::Receiver<bool>) {
     loop {
         if *stop.borrow() {
             return;
         }
-        match db::claim(&state.pool, &name).await {
+        match db::claim(&state.pool, &name, &state.jobs.lease_until()).await {
             Ok(Some(id)) => {
                 state.jobs.running().insert(id.clone(), ());
                 let span = tracing::info_span!("job", job_id = %id, worker = %name);
                 // Its own task: a panic anywhere in a job fails that job, and
                 // this worker goes on to the next one.
                 let job = {
-                    let (state, id) = (state.clone(), id.clone());
+                    let (state, id, name) = (state.clone(), id.clone(), name.clone());
                     tokio::spawn(tracing::Instrument::instrument(
-                        async move { run(&state, &id).await },
+                        async move { run(&state, &id, &name).await },
                         span,
                     ))
                 };
@@ -156,7 +181,7 @@ struct Done {
     location: String,
 }
 
-async fn run(state: &AppState, id: &str) {
+async fn run(state: &AppState, id: &str, worker: &str) {
     let started = Instant::now();
     let limit = state.jobs.time_limit;
     // Cancelling drops the pipeline wherever it is, in-flight model calls included.
@@ -177,6 +202,7 @@ async fn run(state: &AppState, id: &str) {
     let result = match outcome {
         Ok(done) => {
             let completed = Completed {
+                worker,
                 slides: done.slides,
                 score: done.score,
                 verdict: &done.verdict,
@@ -189,6 +215,11 @@ async fn run(state: &AppState, id: &str) {
         Err(Stop::Cancelled) => super::end(state, id, JobStatus::Cancelled, "Cancelled", None).await,
         Err(Stop::Failed(msg)) => super::end(state, id, JobStatus::Failed, "Failed", Some(&msg)).await,
     };
+    if let Err(crate::Error::Db(sqlx::Error::RowNotFound)) = &result {
+        // The lease lapsed and another worker has the job now: its run counts.
+        tracing::warn!("the job was taken over by another worker while this one ran it; dropping this run");
+        return;
+    }
     if let Err(e) = result {
         tracing::error!(error = %e, "could not record the job's outcome");
         // A job must not stay `running` forever because its finish could not

@@ -5,7 +5,7 @@
 
 use crate::common;
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use common::{Client, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
 
@@ -317,6 +317,9 @@ async fn a_worker_killed_mid_job_finishes_the_job_after_restart() {
         .env("COURSEWARE_BIND", "127.0.0.1:0")
         .env("DATA_DIR", dir.path())
         .envs(common::postgres_url(dir.path()).map(|u| ("DATABASE_URL", u)))
+        // On PostgreSQL the next start does not take over running jobs (other
+        // replicas may be running them): the job returns when its lease lapses.
+        .env("JOB_LEASE_SECONDS", "3")
         .env(
             "SAMPLE_TEMPLATES_DIR",
             concat!(env!("CARGO_MANIFEST_DIR"), "/samples/templates"),
@@ -341,7 +344,9 @@ async fn a_worker_killed_mid_job_finishes_the_job_after_restart() {
     child.kill().expect("SIGKILL");
     let _ = child.wait();
 
-    let app = TestApp::start_with(common::config(dir.path())).await;
+    let mut config = common::config(dir.path());
+    config.job_lease_seconds = 3;
+    let app = TestApp::start_with(config).await;
     let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
     let j = c
         .wait_for(&id, &["complete", "failed"], Duration::from_secs(30))
@@ -460,5 +465,103 @@ async fn a_course_keeps_its_own_timetable_and_a_bad_one_is_refused() {
     c.wait_for(&plain, &["complete"], Duration::from_secs(30)).await;
     let text = common::deck_text(&c.download(&plain).await.bytes().await.expect("deck"));
     assert!(text.contains("12:30–13:30") && text.contains("Lunch"));
+    app.stop().await;
+}
+
+/// A job whose worker stopped answering (its process or replica died, so
+/// nothing renews its lease) is re-queued by the server that is still up,
+/// without a restart, and runs to completion once: one completion, one
+/// count in the day, a second attempt, and the log says why.
+#[tokio::test]
+async fn a_job_whose_lease_lapses_is_requeued_and_completed_once_without_a_restart() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut config = common::config(dir.path());
+    config.job_lease_seconds = 3;
+    config.worker_concurrency = 1;
+    let app = TestApp::start_with(config).await;
+    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    // A job held by a worker of a process that no longer exists: claimed,
+    // running, its lease already over. (Enqueued and taken in one go, before
+    // this server's idle worker looks at the queue again; retried if it won.)
+    let user = common::user_id(&c, ADMIN_EMAIL).await;
+    let lapsed = backend::db::rfc3339(time::OffsetDateTime::now_utc() - time::Duration::seconds(1));
+    let mut id = None;
+    for attempt in 0..5 {
+        let job = backend::db::jobs::NewJob {
+            user_id: user,
+            course_title: format!("Orphaned {attempt}"),
+            template_name: "Ocean.pptx".into(),
+            template_path: backend::templates::resolve(&app.state.config, "Ocean.pptx")
+                .expect("sample template")
+                .to_string_lossy()
+                .into_owned(),
+            duration_days: 1,
+            language: "en".into(),
+            outline_json: sample_outline(),
+            timetable: None,
+        };
+        let quota = backend::db::jobs::Quota {
+            active: 100,
+            per_hour: 100,
+        };
+        let backend::db::jobs::Enqueued::Id(new) = backend::db::jobs::enqueue(&app.state.pool, &job, quota)
+            .await
+            .expect("enqueue")
+        else {
+            panic!("quota")
+        };
+        let taken = backend::db::jobs::claim(&app.state.pool, "w0-deadbeef", &lapsed)
+            .await
+            .expect("claim");
+        if taken.as_deref() == Some(new.as_str()) {
+            id = Some(new);
+            break;
+        }
+        // This server's worker took it first: let it finish, try again.
+        c.wait_for(&new, &["complete"], Duration::from_secs(60)).await;
+    }
+    let id = id.expect("a job held by the dead worker");
+    let started = Instant::now();
+    let job = c.wait_for(&id, &["complete"], Duration::from_secs(60)).await;
+    // Re-queued within about a third of a lease, then built (seconds).
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "{:?}",
+        started.elapsed()
+    );
+    let events = job["events"].as_array().expect("events");
+    assert!(
+        events
+            .iter()
+            .any(|e| e["message"] == "Re-queued: its worker stopped answering"),
+        "{events:?}"
+    );
+    let attempts: i64 = backend::on_db!(&app.state.pool, pool => sqlx::query_scalar("SELECT attempts FROM jobs WHERE id = $1")
+        .bind(&id)
+        .fetch_one(pool)
+        .await)
+    .expect("attempts");
+    assert_eq!(attempts, 2, "claimed by the dead worker, then once here");
+    let completions = events
+        .iter()
+        .filter(|e| e["message"].as_str().is_some_and(|m| m.starts_with("Complete:")))
+        .count();
+    assert_eq!(completions, 1, "{events:?}");
+    // The dead worker's completion, were it to arrive now, is refused.
+    let late = backend::db::jobs::complete(
+        &app.state.pool,
+        &id,
+        &backend::db::jobs::Completed {
+            worker: "w0-deadbeef",
+            slides: 1,
+            score: 1,
+            verdict: "late",
+            report: "{}",
+            location: "nowhere.pptx",
+            seconds: 1.0,
+        },
+    )
+    .await;
+    assert!(matches!(late, Err(sqlx::Error::RowNotFound)), "{late:?}");
     app.stop().await;
 }

@@ -76,6 +76,7 @@ pub fn config(data_dir: &Path) -> Config {
         max_active_jobs_per_user: types::limits::MAX_ACTIVE_JOBS_PER_USER,
         max_job_starts_per_hour: types::limits::MAX_JOB_STARTS_PER_HOUR,
         job_time_limit: 600,
+        job_lease_seconds: 30,
         job_stage_pause_ms: 0,
         render_timeout_seconds: 120,
         previews: true,
