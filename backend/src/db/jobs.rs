@@ -811,6 +811,43 @@ pub async fn events(pool: &Pool, id: &str) -> Result<Vec<JobEvent>, sqlx::Error>
     })
 }
 
+/// A job's log lines after the line `after` (0: all), with their ids, and
+/// its status and progress now — what a stream on another replica follows.
+pub async fn events_after(
+    pool: &Pool,
+    id: &str,
+    after: i64,
+) -> Result<(Vec<(i64, JobEvent)>, Option<(JobStatus, i64)>), sqlx::Error> {
+    crate::on_db!(pool, pool => {
+        let rows: Vec<(i64, String, String, i64, String)> = sqlx::query_as(
+            "SELECT id, at, level, progress, message FROM job_events WHERE job_id = $1 AND id > $2 ORDER BY id",
+        )
+        .bind(id)
+        .bind(after)
+        .fetch_all(pool)
+        .await?;
+        let now = sqlx::query_as("SELECT status, progress FROM jobs WHERE id = $1")
+            .bind(id)
+            .fetch_optional(pool)
+            .await?;
+        let events = rows
+            .into_iter()
+            .map(|(n, at, level, progress, message)| (n, JobEvent { at, level, progress, message }))
+            .collect();
+        Ok((events, now))
+    })
+}
+
+/// The id of a job's latest log line (0 when it has none).
+pub async fn last_event(pool: &Pool, id: &str) -> Result<i64, sqlx::Error> {
+    crate::on_db!(pool, pool => {
+        sqlx::query_scalar("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM job_events WHERE job_id = $1")
+            .bind(id)
+            .fetch_one(pool)
+            .await
+    })
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

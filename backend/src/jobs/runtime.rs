@@ -57,6 +57,11 @@ impl JobRuntime {
         crate::db::rfc3339(time::OffsetDateTime::now_utc() + self.lease)
     }
 
+    /// Whether a worker of this process is running job `id`.
+    pub fn runs_here(&self, id: &str) -> bool {
+        self.running().contains_key(id)
+    }
+
     pub(crate) fn running(&self) -> std::sync::MutexGuard<'_, HashMap<String, ()>> {
         self.running.lock().unwrap_or_else(|p| p.into_inner())
     }

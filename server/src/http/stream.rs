@@ -37,6 +37,54 @@ impl Drop for Following {
     }
 }
 
+/// How often a stream reads the database for a job another replica runs.
+const POLL_EVERY: Duration = Duration::from_secs(1);
+
+/// Following a job through the database (see `events`).
+struct Poll {
+    state: AppState,
+    id: String,
+    /// The last log line already sent.
+    after: i64,
+    queue: std::collections::VecDeque<JobUpdate>,
+}
+
+impl Poll {
+    /// Queues an update per new log line — unless a worker here runs the
+    /// job (the hub carries its updates). The last one carries the job's
+    /// status now; earlier ones, of a job that has ended since, `running`.
+    async fn fetch(&mut self) {
+        if self.state.jobs.runs_here(&self.id) {
+            return;
+        }
+        let (events, now) =
+            match backend::db::jobs::events_after(&self.state.pool, &self.id, self.after).await {
+                Ok(r) => r,
+                Err(e) => {
+                    tracing::warn!(error = %e, "reading job events for stream");
+                    return;
+                }
+            };
+        let Some((status, progress)) = now else {
+            return;
+        };
+        let n = events.len();
+        for (i, (line, event)) in events.into_iter().enumerate() {
+            self.after = line;
+            let last = i + 1 == n;
+            self.queue.push_back(JobUpdate {
+                status: if last || !status.is_terminal() {
+                    status
+                } else {
+                    types::jobs::JobStatus::Running
+                },
+                progress: if last { progress } else { event.progress },
+                event: Some(event),
+            });
+        }
+    }
+}
+
 pub async fn events(
     State(state): State<AppState>,
     Extension(SignedIn(user)): Extension<SignedIn>,
@@ -77,24 +125,59 @@ pub async fn events(
         .json_data(&snapshot)
         .unwrap_or_default();
     let done = status.is_terminal();
-    // `rx` drops before `following` (tuple order), so the prune sees no follower.
-    let updates = stream::unfold((rx, done, following), |(mut rx, done, following)| async move {
-        if done {
-            return None;
-        }
-        loop {
-            match rx.recv().await {
-                Ok(u) => {
-                    let end = u.status.is_terminal();
-                    let ev = Event::default().event("update").json_data(&u).unwrap_or_default();
-                    return Some((Ok::<_, Infallible>(ev), (rx, end, following)));
+    // On PostgreSQL the job may run on another replica, whose updates never
+    // reach this process's hub: the stream then reads the job's new log
+    // lines from the database every second (while no worker here runs it).
+    let poll = match &state.pool {
+        backend::db::Pool::Postgres(_) if !done => {
+            match backend::db::jobs::last_event(&state.pool, &id).await {
+                Ok(after) => Some(Poll {
+                    state: state.clone(),
+                    id: id.clone(),
+                    after,
+                    queue: Default::default(),
+                }),
+                Err(e) => {
+                    tracing::warn!(error = %e, "reading job events for stream");
+                    None
                 }
-                // A slow client missed some updates: the next one carries the state.
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
-                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
             }
         }
-    });
+        _ => None,
+    };
+    // `rx` drops before `following` (tuple order), so the prune sees no follower.
+    let updates = stream::unfold(
+        (rx, done, poll, following),
+        |(mut rx, done, mut poll, following)| async move {
+            if done {
+                return None;
+            }
+            loop {
+                if let Some(u) = poll.as_mut().and_then(|p| p.queue.pop_front()) {
+                    let end = u.status.is_terminal();
+                    let ev = Event::default().event("update").json_data(&u).unwrap_or_default();
+                    return Some((Ok::<_, Infallible>(ev), (rx, end, poll, following)));
+                }
+                tokio::select! {
+                    r = rx.recv() => match r {
+                        Ok(u) => {
+                            let end = u.status.is_terminal();
+                            let ev = Event::default().event("update").json_data(&u).unwrap_or_default();
+                            return Some((Ok::<_, Infallible>(ev), (rx, end, poll, following)));
+                        }
+                        // A slow client missed some updates: the next one carries the state.
+                        Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                        Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+                    },
+                    _ = tokio::time::sleep(POLL_EVERY), if poll.is_some() => {
+                        if let Some(p) = poll.as_mut() {
+                            p.fetch().await;
+                        }
+                    }
+                }
+            }
+        },
+    );
     let all: std::pin::Pin<Box<dyn Stream<Item = Result<Event, Infallible>> + Send>> =
         Box::pin(stream::once(async move { Ok(first) }).chain(updates));
     Sse::new(all)

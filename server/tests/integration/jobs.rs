@@ -565,3 +565,68 @@ async fn a_job_whose_lease_lapses_is_requeued_and_completed_once_without_a_resta
     assert!(matches!(late, Err(sqlx::Error::RowNotFound)), "{late:?}");
     app.stop().await;
 }
+
+/// Two replicas on one PostgreSQL database: the event stream of the one
+/// that does not run a job shows that job's progress to the end. (SQLite
+/// has one server per data directory, so there is nothing to share there:
+/// this test runs on the PostgreSQL pass of the suite only.)
+#[tokio::test]
+async fn a_replica_streams_the_progress_of_a_job_another_replica_runs() {
+    if !common::on_postgres() {
+        eprintln!("two replicas need PostgreSQL: run by scripts/pg-test");
+        return;
+    }
+    let (dir_a, dir_b) = (
+        tempfile::tempdir().expect("tmp"),
+        tempfile::tempdir().expect("tmp"),
+    );
+    let mut config_a = common::config(dir_a.path());
+    config_a.job_stage_pause_ms = 150;
+    config_a.worker_concurrency = 1;
+    let mut config_b = common::config(dir_b.path());
+    config_b.database_url = config_a.database_url.clone();
+    config_b.job_stage_pause_ms = 150;
+    config_b.worker_concurrency = 1;
+    let a = TestApp::start_with(config_a).await;
+    let b = TestApp::start_with(config_b).await;
+    let on_a = Client::signed_in(&a.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let on_b = Client::signed_in(&b.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let id = start(&on_a, "Shared across replicas").await;
+    on_a.wait_for(&id, &["running"], Duration::from_secs(10)).await;
+    // Follow it on the replica that is not running it.
+    let (runner, other) = if a.state.jobs.runs_here(&id) {
+        (&a, &on_b)
+    } else {
+        (&b, &on_a)
+    };
+    assert!(runner.state.jobs.runs_here(&id));
+    let mut res = other.get(&format!("/api/jobs/{id}/events")).await;
+    assert_eq!(res.status(), 200);
+    let mut text = String::new();
+    let read = async {
+        while let Some(chunk) = res.chunk().await.expect("chunk") {
+            text.push_str(&String::from_utf8_lossy(&chunk));
+            if text.contains("\"status\":\"complete\"") {
+                break;
+            }
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(60), read)
+        .await
+        .expect("the other replica's stream reached the end of the job");
+    let updates: Vec<serde_json::Value> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("data: ").or_else(|| l.strip_prefix("data:")))
+        .map(|d| serde_json::from_str(d).expect("json"))
+        .collect();
+    let with_lines = updates.iter().filter(|u| !u["event"].is_null()).count();
+    assert!(with_lines >= 3, "progress lines from the other replica: {text}");
+    let progress: Vec<i64> = updates
+        .iter()
+        .map(|u| u["progress"].as_i64().expect("progress"))
+        .collect();
+    assert!(progress.windows(2).all(|w| w[0] <= w[1]), "{progress:?}");
+    assert_eq!(progress.last(), Some(&100));
+    a.stop().await;
+    b.stop().await;
+}
