@@ -240,6 +240,13 @@ pub async fn scheduled(state: crate::AppState, mut stop: tokio::sync::watch::Rec
     if hours == 0 {
         return;
     }
+    if state.pool.as_sqlite().is_none() {
+        tracing::warn!(
+            "BACKUP_INTERVAL_HOURS is set, but the database is PostgreSQL: back it up with pg_dump \
+             (scheduled backups copy the SQLite file)"
+        );
+        return;
+    }
     let every = Duration::from_secs(hours.saturating_mul(3600));
     let dir = state
         .config

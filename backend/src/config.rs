@@ -98,6 +98,11 @@ pub struct Config {
     #[arg(long, env = "SECRET_KEY", hide_env_values = true)]
     pub secret_key: Option<crate::secret::Secret>,
 
+    /// On PostgreSQL: every replica sees the same DATA_DIR (a shared
+    /// volume), so decks may stay there instead of in S3.
+    #[arg(long, env = "SHARED_DATA_DIR", default_value_t = false)]
+    pub shared_data_dir: bool,
+
     /// Bank folders the course planner draws on.
     #[command(flatten)]
     pub banks: BankDirs,

@@ -203,8 +203,16 @@ pub async fn janitor(state: AppState, mut stop: watch::Receiver<bool>) {
         if let Err(e) = sweep(&state, Duration::from_secs(3600), upload_age).await {
             tracing::warn!(error = %e, "janitor pass failed");
         }
-        if let Err(e) = expire_jobs(&state).await {
-            tracing::warn!(error = %e, "retention pass failed");
+        // Retention deletes jobs for the whole cluster: one replica at a time.
+        match crate::db::try_cluster_lock(&state.pool, crate::db::locks::RETENTION).await {
+            Ok(Some(lock)) => {
+                if let Err(e) = expire_jobs(&state).await {
+                    tracing::warn!(error = %e, "retention pass failed");
+                }
+                lock.release().await;
+            }
+            Ok(None) => tracing::debug!("another replica is running the retention pass"),
+            Err(e) => tracing::warn!(error = %e, "taking the retention lock failed"),
         }
         tokio::select! {
             _ = tokio::time::sleep(every) => {}

@@ -36,6 +36,9 @@ pub async fn prepare(mut config: Config) -> anyhow::Result<AppState> {
         }
     }
     let target = config.database()?;
+    if let backend::db::Target::Postgres(_) = &target {
+        shared_settings(&config)?;
+    }
     let pool = db::connect(&target).await?;
     db::migrate(&pool)
         .await
@@ -302,4 +305,21 @@ pub async fn shutdown_signal() {
     #[cfg(not(unix))]
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+/// On PostgreSQL the server is one of several replicas; what they must
+/// share is checked before anything starts: one link-signing key (a link
+/// made by one replica verifies on every other) and one place for decks.
+fn shared_settings(config: &backend::Config) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        config.secret_key.as_ref().is_some_and(|k| k.expose().len() >= 32),
+        "with DATABASE_URL on PostgreSQL, set SECRET_KEY (32 characters or more), the same on every \
+         replica: download links made by one replica must verify on the others"
+    );
+    anyhow::ensure!(
+        config.s3.s3_bucket.is_some() || config.shared_data_dir,
+        "with DATABASE_URL on PostgreSQL, keep decks in object storage (S3_BUCKET) so every replica \
+         can serve them, or set SHARED_DATA_DIR=true if all replicas mount the same DATA_DIR"
+    );
+    Ok(())
 }

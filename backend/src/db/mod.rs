@@ -109,6 +109,59 @@ pub async fn open(path: &Path) -> Result<Pool, DbError> {
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 pub static PG_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
 
+/// Held by one server of the cluster at a time: the work it guards (the
+/// retention pass) runs once for the cluster, not once per replica. On
+/// PostgreSQL a session advisory lock on a connection of its own; on SQLite
+/// one process owns the data directory, so it always holds it.
+pub struct ClusterLock(Option<sqlx::pool::PoolConnection<sqlx::Postgres>>);
+
+/// Keys of the cluster-wide locks.
+pub mod locks {
+    /// The janitor's retention pass.
+    pub const RETENTION: i64 = 0x636f_7572_0001;
+}
+
+/// Takes the cluster lock `key` if no other server holds it.
+pub async fn try_cluster_lock(pool: &Pool, key: i64) -> Result<Option<ClusterLock>, sqlx::Error> {
+    match pool {
+        Pool::Sqlite(_) => Ok(Some(ClusterLock(None))),
+        Pool::Postgres(pg) => {
+            let mut conn = pg.acquire().await?;
+            let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
+                .bind(key)
+                .fetch_one(&mut *conn)
+                .await?;
+            Ok(got.then(|| ClusterLock(Some(conn))))
+        }
+    }
+}
+
+impl ClusterLock {
+    /// Gives the lock back (its connection returns to the pool).
+    pub async fn release(mut self) {
+        if let Some(mut conn) = self.0.take() {
+            if sqlx::query("SELECT pg_advisory_unlock_all()")
+                .execute(&mut *conn)
+                .await
+                .is_err()
+            {
+                // Closing the connection ends the session, and its locks with it.
+                drop(conn.detach());
+            }
+        }
+    }
+}
+
+impl Drop for ClusterLock {
+    /// Not released (a panic, a cancelled task): the connection is closed
+    /// rather than returned to the pool still holding the lock.
+    fn drop(&mut self) {
+        if let Some(conn) = self.0.take() {
+            drop(conn.detach());
+        }
+    }
+}
+
 /// Where the data lives (see `Config::database`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {

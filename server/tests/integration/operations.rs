@@ -118,3 +118,70 @@ async fn metrics_show_requests_jobs_and_the_pool_after_a_job() {
     assert_eq!(wrong.status(), 403);
     app.stop().await;
 }
+
+/// The retention pass runs on one server of a cluster at a time: while one
+/// holds the lock, another's attempt is refused; given back, it can be
+/// taken again. (SQLite has one server per data directory: always held.)
+#[tokio::test]
+async fn the_cluster_lock_is_held_by_one_server_at_a_time() {
+    use backend::db::{locks, try_cluster_lock};
+    let dir = tempfile::tempdir().expect("tmp");
+    let app = TestApp::start_with(common::config(dir.path())).await;
+    let pool = &app.state.pool;
+    let first = try_cluster_lock(pool, locks::RETENTION)
+        .await
+        .expect("lock")
+        .expect("free");
+    let second = try_cluster_lock(pool, locks::RETENTION).await.expect("lock");
+    assert_eq!(
+        second.is_some(),
+        !common::on_postgres(),
+        "held elsewhere on PostgreSQL"
+    );
+    drop(second);
+    first.release().await;
+    let again = try_cluster_lock(pool, locks::RETENTION).await.expect("lock");
+    assert!(again.is_some(), "free again once given back");
+    // Dropped without release (a panic): its connection closes, the lock goes.
+    drop(again);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(try_cluster_lock(pool, locks::RETENTION)
+        .await
+        .expect("lock")
+        .is_some());
+    app.stop().await;
+}
+
+/// On PostgreSQL a server is one replica of several: it refuses to start
+/// without a shared link key, and without S3 for decks unless the data
+/// directory is declared shared. SQLite needs neither.
+#[tokio::test]
+async fn replicas_refuse_to_start_without_shared_settings() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut config = common::config(dir.path());
+    config.secret_key = None;
+    config.shared_data_dir = false;
+    if !common::on_postgres() {
+        let app = TestApp::start_with(config).await;
+        assert_eq!(app.client().get("/health").await.status(), 200);
+        app.stop().await;
+        return;
+    }
+    common::ensure_postgres_database(config.database_url.as_ref().expect("url").expose()).await;
+    let e = server::prepare(config.clone())
+        .await
+        .err()
+        .expect("refused without SECRET_KEY");
+    assert!(format!("{e:#}").contains("SECRET_KEY"), "{e:#}");
+    config.secret_key = Some("a-key-of-more-than-thirty-two-characters".into());
+    let e = server::prepare(config.clone())
+        .await
+        .err()
+        .expect("refused without S3");
+    assert!(
+        format!("{e:#}").contains("S3_BUCKET") && format!("{e:#}").contains("SHARED_DATA_DIR"),
+        "{e:#}"
+    );
+    config.shared_data_dir = true;
+    assert!(server::prepare(config).await.is_ok(), "starts with both");
+}

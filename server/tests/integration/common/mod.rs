@@ -63,7 +63,11 @@ pub fn config(data_dir: &Path) -> Config {
                 .join("samples/illustrations"),
         },
         presigned_url_ttl: 3600,
-        secret_key: None,
+        // On PostgreSQL (replicas) the start-up checks ask for a key set
+        // by the operator and for decks in S3 or a shared data directory:
+        // each test server stands alone, so its directory counts as shared.
+        secret_key: on_postgres().then(|| "integration-test-key-integration-test-key".into()),
+        shared_data_dir: on_postgres(),
         llm: Default::default(),
         s3: Default::default(),
         janitor_interval_seconds: 600,
