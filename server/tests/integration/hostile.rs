@@ -47,7 +47,7 @@ impl Spawned {
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .env("COURSEWARE_BIND", "127.0.0.1:0")
             .env("DATA_DIR", dir.path())
-            .envs(common::postgres_url(dir.path()).map(|u| ("DATABASE_URL", u)))
+            .envs(common::postgres_env(dir.path()))
             .env("SITE_ROOT", dir.path().join("site"))
             .env("SAMPLE_TEMPLATES_DIR", samples("templates"))
             .env("TAGGED_BANK_DIR", samples("banks/tagged"))

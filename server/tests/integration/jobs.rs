@@ -316,7 +316,7 @@ async fn a_worker_killed_mid_job_finishes_the_job_after_restart() {
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("COURSEWARE_BIND", "127.0.0.1:0")
         .env("DATA_DIR", dir.path())
-        .envs(common::postgres_url(dir.path()).map(|u| ("DATABASE_URL", u)))
+        .envs(common::postgres_env(dir.path()))
         // On PostgreSQL the next start does not take over running jobs (other
         // replicas may be running them): the job returns when its lease lapses.
         .env("JOB_LEASE_SECONDS", "3")

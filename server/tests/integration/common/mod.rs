@@ -105,6 +105,19 @@ pub fn postgres_url(data_dir: &Path) -> Option<String> {
     Some(format!("{}/cw_t_{:016x}", base.trim_end_matches('/'), h.finish()))
 }
 
+/// The environment a `courseware` child process needs to use the test's
+/// PostgreSQL database like [`config`] does (nothing on SQLite runs).
+pub fn postgres_env(data_dir: &Path) -> Vec<(&'static str, String)> {
+    match postgres_url(data_dir) {
+        None => Vec::new(),
+        Some(url) => vec![
+            ("DATABASE_URL", url),
+            ("SECRET_KEY", "integration-test-key-integration-test-key".into()),
+            ("SHARED_DATA_DIR", "true".into()),
+        ],
+    }
+}
+
 /// Whether this run keeps its tables in PostgreSQL (see [`postgres_url`]).
 pub fn on_postgres() -> bool {
     std::env::var("COURSEWARE_TEST_POSTGRES").is_ok_and(|b| !b.is_empty())
