@@ -26,6 +26,17 @@ enum Command {
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Copy an installation's database into another, empty one — e.g. the
+    /// SQLite file into PostgreSQL before running replicas — and check the
+    /// copy by counting every table on both sides. Stop the server first.
+    MigrateDb {
+        /// The database to copy: sqlite://path/to/courseware.db or postgres://…
+        #[arg(long, value_parser = backend::db::Target::parse)]
+        from: backend::db::Target,
+        /// The empty database to fill: postgres://… or sqlite://…
+        #[arg(long, value_parser = backend::db::Target::parse)]
+        to: backend::db::Target,
+    },
     /// Create an administrator from INITIAL_ADMIN_EMAIL / _NAME / _PASSWORD,
     /// or by asking (the password is not echoed).
     CreateAdmin,
@@ -294,6 +305,30 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 ),
                 None => println!("restored {} as {}", input.display(), path.display()),
             }
+            Ok(())
+        }
+        Command::MigrateDb { from, to } => {
+            let started = std::time::Instant::now();
+            if let backend::db::Target::Sqlite(path) = &from {
+                anyhow::ensure!(path.is_file(), "there is no database at {}", path.display());
+            }
+            let source = backend::db::connect(&from).await?;
+            let target = backend::db::connect(&to).await?;
+            backend::db::migrate(&source).await?;
+            backend::db::migrate(&target).await?;
+            let counts = backend::db::copy::copy(&source, &target).await?;
+            let total: u64 = counts.iter().map(|c| c.1).sum();
+            for (table, n) in &counts {
+                println!("{table:<18} {n:>8} rows, the same on both sides");
+            }
+            println!(
+                "copied {} into {}: {total} rows in {:.1} s",
+                from.describe(),
+                to.describe(),
+                started.elapsed().as_secs_f64()
+            );
+            source.close().await;
+            target.close().await;
             Ok(())
         }
         Command::Migrate => {

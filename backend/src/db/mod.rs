@@ -5,6 +5,7 @@
 //! commits; the busy timeout turns short write contention into a wait instead
 //! of an error.
 
+pub mod copy;
 pub mod jobs;
 pub mod metrics;
 pub mod sessions;
@@ -171,6 +172,17 @@ pub enum Target {
 }
 
 impl Target {
+    /// `sqlite://path` or `postgres://…` (as `migrate-db` takes them).
+    pub fn parse(url: &str) -> Result<Self, String> {
+        if let Some(path) = url.strip_prefix("sqlite://") {
+            Ok(Self::Sqlite(path.into()))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Self::Postgres(url.to_owned()))
+        } else {
+            Err("a database address starts with sqlite:// or postgres://".into())
+        }
+    }
+
     /// For logs: the file, or the PostgreSQL host and database without
     /// user or password.
     pub fn describe(&self) -> String {

@@ -406,3 +406,102 @@ async fn the_previous_tools_json_is_imported_once_with_bad_rows_reported() {
     );
     app.stop().await;
 }
+
+/// Moving an installation: `courseware migrate-db` copies the SQLite file of
+/// a server that has run a job into an empty database — PostgreSQL on the
+/// PostgreSQL pass of the suite, another SQLite file otherwise — verified by
+/// counts; a server on the copy signs the same people in, shows the same
+/// jobs, events and daily counts, and goes on numbering users. A second
+/// copy into the now full target is refused.
+#[tokio::test]
+async fn migrate_db_moves_an_installation_and_checks_the_counts() {
+    let old = tempfile::tempdir().expect("tmp");
+    let mut config = common::config(old.path());
+    config.database_url = None; // the embedded default
+    config.secret_key = None;
+    config.shared_data_dir = false;
+    let app = TestApp::start_with(config).await;
+    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    common::create_member(&c, "mia@example.com").await;
+    let md = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/samples/outlines/workplace-fire-safety.md"
+    ))
+    .expect("sample");
+    let outline = serde_json::to_string(&course::parse::parse(&md).expect("parse")).expect("json");
+    let res = c
+        .call(
+            "/api/jobs/start",
+            &[
+                ("title", "Moved course"),
+                ("days", "1"),
+                ("language", "en"),
+                ("template", "Ocean.pptx"),
+                ("outline", &outline),
+            ],
+        )
+        .await;
+    let id: String = res.json().await.expect("id");
+    let before = c.wait_for(&id, &["complete"], Duration::from_secs(60)).await;
+    app.stop().await;
+
+    let new = tempfile::tempdir().expect("tmp");
+    let source = format!("sqlite://{}", old.path().join("courseware.db").display());
+    let target = match common::postgres_url(new.path()) {
+        Some(url) => {
+            common::ensure_postgres_database(&url).await;
+            url
+        }
+        None => format!("sqlite://{}", new.path().join("courseware.db").display()),
+    };
+    let out = courseware(new.path(), &["migrate-db", "--from", &source, "--to", &target]);
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        out.status.success(),
+        "{}{text}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains("users                     2 rows, the same on both sides"),
+        "{text}"
+    );
+    assert!(text.contains("jobs                      1 rows"), "{text}");
+    assert!(text.contains("daily_activity            1 rows"), "{text}");
+    assert!(
+        !text.contains("integration-test-key") && !text.contains("@127.0.0.1"),
+        "no secrets or users in the output: {text}"
+    );
+
+    // A server on the copy.
+    let mut config = common::config(new.path());
+    config.database_url = Some(target.as_str().into());
+    let app = TestApp::start_with(config).await;
+    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let after = c.job(&id).await;
+    assert_eq!(after["job"], before["job"]);
+    assert_eq!(after["events"], before["events"]);
+    let day: serde_json::Value = c
+        .call("/api/dashboard", &[])
+        .await
+        .json()
+        .await
+        .expect("dashboard");
+    assert_eq!(day["courses_today"], 1, "{day}");
+    assert!(
+        Client::signed_in(&app.base, "mia@example.com", common::MEMBER_PASSWORD)
+            .await
+            .call("/api/me", &[])
+            .await
+            .status()
+            .is_success()
+    );
+    common::create_member(&c, "noah@example.com").await; // ids go on after the copied ones
+    app.stop().await;
+
+    let again = courseware(new.path(), &["migrate-db", "--from", &source, "--to", &target]);
+    assert!(!again.status.success());
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains("already holds data"),
+        "{again:?}"
+    );
+}

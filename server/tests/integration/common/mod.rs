@@ -146,7 +146,11 @@ pub async fn ensure_postgres_database(url: &str) {
 impl TestApp {
     /// Starts the app on `data_dir` (reusing whatever database is there).
     pub async fn start_with(config: Config) -> TestApp {
-        if let Some(url) = config.database_url.as_ref() {
+        if let Some(url) = config
+            .database_url
+            .as_ref()
+            .filter(|u| u.expose().starts_with("postgres"))
+        {
             ensure_postgres_database(url.expose()).await;
         }
         if std::env::var_os("TEST_LOG").is_some() {
