@@ -25,7 +25,7 @@ test: bootstrap fmt-check
 
 native: unit
 	$(MAKE) --no-print-directory decks
-	bash scripts/pg-test
+	+bash scripts/pg-test
 	bash scripts/check-deploy
 
 bootstrap:
@@ -70,7 +70,7 @@ e2e:
 
 # The integration suite again on PostgreSQL (skipped, saying so, without one).
 pg-test:
-	bash scripts/pg-test
+	+bash scripts/pg-test
 
 check-deploy:
 	bash scripts/check-deploy

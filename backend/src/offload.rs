@@ -34,6 +34,12 @@ pub async fn upload_pending(state: &AppState) -> (usize, usize) {
     };
     let (mut ok, mut failed) = (0, 0);
     for (id, local) in rows {
+        // With replicas, a deck still local is on the disk of the replica
+        // that built it: that one uploads it, the others skip it.
+        let here = state.storage.file(&local).is_ok_and(|f| f.is_file());
+        if !here && state.pool.as_sqlite().is_none() {
+            continue;
+        }
         let key = s3.output_key(&id);
         let uploaded = async {
             let file = state.storage.file(&local)?;

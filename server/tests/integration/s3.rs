@@ -464,3 +464,36 @@ async fn the_janitor_removes_old_temporary_files_but_never_a_decks_only_copy() {
     assert_eq!(c.get(&c.download_link(&id).await).await.status(), 200);
     app.stop().await;
 }
+
+/// With replicas, a deck that is still only local lives on the replica that
+/// built it: another replica's uploader leaves it alone instead of failing
+/// on a file it does not have (and backing off). On SQLite, one server owns
+/// every deck, so a missing file is a failure to report.
+#[tokio::test]
+async fn an_uploader_skips_decks_another_replica_holds() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let s3 = S3Server::start(&tmp.path().join("s3")).await;
+    let mut config = common::config(&tmp.path().join("app"));
+    config.s3 = s3.config();
+    let app = TestApp::start_with(config).await;
+    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let id = start_job(&c).await;
+    wait_row(&app, &id, Duration::from_secs(60), |(_, _, key)| key.is_some()).await;
+    // As if another replica had built it and not uploaded it yet.
+    backend::on_db!(&app.state.pool, pool => sqlx::query(
+        "UPDATE jobs SET output_s3_key = NULL, output_local = 'elsewhere/abcd1234.pptx' WHERE id = $1",
+    )
+    .bind(&id)
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()))
+    .expect("move the deck elsewhere");
+    let (uploaded, failed) = backend::offload::upload_pending(&app.state).await;
+    assert_eq!(uploaded, 0);
+    assert_eq!(
+        failed,
+        usize::from(!common::on_postgres()),
+        "skipped on PostgreSQL, a failure on SQLite"
+    );
+    app.stop().await;
+}
