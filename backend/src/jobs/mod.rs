@@ -183,8 +183,11 @@ async fn access(state: &AppState, id: &str) -> Result<db::Access> {
 
 /// A job with its log, QA report and token spend, for the job page.
 pub async fn detail(state: &AppState, user: &CurrentUser, id: &str) -> Result<JobDetail> {
-    let row = access(state, id).await?;
+    // The status first, then the report: a job read as complete has its
+    // report (written in the same transaction) in the later read. The other
+    // order could pair "complete" with the report of the moment before.
     let job = db::summary(&state.pool, id).await?.ok_or(ApiError::NotFound)?;
+    let row = access(state, id).await?;
     Ok(JobDetail {
         job,
         events: db::events(&state.pool, id).await?,
