@@ -423,12 +423,7 @@ async fn migrate_db_moves_an_installation_and_checks_the_counts() {
     let app = TestApp::start_with(config).await;
     let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
     common::create_member(&c, "mia@example.com").await;
-    let md = std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/samples/outlines/workplace-fire-safety.md"
-    ))
-    .expect("sample");
-    let outline = serde_json::to_string(&course::parse::parse(&md).expect("parse")).expect("json");
+    let outline = common::sample_outline();
     let res = c
         .call(
             "/api/jobs/start",

@@ -9,14 +9,7 @@ use std::time::{Duration, Instant};
 
 use common::{Client, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
 
-fn sample_outline() -> String {
-    let md = std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/samples/outlines/workplace-fire-safety.md"
-    ))
-    .expect("sample");
-    serde_json::to_string(&course::parse::parse(&md).expect("parse")).expect("json")
-}
+use common::sample_outline;
 
 async fn start(c: &Client, title: &str) -> String {
     let outline = sample_outline();
@@ -600,27 +593,12 @@ async fn a_replica_streams_the_progress_of_a_job_another_replica_runs() {
         (&b, &on_a)
     };
     assert!(runner.state.jobs.runs_here(&id));
-    let mut res = other.get(&format!("/api/jobs/{id}/events")).await;
-    assert_eq!(res.status(), 200);
-    let mut text = String::new();
-    let read = async {
-        while let Some(chunk) = res.chunk().await.expect("chunk") {
-            text.push_str(&String::from_utf8_lossy(&chunk));
-            if text.contains("\"status\":\"complete\"") {
-                break;
-            }
-        }
-    };
-    tokio::time::timeout(Duration::from_secs(60), read)
-        .await
-        .expect("the other replica's stream reached the end of the job");
-    let updates: Vec<serde_json::Value> = text
-        .lines()
-        .filter_map(|l| l.strip_prefix("data: ").or_else(|| l.strip_prefix("data:")))
-        .map(|d| serde_json::from_str(d).expect("json"))
-        .collect();
+    let updates = other.stream_until_complete(&id, Duration::from_secs(60)).await;
     let with_lines = updates.iter().filter(|u| !u["event"].is_null()).count();
-    assert!(with_lines >= 3, "progress lines from the other replica: {text}");
+    assert!(
+        with_lines >= 3,
+        "progress lines from the other replica: {updates:?}"
+    );
     let progress: Vec<i64> = updates
         .iter()
         .map(|u| u["progress"].as_i64().expect("progress"))

@@ -11,12 +11,7 @@ use std::time::Duration;
 use common::{Client, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
 
 async fn finished_job(c: &Client) -> String {
-    let md = std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/samples/outlines/workplace-fire-safety.md"
-    ))
-    .expect("sample");
-    let outline = serde_json::to_string(&course::parse::parse(&md).expect("parse")).expect("json");
+    let outline = common::sample_outline();
     let res = c
         .call(
             "/api/jobs/start",

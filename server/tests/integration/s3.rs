@@ -13,14 +13,7 @@ use common::s3_server::S3Server;
 use common::{Client, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
 use serde_json::Value;
 
-fn outline() -> String {
-    let md = std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/samples/outlines/workplace-fire-safety.md"
-    ))
-    .expect("sample");
-    serde_json::to_string(&course::parse::parse(&md).expect("parse")).expect("json")
-}
+use common::sample_outline as outline;
 
 async fn start_job(c: &Client) -> String {
     let res = c

@@ -148,30 +148,8 @@ async fn progress_streams_to_completion_and_the_signed_link_downloads_the_deck()
     let id: String = res.json().await.expect("id");
 
     // Read the event stream until the job ends.
-    let mut res = c.get(&format!("/api/jobs/{id}/events")).await;
-    assert_eq!(res.status(), 200);
-    assert!(res.headers()["content-type"]
-        .to_str()
-        .unwrap_or("")
-        .starts_with("text/event-stream"));
-    let mut text = String::new();
-    let read = async {
-        while let Some(chunk) = res.chunk().await.expect("chunk") {
-            text.push_str(&String::from_utf8_lossy(&chunk));
-            if text.contains("\"status\":\"complete\"") {
-                break;
-            }
-        }
-    };
-    tokio::time::timeout(Duration::from_secs(30), read)
-        .await
-        .expect("stream ended in time");
-    let updates: Vec<serde_json::Value> = text
-        .lines()
-        .filter_map(|l| l.strip_prefix("data: ").or_else(|| l.strip_prefix("data:")))
-        .map(|d| serde_json::from_str(d).expect("json"))
-        .collect();
-    assert!(updates.len() >= 4, "{text}");
+    let updates = c.stream_until_complete(&id, Duration::from_secs(30)).await;
+    assert!(updates.len() >= 4, "{updates:?}");
     let progress: Vec<i64> = updates
         .iter()
         .map(|u| u["progress"].as_i64().expect("progress"))

@@ -17,6 +17,16 @@ use tokio::task::JoinHandle;
 
 pub const ADMIN_EMAIL: &str = "admin@example.com";
 pub const ADMIN_PASSWORD: &str = "admin-password-123";
+/// The fire-safety sample outline as the start form takes it (JSON).
+pub fn sample_outline() -> String {
+    let md = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/samples/outlines/workplace-fire-safety.md"
+    ))
+    .expect("sample");
+    serde_json::to_string(&course::parse::parse(&md).expect("parse")).expect("json")
+}
+
 /// The password `create_member` gives every member.
 pub const MEMBER_PASSWORD: &str = "member-password-123";
 
@@ -252,6 +262,33 @@ impl Client {
             .json()
             .await
             .expect("job json")
+    }
+
+    /// Reads a job's event stream until an update says `complete` (failing
+    /// after `limit`); the updates it sent, in order.
+    pub async fn stream_until_complete(&self, id: &str, limit: Duration) -> Vec<serde_json::Value> {
+        let mut res = self.get(&format!("/api/jobs/{id}/events")).await;
+        assert_eq!(res.status(), 200);
+        assert!(res.headers()["content-type"]
+            .to_str()
+            .unwrap_or("")
+            .starts_with("text/event-stream"));
+        let mut text = String::new();
+        let read = async {
+            while let Some(chunk) = res.chunk().await.expect("chunk") {
+                text.push_str(&String::from_utf8_lossy(&chunk));
+                if text.contains("\"status\":\"complete\"") {
+                    break;
+                }
+            }
+        };
+        tokio::time::timeout(limit, read)
+            .await
+            .expect("the stream reached the end of the job in time");
+        text.lines()
+            .filter_map(|l| l.strip_prefix("data: ").or_else(|| l.strip_prefix("data:")))
+            .map(|d| serde_json::from_str(d).expect("json"))
+            .collect()
     }
 
     /// Polls a job until its status is one of `want`; fails after `limit`.
