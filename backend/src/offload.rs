@@ -7,6 +7,11 @@
 //! the service is unreachable the deck stays local (and downloadable) and
 //! the upload is retried with a doubling wait — nothing is lost.
 //!
+//! On PostgreSQL (several replicas) the worker uploads the deck itself
+//! before it completes the job, so a replica that dies right after a job
+//! does not strand the deck on its disk; the uploader only retries what
+//! that first attempt could not send.
+//!
 //! The janitor deletes temporary outputs older than an hour (partial
 //! writes, copies already uploaded, decks of deleted jobs) and uploaded
 //! templates older than `UPLOAD_RETENTION_HOURS` that no waiting job needs.
@@ -41,17 +46,7 @@ pub async fn upload_pending(state: &AppState) -> (usize, usize) {
             continue;
         }
         let key = s3.output_key(&id);
-        let uploaded = async {
-            let file = state.storage.file(&local)?;
-            let size = s3.put_file(&key, &file, PPTX).await?;
-            // Confirmed only when the object is there at full size.
-            match s3.head(&key).await? {
-                Some((n, _)) if n == size => anyhow::Ok(size),
-                other => anyhow::bail!("the uploaded object is not complete ({other:?})"),
-            }
-        }
-        .await;
-        match uploaded {
+        match put_deck(state, s3, &local, &key).await {
             Ok(size) => {
                 match db::moved_to_object_storage(&state.pool, &id, &local, &key, size).await {
                     Ok(true) => {
@@ -86,6 +81,17 @@ pub async fn upload_pending(state: &AppState) -> (usize, usize) {
         }
     }
     (ok, failed)
+}
+
+/// Copies the local deck at `local` to `key` and confirms the object is
+/// there at full size. Returns its size.
+pub async fn put_deck(state: &AppState, s3: &crate::s3::S3, local: &str, key: &str) -> anyhow::Result<u64> {
+    let file = state.storage.file(local)?;
+    let size = s3.put_file(key, &file, PPTX).await?;
+    match s3.head(key).await? {
+        Some((n, _)) if n == size => Ok(size),
+        other => anyhow::bail!("the uploaded object is not complete ({other:?})"),
+    }
 }
 
 /// Runs [`upload_pending`] after each completed job and, while uploads fail,

@@ -364,7 +364,10 @@ pub struct Completed<'a> {
     pub score: u8,
     pub verdict: &'a str,
     pub report: &'a str,
+    /// The local deck; recorded only while the deck is not in the bucket.
     pub location: &'a str,
+    /// Where the worker already stored it in object storage, if it did.
+    pub s3_key: Option<&'a str>,
     pub seconds: f64,
 }
 
@@ -378,7 +381,8 @@ pub async fn complete(pool: &Pool, id: &str, done: &Completed<'_>) -> Result<Job
         let mut tx = pool.begin().await?;
         let held = sqlx::query(
             "UPDATE jobs SET status = 'complete', progress = 100, log_message = 'Complete', slide_count = $1, qa_score = $2,
-             qa_verdict = $3, qa_report = $4, duration_sec = $5, output_local = $6, completed_at = $7, error = NULL
+             qa_verdict = $3, qa_report = $4, duration_sec = $5, output_local = $6, completed_at = $7, error = NULL,
+             output_s3_key = $10
              WHERE id = $8 AND status = 'running'
                AND EXISTS (SELECT 1 FROM job_queue q WHERE q.job_id = $8 AND q.claimed_by = $9)",
         )
@@ -387,10 +391,11 @@ pub async fn complete(pool: &Pool, id: &str, done: &Completed<'_>) -> Result<Job
         .bind(done.verdict)
         .bind(done.report)
         .bind(done.seconds)
-        .bind(done.location)
+        .bind(Some(done.location).filter(|_| done.s3_key.is_none()))
         .bind(&now)
         .bind(id)
         .bind(done.worker)
+        .bind(done.s3_key)
         .execute(&mut *tx)
         .await?
         .rows_affected();

@@ -179,6 +179,8 @@ struct Done {
     verdict: String,
     report: String,
     location: String,
+    /// Set when the worker already stored the deck in object storage.
+    s3_key: Option<String>,
 }
 
 async fn run(state: &AppState, id: &str, worker: &str) {
@@ -208,9 +210,14 @@ async fn run(state: &AppState, id: &str, worker: &str) {
                 verdict: &done.verdict,
                 report: &done.report,
                 location: &done.location,
+                s3_key: done.s3_key.as_deref(),
                 seconds: secs,
             };
-            super::complete(state, id, &completed).await
+            let result = super::complete(state, id, &completed).await;
+            if done.s3_key.is_some() {
+                forget_local_copy(state, id, &done, &result).await;
+            }
+            result
         }
         Err(Stop::Cancelled) => super::end(state, id, JobStatus::Cancelled, "Cancelled", None).await,
         Err(Stop::Failed(msg)) => super::end(state, id, JobStatus::Failed, "Failed", Some(&msg)).await,
@@ -418,13 +425,54 @@ async fn execute(state: &AppState, id: &str) -> Result<Done, Stop> {
         .put(&format!("{id}.pptx"), generated.bytes)
         .await
         .map_err(|e| Stop::Failed(format!("Could not save the deck: {e}")))?;
+    let s3_key = store_before_completing(state, id, &location).await;
     Ok(Done {
         slides: report.slides,
         score,
         verdict,
         report: serde_json::to_string(&qa).unwrap_or_default(),
         location,
+        s3_key,
     })
+}
+
+/// On PostgreSQL with a bucket, the deck goes to object storage before the
+/// job completes: a replica that died between completing and its uploader's
+/// next pass would otherwise leave the only copy on its own disk. If the
+/// bucket cannot take it now, the job completes with the local copy and the
+/// uploader retries, as on SQLite.
+async fn store_before_completing(state: &AppState, id: &str, location: &str) -> Option<String> {
+    let s3 = state.s3.as_ref().filter(|_| state.pool.as_sqlite().is_none())?;
+    let key = s3.output_key(id);
+    match crate::offload::put_deck(state, s3, location, &key).await {
+        Ok(size) => {
+            state
+                .metrics
+                .s3_uploads
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let msg = format!("Stored in object storage ({:.1} MB)", size as f64 / 1e6);
+            let _ = note(state, id, "info", 95, &msg).await;
+            Some(key)
+        }
+        Err(e) => {
+            tracing::warn!(job = %id, error = %e, "uploading the deck failed; the job completes with the local copy");
+            None
+        }
+    }
+}
+
+/// After a job whose deck is already in the bucket: the local copy goes once
+/// the completion is recorded; if the completion was not recorded because the
+/// job ended otherwise, the object goes too (no job refers to it). When
+/// another worker took the job over, its run writes the same key: leave it.
+async fn forget_local_copy(state: &AppState, id: &str, done: &Done, result: &crate::Result<()>) {
+    if let Err(e) = state.storage.delete(&done.location).await {
+        tracing::warn!(job = %id, error = %e, "could not remove the local copy; the janitor will");
+    }
+    let taken_over = matches!(result, Err(crate::Error::Db(sqlx::Error::RowNotFound)));
+    if let (Err(_), false, Some(s3), Some(key)) = (result, taken_over, &state.s3, &done.s3_key) {
+        let _ = s3.delete(key).await;
+    }
 }
 
 /// Hash of what a module's text depends on: stored text is reused only for

@@ -551,6 +551,7 @@ async fn a_job_whose_lease_lapses_is_requeued_and_completed_once_without_a_resta
             verdict: "late",
             report: "{}",
             location: "nowhere.pptx",
+            s3_key: None,
             seconds: 1.0,
         },
     )

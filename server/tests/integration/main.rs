@@ -15,5 +15,6 @@ mod hostile;
 mod jobs;
 mod operations;
 mod previews;
+mod replicas;
 mod s3;
 mod uploads_downloads;

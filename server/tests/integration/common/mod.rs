@@ -5,6 +5,7 @@
 
 pub mod fake_llm;
 pub mod s3_server;
+pub mod spawned;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -207,6 +208,7 @@ impl TestApp {
 }
 
 /// An HTTP client with its own cookie jar, like one browser.
+#[derive(Clone)]
 pub struct Client {
     pub base: String,
     pub http: reqwest::Client,
