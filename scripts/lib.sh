@@ -79,3 +79,11 @@ wasm_cargo() {
 locked_version() {
   awk -v name="$1" '$0 == "name = \"" name "\"" { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock"
 }
+
+# The machine's configured Debian mirror (for mmdebstrap), else Debian's own.
+debian_mirror() {
+  local m
+  m="$( (cat /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null || true) \
+    | grep -E '^(URIs:|deb )' | grep -oE 'https?://[^ ]+' | head -1 || true)"
+  echo "${m:-http://deb.debian.org/debian}"
+}

@@ -207,16 +207,31 @@ pub async fn connect(target: &Target) -> Result<Pool, DbError> {
                 path: target.describe(),
                 source,
             })?;
-            sqlx::postgres::PgPoolOptions::new()
-                .max_connections(8)
-                .acquire_timeout(Duration::from_secs(10))
-                .connect_with(options)
-                .await
-                .map(Pool::Postgres)
-                .map_err(|source| DbError::Open {
-                    path: target.describe(),
-                    source,
-                })
+            // A server started beside its database (compose, a reboot) may
+            // come up first: a refused or unreachable connection is retried
+            // for half a minute; anything else (bad password, no such
+            // database) fails at once.
+            let started = std::time::Instant::now();
+            loop {
+                let attempt = sqlx::postgres::PgPoolOptions::new()
+                    .max_connections(8)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_with(options.clone())
+                    .await;
+                match attempt {
+                    Ok(pool) => return Ok(Pool::Postgres(pool)),
+                    Err(sqlx::Error::Io(e)) if started.elapsed() < Duration::from_secs(30) => {
+                        tracing::warn!(database = %target.describe(), error = %e, "PostgreSQL does not answer yet; retrying");
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                    }
+                    Err(source) => {
+                        return Err(DbError::Open {
+                            path: target.describe(),
+                            source,
+                        })
+                    }
+                }
+            }
         }
     }
 }
