@@ -55,4 +55,12 @@ test("each page's code arrives when the page is first shown, not before", async 
   await expect(page.getByRole("heading", { name: "New course" })).toBeVisible();
   expect(fetched.some((p) => p.includes("new_course_page"))).toBe(true);
   await expect(page.getByRole("button", { name: /Generate/ })).toBeVisible();
+  // The outline editor's code comes with the first outline, not with the page;
+  // the intake report's only with an uploaded template.
+  expect(fetched.some((p) => p.includes("outline_editor"))).toBe(false);
+  await page.locator("#outline-text").fill("# Course\n## Module one\n### Topic\n- A point");
+  await page.getByRole("button", { name: "Read pasted outline" }).click();
+  await expect(page.getByTestId("outline-tree")).toBeVisible();
+  expect(fetched.some((p) => p.includes("outline_editor"))).toBe(true);
+  expect(fetched.some((p) => p.includes("split_report"))).toBe(false);
 });

@@ -57,23 +57,31 @@ pub fn IntakeReport(
     #[prop(into)] on_accept: Callback<()>,
     #[prop(into)] on_reject: Callback<()>,
 ) -> impl IntoView {
-    let report =
-        Resource::<_, crate::codec::Json>::new_with_options(move || choice.clone(), template_report, false);
     view! {
         <section class="card intake" data-testid="intake-report" aria-labelledby="intake-title">
             <h2 id="intake-title">"Template check"</h2>
             <Suspense fallback=|| view! { <p class="muted" role="status">"Reading the template and drawing its slides…"</p> }>
-                {move || Suspend::new(async move {
-                    match report.await {
-                        Ok(r) => view! { <ReportBody r on_accept on_reject/> }.into_any(),
-                        Err(e) => view! {
-                            <p class="field-error" data-testid="intake-error">{e.to_string()}</p>
-                            <button type="button" class="btn" on:click=move |_| on_reject.run(())>"Pick another"</button>
-                        }.into_any(),
-                    }
-                })}
+                {move || {
+                    let choice = choice.clone();
+                    Suspend::new(async move { report(choice, on_accept, on_reject).await })
+                }}
             </Suspense>
         </section>
+    }
+}
+
+/// The report, read and drawn by code in a chunk of its own: only someone
+/// who uploads a template fetches it (shown only after an upload, so never
+/// in server-rendered HTML).
+#[lazy]
+async fn report(choice: String, on_accept: Callback<()>, on_reject: Callback<()>) -> AnyView {
+    match template_report(choice).await {
+        Ok(r) => view! { <ReportBody r on_accept on_reject/> }.into_any(),
+        Err(e) => view! {
+            <p class="field-error" data-testid="intake-error">{e.to_string()}</p>
+            <button type="button" class="btn" on:click=move |_| on_reject.run(())>"Pick another"</button>
+        }
+        .into_any(),
     }
 }
 

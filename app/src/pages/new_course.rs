@@ -29,6 +29,7 @@ pub fn NewCourse() -> impl IntoView {
     let accepted = RwSignal::new(true);
     let pending_intake = move || template.get().starts_with("upload:") && !accepted.get();
     let outline = RwSignal::new(None::<Outline>);
+    let has_outline = Memo::new(move |_| outline.with(Option::is_some));
     let pasted = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
     let busy = RwSignal::new(false);
@@ -346,7 +347,9 @@ pub fn NewCourse() -> impl IntoView {
                 </div>
             </div>
             {move || field("outline")().map(|m| view! { <p class="field-error" data-testid="outline-error">{m}</p> })}
-            {move || outline.get().is_some().then(|| view! { <OutlineEditor outline/> })}
+            {move || has_outline.get().then(|| view! {
+                <Suspense fallback=|| ()>{Suspend::new(async move { outline_editor(outline).await })}</Suspense>
+            })}
         </section>
         <section class="card">
             <h2>"Course spec"</h2>
@@ -383,6 +386,13 @@ fn picked_file(ev: &leptos::ev::Event) -> Option<web_sys::File> {
     use wasm_bindgen::JsCast;
     let input = ev.target()?.dyn_into::<web_sys::HtmlInputElement>().ok()?;
     input.files()?.get(0)
+}
+
+/// The editor, in a chunk of its own: fetched when the first outline has
+/// been read (never in server-rendered HTML: the page starts without one).
+#[lazy]
+fn outline_editor(outline: RwSignal<Option<Outline>>) -> AnyView {
+    view! { <OutlineEditor outline/> }.into_any()
 }
 
 /// The outline as an editable tree: rename, add, remove and reorder modules
