@@ -4,7 +4,7 @@ scripts/build-wasm splits the bundle: courseware_bg.wasm (the framework,
 the layout and what every page shares) loads first, and each page is a
 chunk that __wasm_split.js fetches with the chunks it needs the first time
 the page is shown. This script reads the loader to find each page's
-chunks and prints, gzipped (-9, as a server would send them), the main
+chunks and prints, gzipped as the server sends them (the .gz copies), the main
 part and, per page, everything a first visit to that page fetches.
 
 Usage: python3 scripts/bundle-sizes.py target/site/pkg
@@ -17,6 +17,10 @@ from pathlib import Path
 
 
 def gz(path: Path) -> int:
+    """Bytes on the wire: the served .gz copy build-wasm made, else gzip -9."""
+    served = path.with_name(path.name + ".gz")
+    if served.is_file():
+        return served.stat().st_size
     return len(gzip.compress(path.read_bytes(), 9))
 
 

@@ -62,6 +62,21 @@ test("an admin creates a member, who sees no Admin link, gets 403, and signs out
   const after = await other.goto("/");
   expect(other.url()).toContain("/login");
   expect(after?.status()).toBe(200);
+
+  // The admin resets the member's password from the table's form; only the
+  // new one signs the member in.
+  const newPassword = "member-password-new-7";
+  await page.getByLabel(`New password for ${member.email}`).fill(newPassword);
+  const reset = page.waitForResponse((r) => r.url().endsWith("/api/admin/users/password"));
+  await page.getByLabel(`New password for ${member.email}`).press("Enter");
+  expect((await reset).status()).toBe(200);
+  await hydrated(other);
+  await other.getByLabel("Email").fill(member.email);
+  await other.getByLabel("Password").fill(member.password);
+  await other.getByRole("button", { name: "Sign in" }).click();
+  await expect(other.getByTestId("login-error")).toBeVisible();
+  await signIn(other, member.email, newPassword);
+  await expect(other.getByTestId("user-name")).toHaveText(member.name);
   expect(errors).toEqual([]);
   await context.close();
 });

@@ -5,7 +5,9 @@ use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
 
 use crate::api::auth::{me, Logout};
-use crate::components::widgets::ErrorNotice;
+use leptos::server_fn::ServerFn;
+
+use crate::components::widgets::{submit_to, ErrorNotice};
 use crate::APP_NAME;
 
 #[component]
@@ -38,9 +40,9 @@ pub fn Layout() -> impl IntoView {
                             match user.await {
                                 Ok(u) => view! {
                                     <span class="user-name" data-testid="user-name">{u.name}</span>
-                                    <ActionForm action=logout attr:class="inline">
+                                    <form class="inline" method="post" action=Logout::url() on:submit=submit_to(logout, |_| Logout {})>
                                         <button type="submit" class="btn btn-quiet">"Sign out"</button>
-                                    </ActionForm>
+                                    </form>
                                 }.into_any(),
                                 Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                             }

@@ -4,7 +4,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::users::{list_users, CreateUser, ResetPassword, UpdateUser};
-use crate::components::widgets::{field_error, form_error, ErrorNotice, PageHeader};
+use leptos::server_fn::ServerFn;
+
+use crate::components::widgets::{field_error, form_error, submit_to, ErrorNotice, PageHeader};
 use types::account::{UserSummary, MIN_PASSWORD_LEN};
 
 #[component]
@@ -38,7 +40,12 @@ pub fn AdminUsers() -> impl IntoView {
         </Transition>
         <section class="card">
             <h2>"Add a user"</h2>
-            <ActionForm action=create attr:class="grid-form" attr:data-testid="create-user">
+            <form class="grid-form" data-testid="create-user" method="post" action=CreateUser::url() on:submit=submit_to(create, |f| CreateUser {
+                email: f.text("email"),
+                name: f.text("name"),
+                password: f.text("password"),
+                is_admin: f.text("is_admin"),
+            })>
                 <div>
                     <label for="new-name">"Name"</label>
                     <input id="new-name" name="name" required/>
@@ -59,7 +66,7 @@ pub fn AdminUsers() -> impl IntoView {
                 {move || form_error(create.value().get()).map(|m| view! { <p class="notice notice-error">{m}</p> })}
                 {move || matches!(create.value().get(), Some(Ok(_))).then(|| view! { <p class="notice notice-ok" role="status">"User created."</p> })}
                 <button type="submit" class="btn btn-primary">"Create user"</button>
-            </ActionForm>
+            </form>
         </section>
     }
 }
@@ -92,12 +99,15 @@ fn UserTable(
                                     <button class="btn btn-small" on:click=move |_| { update.dispatch(UpdateUser { user_id: id.to_string(), is_active: active.to_string(), is_admin: (!admin).to_string() }); }>
                                         {if admin { "Remove admin" } else { "Make admin" }}
                                     </button>
-                                    <ActionForm action=reset attr:class="inline reset">
+                                    <form class="inline reset" method="post" action=ResetPassword::url() on:submit=submit_to(reset, |f| ResetPassword {
+                                        user_id: f.text("user_id"),
+                                        password: f.text("password"),
+                                    })>
                                         <input type="hidden" name="user_id" value=id.to_string()/>
                                         <input name="password" type="password" placeholder="New password" aria-label=format!("New password for {}", u.email)
                                             minlength=MIN_PASSWORD_LEN.to_string() required/>
                                         <button type="submit" class="btn btn-small">"Reset"</button>
-                                    </ActionForm>
+                                    </form>
                                 </td>
                             </tr>
                         }

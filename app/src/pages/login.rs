@@ -6,7 +6,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::auth::Login as LoginFn;
-use crate::components::widgets::form_error;
+use leptos::server_fn::ServerFn;
+
+use crate::components::widgets::{form_error, submit_to};
 use crate::APP_NAME;
 
 #[component]
@@ -22,7 +24,11 @@ pub fn Login() -> impl IntoView {
             <div class="card narrow auth">
                 <div class="brand big"><span class="brand-mark" aria-hidden="true">"C"</span>{APP_NAME}</div>
                 <h1>"Sign in"</h1>
-                <ActionForm action=action>
+                <form method="post" action=LoginFn::url() on:submit=submit_to(action, |f| LoginFn {
+                    email: f.text("email"),
+                    password: f.text("password"),
+                    next: f.optional("next"),
+                })>
                     <input type="hidden" name="next" prop:value=next/>
                     <label for="email">"Email"</label>
                     <input id="email" name="email" type="email" autocomplete="username" required autofocus/>
@@ -32,7 +38,7 @@ pub fn Login() -> impl IntoView {
                     <button type="submit" class="btn btn-primary" disabled=move || action.pending().get()>
                         {move || if action.pending().get() { "Signing in…" } else { "Sign in" }}
                     </button>
-                </ActionForm>
+                </form>
             </div>
         </main>
     }

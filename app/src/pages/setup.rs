@@ -5,7 +5,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::auth::SetupAdmin;
-use crate::components::widgets::{field_error, form_error};
+use leptos::server_fn::ServerFn;
+
+use crate::components::widgets::{field_error, form_error, submit_to};
 use types::account::MIN_PASSWORD_LEN;
 
 #[component]
@@ -23,7 +25,12 @@ pub fn Setup() -> impl IntoView {
             <div class="card narrow auth">
                 <h1>"Welcome to Courseware"</h1>
                 <p>"Create the first administrator account. This page disappears once it exists."</p>
-                <ActionForm action=action>
+                <form method="post" action=SetupAdmin::url() on:submit=submit_to(action, |f| SetupAdmin {
+                    code: f.text("code"),
+                    email: f.text("email"),
+                    name: f.text("name"),
+                    password: f.text("password"),
+                })>
                     <label for="code">"Set-up code"</label>
                     <input id="code" name="code" required autocomplete="off" value=code
                         aria-describedby="code-help"/>
@@ -41,7 +48,7 @@ pub fn Setup() -> impl IntoView {
                     {move || err("password").map(|m| view! { <p class="field-error">{m}</p> })}
                     {move || form_error(action.value().get()).map(|m| view! { <p class="notice notice-error">{m}</p> })}
                     <button type="submit" class="btn btn-primary">"Create administrator"</button>
-                </ActionForm>
+                </form>
             </div>
         </main>
     }
