@@ -1,6 +1,6 @@
 //! Two real replicas (`courseware` processes) on one PostgreSQL database and
-//! one real S3-compatible bucket; one is killed with SIGKILL while it runs
-//! jobs. Runs on the PostgreSQL pass of the suite only (`scripts/pg-test`):
+//! one real S3-compatible bucket, writing with the AI writer against a fake
+//! model API; one is killed with SIGKILL while it runs jobs. Runs on the PostgreSQL pass of the suite only (`scripts/pg-test`):
 //! on SQLite there is one server per data directory and nothing to share.
 
 use std::collections::HashMap;
@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use sqlx::postgres::PgPool;
 
+use crate::common::fake_llm::{self, Api, FakeServer};
 use crate::common::s3_server::{self, S3Server};
 use crate::common::spawned::Spawned;
 use crate::common::{self, Client, ADMIN_EMAIL, ADMIN_PASSWORD};
@@ -72,6 +73,20 @@ async fn twenty_jobs_through_two_replicas_complete_once_when_one_is_killed() {
     let url = common::postgres_url(db_dir.path()).expect("postgres url");
     common::ensure_postgres_database(&url).await;
     let endpoint = s3.endpoint();
+    // Every answer takes 150 ms, so jobs are mid-run when a replica dies.
+    let fake = FakeServer::start(
+        Api::Anthropic,
+        std::sync::Arc::new(|call, body: &serde_json::Value| {
+            let answer = if fake_llm::tool(Api::Anthropic, body) == "review_course" {
+                fake_llm::review_answer()
+            } else {
+                fake_llm::module_answer(&fake_llm::prompt(Api::Anthropic, body))
+            };
+            Some(fake_llm::ok(Api::Anthropic, call, &answer).set_delay(Duration::from_millis(150)))
+        }),
+    )
+    .await;
+    let llm = fake.config();
     // What every replica shares: the database, the key, the bucket. Each has
     // its own data directory (not shared), so decks must go to the bucket.
     let shared: Vec<(&str, &str)> = vec![
@@ -85,11 +100,16 @@ async fn twenty_jobs_through_two_replicas_complete_once_when_one_is_killed() {
         ("AWS_SECRET_ACCESS_KEY", s3_server::SECRET_KEY),
         ("S3_UPLOAD_RETRY_SECONDS", "1"),
         ("JOB_LEASE_SECONDS", "3"),
-        ("JOB_STAGE_PAUSE_MS", "250"),
+        ("JOB_STAGE_PAUSE_MS", "100"),
         ("WORKER_CONCURRENCY", "2"),
         ("MAX_ACTIVE_JOBS_PER_USER", "40"),
         ("MAX_JOB_STARTS_PER_HOUR", "100"),
         ("PREVIEWS", "false"),
+        ("LLM_PROVIDER", "anthropic"),
+        ("ANTHROPIC_API_KEY", "sk-ant-test-secret-key"),
+        ("ANTHROPIC_BASE_URL", &llm.anthropic_base_url),
+        ("LLM_MODEL", llm.llm_model.as_deref().expect("model")),
+        ("LLM_RETRY_BASE_MS", "10"),
     ];
     let db = PgPool::connect(&url).await.expect("test's own connection");
 
@@ -211,6 +231,50 @@ async fn twenty_jobs_through_two_replicas_complete_once_when_one_is_killed() {
         assert_eq!(attempts, 2, "job {id} ran on A, then once more on B");
     }
     assert_eq!(count(&db, "SELECT COUNT(*) FROM job_queue").await, 0);
+    // Tokens: one set per job. A job that ran once has one row per model
+    // call (each module, then the review); a job taken over reuses the
+    // modules its first run stored, so at most a module in flight when the
+    // replica died was asked for twice. No call is recorded twice.
+    for (id, _) in &ids {
+        let attempts: i64 = sqlx::query_scalar("SELECT attempts FROM jobs WHERE id = $1")
+            .bind(id)
+            .fetch_one(&db)
+            .await
+            .expect("attempts");
+        let per_purpose: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT purpose, COUNT(*) FROM token_usage WHERE job_id = $1 GROUP BY purpose ORDER BY purpose",
+        )
+        .bind(id)
+        .fetch_all(&db)
+        .await
+        .expect("token rows");
+        assert!(
+            per_purpose.iter().any(|(p, _)| p == "review"),
+            "job {id}: {per_purpose:?}"
+        );
+        assert!(
+            per_purpose.iter().any(|(p, _)| p == "module 1"),
+            "job {id}: {per_purpose:?}"
+        );
+        let most = if attempts == 1 { 1 } else { 2 };
+        assert!(
+            per_purpose.iter().all(|(_, n)| *n <= most),
+            "job {id} (attempts {attempts}): {per_purpose:?}"
+        );
+        if attempts > 1 {
+            let twice = per_purpose.iter().filter(|(_, n)| *n == 2).count();
+            assert!(
+                twice <= 2,
+                "job {id}: more than the in-flight modules again: {per_purpose:?}"
+            );
+        }
+    }
+    let rows = count(&db, "SELECT COUNT(*) FROM token_usage").await;
+    assert!(
+        rows as usize <= fake.calls(),
+        "{rows} rows for {} calls",
+        fake.calls()
+    );
     // The day counts 20 courses and their slides, once.
     let (courses, slides): (i64, i64) = sqlx::query_as("SELECT courses, slides FROM daily_activity")
         .fetch_one(&db)
