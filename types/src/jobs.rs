@@ -121,8 +121,9 @@ pub struct Snapshot {
 
 /// A complete job's quality report, stored with the job as JSON and shown on
 /// the job page: the deck lint, the AI review when there was one, and the
-/// combined score.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// combined score. Fields a report of an older version lacks read as empty.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct QaReport {
     pub slides: usize,
     /// The combined score (the lint score alone without an AI review).

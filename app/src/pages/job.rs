@@ -9,7 +9,7 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::api::jobs::{cancel_job, delete_job, download_link, get_job, retry_job, slide_previews};
 use crate::components::widgets::{ErrorNotice, PageHeader};
-use types::jobs::{JobEvent, JobStatus};
+use types::jobs::{JobEvent, JobStatus, QaFinding, QaReport as Report};
 
 #[component]
 pub fn JobPage() -> impl IntoView {
@@ -110,7 +110,7 @@ pub fn JobPage() -> impl IntoView {
                         };
                         let can = d.can_manage;
                         let job_id_for_spec = j.id.clone();
-                        let qa: Option<serde_json::Value> = d.qa_report.as_deref().and_then(|r| crate::codec::parse(r).ok());
+                        let qa: Option<Report> = d.qa_report.as_deref().and_then(|r| crate::codec::parse(r).ok());
                         view! {
                             <PageHeader title=j.course_title.clone() lead=format!("Job {} · {} · {} day(s) · {} · by {}", j.id, j.template_name, j.duration_days, j.language, j.owner_name)/>
                             <section class="card">
@@ -160,9 +160,9 @@ pub fn JobPage() -> impl IntoView {
                                 }
                             })}
                             {
-                                let for_slides = qa.clone();
+                                let for_slides = qa.as_ref().map(|q| q.findings.clone()).unwrap_or_default();
                                 let slides_id = j.id.clone();
-                                move || (status() == JobStatus::Complete).then(|| view! { <Slides id=slides_id.clone() qa=for_slides.clone()/> })
+                                move || (status() == JobStatus::Complete).then(|| view! { <Slides id=slides_id.clone() findings=for_slides.clone()/> })
                             }
                             {qa.map(|qa| view! { <QaReport qa/> })}
                         }.into_any()
@@ -177,7 +177,7 @@ pub fn JobPage() -> impl IntoView {
 /// a click opens the large view with the slide's speaker notes and QA
 /// findings (arrow keys move, Escape closes); and the PDF.
 #[component]
-fn Slides(id: String, qa: Option<serde_json::Value>) -> impl IntoView {
+fn Slides(id: String, findings: Vec<QaFinding>) -> impl IntoView {
     let previews = Resource::<_, crate::codec::Json>::new_with_options(
         {
             let id = id.clone();
@@ -187,10 +187,7 @@ fn Slides(id: String, qa: Option<serde_json::Value>) -> impl IntoView {
         false,
     );
     let open = RwSignal::new(None::<usize>);
-    let findings = StoredValue::new(
-        qa.and_then(|q| q["findings"].as_array().cloned())
-            .unwrap_or_default(),
-    );
+    let findings = StoredValue::new(findings);
     let id = StoredValue::new(id);
     view! {
         <section class="card" data-testid="slides">
@@ -221,8 +218,8 @@ fn Slides(id: String, qa: Option<serde_json::Value>) -> impl IntoView {
                                 </ul>
                                 {move || open.get().map(|n| {
                                     let note = notes.with_value(|v| v.get(n - 1).cloned().unwrap_or_default());
-                                    let mine: Vec<serde_json::Value> = findings.with_value(|f| {
-                                        f.iter().filter(|x| x["slide"].as_u64() == Some(n as u64)).cloned().collect()
+                                    let mine: Vec<QaFinding> = findings.with_value(|f| {
+                                        f.iter().filter(|x| x.slide == n).cloned().collect()
                                     });
                                     view! { <SlideView id=id.get_value() n pages note findings=mine open/> }
                                 })}
@@ -242,7 +239,7 @@ fn SlideView(
     n: usize,
     pages: usize,
     note: String,
-    findings: Vec<serde_json::Value>,
+    findings: Vec<QaFinding>,
     open: RwSignal<Option<usize>>,
 ) -> impl IntoView {
     let dialog = NodeRef::<leptos::html::Div>::new();
@@ -271,10 +268,7 @@ fn SlideView(
                         view! { <p class="muted" data-testid="slide-findings">"None for this slide."</p> }.into_any()
                     } else {
                         view! {
-                            <ul class="findings" data-testid="slide-findings">{findings.into_iter().map(|f| {
-                                let sev = f["severity"].as_str().unwrap_or("").to_string();
-                                view! { <li><span class=format!("sev sev-{sev}")>{sev.clone()}</span>" "{f["message"].as_str().unwrap_or("").to_string()}</li> }
-                            }).collect_view()}</ul>
+                            <ul class="findings" data-testid="slide-findings">{findings.into_iter().map(finding).collect_view()}</ul>
                         }.into_any()
                     }}
                     <div class="actions">
@@ -288,59 +282,56 @@ fn SlideView(
     }
 }
 
+/// One finding as a list item: its severity, then its message.
+fn finding(f: QaFinding) -> impl IntoView {
+    view! { <li><span class=format!("sev sev-{}", f.severity)>{f.severity.clone()}</span>" "{f.message}</li> }
+}
+
 #[component]
-fn QaReport(qa: serde_json::Value) -> impl IntoView {
-    let findings: Vec<serde_json::Value> = qa["findings"].as_array().cloned().unwrap_or_default();
-    let review = qa["review"].as_object().cloned();
-    let fallbacks: Vec<i64> = qa["fallback_modules"]
-        .as_array()
-        .map(|a| a.iter().filter_map(|v| v.as_i64()).collect())
-        .unwrap_or_default();
-    let lint = qa["lint_score"].as_i64();
-    let parts = qa["breakdown"].as_object().map(|b| {
-        let pct = |k: &str| (b.get(k).and_then(|v| v.as_f64()).unwrap_or(0.0) * 100.0).round();
+fn QaReport(qa: Report) -> impl IntoView {
+    let parts = qa.breakdown.as_ref().map(|b| {
+        let pct = |v: f64| (v * 100.0).round();
         format!(
             "Made of: lint {}/100 · outline covered {}% · slides with notes {}% · slides on the designer's layouts {}%",
-            b.get("lint").and_then(|v| v.as_i64()).unwrap_or(0),
-            pct("coverage"),
-            pct("notes"),
-            pct("intent")
+            b.lint,
+            pct(b.coverage),
+            pct(b.notes),
+            pct(b.intent)
         )
     });
     // Findings grouped by slide, the whole deck's first.
-    let mut by_slide: Vec<(i64, Vec<serde_json::Value>)> = Vec::new();
-    for f in findings.iter() {
-        let n = f["slide"].as_i64().unwrap_or(0);
-        match by_slide.iter_mut().find(|(s, _)| *s == n) {
+    let mut by_slide: Vec<(usize, Vec<QaFinding>)> = Vec::new();
+    for f in qa.findings.iter() {
+        match by_slide.iter_mut().find(|(s, _)| *s == f.slide) {
             Some((_, v)) => v.push(f.clone()),
-            None => by_slide.push((n, vec![f.clone()])),
+            None => by_slide.push((f.slide, vec![f.clone()])),
         }
     }
     by_slide.sort_by_key(|(n, _)| *n);
+    let fallbacks = qa.fallback_modules.clone();
+    let lint = qa.lint_score;
     view! {
         <section class="card" data-testid="qa-report">
             <h2>"Quality check"</h2>
             <p>
-                <strong>{format!("{}/100", qa["score"].as_i64().unwrap_or(0))}</strong>
-                " · verdict "<span class=format!("badge badge-{}", qa["verdict"].as_str().unwrap_or(""))>{qa["verdict"].as_str().unwrap_or("").to_string()}</span>
-                {format!(" · {} slides", qa["slides"].as_i64().unwrap_or(0))}
-                {lint.map(|l| format!(" · lint {l}/100"))}
+                <strong>{format!("{}/100", qa.score)}</strong>
+                " · verdict "<span class=format!("badge badge-{}", qa.verdict)>{qa.verdict.clone()}</span>
+                {format!(" · {} slides", qa.slides)}
+                {format!(" · lint {lint}/100")}
             </p>
             {parts.map(|p| view! { <p class="muted" data-testid="qa-breakdown">{p}</p> })}
-            {review.map(|r| view! {
+            {qa.review.map(|r| view! {
                 <div data-testid="ai-review">
-                    <p>{format!("AI review: content {}/5, coherence {}/5 — combined score = 60% deck score + 40% review.",
-                        r.get("content").and_then(|v| v.as_i64()).unwrap_or(0), r.get("coherence").and_then(|v| v.as_i64()).unwrap_or(0))}</p>
-                    <p class="muted">{r.get("summary").and_then(|v| v.as_str()).unwrap_or("").to_string()}</p>
-                    <ul>{r.get("suggestions").and_then(|v| v.as_array()).cloned().unwrap_or_default().into_iter()
-                        .map(|s| view! { <li>{s.as_str().unwrap_or("").to_string()}</li> }).collect_view()}</ul>
+                    <p>{format!("AI review: content {}/5, coherence {}/5 — combined score = 60% deck score + 40% review.", r.content, r.coherence)}</p>
+                    <p class="muted">{r.summary}</p>
+                    <ul>{r.suggestions.into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}</ul>
                 </div>
             })}
             {(!fallbacks.is_empty()).then(|| view! {
                 <p class="notice notice-warning">{format!("Written offline after the AI writer gave up: module(s) {}.",
                     fallbacks.iter().map(|m| m.to_string()).collect::<Vec<_>>().join(", "))}</p>
             })}
-            {if findings.is_empty() {
+            {if by_slide.is_empty() {
                 view! { <p class="muted">"No findings."</p> }.into_any()
             } else {
                 view! {
@@ -349,10 +340,7 @@ fn QaReport(qa: serde_json::Value) -> impl IntoView {
                         <tbody>{by_slide.into_iter().map(|(n, fs)| view! {
                             <tr>
                                 <td>{if n == 0 { "Whole deck".to_string() } else { n.to_string() }}</td>
-                                <td><ul class="findings">{fs.into_iter().map(|f| {
-                                    let sev = f["severity"].as_str().unwrap_or("").to_string();
-                                    view! { <li><span class=format!("sev sev-{sev}")>{sev.clone()}</span>" "{f["message"].as_str().unwrap_or("").to_string()}</li> }
-                                }).collect_view()}</ul></td>
+                                <td><ul class="findings">{fs.into_iter().map(finding).collect_view()}</ul></td>
                             </tr>
                         }).collect_view()}</tbody>
                     </table>

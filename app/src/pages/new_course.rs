@@ -96,9 +96,9 @@ pub fn NewCourse() -> impl IntoView {
             leptos::task::spawn_local(async move {
                 match crate::client::upload("/api/templates/upload", file).await {
                     Ok(text) => {
-                        let v: serde_json::Value = crate::codec::parse(&text).unwrap_or_default();
-                        let choice = v["template"].as_str().unwrap_or_default().to_string();
-                        let name = v["name"].as_str().unwrap_or("Uploaded template").to_string();
+                        let up: UploadedTemplate = crate::codec::parse(&text).unwrap_or_default();
+                        let choice = up.template;
+                        let name = up.name.unwrap_or_else(|| "Uploaded template".into());
                         accepted.set(false);
                         template.set(choice.clone());
                         uploaded_template.set(Some((choice, name)));
@@ -125,14 +125,10 @@ pub fn NewCourse() -> impl IntoView {
                     Ok(t) => t,
                     Err(m) => return spec_error.set(Some(m)),
                 };
-                let spec: types::spec::CourseSpec = match crate::codec::parse(&text) {
+                let spec = match read_spec(text).await {
                     Ok(s) => s,
-                    Err(_) => return spec_error.set(Some("This is not a course spec file.".into())),
+                    Err(m) => return spec_error.set(Some(m)),
                 };
-                let problems: Vec<String> = spec.problems().iter().map(|e| e.to_string()).collect();
-                if !problems.is_empty() {
-                    return spec_error.set(Some(problems.join(" ")));
-                }
                 title.set(spec.title.clone());
                 days.set(spec.days);
                 language.set(spec.language.clone());
@@ -386,6 +382,30 @@ fn picked_file(ev: &leptos::ev::Event) -> Option<web_sys::File> {
     use wasm_bindgen::JsCast;
     let input = ev.target()?.dyn_into::<web_sys::HtmlInputElement>().ok()?;
     input.files()?.get(0)
+}
+
+/// What the template upload answers (the choice to send with the job).
+#[cfg(feature = "hydrate")]
+#[derive(Default, serde::Deserialize)]
+struct UploadedTemplate {
+    #[serde(default)]
+    template: String,
+    #[serde(default)]
+    name: Option<String>,
+}
+
+/// A spec file's text read and checked, in a chunk of its own (only an
+/// import needs it): the spec, or what is wrong with it.
+#[lazy]
+fn read_spec(text: String) -> Result<types::spec::CourseSpec, String> {
+    let spec: types::spec::CourseSpec =
+        crate::codec::parse(&text).map_err(|_| "This is not a course spec file.".to_string())?;
+    let problems: Vec<String> = spec.problems().iter().map(|e| e.to_string()).collect();
+    if problems.is_empty() {
+        Ok(spec)
+    } else {
+        Err(problems.join(" "))
+    }
 }
 
 /// The editor, in a chunk of its own: fetched when the first outline has
