@@ -53,6 +53,19 @@ impl LinkKey {
         }
     }
 
+    /// A fingerprint of the key that does not reveal it: servers sharing a
+    /// database compare fingerprints to be sure they share the key.
+    pub fn fingerprint(&self) -> String {
+        let mut m =
+            HmacSha256::new_from_slice(&self.0).unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
+        m.update(b"courseware: the replicas' shared download-link key");
+        m.finalize()
+            .into_bytes()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
     fn mac(&self, id: &str, exp: u64) -> HmacSha256 {
         // HMAC accepts keys of any length.
         let mut m =
@@ -112,5 +125,11 @@ mod tests {
         assert!(!k.verify("abcd2345", exp, &bad, 1030), "tampered signature");
         assert!(!k.verify("abcd2345", exp, "zz", 1030));
         assert_eq!(format!("{k:?}"), "LinkKey(..)");
+        // The fingerprint is stable, differs per key and does not contain it.
+        let other = LinkKey(b"another key of thirty-two bytes!".to_vec());
+        assert_eq!(k.fingerprint(), k.fingerprint());
+        assert_ne!(k.fingerprint(), other.fingerprint());
+        assert_eq!(k.fingerprint().len(), 64);
+        assert!(!k.fingerprint().contains("0123456789abcdef"));
     }
 }

@@ -70,6 +70,18 @@ pub async fn prepare(mut config: Config) -> anyhow::Result<AppState> {
     let link_key =
         backend::links::LinkKey::load(config.secret_key.as_ref().map(|k| k.expose()), &config.data_dir)
             .context("preparing the download-link key")?;
+    if let backend::db::Pool::Postgres(_) = &pool {
+        // Every replica must sign download links with the same key.
+        let fingerprint = link_key.fingerprint();
+        let agreed = db::agree_on_setting(&pool, LINK_KEY_SETTING, &fingerprint).await?;
+        anyhow::ensure!(
+            agreed == fingerprint,
+            "SECRET_KEY is not the key the other servers on this database use: download links made by \
+             one would not verify on another. Give every replica the same SECRET_KEY (to change the key, \
+             stop every replica, run `DELETE FROM cluster_settings WHERE name = '{LINK_KEY_SETTING}'` \
+             and start them with the new one)"
+        );
+    }
     let storage: Arc<dyn backend::storage::Storage> = Arc::new(backend::storage::LocalStorage::new(
         config.data_dir.join("outputs"),
     ));
@@ -310,6 +322,9 @@ pub async fn shutdown_signal() {
 /// On PostgreSQL the server is one of several replicas; what they must
 /// share is checked before anything starts: one link-signing key (a link
 /// made by one replica verifies on every other) and one place for decks.
+/// The `cluster_settings` row holding the download-link key's fingerprint.
+const LINK_KEY_SETTING: &str = "link_key_fingerprint";
+
 fn shared_settings(config: &backend::Config) -> anyhow::Result<()> {
     anyhow::ensure!(
         config.secret_key.as_ref().is_some_and(|k| k.expose().len() >= 32),

@@ -236,6 +236,22 @@ pub async fn connect(target: &Target) -> Result<Pool, DbError> {
     }
 }
 
+/// Records `value` for `name` unless a server on this database recorded one
+/// first; returns the recorded value (equal to `value` when they agree).
+pub async fn agree_on_setting(pool: &Pool, name: &str, value: &str) -> Result<String, sqlx::Error> {
+    on_db!(pool, pool => {
+        sqlx::query("INSERT INTO cluster_settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
+            .bind(name)
+            .bind(value)
+            .execute(pool)
+            .await?;
+        sqlx::query_scalar("SELECT value FROM cluster_settings WHERE name = $1")
+            .bind(name)
+            .fetch_one(pool)
+            .await
+    })
+}
+
 /// Whether every migration this binary knows is applied (for readiness).
 pub async fn migrations_applied(pool: &Pool) -> bool {
     let applied: Result<i64, _> = on_db!(pool, pool => {

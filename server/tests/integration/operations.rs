@@ -183,5 +183,17 @@ async fn replicas_refuse_to_start_without_shared_settings() {
         "{e:#}"
     );
     config.shared_data_dir = true;
-    assert!(server::prepare(config).await.is_ok(), "starts with both");
+    assert!(server::prepare(config.clone()).await.is_ok(), "starts with both");
+    // A second replica with another key is refused; with the same key it starts.
+    let mut other = config.clone();
+    other.secret_key = Some("another-key-of-more-than-thirty-two-characters".into());
+    let e = server::prepare(other)
+        .await
+        .err()
+        .expect("refused with another key");
+    assert!(
+        format!("{e:#}").contains("SECRET_KEY is not the key the other servers"),
+        "{e:#}"
+    );
+    assert!(server::prepare(config).await.is_ok(), "the same key starts");
 }
