@@ -10,20 +10,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs="${JOBS:-200}"
 workers="${WORKERS:-2}"
-pg="${PG:-postgres://postgres@127.0.0.1:5432}"
-export PGOPTIONS="-c client_min_messages=warning"
-work="$(mktemp -d)"
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  psql "$pg/postgres" -qc "DROP DATABASE IF EXISTS cw_bench_replicas WITH (FORCE)" >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-cargo build --release -p server --quiet
-bin=./target/release/courseware
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
+db=cw_bench_replicas
+source bench/pg-lib.sh
 
 s3_port=$(free_port)
 mkdir -p "$work/s3/courseware"
@@ -32,14 +20,13 @@ pids+=($!)
 
 run() {
   local replicas=$1 bases=() i port
-  psql "$pg/postgres" -qc "DROP DATABASE IF EXISTS cw_bench_replicas WITH (FORCE)" >/dev/null
-  psql "$pg/postgres" -qc "CREATE DATABASE cw_bench_replicas" >/dev/null
+  fresh_db
   rm -rf "$work/s3/courseware" && mkdir -p "$work/s3/courseware"
   local started=()
   for i in $(seq "$replicas"); do
     port=$(free_port)
     COURSEWARE_BIND=127.0.0.1:$port DATA_DIR="$work/data-$replicas-$i" \
-      DATABASE_URL="$pg/cw_bench_replicas" SECRET_KEY=bench-key-bench-key-bench-key-0123456 \
+      DATABASE_URL="$pg/$db" SECRET_KEY=bench-key-bench-key-bench-key-0123456 \
       S3_BUCKET=courseware S3_ENDPOINT="http://127.0.0.1:$s3_port" S3_FORCE_PATH_STYLE=true \
       AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench-secret \
       WORKER_CONCURRENCY="$workers" MAX_ACTIVE_JOBS_PER_USER=100000 MAX_JOB_STARTS_PER_HOUR=100000 \
@@ -51,7 +38,7 @@ run() {
     for _ in $(seq 100); do curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break; sleep 0.1; done
     bases+=("http://127.0.0.1:$port")
   done
-  python3 - "$jobs" "$pg/cw_bench_replicas" "${bases[@]}" <<'PY'
+  python3 - "$jobs" "$pg/$db" "${bases[@]}" <<'PY'
 import http.cookiejar, json, subprocess, sys, time, urllib.parse, urllib.request
 jobs, db, bases = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
 def client(base):

@@ -9,21 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 lease="${LEASE:-30}"
 runs="${RUNS:-3}"
-pg="${PG:-postgres://postgres@127.0.0.1:5432}"
-export PGOPTIONS="-c client_min_messages=warning"
 db=cw_bench_requeue
-work="$(mktemp -d)"
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  psql "$pg/postgres" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-cargo build --release -p server --quiet
-bin=./target/release/courseware
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
+source bench/pg-lib.sh
 
 # serve NAME PORT: a replica on the shared database, its pid in $! .
 serve() {
@@ -39,8 +26,7 @@ q() { psql "$pg/$db" -Atc "$1"; }
 
 echo "Re-queue after SIGKILL, lease ${lease} s (heartbeat every $((lease / 3)) s):"
 for run in $(seq "$runs"); do
-  psql "$pg/postgres" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null
-  psql "$pg/postgres" -qc "CREATE DATABASE $db" >/dev/null
+  fresh_db
   # A alone claims the course; then B starts, and A dies.
   pa=$(free_port); serve a-$run "$pa"; a=$!; pids+=("$a"); up "$pa"
   jar="$work/jar-$run"

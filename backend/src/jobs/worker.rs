@@ -461,10 +461,10 @@ async fn store_before_completing(state: &AppState, id: &str, location: &str) -> 
     }
 }
 
-/// After a job whose deck is already in the bucket: the local copy goes once
-/// the completion is recorded; if the completion was not recorded because the
-/// job ended otherwise, the object goes too (no job refers to it). When
-/// another worker took the job over, its run writes the same key: leave it.
+/// After a job whose deck is already in the bucket the local copy is never
+/// needed: the job refers to the object, or this run did not count. When the
+/// completion was not recorded, the object goes too (no job refers to it) —
+/// unless another worker took the job over: its run writes the same key.
 async fn forget_local_copy(state: &AppState, id: &str, done: &Done, result: &crate::Result<()>) {
     if let Err(e) = state.storage.delete(&done.location).await {
         tracing::warn!(job = %id, error = %e, "could not remove the local copy; the janitor will");
