@@ -12,4 +12,4 @@ pub mod startup;
 pub mod telemetry;
 
 pub use http::router;
-pub use startup::{prepare, serve};
+pub use startup::{listen, prepare, serve};

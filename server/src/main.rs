@@ -188,9 +188,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve => {
             let bind = cli.config.bind;
             let state = startup::prepare(cli.config).await?;
-            let listener = tokio::net::TcpListener::bind(bind)
-                .await
-                .with_context(|| format!("could not listen on {bind}"))?;
+            let listener = startup::listen(bind).with_context(|| format!("could not listen on {bind}"))?;
             let addr = listener.local_addr()?;
             tracing::info!("Courseware is running at http://{addr}");
             println!("Courseware is running at http://{addr}");

@@ -167,6 +167,26 @@ fn api_field_message(e: &types::ApiError) -> String {
     }
 }
 
+/// Connections the kernel holds for the accept loop. The standard library's
+/// (and tokio's) 128 is too few for a burst: a connection arriving when 128
+/// wait has its SYN dropped and the client retries only after a second, so a
+/// few hundred clients connecting at once made even `/health` take 1 s. The
+/// kernel caps this at `net.core.somaxconn` (4096 on current kernels).
+const LISTEN_BACKLOG: u32 = 1024;
+
+/// Listens on `addr` with [`LISTEN_BACKLOG`] waiting connections.
+pub fn listen(addr: std::net::SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    // As `TcpListener::bind` does: a restarted server may rebind at once.
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(LISTEN_BACKLOG)
+}
+
 /// Serves until `shutdown` resolves, then lets in-flight requests finish within
 /// the configured grace period.
 pub async fn serve(
@@ -337,4 +357,30 @@ fn shared_settings(config: &backend::Config) -> anyhow::Result<()> {
          can serve them, or set SHARED_DATA_DIR=true if all replicas mount the same DATA_DIR"
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    /// Before anything is accepted, 600 clients connect at once: each is let
+    /// in by the kernel at once (with the default 128 the 129th waited for a
+    /// SYN retry, a second or more).
+    #[tokio::test]
+    async fn a_burst_of_connections_waits_in_the_backlog_not_in_syn_retries() {
+        let listener = super::listen(([127, 0, 0, 1], 0).into()).expect("listen");
+        let addr = listener.local_addr().expect("addr");
+        let t = Instant::now();
+        let mut held = Vec::new();
+        for i in 0..600 {
+            let stream =
+                tokio::time::timeout(Duration::from_millis(500), tokio::net::TcpStream::connect(addr))
+                    .await
+                    .unwrap_or_else(|_| panic!("connection {i} was not let in within 500 ms"))
+                    .expect("connect");
+            held.push(stream);
+        }
+        assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
+        drop(listener);
+    }
 }

@@ -172,7 +172,7 @@ impl TestApp {
         std::env::set_var("COURSEWARE_PDF_HELPER", env!("CARGO_BIN_EXE_courseware"));
         let data_dir = config.data_dir.clone();
         let state = server::prepare(config).await.expect("prepare");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = server::listen(([127, 0, 0, 1], 0).into()).expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         let (tx, rx) = oneshot::channel::<()>();
         let handle = tokio::spawn(server::serve(listener, state.clone(), async {
