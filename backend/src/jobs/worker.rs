@@ -5,6 +5,8 @@
 //! get a grace period and are re-queued if they do not finish.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::db::Pool;
@@ -264,12 +266,37 @@ async fn note(state: &AppState, id: &str, level: &str, pct: u8, msg: &str) -> Re
 }
 
 async fn stage(state: &AppState, id: &str, pct: u8, msg: &str) -> Result<(), Stop> {
-    check_cancel(&state.pool, id).await?;
-    note(state, id, "info", pct, msg).await?;
+    announce(state, id, pct, msg).await?;
     if !state.jobs.stage_pause.is_zero() {
         tokio::time::sleep(state.jobs.stage_pause).await;
     }
     check_cancel(&state.pool, id).await
+}
+
+/// The first half of a stage: still wanted? then say what comes next.
+async fn announce(state: &AppState, id: &str, pct: u8, msg: &str) -> Result<(), Stop> {
+    check_cancel(&state.pool, id).await?;
+    note(state, id, "info", pct, msg).await
+}
+
+/// Set when the job's future is dropped before its build on a blocking thread
+/// ends — at shutdown (the job is re-queued) or past the time limit. The build
+/// then stops at its next step: it neither spends the cores on a deck nobody
+/// will store nor calls into a runtime that may be shutting down (a timer
+/// polled there panics).
+#[derive(Default)]
+struct Abandoned(Arc<AtomicBool>);
+
+impl Abandoned {
+    fn flag(&self) -> Arc<AtomicBool> {
+        self.0.clone()
+    }
+}
+
+impl Drop for Abandoned {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
 }
 
 /// A course with this title makes its job panic, in debug builds only: the
@@ -323,8 +350,16 @@ async fn execute(state: &AppState, id: &str) -> Result<Done, Stop> {
     // is logged (and checked for cancellation) on the runtime before it runs.
     let runtime = tokio::runtime::Handle::current();
     let (st, job) = (state.clone(), id.to_owned());
+    let abandoned = Abandoned::default();
+    let given_up = abandoned.flag();
     let generated = tokio::task::spawn_blocking(move || {
+        // Nobody waits for this build any more (see `Abandoned`).
+        let wanted = || match given_up.load(Ordering::Relaxed) {
+            true => Err(Stop::Cancelled),
+            false => Ok(()),
+        };
         pipeline::generate(&template, &outline, &options, &banks, &texts, |step| {
+            wanted()?;
             let (pct, msg) = match step {
                 Step::Planned { slides, from_banks } => (
                     72,
@@ -333,7 +368,13 @@ async fn execute(state: &AppState, id: &str) -> Result<Done, Stop> {
                 Step::Building => (74, "Building the deck".to_string()),
                 Step::Checking => (80, "Checking quality".to_string()),
             };
-            runtime.block_on(stage(&st, &job, pct, &msg))
+            // `stage`, with its pause slept here on the blocking thread: a
+            // runtime timer must not be waited on while the runtime may be
+            // shutting down.
+            runtime.block_on(announce(&st, &job, pct, &msg))?;
+            std::thread::sleep(st.jobs.stage_pause);
+            wanted()?;
+            runtime.block_on(check_cancel(&st.pool, &job))
         })
     })
     .await
