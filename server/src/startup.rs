@@ -234,6 +234,10 @@ pub async fn serve(
         state.clone(),
         bg_rx.clone(),
     )));
+    background.push(tokio::spawn(backend::jobs::listen::other_replicas(
+        state.clone(),
+        bg_rx.clone(),
+    )));
     if state.s3.is_some() {
         background.push(tokio::spawn(backend::offload::uploader(state.clone(), bg_rx)));
     }

@@ -9,6 +9,7 @@
 
 pub mod history_cache;
 pub mod hub;
+pub mod listen;
 pub mod runtime;
 pub mod worker;
 

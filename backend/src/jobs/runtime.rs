@@ -3,10 +3,11 @@
 //! this process is running.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::sync::Notify;
+use tokio::sync::{broadcast, Notify};
 
 use super::history_cache::HistoryCache;
 use super::hub::JobHub;
@@ -30,6 +31,12 @@ pub struct JobRuntime {
     pub instance: String,
     /// How long a claim lasts without a heartbeat.
     pub lease: Duration,
+    /// Ids of jobs that have new log lines written by any server on the
+    /// database (PostgreSQL's notifications, see `listen`): the event streams
+    /// following a job another replica runs read its new lines then.
+    pub changed: broadcast::Sender<Arc<str>>,
+    /// Whether this server is listening for those notifications now.
+    listening: AtomicBool,
 }
 
 impl JobRuntime {
@@ -44,7 +51,19 @@ impl JobRuntime {
             running: Mutex::default(),
             instance: crate::db::jobs::new_id(),
             lease,
+            changed: broadcast::channel(256).0,
+            listening: AtomicBool::new(false),
         }
+    }
+
+    /// Whether notifications of other replicas' job lines arrive now (when
+    /// not, streams read the database more often).
+    pub fn listening(&self) -> bool {
+        self.listening.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn set_listening(&self, on: bool) {
+        self.listening.store(on, Ordering::Relaxed);
     }
 
     /// Jobs running in this process right now.

@@ -37,8 +37,12 @@ impl Drop for Following {
     }
 }
 
-/// How often a stream reads the database for a job another replica runs.
+/// How often a stream reads the database for a job another replica runs
+/// while this server hears no notifications of new lines…
 const POLL_EVERY: Duration = Duration::from_secs(1);
+/// … and while it does (then a read only catches a notification lost while
+/// the listening connection was re-established).
+const POLL_WHILE_LISTENING: Duration = Duration::from_secs(5);
 
 /// Following a job through the database (see `events`).
 struct Poll {
@@ -47,9 +51,35 @@ struct Poll {
     /// The last log line already sent.
     after: i64,
     queue: std::collections::VecDeque<JobUpdate>,
+    /// Ids of jobs with new lines, announced by the database.
+    changed: tokio::sync::broadcast::Receiver<std::sync::Arc<str>>,
 }
 
 impl Poll {
+    /// Waits until this job has new lines (as announced), or until the next
+    /// read is due anyway.
+    async fn wait(&mut self) {
+        use tokio::sync::broadcast::error::RecvError;
+        let every = match self.state.jobs.listening() {
+            true => POLL_WHILE_LISTENING,
+            false => POLL_EVERY,
+        };
+        let due = tokio::time::sleep(every);
+        tokio::pin!(due);
+        loop {
+            tokio::select! {
+                _ = &mut due => return,
+                heard = self.changed.recv() => match heard {
+                    Ok(job) if *job == *self.id => return,
+                    Ok(_) => {}
+                    // Announcements were missed: this job's may be among them.
+                    Err(RecvError::Lagged(_)) => return,
+                    Err(RecvError::Closed) => return (&mut due).await,
+                },
+            }
+        }
+    }
+
     /// Queues an update per new log line — unless a worker here runs the
     /// job (the hub carries its updates). The last one carries the job's
     /// status now; earlier ones, of a job that has ended since, `running`.
@@ -127,15 +157,19 @@ pub async fn events(
     let done = status.is_terminal();
     // On PostgreSQL the job may run on another replica, whose updates never
     // reach this process's hub: the stream then reads the job's new log
-    // lines from the database every second (while no worker here runs it).
+    // lines from the database when it announces them (and every few seconds
+    // in case an announcement was lost), while no worker here runs it.
     let poll = match &state.pool {
         backend::db::Pool::Postgres(_) if !done => {
+            // Heard from before the last line is read, so no line falls in between.
+            let changed = state.jobs.changed.subscribe();
             match backend::db::jobs::last_event(&state.pool, &id).await {
                 Ok(after) => Some(Poll {
                     state: state.clone(),
                     id: id.clone(),
                     after,
                     queue: Default::default(),
+                    changed,
                 }),
                 Err(e) => {
                     tracing::warn!(error = %e, "reading job events for stream");
@@ -169,7 +203,7 @@ pub async fn events(
                         Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
                         Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
                     },
-                    _ = tokio::time::sleep(POLL_EVERY), if poll.is_some() => {
+                    _ = async { poll.as_mut().expect("checked").wait().await }, if poll.is_some() => {
                         if let Some(p) = poll.as_mut() {
                             p.fetch().await;
                         }

@@ -269,28 +269,47 @@ impl Client {
     /// Reads a job's event stream until an update says `complete` (failing
     /// after `limit`); the updates it sent, in order.
     pub async fn stream_until_complete(&self, id: &str, limit: Duration) -> Vec<serde_json::Value> {
+        let timed = self.stream_timed_until_complete(id, limit).await;
+        timed.into_iter().map(|(_, update)| update).collect()
+    }
+
+    /// As `stream_until_complete`, with the moment each update arrived.
+    pub async fn stream_timed_until_complete(
+        &self,
+        id: &str,
+        limit: Duration,
+    ) -> Vec<(Instant, serde_json::Value)> {
         let mut res = self.get(&format!("/api/jobs/{id}/events")).await;
         assert_eq!(res.status(), 200);
         assert!(res.headers()["content-type"]
             .to_str()
             .unwrap_or("")
             .starts_with("text/event-stream"));
-        let mut text = String::new();
+        let mut updates = Vec::new();
+        let mut pending = String::new();
         let read = async {
             while let Some(chunk) = res.chunk().await.expect("chunk") {
-                text.push_str(&String::from_utf8_lossy(&chunk));
-                if text.contains("\"status\":\"complete\"") {
-                    break;
+                let now = Instant::now();
+                pending.push_str(&String::from_utf8_lossy(&chunk));
+                // Whole lines only; a partial one waits for the next chunk.
+                while let Some(end) = pending.find('\n') {
+                    let line: String = pending.drain(..=end).collect();
+                    let line = line.trim_end();
+                    if let Some(data) = line.strip_prefix("data: ").or_else(|| line.strip_prefix("data:")) {
+                        let update: serde_json::Value = serde_json::from_str(data).expect("json");
+                        let complete = update["status"] == "complete";
+                        updates.push((now, update));
+                        if complete {
+                            return;
+                        }
+                    }
                 }
             }
         };
         tokio::time::timeout(limit, read)
             .await
             .expect("the stream reached the end of the job in time");
-        text.lines()
-            .filter_map(|l| l.strip_prefix("data: ").or_else(|| l.strip_prefix("data:")))
-            .map(|d| serde_json::from_str(d).expect("json"))
-            .collect()
+        updates
     }
 
     /// Polls a job until its status is one of `want`; fails after `limit`.
