@@ -195,6 +195,32 @@ pub struct Config {
 }
 
 impl Config {
+    /// Makes every folder and file setting absolute against the current
+    /// directory, once, at start-up: `make run` serves with `DATA_DIR=./data`,
+    /// and a relative path handed to another program (LibreOffice takes its
+    /// profile as a `file://` URL) means something else there, or nothing.
+    pub fn make_paths_absolute(&mut self) -> std::io::Result<()> {
+        fn abs(p: &mut PathBuf) -> std::io::Result<()> {
+            if p.is_relative() {
+                *p = std::path::absolute(&*p)?;
+            }
+            Ok(())
+        }
+        abs(&mut self.data_dir)?;
+        abs(&mut self.site_root)?;
+        abs(&mut self.sample_templates_dir)?;
+        if let Some(p) = self.database_path.as_mut() {
+            abs(p)?;
+        }
+        if let Some(p) = self.backup_dir.as_mut() {
+            abs(p)?;
+        }
+        abs(&mut self.banks.tagged_bank_dir)?;
+        abs(&mut self.banks.drill_down_bank_dir)?;
+        abs(&mut self.banks.illustrations_dir)?;
+        abs(&mut self.s3.banks_root)
+    }
+
     /// The SQLite file in use (when the database is SQLite).
     pub fn database_path(&self) -> PathBuf {
         match self.database_url.as_ref().map(|u| u.expose()) {

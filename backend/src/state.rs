@@ -20,6 +20,8 @@ pub struct AppState {
     pub outline_reads: Arc<super::throttle::Hourly>,
     /// Template uploads per user per hour.
     pub template_uploads: Arc<super::throttle::Hourly>,
+    /// Preview conversions (LibreOffice runs) a user may cause per hour.
+    pub renders: Arc<super::throttle::Hourly>,
     /// Job workers' shared machinery: progress hub, wake-up, limits, output folder.
     pub jobs: Arc<crate::jobs::runtime::JobRuntime>,
     /// Where finished decks are kept (local folder by default).

@@ -104,17 +104,19 @@ fn open_checked(data: &[u8]) -> crate::Result<deck::Template> {
 
 /// What a template will do with a course, before any job starts: the
 /// layout each kind of slide goes on and why, the masters the designer's
-/// samples use, readability warnings, and preview pages (rendered now when
-/// need be; "not available" never fails the report). `None` for a choice
-/// that is not a template here.
+/// samples use, readability warnings — read in milliseconds, never waiting
+/// for pictures: those are drawn in the background (started here, charged
+/// to `user`) and the page asks for them with [`pictures`]. `None` for a
+/// choice that is not a template here.
 pub async fn report(
     state: &crate::AppState,
     choice: &str,
+    user: Option<i64>,
 ) -> crate::Result<Option<types::templates::TemplateReport>> {
     let Some(path) = resolve(&state.config, choice) else {
         return Ok(None);
     };
-    let report = {
+    let mut report = {
         let _place = crate::gate::TEMPLATE.enter().await?;
         let (path, choice) = (path.clone(), choice.to_owned());
         tokio::task::spawn_blocking(move || -> crate::Result<types::templates::TemplateReport> {
@@ -125,25 +127,77 @@ pub async fn report(
         .await
         .map_err(|e| anyhow::anyhow!("reading the template stopped: {e}"))??
     };
-    let mut report = report;
-    match crate::previews::ensure_template(state, &path).await {
-        Ok(pages) => {
-            report.pages = crate::previews::TEMPLATE_PAGES
-                .iter()
-                .take(pages)
-                .enumerate()
-                .map(|(i, (_, label))| types::templates::PreviewPage {
-                    n: i + 1,
-                    role: (*label).into(),
-                })
-                .collect();
-        }
-        Err(e) => {
-            tracing::warn!(template = %choice, error = %e, "no template previews");
-            report.unavailable = Some(e.to_string());
-        }
+    report.pages = crate::previews::TEMPLATE_PAGES
+        .iter()
+        .enumerate()
+        .map(|(i, (_, label))| types::templates::PreviewPage {
+            n: i + 1,
+            role: (*label).into(),
+        })
+        .collect();
+    report.pictures = crate::previews::template_pictures(state, &path, user).await;
+    if let types::templates::Pictures::Unavailable { reason, .. } = &report.pictures {
+        report.unavailable = Some(reason.clone());
     }
     Ok(Some(report))
+}
+
+/// Where a template's pictures are, without waiting (see [`report`]);
+/// `retry` first forgets a failed drawing. `None` for an unknown choice.
+pub async fn pictures(
+    state: &crate::AppState,
+    choice: &str,
+    user: Option<i64>,
+    retry: bool,
+) -> Option<types::templates::Pictures> {
+    let path = resolve(&state.config, choice)?;
+    if retry {
+        crate::previews::forget_template_failure(state, &path).await;
+    }
+    Some(crate::previews::template_pictures(state, &path, user).await)
+}
+
+/// The sample templates as New course shows them: name, layouts, and
+/// whether pictures can be drawn here. Layout names are read once per
+/// template file (kept by its name, size and time).
+pub async fn cards(state: &crate::AppState) -> Vec<types::templates::TemplateCard> {
+    static LAYOUTS: std::sync::LazyLock<std::sync::Mutex<std::collections::HashMap<String, Vec<String>>>> =
+        std::sync::LazyLock::new(Default::default);
+    let dir = state.config.sample_templates_dir.clone();
+    let pictures = crate::previews::drawable(state).is_ok();
+    let mut cards = Vec::new();
+    for choice in sample_names(&dir) {
+        let path = dir.join(&choice);
+        let key = crate::previews::template_key(&path).unwrap_or_default();
+        let cached = LAYOUTS
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&key)
+            .cloned();
+        let layouts = match cached {
+            Some(l) => l,
+            None => {
+                let read = tokio::task::spawn_blocking(move || {
+                    deck::Template::open(&path)
+                        .map(|t| t.layouts.iter().map(|l| l.name.clone()).collect::<Vec<_>>())
+                        .unwrap_or_default()
+                })
+                .await
+                .unwrap_or_default();
+                LAYOUTS
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(key, read.clone());
+                read
+            }
+        };
+        cards.push(types::templates::TemplateCard {
+            choice,
+            layouts,
+            pictures,
+        });
+    }
+    cards
 }
 
 fn role_label(role: deck::Role) -> &'static str {
@@ -244,5 +298,6 @@ pub fn describe(t: &deck::Template, choice: String) -> types::templates::Templat
         warnings,
         pages: Vec::new(),
         unavailable: None,
+        pictures: Default::default(),
     }
 }

@@ -1076,12 +1076,34 @@ impl<'t> Builder<'t> {
         };
         self.pkg.put(&app_name, app.into_bytes(), Some(CT_APP));
 
+        // Other property parts (custom properties…) travel only when they
+        // read cleanly (no DTD: LibreOffice aborts on one, and an entity
+        // bomb would reach every reader); they are the template's, not ours.
+        let mut kept = Vec::new();
+        for r in &root_rels {
+            let is_props = r.rel_type.ends_with("/custom-properties");
+            if is_props && !r.external {
+                let name = opc::resolve("/", &r.target)?;
+                if self.pkg.xml(&name).is_err() {
+                    self.pkg.remove(&name);
+                    continue;
+                }
+            }
+            kept.push(r.clone());
+        }
+        if kept.len() != root_rels.len() {
+            self.pkg.set_rels("/", &kept);
+        }
         if let Some(core_rel) = root_rels
             .iter()
             .find(|r| r.rel_type.ends_with("/core-properties"))
         {
             let core_name = opc::resolve("/", &core_rel.target)?;
-            if let Ok(mut core) = self.pkg.xml(&core_name) {
+            let core = self.pkg.xml(&core_name).or_else(|_| {
+                // Unreadable (a DTD, say): written afresh.
+                crate::xml::parse(FRESH_CORE.as_bytes(), &core_name)
+            });
+            if let Ok(mut core) = core {
                 if let Some(t) = title {
                     set_text_child(&mut core, "dc:title", "title", t);
                 }
@@ -1106,6 +1128,9 @@ impl<'t> Builder<'t> {
         Ok(())
     }
 }
+
+/// Core properties for a template whose own cannot be read.
+const FRESH_CORE: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:dcterms=\"http://purl.org/dc/terms/\" xmlns:dcmitype=\"http://purl.org/dc/dcmitype/\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"><dc:title></dc:title><dc:creator>Courseware</dc:creator></cp:coreProperties>";
 
 fn set_text_child(parent: &mut Element, qname: &str, local: &str, text: &str) {
     let text = xml::sanitize(text);

@@ -223,16 +223,7 @@ pub(crate) fn clone_slide(
     }
     // A bank deck of another slide size: scale and centre the shapes so the
     // slide keeps its composition inside the target's slide.
-    let src_size = src
-        .xml(&src_pres)?
-        .child("sldSz")
-        .and_then(|s| {
-            Some((
-                s.attr("cx")?.parse::<i64>().ok()?,
-                s.attr("cy")?.parse::<i64>().ok()?,
-            ))
-        })
-        .filter(|(cx, cy)| *cx > 0 && *cy > 0);
+    let src_size = crate::ooxml::slide_size(&src.xml(&src_pres)?).and_then(Result::ok);
     if let Some(src_size) = src_size.filter(|s| *s != b.template().slide_size) {
         rescale(&mut root, src_size, b.template().slide_size);
     }
@@ -424,7 +415,7 @@ fn rescale(root: &mut Element, from: (i64, i64), to: (i64, i64)) {
                 _ => continue,
             };
             for (k, d) in [(ka, dx), (kb, dy)] {
-                if let Some(v) = e.attr(k).and_then(|v| v.parse::<i64>().ok()) {
+                if let Some(v) = e.attr(k).and_then(crate::ooxml::coordinate) {
                     let nv = v as f64 * s + if shift { d } else { 0.0 };
                     e.set_attr(k, (nv.round() as i64).to_string());
                 }
@@ -499,11 +490,9 @@ fn map_layout(
         let best = ranked.into_iter().find(|i| named.contains(i)).unwrap_or(first);
         return Ok(tpl.layouts[best].part.clone());
     }
-    let src_h = src
-        .xml(src_pres)?
-        .child("sldSz")
-        .and_then(|s| s.attr("cy")?.parse::<i64>().ok())
-        .unwrap_or(6_858_000);
+    let src_h = crate::ooxml::slide_size(&src.xml(src_pres)?)
+        .and_then(Result::ok)
+        .map_or(6_858_000, |(_, cy)| cy);
     let kind = classify(&placeholders(&root), src_h);
     if kind != LayoutKind::Other {
         // A layout of the same kind, the one the designer's intent ranks first.

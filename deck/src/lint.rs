@@ -409,14 +409,15 @@ fn own_rect(shape: &Element) -> Option<Rect> {
         .child("spPr")
         .and_then(|s| s.child("xfrm"))
         .or_else(|| shape.child("xfrm"))?;
-    let n = |e: &Element, a: &str| e.attr(a).and_then(|v| v.parse::<i64>().ok());
+    let at = |e: &Element, a: &str| e.attr(a).and_then(crate::ooxml::coordinate);
+    let size = |e: &Element, a: &str| e.attr(a).and_then(crate::ooxml::extent);
     let off = xfrm.child("off")?;
     let ext = xfrm.child("ext")?;
     Some(Rect {
-        x: n(off, "x")?,
-        y: n(off, "y")?,
-        cx: n(ext, "cx")?,
-        cy: n(ext, "cy")?,
+        x: at(off, "x")?,
+        y: at(off, "y")?,
+        cx: size(ext, "cx")?,
+        cy: size(ext, "cy")?,
     })
 }
 

@@ -66,3 +66,41 @@ pub const PRESENTATION_ORDER: &[&str] = &[
     "modifyVerifier",
     "extLst",
 ];
+
+/// Smallest and largest slide side PowerPoint allows (`ST_SlideSizeCoordinate`:
+/// 1 inch to 56 inches), in EMU.
+pub const SLIDE_SIDE: std::ops::RangeInclusive<i64> = 914_400..=51_206_400;
+
+/// The largest position or size taken from a file, in EMU: forty times the
+/// largest slide side. Every value read is clamped to it, so sums and
+/// products of two (areas, overlaps) stay far inside `i64`.
+pub const COORDINATE_LIMIT: i64 = 51_206_400 * 40;
+
+/// A position (`x`, `y`, an inset) read from a file: a number, clamped to
+/// ±[`COORDINATE_LIMIT`]; `None` when it is not a number at all.
+pub fn coordinate(v: &str) -> Option<i64> {
+    let n = v.trim().parse::<i128>().ok()?;
+    Some(n.clamp(-(COORDINATE_LIMIT as i128), COORDINATE_LIMIT as i128) as i64)
+}
+
+/// A size (`cx`, `cy`) read from a file: a number clamped to
+/// 0..=[`COORDINATE_LIMIT`].
+pub fn extent(v: &str) -> Option<i64> {
+    coordinate(v).map(|n| n.max(0))
+}
+
+/// A presentation's slide size (`p:sldSz`): `None` when absent or not
+/// numbers, `Some(Err(..))` when outside PowerPoint's range.
+pub fn slide_size(pres: &crate::xml::Element) -> Option<Result<(i64, i64), String>> {
+    let sz = pres.child("sldSz")?;
+    let side = |a: &str| sz.attr(a)?.trim().parse::<i128>().ok();
+    let (cx, cy) = (side("cx")?, side("cy")?);
+    let fits = |n: i128| SLIDE_SIDE.contains(&(n.clamp(0, i64::MAX as i128) as i64));
+    Some(if fits(cx) && fits(cy) {
+        Ok((cx as i64, cy as i64))
+    } else {
+        Err(format!(
+            "its slide size ({cx} × {cy} EMU) is outside PowerPoint's range of 1 to 56 inches a side"
+        ))
+    })
+}

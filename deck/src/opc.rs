@@ -332,20 +332,40 @@ impl Package {
         Ok(out)
     }
 
-    /// What in the package would run code or reach outside it when opened:
-    /// VBA projects, ActiveX controls, and relationships to external
-    /// targets other than web or mail hyperlinks (linked pictures, OLE
-    /// links, attached templates — a `file://` or UNC target leaks the
-    /// reader's credentials). Each entry says what and where, for the user.
+    /// What in the package would run code or reach outside it when opened —
+    /// by anyone who opens a deck made from it, or by our own renderer on
+    /// the server: VBA projects, ActiveX controls; relationships to
+    /// external targets other than web or mail hyperlinks; an external
+    /// hyperlink *used* as anything but a hyperlink (a picture's `r:link`
+    /// typed "hyperlink" is still a picture fetched from the web);
+    /// attributes that name an outside address themselves (VML `o:href`,
+    /// `src`); DTDs (entity bombs, external entities) anywhere but in
+    /// `docProps/`, which the builder writes afresh; and SVG pictures that
+    /// are too big, carry a DTD or scripts, or load anything outside
+    /// themselves (see [`svg_problem`]). Each entry says what and where,
+    /// for the user.
     pub fn active_content(&self) -> Vec<String> {
         let mut found = Vec::new();
-        for name in self.parts.keys() {
+        for (name, data) in &self.parts {
             let lower = name.to_ascii_lowercase();
             let ct = self.content_type(name).unwrap_or("");
             if lower.ends_with("vbaproject.bin") || ct.contains("vbaProject") {
                 found.push(format!("a macro project ({name})"));
             } else if lower.contains("/activex/") || ct.contains("activeX") {
                 found.push(format!("an ActiveX control ({name})"));
+            } else if lower.ends_with(".svg") || ct == "image/svg+xml" {
+                if let Some(why) = svg_problem(data) {
+                    found.push(format!("an SVG picture that {why} ({name})"));
+                }
+            } else if [".xml", ".rels", ".vml"].iter().any(|e| lower.ends_with(e)) {
+                if !lower.starts_with("/docprops/") && has_dtd(data) {
+                    found.push(format!("a DTD ({name})"));
+                }
+                if !lower.starts_with("/customxml/") {
+                    if let Some(url) = outside_address(data) {
+                        found.push(format!("a reference to {url} ({name})"));
+                    }
+                }
             }
         }
         let rels_parts: Vec<&String> = self.parts.keys().filter(|n| n.ends_with(".rels")).collect();
@@ -361,15 +381,50 @@ impl Package {
                 source
             };
             let Ok(rels) = self.rels(&source) else { continue };
-            for r in rels.iter().filter(|r| r.external) {
+            let external: Vec<&Rel> = rels.iter().filter(|r| r.external).collect();
+            if external.is_empty() {
+                continue;
+            }
+            let mut web_links = Vec::new();
+            for r in external {
                 let target = r.target.trim().to_ascii_lowercase();
                 let web = ["http://", "https://", "mailto:"]
                     .iter()
                     .any(|s| target.starts_with(s));
                 if r.kind() == "hyperlink" && (web || target.starts_with('#')) {
-                    continue;
+                    web_links.push(r.id.as_str());
+                } else {
+                    found.push(format!("an external {} link in {source}", r.kind()));
                 }
-                found.push(format!("an external {} link in {source}", r.kind()));
+            }
+            if web_links.is_empty() || source == "/" {
+                continue;
+            }
+            // How the source part uses each web link: only as a hyperlink
+            // on text or a shape (`a:hlinkClick r:id`, `a:hlinkHover r:id`).
+            let Ok(root) = self.xml(&source) else {
+                found.push(format!("an external link from a part that cannot be read ({source})"));
+                continue;
+            };
+            for e in std::iter::once(&root).chain(root.descendants()) {
+                for (k, v) in &e.attrs {
+                    if k.starts_with("xmlns") || !web_links.contains(&v.as_str()) {
+                        continue;
+                    }
+                    let local = k.rsplit(':').next().unwrap_or(k);
+                    let hyperlink = local == "id"
+                        && matches!(e.local(), "hlinkClick" | "hlinkHover" | "hlinkMouseOver");
+                    if !hyperlink {
+                        found.push(format!(
+                            "a web address used as {} ({} {k}) in {source}",
+                            match local {
+                                "link" | "embed" => "a linked picture or object",
+                                _ => "something other than a hyperlink",
+                            },
+                            e.name
+                        ));
+                    }
+                }
             }
         }
         found.sort();
@@ -553,4 +608,110 @@ mod tests {
             Err(DeckError::NotAPackage(_))
         ));
     }
+}
+
+/// Largest SVG picture a package may carry.
+pub const MAX_SVG_BYTES: usize = 2 << 20;
+
+/// Whether XML text declares a DTD or entities (case-insensitive, anywhere).
+fn has_dtd(data: &[u8]) -> bool {
+    let needle = |n: &[u8]| data.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n));
+    needle(b"<!DOCTYPE") || needle(b"<!ENTITY")
+}
+
+/// The first attribute value in `data` that names an outside address
+/// itself: an `href`/`src` (any prefix) whose value has a scheme other
+/// than a fragment, or a network path (`//host`, `\\host`).
+fn outside_address(data: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(data);
+    let lower = text.to_ascii_lowercase();
+    for key in ["href=", "src="] {
+        let mut from = 0;
+        while let Some(at) = lower[from..].find(key) {
+            let start = from + at;
+            from = start + key.len();
+            // An attribute name ends here: `href=` preceded by space or `:`.
+            let before = lower[..start].chars().next_back().unwrap_or(' ');
+            if !(before.is_whitespace() || before == ':') {
+                continue;
+            }
+            let rest = &text[from..];
+            let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+                continue;
+            };
+            let value: String = rest[1..].chars().take_while(|c| *c != quote).take(300).collect();
+            if is_outside(&value) {
+                return Some(value.chars().take(80).collect());
+            }
+        }
+    }
+    None
+}
+
+/// Whether a reference leaves the document: anything but a fragment, an
+/// embedded raster picture, or a relative name inside the package.
+fn is_outside(value: &str) -> bool {
+    let v = value.trim().to_ascii_lowercase();
+    if v.is_empty() || v.starts_with('#') {
+        return false;
+    }
+    if ["data:image/png", "data:image/jpeg", "data:image/jpg", "data:image/gif"]
+        .iter()
+        .any(|p| v.starts_with(p))
+    {
+        return false;
+    }
+    let scheme = v
+        .split_once(':')
+        .is_some_and(|(s, _)| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c)));
+    scheme || v.starts_with("//") || v.starts_with('\\')
+}
+
+/// Why an SVG picture may not travel in a deck (None: it may): too big,
+/// not well-formed, a DTD, scripts or embedded HTML, or any reference
+/// outside itself — `href`s, `url(…)` and `@import` in styles.
+pub fn svg_problem(data: &[u8]) -> Option<&'static str> {
+    if data.len() > MAX_SVG_BYTES {
+        return Some("is larger than 2 MB");
+    }
+    if has_dtd(data) {
+        return Some("declares a DTD");
+    }
+    let Ok(root) = crate::xml::parse(data, "svg") else {
+        return Some("cannot be read");
+    };
+    for e in std::iter::once(&root).chain(root.descendants()) {
+        let local = e.local().to_ascii_lowercase();
+        if matches!(local.as_str(), "script" | "foreignobject" | "iframe" | "object" | "embed") {
+            return Some("carries a script or embedded page");
+        }
+        for (k, v) in &e.attrs {
+            let key = k.rsplit(':').next().unwrap_or(k).to_ascii_lowercase();
+            if key.starts_with("on") {
+                return Some("carries a script");
+            }
+            if (key == "href" || key == "src") && is_outside(v) {
+                return Some("loads something outside itself");
+            }
+            if css_reaches_out(v) {
+                return Some("loads something outside itself");
+            }
+        }
+        if local == "style" && css_reaches_out(&e.text()) {
+            return Some("loads something outside itself");
+        }
+    }
+    None
+}
+
+/// Whether CSS text loads anything other than a fragment.
+fn css_reaches_out(css: &str) -> bool {
+    let lower = css.to_ascii_lowercase();
+    if lower.contains("@import") {
+        return true;
+    }
+    lower.match_indices("url(").any(|(i, _)| {
+        let inner = lower[i + 4..].trim_start().trim_start_matches(['"', '\'']);
+        is_outside(inner.split([')', '"', '\'']).next().unwrap_or(""))
+    })
 }

@@ -166,7 +166,7 @@ fn parse_insets(body_pr: Option<&Element>) -> [Option<i64>; 4] {
     let get = |a: &str| {
         body_pr
             .and_then(|b| b.attr(a))
-            .and_then(|v| v.parse::<i64>().ok())
+            .and_then(crate::ooxml::coordinate)
     };
     [get("lIns"), get("rIns"), get("tIns"), get("bIns")]
 }
@@ -570,12 +570,13 @@ pub(crate) fn parse_rect(sp_pr: Option<&Element>) -> Option<Rect> {
     let xfrm = sp_pr?.child("xfrm")?;
     let off = xfrm.child("off")?;
     let ext = xfrm.child("ext")?;
-    let n = |e: &Element, a: &str| e.attr(a).and_then(|v| v.parse::<i64>().ok());
+    let at = |e: &Element, a: &str| e.attr(a).and_then(crate::ooxml::coordinate);
+    let size = |e: &Element, a: &str| e.attr(a).and_then(crate::ooxml::extent);
     Some(Rect {
-        x: n(off, "x")?,
-        y: n(off, "y")?,
-        cx: n(ext, "cx")?,
-        cy: n(ext, "cy")?,
+        x: at(off, "x")?,
+        y: at(off, "y")?,
+        cx: size(ext, "cx")?,
+        cy: size(ext, "cy")?,
     })
 }
 
@@ -707,16 +708,11 @@ impl Template {
             }
         };
         let pres = pkg.xml(&presentation)?;
-        let size = pres
-            .child("sldSz")
-            .and_then(|s| {
-                Some((
-                    s.attr("cx")?.parse::<i64>().ok()?,
-                    s.attr("cy")?.parse::<i64>().ok()?,
-                ))
-            })
-            .filter(|(cx, cy)| *cx > 0 && *cy > 0)
-            .unwrap_or((12_192_000, 6_858_000));
+        let size = match crate::ooxml::slide_size(&pres) {
+            Some(Ok(size)) => size,
+            Some(Err(why)) => return Err(DeckError::malformed(&presentation, &why)),
+            None => (12_192_000, 6_858_000),
+        };
         let pres_rels = pkg.rels(&presentation)?;
 
         let mut masters = Vec::new();

@@ -15,6 +15,9 @@ use tokio::net::TcpListener;
 /// Fails (and the process exits non-zero) before any port is opened.
 pub async fn prepare(mut config: Config) -> anyhow::Result<AppState> {
     config
+        .make_paths_absolute()
+        .context("resolving DATA_DIR and the other folders against the current directory")?;
+    config
         .day
         .schedule()
         .map_err(|e| anyhow::anyhow!("COURSE_DAY_START/END, COURSE_LUNCH or COURSE_BREAKS: {e}"))?;
@@ -111,6 +114,7 @@ pub async fn prepare(mut config: Config) -> anyhow::Result<AppState> {
         template_uploads: Arc::new(backend::throttle::Hourly::new(
             types::limits::MAX_TEMPLATE_UPLOADS_PER_HOUR,
         )),
+        renders: Arc::new(backend::throttle::Hourly::new(types::limits::MAX_RENDERS_PER_HOUR)),
     };
     ensure_first_admin(&state).await?;
     Ok(state)

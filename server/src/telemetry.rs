@@ -46,12 +46,53 @@ impl MakeRequestId for RequestIds {
     }
 }
 
-/// The span every request runs in.
+/// Longest `x-request-id` taken from a client (a UUID is 36).
+pub const MAX_REQUEST_ID: usize = 64;
+
+/// Whether a client's `x-request-id` may be kept: short and plain (letters,
+/// digits, `-`, `_`, `.`, `:`), so it cannot forge or bloat log lines.
+pub fn plain_request_id(id: &[u8]) -> bool {
+    !id.is_empty()
+        && id.len() <= MAX_REQUEST_ID
+        && id
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
+}
+
+/// Drops a client's `x-request-id` that is not [`plain_request_id`], so a
+/// new one is made for the request.
+pub async fn screen_request_id(
+    mut req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let headers = req.headers_mut();
+    let plain = {
+        let mut all = headers.get_all("x-request-id").iter();
+        match (all.next(), all.next()) {
+            (Some(one), None) => plain_request_id(one.as_bytes()),
+            (None, _) => true,
+            _ => false,
+        }
+    };
+    if !plain {
+        headers.remove("x-request-id");
+    }
+    next.run(req).await
+}
+
+/// The span every request runs in. The path is cut to 200 characters (the
+/// router refuses longer ones anyway, but the line is written first).
 pub fn request_span<B>(req: &Request<B>) -> tracing::Span {
     let id = req
         .headers()
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("-");
-    tracing::info_span!("request", request_id = id, method = %req.method(), path = %req.uri().path())
+    let path = req.uri().path();
+    let path = match path.char_indices().nth(200) {
+        Some((i, _)) => &path[..i],
+        None => path,
+    };
+    let method = crate::http::metrics::method_label(req.method());
+    tracing::info_span!("request", request_id = id, method = method, path = path)
 }

@@ -61,3 +61,14 @@ mod tests {
         assert!(!is_safe_next(""));
     }
 }
+
+/// A sign-in count that makes attempts wait now (Admin → Users).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginLock {
+    /// The account the failures were for (none: an address across accounts).
+    pub account: Option<String>,
+    /// The address they came from (none: an account across addresses).
+    pub address: Option<String>,
+    pub failures: u32,
+    pub seconds_left: u64,
+}

@@ -185,6 +185,9 @@ pub struct SlidePreviews {
     pub pages: usize,
     /// Why there are none, when there are none.
     pub unavailable: Option<String>,
+    /// Whether trying again may help (a failed or refused drawing).
+    #[serde(default)]
+    pub retry: bool,
     /// Each slide's speaker notes, in order.
     pub notes: Vec<String>,
 }

@@ -64,5 +64,10 @@ pub const MAX_OUTLINE_READS_PER_HOUR: u32 = 120;
 /// [`MAX_TEMPLATE_BYTES`] on disk until the janitor's retention ends).
 pub const MAX_TEMPLATE_UPLOADS_PER_HOUR: u32 = 20;
 
+/// Preview conversions (one LibreOffice run each: a deck's slides or a
+/// template's pictures; views of drawn pictures are free) one user may
+/// cause per hour.
+pub const MAX_RENDERS_PER_HOUR: u32 = 60;
+
 /// Live progress streams one user may hold open at once.
 pub const MAX_STREAMS_PER_USER: usize = 8;

@@ -52,4 +52,32 @@ pub struct TemplateReport {
     pub pages: Vec<PreviewPage>,
     /// Why there are no previews, when there are none.
     pub unavailable: Option<String>,
+    /// The pictures' state when the report was read (they are drawn in
+    /// the background; the page asks again while `Drawing`).
+    #[serde(default)]
+    pub pictures: Pictures,
+}
+
+/// A template's preview pictures, never waited for.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Pictures {
+    /// Drawn: this many pages.
+    Ready { pages: usize },
+    /// Being drawn now; ask again in a moment.
+    #[default]
+    Drawing,
+    /// Not drawn, and why; `retry` when trying again may help.
+    Unavailable { reason: String, retry: bool },
+}
+
+/// A template offered on New course: its name and the layouts it has,
+/// shown as they are when its pictures cannot be drawn.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TemplateCard {
+    /// The choice a job is started with (a sample's file name).
+    pub choice: String,
+    /// Layout names, the designer's order.
+    pub layouts: Vec<String>,
+    /// Whether this server draws pictures (else the card shows the layouts).
+    pub pictures: bool,
 }

@@ -11,16 +11,31 @@ use types::jobs::{JobDetail, JobSummary, Snapshot};
 use types::outline::Outline;
 use types::ApiError;
 
-/// Names of the sample templates on offer.
+/// The sample templates on offer: name, layouts, whether pictures are drawn.
 #[server(prefix = "/api", endpoint = "templates")]
-pub async fn list_templates() -> Result<Vec<String>, ApiError> {
+pub async fn list_templates() -> Result<Vec<types::templates::TemplateCard>, ApiError> {
     use crate::api::caller::{require_user, respond};
     respond(
         async {
             let (state, _) = require_user().await?;
-            Ok(backend::templates::sample_names(
-                &state.config.sample_templates_dir,
-            ))
+            Ok(backend::templates::cards(&state).await)
+        }
+        .await,
+    )
+}
+
+/// A template's preview pictures: drawn, being drawn (started in the
+/// background if need be) or not available; never waits for them.
+/// `retry` forgets an earlier failed drawing first.
+#[server(prefix = "/api", endpoint = "templates/pictures")]
+pub async fn template_pictures(template: String, retry: bool) -> Result<types::templates::Pictures, ApiError> {
+    use crate::api::caller::{require_user, respond};
+    respond(
+        async {
+            let (state, user) = require_user().await?;
+            backend::templates::pictures(&state, &template, Some(user.id), retry)
+                .await
+                .ok_or(ApiError::NotFound)
         }
         .await,
     )
@@ -33,8 +48,8 @@ pub async fn template_report(template: String) -> Result<types::templates::Templ
     use crate::api::caller::{require_user, respond};
     respond(
         async {
-            let (state, _) = require_user().await?;
-            backend::templates::report(&state, &template)
+            let (state, user) = require_user().await?;
+            backend::templates::report(&state, &template, Some(user.id))
                 .await?
                 .ok_or(ApiError::NotFound)
         }
@@ -98,8 +113,28 @@ pub async fn slide_previews(id: String) -> Result<types::jobs::SlidePreviews, Ap
     use crate::api::caller::{require_user, respond};
     respond(
         async {
-            let (state, _) = require_user().await?;
-            backend::previews::overview(&state, &id)
+            let (state, user) = require_user().await?;
+            backend::previews::overview(&state, &id, Some(user.id))
+                .await?
+                .ok_or(ApiError::NotFound)
+        }
+        .await,
+    )
+}
+
+/// Draws a job's slides again after a failed drawing (which is otherwise
+/// remembered, so views do not start LibreOffice again and again).
+#[server(prefix = "/api", endpoint = "jobs/previews/retry")]
+pub async fn retry_previews(id: String) -> Result<types::jobs::SlidePreviews, ApiError> {
+    use crate::api::caller::{require_user, respond};
+    respond(
+        async {
+            let (state, user) = require_user().await?;
+            if types::validate::JobId::parse(&id).is_none() {
+                return Err(ApiError::NotFound);
+            }
+            backend::previews::forget_failure(&state, &id).await;
+            backend::previews::overview(&state, &id, Some(user.id))
                 .await?
                 .ok_or(ApiError::NotFound)
         }

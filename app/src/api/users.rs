@@ -1,7 +1,7 @@
 //! User management, for administrators only.
 
 use leptos::prelude::*;
-use types::account::UserSummary;
+use types::account::{LoginLock, UserSummary};
 use types::ApiError;
 
 /// Every user (never their password hash).
@@ -75,6 +75,59 @@ pub async fn update_user(
             let is_active = flag_field("is_active", &is_active)?;
             let is_admin = flag_field("is_admin", &is_admin)?;
             Ok(backend::accounts::update_user(&state, &admin, user_id, is_active, is_admin).await?)
+        }
+        .await,
+    )
+}
+
+/// Sign-in counts that make attempts wait now, on this server.
+#[server(prefix = "/api", endpoint = "admin/locks")]
+pub async fn login_locks() -> Result<Vec<LoginLock>, ApiError> {
+    use crate::api::caller::{require_admin, respond};
+    respond(
+        async {
+            let (state, _) = require_admin().await?;
+            Ok(state
+                .throttle
+                .locks()
+                .into_iter()
+                .take(200)
+                .map(|l| LoginLock {
+                    account: l.account,
+                    address: l.address.map(|a| a.to_string()),
+                    failures: l.failures,
+                    seconds_left: l.seconds_left,
+                })
+                .collect())
+        }
+        .await,
+    )
+}
+
+/// Clears the sign-in counts of an account and/or an address.
+#[server(prefix = "/api", endpoint = "admin/locks/clear")]
+pub async fn clear_login_lock(
+    #[server(default)] account: String,
+    #[server(default)] address: String,
+) -> Result<usize, ApiError> {
+    use crate::api::caller::{require_admin, respond};
+    respond(
+        async {
+            let (state, admin) = require_admin().await?;
+            let address = match address.trim() {
+                "" => None,
+                a => Some(
+                    a.parse::<std::net::IpAddr>()
+                        .map_err(|_| ApiError::invalid("address", "Not an IP address."))?,
+                ),
+            };
+            let account = Some(account.trim()).filter(|a| !a.is_empty());
+            if account.is_none() && address.is_none() {
+                return Err(ApiError::invalid("account", "Name an account or an address."));
+            }
+            let cleared = state.throttle.clear(account, address);
+            tracing::info!(by = admin.id, cleared, "sign-in lock cleared by an administrator");
+            Ok(cleared)
         }
         .await,
     )

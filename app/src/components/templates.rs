@@ -3,9 +3,9 @@
 //! uploaded one, to accept or to put aside before any job starts.
 
 use leptos::prelude::*;
-use types::templates::TemplateReport;
+use types::templates::{Pictures, TemplateCard, TemplateReport};
 
-use crate::api::jobs::template_report;
+use crate::api::jobs::{template_pictures, template_report};
 use crate::components::widgets::urlencode;
 
 /// A page of a template's preview deck (1 title, 2 section, 3 content,
@@ -25,27 +25,87 @@ fn display_name(choice: &str) -> String {
 }
 
 /// The offered templates as cards; picking one selects it in `template`.
+/// Where this server draws no pictures — or a picture fails to load — a
+/// card lists the template's layouts instead of showing empty boxes.
 #[component]
-pub fn TemplateGallery(names: Vec<String>, template: RwSignal<String>) -> impl IntoView {
+pub fn TemplateGallery(cards: Vec<TemplateCard>, template: RwSignal<String>) -> impl IntoView {
     view! {
         <ul class="template-gallery" data-testid="template-gallery" aria-label="Templates">
-            {names.into_iter().map(|choice| {
+            {cards.into_iter().map(|card| {
+                let choice = card.choice;
                 let name = display_name(&choice);
                 let (c1, c2) = (choice.clone(), choice.clone());
+                let broken = RwSignal::new(!card.pictures);
+                let shown = card.layouts.len().min(4);
+                let more = card.layouts.len() - shown;
+                let layouts = format!(
+                    "{} layouts: {}{}",
+                    card.layouts.len(),
+                    card.layouts[..shown].join(", "),
+                    if more > 0 { format!(" and {more} more") } else { String::new() }
+                );
                 view! {
                     <li>
                         <button type="button" class="template-card" aria-pressed=move || (template.get() == c1).to_string()
                             on:click=move |_| template.set(c2.clone())>
-                            <span class="template-thumbs">
-                                <img loading="lazy" width="160" height="90" src=page_src(&choice, 1, "thumb") alt=format!("{name}: title slide")/>
-                                <img loading="lazy" width="160" height="90" src=page_src(&choice, 3, "thumb") alt=format!("{name}: content slide")/>
-                            </span>
+                            {move || if broken.get() {
+                                view! { <span class="template-layouts" data-testid="template-layouts">{layouts.clone()}</span> }.into_any()
+                            } else {
+                                view! {
+                                    <span class="template-thumbs">
+                                        <img loading="lazy" width="160" height="90" src=page_src(&choice, 1, "thumb") alt=format!("{name}: title slide") on:error=move |_| broken.set(true)/>
+                                        <img loading="lazy" width="160" height="90" src=page_src(&choice, 3, "thumb") alt=format!("{name}: content slide") on:error=move |_| broken.set(true)/>
+                                    </span>
+                                }.into_any()
+                            }}
                             <span class="template-name">{name.clone()}</span>
                         </button>
                     </li>
                 }
             }).collect_view()}
         </ul>
+    }
+}
+
+/// A template's pictures as they come: a line while they are drawn (asking
+/// again every second and a half), the pages once drawn, one line when they
+/// cannot be (with "Try again" when that may help). Nothing waits for them.
+#[component]
+fn IntakePictures(choice: String, first: Pictures, pages: Vec<types::templates::PreviewPage>) -> impl IntoView {
+    let pictures = RwSignal::new(first);
+    let choice = StoredValue::new(choice);
+    let ask = move |retry: bool| {
+        leptos::task::spawn_local(async move {
+            if let Ok(p) = template_pictures(choice.get_value(), retry).await {
+                pictures.set(p);
+            }
+        });
+    };
+    Effect::new(move |_| {
+        if pictures.get() == Pictures::Drawing {
+            set_timeout(move || ask(false), std::time::Duration::from_millis(1500));
+        }
+    });
+    move || match pictures.get() {
+        Pictures::Drawing => view! {
+            <p class="muted" role="status" data-testid="intake-drawing">"Drawing the slides… (you can use the template already)"</p>
+        }.into_any(),
+        Pictures::Unavailable { reason, retry } => view! {
+            <p class="notice notice-info" data-testid="intake-no-previews">
+                {format!("No pictures of this template: {reason}. Everything else works.")}
+                {retry.then(|| view! { " " <button type="button" class="btn" on:click=move |_| { pictures.set(Pictures::Drawing); ask(true); }>"Try again"</button> })}
+            </p>
+        }.into_any(),
+        Pictures::Ready { pages: n } => view! {
+            <ul class="thumbs intake-thumbs" data-testid="intake-thumbs">
+                {pages.iter().take(n).map(|p| view! {
+                    <li class="thumb-static">
+                        <img loading="lazy" width="320" height="180" src=page_src(&choice.get_value(), p.n, "thumb") alt=format!("Preview: {}", p.role)/>
+                        <span>{p.role.clone()}</span>
+                    </li>
+                }).collect_view()}
+            </ul>
+        }.into_any(),
     }
 }
 
@@ -60,7 +120,7 @@ pub fn IntakeReport(
     view! {
         <section class="card intake" data-testid="intake-report" aria-labelledby="intake-title">
             <h2 id="intake-title">"Template check"</h2>
-            <Suspense fallback=|| view! { <p class="muted" role="status">"Reading the template and drawing its slides…"</p> }>
+            <Suspense fallback=|| view! { <p class="muted" role="status">"Reading the template…"</p> }>
                 {move || {
                     let choice = choice.clone();
                     Suspend::new(async move { report(choice, on_accept, on_reject).await })
@@ -99,19 +159,7 @@ fn ReportBody(r: TemplateReport, on_accept: Callback<()>, on_reject: Callback<()
                 else { format!("{flagged} kind{} of slide need{} a look.", if flagged == 1 { "" } else { "s" }, if flagged == 1 { "s" } else { "" }) }
             )}
         </p>
-        {match r.unavailable.clone() {
-            Some(why) => view! { <p class="notice notice-info" data-testid="intake-no-previews">{why}</p> }.into_any(),
-            None => view! {
-                <ul class="thumbs intake-thumbs" data-testid="intake-thumbs">
-                    {r.pages.iter().map(|p| view! {
-                        <li class="thumb-static">
-                            <img loading="lazy" width="320" height="180" src=page_src(&choice, p.n, "thumb") alt=format!("Preview: {}", p.role)/>
-                            <span>{p.role.clone()}</span>
-                        </li>
-                    }).collect_view()}
-                </ul>
-            }.into_any(),
-        }}
+        <IntakePictures choice=choice.clone() first=r.pictures.clone() pages=r.pages.clone()/>
         <table class="table" data-testid="intake-roles">
             <caption>"Layout for each kind of slide"</caption>
             <thead><tr><th scope="col">"Slide"</th><th scope="col">"Layout"</th><th scope="col">"Master"</th><th scope="col">"Why"</th></tr></thead>

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::users::{list_users, CreateUser, ResetPassword, UpdateUser};
+use crate::api::users::{clear_login_lock, list_users, login_locks, CreateUser, ResetPassword, UpdateUser};
 use leptos::server_fn::ServerFn;
 
 use crate::components::widgets::{field_error, form_error, submit_to, ErrorNotice, PageHeader};
@@ -38,6 +38,7 @@ pub fn AdminUsers() -> impl IntoView {
                 }
             })}
         </Transition>
+        <SignInLocks/>
         <section class="card">
             <h2>"Add a user"</h2>
             <form class="grid-form" data-testid="create-user" method="post" action=CreateUser::url() on:submit=submit_to(create, |f| CreateUser {
@@ -115,5 +116,51 @@ fn UserTable(
                 </tbody>
             </table>
         </div>
+    }
+}
+
+/// Accounts and addresses whose sign-in attempts wait now, each with a
+/// button that lets them try again at once.
+#[component]
+fn SignInLocks() -> impl IntoView {
+    let cleared = RwSignal::new(0u32);
+    let locks = Resource::<_, crate::codec::Json>::new_with_options(move || cleared.get(), |_| login_locks(), false);
+    view! {
+        <section class="card" data-testid="sign-in-locks">
+            <h2>"Sign-in locks"</h2>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match locks.await {
+                        Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                        Ok(list) if list.is_empty() => view! { <p class="muted">"Nobody is waiting to sign in."</p> }.into_any(),
+                        Ok(list) => view! {
+                            <ul class="locks">
+                                {list.into_iter().map(|l| {
+                                    let who = match (&l.account, &l.address) {
+                                        (Some(a), Some(ip)) => format!("{a} from {ip}"),
+                                        (Some(a), None) => format!("{a} (from any new address)"),
+                                        (None, Some(ip)) => format!("{ip} (any account)"),
+                                        (None, None) => String::new(),
+                                    };
+                                    let (account, address) = (l.account.unwrap_or_default(), l.address.unwrap_or_default());
+                                    view! {
+                                        <li>
+                                            {format!("{who}: {} failed attempts, waits {} s more ", l.failures, l.seconds_left)}
+                                            <button type="button" class="btn" on:click=move |_| {
+                                                let (account, address) = (account.clone(), address.clone());
+                                                leptos::task::spawn_local(async move {
+                                                    let _ = clear_login_lock(account, address).await;
+                                                    cleared.update(|n| *n += 1);
+                                                });
+                                            }>"Clear"</button>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
     }
 }

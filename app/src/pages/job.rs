@@ -7,7 +7,7 @@ use crate::pages::usage::{cost, grouped};
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
-use crate::api::jobs::{cancel_job, delete_job, download_link, get_job, retry_job, slide_previews};
+use crate::api::jobs::{cancel_job, delete_job, download_link, get_job, retry_job, retry_previews, slide_previews};
 use crate::components::widgets::{ErrorNotice, PageHeader};
 use types::jobs::{JobEvent, JobStatus, QaFinding, QaReport as Report};
 
@@ -199,6 +199,16 @@ fn Slides(id: String, findings: Vec<QaFinding>) -> impl IntoView {
                         Ok(p) if p.pages == 0 => view! {
                             <p class="muted" data-testid="previews-unavailable">
                                 {p.unavailable.unwrap_or_else(|| "Slide previews are not available.".into())}
+                                {p.retry.then(|| view! {
+                                    " "
+                                    <button type="button" class="btn" data-testid="previews-retry" on:click=move |_| {
+                                        let id = id.get_value();
+                                        leptos::task::spawn_local(async move {
+                                            let _ = retry_previews(id).await;
+                                            previews.refetch();
+                                        });
+                                    }>"Try again"</button>
+                                })}
                             </p>
                         }.into_any(),
                         Ok(p) => {

@@ -300,7 +300,8 @@ pub fn NewCourse() -> impl IntoView {
                         <option value="" selected=move || template.get().is_empty()>"Choose a template…"</option>
                         <Suspense fallback=|| ()>
                             {move || Suspend::new(async move {
-                                templates.await.unwrap_or_default().into_iter().map(|t| {
+                                templates.await.unwrap_or_default().into_iter().map(|card| {
+                                    let t = card.choice;
                                     let v = t.clone();
                                     view! { <option value=t.clone() selected=move || template.get() == v>{t.trim_end_matches(".pptx").trim_end_matches(".potx").to_string()}</option> }
                                 }).collect_view()
@@ -319,8 +320,8 @@ pub fn NewCourse() -> impl IntoView {
             </div>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
-                    let names = templates.await.unwrap_or_default();
-                    view! { <TemplateGallery names template/> }
+                    let cards = templates.await.unwrap_or_default();
+                    view! { <TemplateGallery cards template/> }
                 })}
             </Suspense>
         </section>

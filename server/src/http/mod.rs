@@ -9,7 +9,7 @@ pub mod guard;
 pub mod headers;
 pub mod health;
 pub mod limits;
-mod metrics;
+pub(crate) mod metrics;
 mod previews;
 mod stream;
 mod upload;
@@ -148,6 +148,8 @@ pub fn router(state: AppState) -> Router {
                 )
                 .layer(PropagateRequestIdLayer::x_request_id()),
         )
+        // Outermost: a client's request id is kept only if short and plain.
+        .layer(middleware::from_fn(telemetry::screen_request_id))
         .with_state(server_state)
 }
 

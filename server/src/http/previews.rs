@@ -6,6 +6,8 @@
 
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
+use axum::Extension;
+use backend::accounts::SignedIn;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use backend::previews::{self, Pdf, PreviewError, Size};
@@ -17,13 +19,19 @@ use super::error::invalid;
 const CACHE: &str = "private, max-age=31536000, immutable";
 
 fn refused(e: PreviewError) -> Response {
-    match e {
+    let with_retry = |status: StatusCode, retry_after: u64, e: &PreviewError| {
+        let mut res = invalid(status, "", &format!("Previews are not available: {e}."));
+        if let Ok(v) = retry_after.to_string().parse() {
+            res.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        res
+    };
+    match &e {
         PreviewError::NoDeck => StatusCode::NOT_FOUND.into_response(),
-        PreviewError::Unavailable(why) => invalid(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "",
-            &format!("Previews are not available: {why}."),
-        ),
+        PreviewError::Busy { retry_after } => with_retry(StatusCode::SERVICE_UNAVAILABLE, *retry_after, &e),
+        PreviewError::OverAllowance { retry_after } => with_retry(StatusCode::TOO_MANY_REQUESTS, *retry_after, &e),
+        PreviewError::Failed(_) => invalid(StatusCode::UNPROCESSABLE_ENTITY, "", &format!("{e}.")),
+        PreviewError::Unavailable(_) => invalid(StatusCode::SERVICE_UNAVAILABLE, "", &format!("{e}.")),
     }
 }
 
@@ -49,7 +57,11 @@ async fn file(path: std::path::PathBuf, content_type: &str, disposition: Option<
     }
 }
 
-pub async fn pdf(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+pub async fn pdf(
+    State(state): State<AppState>,
+    Extension(SignedIn(user)): Extension<SignedIn>,
+    Path(id): Path<String>,
+) -> Response {
     if types::validate::JobId::parse(&id).is_none() {
         return StatusCode::NOT_FOUND.into_response();
     }
@@ -60,7 +72,7 @@ pub async fn pdf(State(state): State<AppState>, Path(id): Path<String>) -> Respo
         .map(|d| d.course_title)
         .unwrap_or_else(|| "Course".into());
     let disposition = super::download::attachment(&title, "pdf");
-    match previews::pdf(&state, &id, &disposition).await {
+    match previews::pdf(&state, &id, &disposition, Some(user.id)).await {
         Ok(Pdf::Presigned(url)) => (
             StatusCode::FOUND,
             [
@@ -88,6 +100,7 @@ fn page_number(name: &str) -> Option<usize> {
 
 pub async fn slide(
     State(state): State<AppState>,
+    Extension(SignedIn(user)): Extension<SignedIn>,
     Path((id, name)): Path<(String, String)>,
     Query(q): Query<SlideQuery>,
 ) -> Response {
@@ -100,7 +113,7 @@ pub async fn slide(
     let Some(n) = page_number(&name) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    match previews::page_file(&state, &id, n, size).await {
+    match previews::page_file(&state, &id, n, size, Some(user.id)).await {
         Ok(Some(path)) => file(path, "image/png", None).await,
         Ok(None) => StatusCode::NOT_FOUND.into_response(),
         Err(e) => refused(e),
@@ -118,6 +131,7 @@ pub struct TemplatePageQuery {
 /// columns, closing), rendered once per template.
 pub async fn template_page(
     State(state): State<AppState>,
+    Extension(SignedIn(user)): Extension<SignedIn>,
     Path(name): Path<String>,
     Query(q): Query<TemplatePageQuery>,
 ) -> Response {
@@ -130,7 +144,7 @@ pub async fn template_page(
     let Some(path) = backend::templates::resolve(&state.config, &q.template) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    match previews::template_page(&state, &path, n, size).await {
+    match previews::template_page(&state, &path, n, size, Some(user.id)).await {
         // A sample may be replaced under the same name: kept for an hour
         // (an upload's name is never reused, but one rule is simpler).
         Ok(Some(page)) => {

@@ -12,11 +12,12 @@
 //! the job: previews are then "not available" and the deck downloads as
 //! ever.
 
+pub mod sandbox;
+
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Duration;
 
-use tokio::process::Command;
 use tokio::sync::Semaphore;
 
 use crate::AppState;
@@ -54,14 +55,39 @@ impl Size {
     }
 }
 
-/// Why a job has no previews.
-#[derive(Debug, thiserror::Error)]
+/// Why a job (or a template) has no previews.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PreviewError {
     #[error("the job has no finished deck")]
     NoDeck,
+    /// This server does not draw previews (turned off, no LibreOffice) or
+    /// could not get at the file: nothing to remember.
     #[error("previews are not available: {0}")]
     Unavailable(String),
+    /// The conversion itself failed or timed out. Remembered: later views
+    /// say so without converting again, until someone asks to try again.
+    #[error("the slides could not be drawn: {0}")]
+    Failed(String),
+    /// Too many conversions are waiting; try again after the seconds.
+    #[error("the server is busy drawing other decks; try again in a minute")]
+    Busy { retry_after: u64 },
+    /// The user's hourly allowance of conversions is used up.
+    #[error("you have asked for many previews in the last hour; try again in {} minutes", retry_after.div_ceil(60))]
+    OverAllowance { retry_after: u64 },
 }
+
+impl PreviewError {
+    /// Whether trying again may help (the page offers a button).
+    pub fn retryable(&self) -> bool {
+        matches!(
+            self,
+            PreviewError::Failed(_) | PreviewError::Busy { .. } | PreviewError::OverAllowance { .. }
+        )
+    }
+}
+
+/// How long a client should wait before asking again when the queue is full.
+const BUSY_RETRY_SECONDS: u64 = 30;
 
 /// Conversions running at once: one per core.
 static GATE: LazyLock<Semaphore> =
@@ -138,10 +164,10 @@ async fn remote(state: &AppState, id: &str) -> Result<Option<Arc<crate::s3::S3>>
 /// The number of pages of a job's rendered deck, rendering it first when
 /// it has not been (waiting for a conversion already running). Previews of
 /// a deck in object storage are fetched from there before rendering anew.
-pub async fn ensure(state: &AppState, id: &str) -> Result<usize, PreviewError> {
+pub async fn ensure(state: &AppState, id: &str, user: Option<i64>) -> Result<usize, PreviewError> {
     let dir = folder(state, id);
-    if let Some(n) = rendered(&dir).await {
-        return Ok(n);
+    if let Some(known) = known(&dir).await {
+        return known;
     }
     once(&dir, async {
         let store = remote(state, id).await?;
@@ -150,6 +176,7 @@ pub async fn ensure(state: &AppState, id: &str) -> Result<usize, PreviewError> {
                 return Ok(n);
             }
         }
+        charge(state, user)?;
         let pages = render(state, &dir, id, JobDeck { state, id }).await?;
         if let Some(s3) = &store {
             if let Err(e) = upload(s3, id, &dir, pages).await {
@@ -173,8 +200,8 @@ async fn once(
         map.entry(dir.to_owned()).or_default().clone()
     };
     let _one = lock.lock().await;
-    if let Some(n) = rendered(dir).await {
-        return Ok(n);
+    if let Some(known) = known(dir).await {
+        return known;
     }
     let result = make.await;
     BUILDING.lock().unwrap_or_else(|p| p.into_inner()).remove(dir);
@@ -184,6 +211,46 @@ async fn once(
 async fn rendered(dir: &Path) -> Option<usize> {
     let text = tokio::fs::read_to_string(dir.join("pages")).await.ok()?;
     text.trim().parse().ok()
+}
+
+/// Where a failed conversion of `dir` is remembered (beside it, so a
+/// finished folder never holds one).
+fn failure_file(dir: &Path) -> PathBuf {
+    let mut name = dir.file_name().unwrap_or_default().to_os_string();
+    name.push(".failed");
+    dir.with_file_name(name)
+}
+
+/// The reason a conversion of `dir` failed before, if it did.
+async fn remembered_failure(dir: &Path) -> Option<String> {
+    let text = tokio::fs::read_to_string(failure_file(dir)).await.ok()?;
+    Some(text.chars().take(300).collect())
+}
+
+/// Checks what is known of `dir` before any conversion: drawn (pages), or
+/// failed before (the reason).
+async fn known(dir: &Path) -> Option<Result<usize, PreviewError>> {
+    if let Some(n) = rendered(dir).await {
+        return Some(Ok(n));
+    }
+    remembered_failure(dir).await.map(|why| Err(PreviewError::Failed(why)))
+}
+
+/// Forgets a job's failed conversion, so the next view tries again.
+pub async fn forget_failure(state: &AppState, id: &str) {
+    let _ = tokio::fs::remove_file(failure_file(&folder(state, id))).await;
+}
+
+/// Counts a conversion against `user`'s hourly allowance (none for work
+/// the server starts itself).
+fn charge(state: &AppState, user: Option<i64>) -> Result<(), PreviewError> {
+    match user {
+        Some(u) => state
+            .renders
+            .hit(u)
+            .map_err(|retry_after| PreviewError::OverAllowance { retry_after }),
+        None => Ok(()),
+    }
 }
 
 /// Reads a remote `pages` marker into a fresh local folder (its pictures
@@ -233,8 +300,9 @@ pub async fn page_file(
     id: &str,
     n: usize,
     size: Size,
+    user: Option<i64>,
 ) -> Result<Option<PathBuf>, PreviewError> {
-    let pages = ensure(state, id).await?;
+    let pages = ensure(state, id, user).await?;
     if n == 0 || n > pages {
         return Ok(None);
     }
@@ -258,8 +326,13 @@ pub enum Pdf {
 }
 
 /// A job's PDF, rendered first when need be; `disposition` names the download.
-pub async fn pdf(state: &AppState, id: &str, disposition: &str) -> Result<Pdf, PreviewError> {
-    ensure(state, id).await?;
+pub async fn pdf(
+    state: &AppState,
+    id: &str,
+    disposition: &str,
+    user: Option<i64>,
+) -> Result<Pdf, PreviewError> {
+    ensure(state, id, user).await?;
     if let Some(s3) = remote(state, id).await? {
         let key = object_key(&s3, id, "deck.pdf");
         if matches!(s3.head(&key).await, Ok(Some(_))) {
@@ -319,37 +392,6 @@ impl Source for Bytes {
     }
 }
 
-fn tool(name: &str) -> Option<PathBuf> {
-    std::env::var_os("PATH")?
-        .to_str()?
-        .split(':')
-        .map(|d| Path::new(d).join(name))
-        .find(|p| p.is_file())
-}
-
-async fn run(mut cmd: Command, what: &str, limit: Duration) -> Result<(), PreviewError> {
-    cmd.kill_on_drop(true)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped());
-    let child = cmd
-        .spawn()
-        .map_err(|e| PreviewError::Unavailable(format!("{what} could not start ({e})")))?;
-    match tokio::time::timeout(limit, child.wait_with_output()).await {
-        Err(_) => Err(PreviewError::Unavailable(format!(
-            "{what} took longer than {} s and was stopped",
-            limit.as_secs()
-        ))),
-        Ok(Err(e)) => Err(PreviewError::Unavailable(format!("{what} failed ({e})"))),
-        Ok(Ok(out)) if !out.status.success() => {
-            let err = String::from_utf8_lossy(&out.stderr);
-            tracing::warn!(tool = what, stderr = %err.chars().take(400).collect::<String>(), "preview tool failed");
-            Err(PreviewError::Unavailable(format!("{what} failed")))
-        }
-        Ok(Ok(_)) => Ok(()),
-    }
-}
-
 /// Converts the deck `source` writes into `dest` (PDF, pictures at two
 /// sizes, a `pages` marker), which appears complete or not at all.
 async fn render(
@@ -358,12 +400,8 @@ async fn render(
     label: &str,
     source: impl Source,
 ) -> Result<usize, PreviewError> {
-    if !state.config.previews {
-        return Err(PreviewError::Unavailable(
-            "they are turned off on this server (PREVIEWS=false)".into(),
-        ));
-    }
-    let (Some(soffice), Some(pdftoppm)) = (tool("soffice"), tool("pdftoppm")) else {
+    drawable(state)?;
+    let (Some(soffice), Some(pdftoppm)) = (sandbox::tool("soffice"), sandbox::tool("pdftoppm")) else {
         return Err(PreviewError::Unavailable(
             "LibreOffice and poppler's pdftoppm are not installed on this server".into(),
         ));
@@ -371,9 +409,9 @@ async fn render(
     let limit = Duration::from_secs(state.config.render_timeout_seconds.max(1));
     let Some(_queued) = Waiting::join(&WAITING, MAX_WAITING) else {
         tracing::warn!(what = %label, "too many decks waiting to be rendered; refused for now");
-        return Err(PreviewError::Unavailable(
-            "the server is busy drawing other decks; try again in a minute".into(),
-        ));
+        return Err(PreviewError::Busy {
+            retry_after: BUSY_RETRY_SECONDS,
+        });
     };
     let _place = GATE
         .acquire()
@@ -390,44 +428,84 @@ async fn render(
         .map_err(|e| PreviewError::Unavailable(format!("no temporary folder ({e})")))?;
     let deck_file = work.path().join("deck.pptx");
     source.write(&deck_file).await?;
-    let notes = match tokio::fs::read(&deck_file).await {
+    match convert(&soffice, &pdftoppm, work.path(), &deck_file, limit).await {
+        Ok(pages) => {
+            let out = work.path().join("out");
+            // The finished folder appears at once, under its real name.
+            let _ = tokio::fs::remove_dir_all(dest).await;
+            tokio::fs::rename(&out, dest)
+                .await
+                .map_err(|e| PreviewError::Unavailable(format!("could not keep the previews ({e})")))?;
+            let _ = tokio::fs::remove_file(failure_file(dest)).await;
+            tracing::info!(what = %label, pages, secs = started.elapsed().as_secs_f64(), "previews rendered");
+            Ok(pages)
+        }
+        Err(why) => {
+            tracing::warn!(what = %label, reason = %why, secs = started.elapsed().as_secs_f64(), "previews failed; remembered");
+            let _ = tokio::fs::write(failure_file(dest), &why).await;
+            Err(PreviewError::Failed(why))
+        }
+    }
+}
+
+/// The conversion proper, in `work`: deck → PDF (LibreOffice) → pictures
+/// at two sizes (pdftoppm), the notes, a `pages` marker, all in
+/// `work/out`. The number of pages, or why there are none (a failure
+/// worth remembering).
+async fn convert(
+    soffice: &Path,
+    pdftoppm: &Path,
+    work: &Path,
+    deck_file: &Path,
+    limit: Duration,
+) -> Result<usize, String> {
+    let started = std::time::Instant::now();
+    let notes = match tokio::fs::read(deck_file).await {
         Ok(bytes) => tokio::task::spawn_blocking(move || notes_of(&bytes))
             .await
             .unwrap_or_default(),
         Err(_) => Vec::new(),
     };
-    let profile = work.path().join("profile");
-    let mut office = Command::new(soffice);
-    office
-        .arg(format!("-env:UserInstallation=file://{}", profile.display()))
-        .args(["--headless", "--norestore", "--convert-to", "pdf", "--outdir"])
-        .arg(work.path())
-        .arg(&deck_file);
-    run(office, "LibreOffice", limit).await?;
-    let pdf = work.path().join("deck.pdf");
-    if !pdf.is_file() {
-        return Err(PreviewError::Unavailable("LibreOffice wrote no PDF".into()));
-    }
-    let out = work.path().join("out");
-    tokio::fs::create_dir(&out)
+    let profile = sandbox::office_profile(&work.join("profile")).map_err(|e| e.to_string())?;
+    let office_args: Vec<std::ffi::OsString> = vec![
+        profile,
+        "--headless".into(),
+        "--norestore".into(),
+        "--nolockcheck".into(),
+        "--convert-to".into(),
+        "pdf".into(),
+        "--outdir".into(),
+        work.into(),
+        deck_file.into(),
+    ];
+    sandbox::run(soffice, &office_args, "LibreOffice", work, limit)
         .await
-        .map_err(|e| PreviewError::Unavailable(format!("no output folder ({e})")))?;
+        .map_err(|f| f.to_string())?;
+    let pdf = work.join("deck.pdf");
+    if !pdf.is_file() {
+        return Err("LibreOffice wrote no PDF".into());
+    }
+    let out = work.join("out");
+    tokio::fs::create_dir(&out).await.map_err(|e| format!("no output folder ({e})"))?;
     for size in [Size::Thumb, Size::Large] {
-        let mut cmd = Command::new(&pdftoppm);
-        cmd.args(["-png", "-scale-to", size.pixels()])
-            .arg(&pdf)
-            .arg(out.join(size.prefix()));
+        let args: Vec<std::ffi::OsString> = vec![
+            "-png".into(),
+            "-scale-to".into(),
+            size.pixels().into(),
+            pdf.clone().into(),
+            out.join(size.prefix()).into(),
+        ];
         let left = limit
             .saturating_sub(started.elapsed())
             .max(Duration::from_secs(1));
-        run(cmd, "pdftoppm", left).await?;
+        sandbox::run(pdftoppm, &args, "pdftoppm", work, left)
+            .await
+            .map_err(|f| f.to_string())?;
     }
     // pdftoppm numbers pages with as many digits as the last needs
     // (thumb-01.png…): name them plainly.
     let mut pages = 0usize;
-    let mut entries = tokio::fs::read_dir(&out)
-        .await
-        .map_err(|e| PreviewError::Unavailable(format!("{e}")))?;
+    let mut entries = tokio::fs::read_dir(&out).await.map_err(|e| e.to_string())?;
     while let Ok(Some(e)) = entries.next_entry().await {
         let name = e.file_name().to_string_lossy().to_string();
         let Some((prefix, rest)) = name.split_once('-') else {
@@ -442,26 +520,20 @@ async fn render(
         let _ = tokio::fs::rename(e.path(), out.join(format!("{prefix}-{n}.png"))).await;
     }
     if pages == 0 {
-        return Err(PreviewError::Unavailable("the PDF has no pages".into()));
+        return Err("the PDF has no pages".into());
     }
     tokio::fs::rename(&pdf, out.join("deck.pdf"))
         .await
-        .map_err(|e| PreviewError::Unavailable(format!("{e}")))?;
+        .map_err(|e| e.to_string())?;
     tokio::fs::write(
         out.join("notes.json"),
         serde_json::to_vec(&notes).unwrap_or_default(),
     )
     .await
-    .map_err(|e| PreviewError::Unavailable(format!("{e}")))?;
+    .map_err(|e| e.to_string())?;
     tokio::fs::write(out.join("pages"), pages.to_string())
         .await
-        .map_err(|e| PreviewError::Unavailable(format!("{e}")))?;
-    // The finished folder appears at once, under its real name.
-    let _ = tokio::fs::remove_dir_all(dest).await;
-    tokio::fs::rename(&out, dest)
-        .await
-        .map_err(|e| PreviewError::Unavailable(format!("could not keep the previews ({e})")))?;
-    tracing::info!(what = %label, pages, secs = started.elapsed().as_secs_f64(), "previews rendered");
+        .map_err(|e| e.to_string())?;
     Ok(pages)
 }
 
@@ -573,13 +645,15 @@ pub fn template_key(path: &Path) -> Option<String> {
 
 /// Renders a template's preview deck once (`path` from `templates::resolve`);
 /// the number of pages.
-pub async fn ensure_template(state: &AppState, path: &Path) -> Result<usize, PreviewError> {
+pub async fn ensure_template(state: &AppState, path: &Path, user: Option<i64>) -> Result<usize, PreviewError> {
     let key = template_key(path).ok_or_else(|| PreviewError::Unavailable("the template is gone".into()))?;
     let dir = template_folder(state, &key);
-    if let Some(n) = rendered(&dir).await {
-        return Ok(n);
+    if let Some(known) = known(&dir).await {
+        return known;
     }
     once(&dir, async {
+        drawable(state)?;
+        charge(state, user)?;
         let path = path.to_owned();
         let bytes = tokio::task::spawn_blocking(move || {
             let template = deck::Template::open(&path).map_err(|e| e.to_string())?;
@@ -593,14 +667,93 @@ pub async fn ensure_template(state: &AppState, path: &Path) -> Result<usize, Pre
     .await
 }
 
+/// Whether this server draws previews at all; the reason when it does not.
+pub fn drawable(state: &AppState) -> Result<(), PreviewError> {
+    if !state.config.previews {
+        return Err(PreviewError::Unavailable(
+            "pictures are turned off on this server (PREVIEWS=false)".into(),
+        ));
+    }
+    if sandbox::tool("soffice").is_none() || sandbox::tool("pdftoppm").is_none() {
+        return Err(PreviewError::Unavailable(
+            "LibreOffice and poppler's pdftoppm are not installed on this server".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// A background drawing's error that is not remembered on disk (busy, over
+/// the allowance), kept until the next look so the page can say it.
+static LAST_ERROR: LazyLock<Mutex<std::collections::HashMap<PathBuf, PreviewError>>> =
+    LazyLock::new(Default::default);
+
+/// What is known of a template's pictures, never waiting for them: drawn,
+/// being drawn (started now in the background when nobody has), or not
+/// available and why. The template check and the New course form use it,
+/// so nothing a user does waits for LibreOffice.
+pub async fn template_pictures(
+    state: &AppState,
+    path: &Path,
+    user: Option<i64>,
+) -> types::templates::Pictures {
+    use types::templates::Pictures;
+    let unavailable = |e: PreviewError| Pictures::Unavailable {
+        retry: e.retryable(),
+        reason: e.to_string(),
+    };
+    let Some(key) = template_key(path) else {
+        return unavailable(PreviewError::Unavailable("the template is gone".into()));
+    };
+    let dir = template_folder(state, &key);
+    match known(&dir).await {
+        Some(Ok(pages)) => return Pictures::Ready { pages },
+        Some(Err(e)) => return unavailable(e),
+        None => {}
+    }
+    if let Err(e) = drawable(state) {
+        return unavailable(e);
+    }
+    if let Some(e) = LAST_ERROR.lock().unwrap_or_else(|p| p.into_inner()).remove(&dir) {
+        return unavailable(e);
+    }
+    let running = BUILDING
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .contains_key(&dir);
+    if !running {
+        let (state, path) = (state.clone(), path.to_owned());
+        tokio::spawn(async move {
+            if let Err(e) = ensure_template(&state, &path, user).await {
+                if !matches!(e, PreviewError::Failed(_)) {
+                    LAST_ERROR
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .insert(template_folder(&state, &template_key(&path).unwrap_or_default()), e);
+                }
+            }
+        });
+    }
+    Pictures::Drawing
+}
+
+/// Forgets a template's failed drawing, so the next look tries again.
+pub async fn forget_template_failure(state: &AppState, path: &Path) {
+    if let Some(key) = template_key(path) {
+        let dir = template_folder(state, &key);
+        LAST_ERROR.lock().unwrap_or_else(|p| p.into_inner()).remove(&dir);
+        let _ = tokio::fs::remove_file(failure_file(&dir)).await;
+    }
+}
+
 /// The picture of page `n` of a template's preview, rendered when need be.
 pub async fn template_page(
     state: &AppState,
     path: &Path,
     n: usize,
     size: Size,
+    user: Option<i64>,
 ) -> Result<Option<PathBuf>, PreviewError> {
-    let pages = ensure_template(state, path).await?;
+    let pages = ensure_template(state, path, user).await?;
     if n == 0 || n > pages {
         return Ok(None);
     }
@@ -627,9 +780,13 @@ pub fn sweep_templates(state: &AppState) -> usize {
         .flatten()
         .filter(|e| {
             let name = e.file_name().to_string_lossy().to_string();
-            !name.starts_with('.') && !live.contains(&name)
+            let key = name.strip_suffix(".failed").unwrap_or(&name);
+            !name.starts_with('.') && !live.contains(key)
         })
-        .filter(|e| std::fs::remove_dir_all(e.path()).is_ok())
+        .filter(|e| match e.file_type() {
+            Ok(t) if t.is_dir() => std::fs::remove_dir_all(e.path()).is_ok(),
+            _ => std::fs::remove_file(e.path()).is_ok(),
+        })
         .count()
 }
 
@@ -661,6 +818,7 @@ impl Drop for WorkDir {
 /// Removes a job's previews (with its deck), here and in the bucket.
 pub async fn remove(state: &AppState, id: &str) {
     let _ = tokio::fs::remove_dir_all(folder(state, id)).await;
+    let _ = tokio::fs::remove_file(failure_file(&folder(state, id))).await;
     if let Some(s3) = &state.s3 {
         let prefix = object_key(s3, id, "");
         match s3.list(&prefix).await {
@@ -677,17 +835,23 @@ pub async fn remove(state: &AppState, id: &str) {
 }
 
 /// What the job page shows: how many pages were rendered (rendering them
-/// now if need be) and each slide's speaker notes; never an error for a
-/// complete job — a failed render is "not available".
-pub async fn overview(state: &AppState, id: &str) -> crate::Result<Option<types::jobs::SlidePreviews>> {
+/// now if need be, charged to `user`) and each slide's speaker notes; never
+/// an error for a complete job — a failed render is "not available", with
+/// a retry offered when trying again may help.
+pub async fn overview(
+    state: &AppState,
+    id: &str,
+    user: Option<i64>,
+) -> crate::Result<Option<types::jobs::SlidePreviews>> {
     let Some(deck) = crate::db::jobs::complete_deck(&state.pool, id).await? else {
         return Ok(None);
     };
-    let (pages, unavailable) = match ensure(state, id).await {
-        Ok(n) => (n, None),
+    let (pages, unavailable, retry) = match ensure(state, id, user).await {
+        Ok(n) => (n, None, false),
         Err(e) => {
             tracing::warn!(job = %id, error = %e, "no previews");
-            (0, Some(e.to_string()))
+            let retry = e.retryable();
+            (0, Some(e.to_string()), retry)
         }
     };
     let notes = match notes(state, id).await {
@@ -706,6 +870,7 @@ pub async fn overview(state: &AppState, id: &str) -> crate::Result<Option<types:
     Ok(Some(types::jobs::SlidePreviews {
         pages,
         unavailable,
+        retry,
         notes,
     }))
 }
