@@ -233,7 +233,7 @@ impl LoginThrottle {
                 })
             })
             .collect();
-        locks.sort_by(|a, b| b.seconds_left.cmp(&a.seconds_left));
+        locks.sort_by_key(|l| std::cmp::Reverse(l.seconds_left));
         locks
     }
 

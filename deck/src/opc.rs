@@ -571,45 +571,6 @@ pub fn media_content_type(ext: &str) -> Option<&'static str> {
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_resolve_and_never_escape() {
-        assert_eq!(
-            resolve("/ppt/slides/slide1.xml", "../slideLayouts/slideLayout2.xml").unwrap(),
-            "/ppt/slideLayouts/slideLayout2.xml"
-        );
-        assert_eq!(
-            resolve("/", "ppt/presentation.xml").unwrap(),
-            "/ppt/presentation.xml"
-        );
-        assert!(resolve("/ppt/slides/slide1.xml", "../../../etc/passwd").is_err());
-        assert!(normalize("..\\x").is_err());
-        assert_eq!(
-            rels_name("/ppt/presentation.xml"),
-            "/ppt/_rels/presentation.xml.rels"
-        );
-        assert_eq!(
-            relative("/ppt/slides/slide1.xml", "/ppt/media/image1.png"),
-            "../media/image1.png"
-        );
-        assert_eq!(
-            relative("/ppt/presentation.xml", "/ppt/slides/slide3.xml"),
-            "slides/slide3.xml"
-        );
-    }
-
-    #[test]
-    fn garbage_is_a_typed_error() {
-        assert!(matches!(
-            Package::from_bytes(b"not a zip", Limits::default()),
-            Err(DeckError::NotAPackage(_))
-        ));
-    }
-}
-
 /// Largest SVG picture a package may carry.
 pub const MAX_SVG_BYTES: usize = 2 << 20;
 
@@ -714,4 +675,43 @@ fn css_reaches_out(css: &str) -> bool {
         let inner = lower[i + 4..].trim_start().trim_start_matches(['"', '\'']);
         is_outside(inner.split([')', '"', '\'']).next().unwrap_or(""))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_resolve_and_never_escape() {
+        assert_eq!(
+            resolve("/ppt/slides/slide1.xml", "../slideLayouts/slideLayout2.xml").unwrap(),
+            "/ppt/slideLayouts/slideLayout2.xml"
+        );
+        assert_eq!(
+            resolve("/", "ppt/presentation.xml").unwrap(),
+            "/ppt/presentation.xml"
+        );
+        assert!(resolve("/ppt/slides/slide1.xml", "../../../etc/passwd").is_err());
+        assert!(normalize("..\\x").is_err());
+        assert_eq!(
+            rels_name("/ppt/presentation.xml"),
+            "/ppt/_rels/presentation.xml.rels"
+        );
+        assert_eq!(
+            relative("/ppt/slides/slide1.xml", "/ppt/media/image1.png"),
+            "../media/image1.png"
+        );
+        assert_eq!(
+            relative("/ppt/presentation.xml", "/ppt/slides/slide3.xml"),
+            "slides/slide3.xml"
+        );
+    }
+
+    #[test]
+    fn garbage_is_a_typed_error() {
+        assert!(matches!(
+            Package::from_bytes(b"not a zip", Limits::default()),
+            Err(DeckError::NotAPackage(_))
+        ));
+    }
 }

@@ -34,8 +34,9 @@ test("templates show their slides, and an uploaded one its intake report before 
   await expect(roles.getByRole("row", { name: /Title slide/ })).toContainText("the designer's sample slides use it");
   await expect(page.getByTestId("intake-masters")).toContainText("the designer's samples use it for");
   await expect(page.getByTestId("intake-warnings")).toContainText("runs over");
+  // The report comes first; its pictures follow when drawn.
   const thumbs = page.getByTestId("intake-thumbs").locator("img");
-  await expect(thumbs).toHaveCount(5);
+  await expect(thumbs).toHaveCount(5, { timeout: 60_000 });
   for (let i = 0; i < 5; i++) {
     await thumbs.nth(i).scrollIntoViewIfNeeded();
     await expect.poll(() => thumbs.nth(i).evaluate((im: HTMLImageElement) => im.naturalWidth), { timeout: 60_000 }).toBeGreaterThan(100);

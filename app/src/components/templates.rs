@@ -36,6 +36,7 @@ pub fn TemplateGallery(cards: Vec<TemplateCard>, template: RwSignal<String>) -> 
                 let name = display_name(&choice);
                 let (c1, c2) = (choice.clone(), choice.clone());
                 let broken = RwSignal::new(!card.pictures);
+                let label = name.clone();
                 let shown = card.layouts.len().min(4);
                 let more = card.layouts.len() - shown;
                 let layouts = format!(
@@ -58,7 +59,7 @@ pub fn TemplateGallery(cards: Vec<TemplateCard>, template: RwSignal<String>) -> 
                                     </span>
                                 }.into_any()
                             }}
-                            <span class="template-name">{name.clone()}</span>
+                            <span class="template-name">{label}</span>
                         </button>
                     </li>
                 }
@@ -76,8 +77,9 @@ fn IntakePictures(choice: String, first: Pictures, pages: Vec<types::templates::
     let choice = StoredValue::new(choice);
     let ask = move |retry: bool| {
         leptos::task::spawn_local(async move {
-            if let Ok(p) = template_pictures(choice.get_value(), retry).await {
-                pictures.set(p);
+            let Some(choice) = choice.try_get_value() else { return };
+            if let Ok(p) = template_pictures(choice, retry).await {
+                pictures.try_set(p);
             }
         });
     };

@@ -199,13 +199,35 @@ async fn once(
         let mut map = BUILDING.lock().unwrap_or_else(|p| p.into_inner());
         map.entry(dir.to_owned()).or_default().clone()
     };
+    let _listed = Listed {
+        dir,
+        lock: lock.clone(),
+    };
     let _one = lock.lock().await;
     if let Some(known) = known(dir).await {
         return known;
     }
-    let result = make.await;
-    BUILDING.lock().unwrap_or_else(|p| p.into_inner()).remove(dir);
-    result
+    make.await
+}
+
+/// A caller's place in [`BUILDING`]: the last one out — done, or given up
+/// (a client that went away) — takes the folder off the list, so "being
+/// drawn" never outlives the drawing.
+struct Listed<'a> {
+    dir: &'a Path,
+    lock: Arc<tokio::sync::Mutex<()>>,
+}
+
+impl Drop for Listed<'_> {
+    fn drop(&mut self) {
+        let mut map = BUILDING.lock().unwrap_or_else(|p| p.into_inner());
+        let alone = map
+            .get(self.dir)
+            .is_some_and(|l| Arc::ptr_eq(l, &self.lock) && Arc::strong_count(l) <= 2);
+        if alone {
+            map.remove(self.dir);
+        }
+    }
 }
 
 async fn rendered(dir: &Path) -> Option<usize> {
@@ -446,6 +468,16 @@ async fn render(
             Err(PreviewError::Failed(why))
         }
     }
+}
+
+/// Draws a deck file in `work` (an absolute folder of its own) the way
+/// every preview is drawn — contained, no network — without any check of
+/// the deck first: for tests that show the containment holds on its own.
+pub async fn draw_unchecked(deck_file: &Path, work: &Path, limit: Duration) -> Result<usize, String> {
+    let (Some(soffice), Some(pdftoppm)) = (sandbox::tool("soffice"), sandbox::tool("pdftoppm")) else {
+        return Err("LibreOffice and pdftoppm are not installed".into());
+    };
+    convert(&soffice, &pdftoppm, work, deck_file, limit).await
 }
 
 /// The conversion proper, in `work`: deck → PDF (LibreOffice) → pictures

@@ -20,9 +20,10 @@ use std::time::Duration;
 
 use tokio::process::Command;
 
-/// Address space one converter process may map. LibreOffice reserves far
-/// more than it touches (measured: 1.2 GB mapped for a 60-slide deck).
-pub const MEMORY_LIMIT: u64 = 3 << 30;
+/// Address space one converter process may map (RLIMIT_AS). LibreOffice
+/// maps far more than it touches (measured: a template preview converts
+/// within 1 GiB at 210 MB resident); twice that leaves room for long decks.
+pub const MEMORY_LIMIT: u64 = 2 << 30;
 
 /// Why a conversion did not produce its files.
 #[derive(Debug, Clone, PartialEq, Eq)]

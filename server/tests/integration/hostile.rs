@@ -1210,3 +1210,353 @@ async fn a_burst_of_large_uploads_stays_in_memory_bounds() {
     assert!(peak < 600, "peak RSS {peak} MB");
     s.stop().await;
 }
+
+// ---------------------------------------------------------------- round two
+
+/// The sample template with one picture added to its first layout, linked
+/// (`r:link`) through an external relationship of `rel_type` to `url`.
+fn template_with_linked_picture(rel_type: &str, url: &str) -> Vec<u8> {
+    let forest = std::fs::read(samples("templates/Forest.pptx")).expect("template");
+    let rels_name = "ppt/slideLayouts/_rels/slideLayout1.xml.rels";
+    let rels = String::from_utf8(part_of(&forest, rels_name)).expect("utf8").replace(
+        "</Relationships>",
+        &format!("<Relationship Id=\"rIdWeb\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/{rel_type}\" Target=\"{url}\" TargetMode=\"External\"/></Relationships>"),
+    );
+    let layout_name = "ppt/slideLayouts/slideLayout1.xml";
+    let layout = String::from_utf8(part_of(&forest, layout_name)).expect("utf8").replacen(
+        "</p:spTree>",
+        "<p:pic><p:nvPicPr><p:cNvPr id=\"990\" name=\"Linked\"/><p:cNvPicPr/><p:nvPr/></p:nvPicPr><p:blipFill><a:blip r:link=\"rIdWeb\"/></p:blipFill><p:spPr><a:xfrm><a:off x=\"0\" y=\"0\"/><a:ext cx=\"914400\" cy=\"914400\"/></a:xfrm></p:spPr></p:pic></p:spTree>",
+        1,
+    );
+    template_with(&[], &[(rels_name, rels.into_bytes()), (layout_name, layout.into_bytes())])
+}
+
+/// Counts connections to a listener on loopback until dropped.
+struct Listener {
+    port: u16,
+    hits: Arc<AtomicU64>,
+    stop: Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Listener {
+    fn start() -> Listener {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        l.set_nonblocking(true).expect("nonblocking");
+        let port = l.local_addr().expect("addr").port();
+        let hits = Arc::new(AtomicU64::new(0));
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (h, s) = (hits.clone(), stop.clone());
+        std::thread::spawn(move || {
+            while !s.load(Ordering::SeqCst) {
+                match l.accept() {
+                    Ok(_) => {
+                        h.fetch_add(1, Ordering::SeqCst);
+                    }
+                    Err(_) => std::thread::sleep(Duration::from_millis(20)),
+                }
+            }
+        });
+        Listener { port, hits, stop }
+    }
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+    }
+}
+
+/// LibreOffice processes whose command line names `dir` (a test's own data
+/// folder), so other tests' renders do not count.
+fn office_processes_under(dir: &Path) -> Vec<String> {
+    let out = std::process::Command::new("pgrep")
+        .args(["-a", "-f", &dir.display().to_string()])
+        .output()
+        .expect("pgrep");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| l.contains("soffice") || l.contains("oosplash") || l.contains("pdftoppm"))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Cases 53–56: templates that would make a reader fetch or read something
+/// are refused, by how their references are used: a picture linked through
+/// a relationship typed "hyperlink" (before: accepted, and LibreOffice
+/// fetched the URL on every render), an SVG drawing a local file, a DTD in
+/// a theme; a slide size of 2·10¹⁸ (before: an i64 overflow in the intake
+/// report) is refused, and a core.xml with a DTD never reaches a deck
+/// (before: copied as it was, and LibreOffice aborted on it).
+#[tokio::test]
+async fn templates_that_fetch_read_or_overflow_are_refused_by_how_they_are_used() {
+    let (app, _dir) = app().await;
+    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let forest = std::fs::read(samples("templates/Forest.pptx")).expect("template");
+    // 53
+    let (status, body) = c
+        .upload_template(template_with_linked_picture("hyperlink", "http://169.254.169.254/latest/meta-data/"))
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(message(&body).contains("linked picture"), "{body}");
+    // 54
+    let svg = br#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"><image xlink:href="file:///etc/passwd" width="9" height="9"/></svg>"#;
+    let (status, body) = c.upload_template(template_with(&[("ppt/media/image77.svg", svg)], &[])).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(message(&body).contains("SVG"), "{body}");
+    // 55
+    let theme = String::from_utf8(part_of(&forest, "ppt/theme/theme1.xml")).expect("utf8");
+    let theme = theme.replacen("?>", "?><!DOCTYPE t [<!ENTITY a \"aaaa\">]>", 1);
+    let (status, body) = c
+        .upload_template(template_with(&[], &[("ppt/theme/theme1.xml", theme.into_bytes())]))
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(message(&body).contains("DTD"), "{body}");
+    // 56
+    let pres = String::from_utf8(part_of(&forest, "ppt/presentation.xml")).expect("utf8");
+    let start = pres.find("<p:sldSz").expect("sldSz");
+    let end = start + pres[start..].find("/>").expect("end") + 2;
+    let huge = format!("{}<p:sldSz cx=\"2000000000000000000\" cy=\"6858000\"/>{}", &pres[..start], &pres[end..]);
+    let (status, body) = c
+        .upload_template(template_with(&[], &[("ppt/presentation.xml", huge.into_bytes())]))
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(message(&body).contains("slide size"), "{body}");
+    // 55b: core properties with a DTD: accepted, and written afresh.
+    let core = String::from_utf8(part_of(&forest, "docProps/core.xml")).expect("utf8");
+    let core = core.replacen("?>", "?><!DOCTYPE c [<!ENTITY e \"e\">]>", 1);
+    let (status, body) = c
+        .upload_template(template_with(&[], &[("docProps/core.xml", core.into_bytes())]))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let choice = body["template"].as_str().expect("choice").to_owned();
+    let id = c.finished_job("Fresh properties", &choice).await;
+    let deck = c.download(&id).await.bytes().await.expect("deck");
+    let core = String::from_utf8(part_of(&deck, "docProps/core.xml")).expect("utf8");
+    assert!(!core.contains("DOCTYPE") && core.contains("Fresh properties"), "{core}");
+    app.stop().await;
+}
+
+/// Case 57: even if a linked picture got past the check, drawing the deck
+/// fetches nothing: converters run without a network (and with a profile
+/// that blocks linked content). The listener on loopback hears nothing.
+#[tokio::test]
+async fn drawing_a_deck_with_a_linked_picture_fetches_nothing() {
+    let (app, dir) = app().await;
+    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let listener = Listener::start();
+    let url = format!("http://127.0.0.1:{}/pixel.png", listener.port);
+    // A real deck with the linked picture added to its first slide.
+    let id = c.finished_job("Linked", "Forest.pptx").await;
+    let deck = c.download(&id).await.bytes().await.expect("deck").to_vec();
+    let rels_name = "ppt/slides/_rels/slide1.xml.rels";
+    let rels = String::from_utf8(part_of(&deck, rels_name)).expect("utf8").replace(
+        "</Relationships>",
+        &format!("<Relationship Id=\"rIdWeb\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/image\" Target=\"{url}\" TargetMode=\"External\"/></Relationships>"),
+    );
+    let slide = String::from_utf8(part_of(&deck, "ppt/slides/slide1.xml")).expect("utf8").replacen(
+        "</p:spTree>",
+        "<p:pic><p:nvPicPr><p:cNvPr id=\"990\" name=\"Linked\"/><p:cNvPicPr/><p:nvPr/></p:nvPicPr><p:blipFill><a:blip r:link=\"rIdWeb\"/></p:blipFill><p:spPr><a:xfrm><a:off x=\"0\" y=\"0\"/><a:ext cx=\"914400\" cy=\"914400\"/></a:xfrm></p:spPr></p:pic></p:spTree>",
+        1,
+    );
+    let patched = {
+        use std::io::Read;
+        let mut zin = zip::ZipArchive::new(std::io::Cursor::new(deck)).expect("zip");
+        let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for i in 0..zin.len() {
+            let mut f = zin.by_index(i).expect("entry");
+            let name = f.name().expect("name").to_string();
+            let mut data = Vec::new();
+            f.read_to_end(&mut data).expect("read");
+            match name.as_str() {
+                "ppt/slides/_rels/slide1.xml.rels" => data = rels.clone().into_bytes(),
+                "ppt/slides/slide1.xml" => data = slide.clone().into_bytes(),
+                _ => {}
+            }
+            out.start_file(name, zip::write::SimpleFileOptions::default()).expect("start");
+            out.write_all(&data).expect("write");
+        }
+        out.finish().expect("finish").into_inner()
+    };
+    let work = dir.path().join("draw-linked");
+    std::fs::create_dir_all(&work).expect("work");
+    let file = work.join("deck.pptx");
+    std::fs::write(&file, patched).expect("write");
+    let pages = backend::previews::draw_unchecked(&file, &work, Duration::from_secs(120))
+        .await
+        .expect("drawn");
+    assert!(pages >= 3, "{pages} pages");
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(listener.hits.load(Ordering::SeqCst), 0, "the linked picture was fetched");
+    eprintln!(
+        "linked picture: {pages} pages drawn, 0 connections (own network namespace: {})",
+        backend::previews::sandbox::isolated_from_network()
+    );
+    app.stop().await;
+}
+
+/// Cases 58–60: renders are contained. A render that times out is killed
+/// with every process it started, remembered (the next view does not start
+/// LibreOffice again, the page offers a retry), and a retry tries again; a
+/// client that goes away mid-render takes the render with it.
+#[tokio::test]
+async fn renders_that_time_out_or_are_abandoned_leave_nothing_running() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut config = common::config(dir.path());
+    config.render_timeout_seconds = 1;
+    let app = TestApp::start_with(config).await;
+    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let id = c.finished_job("Timed out", "Forest.pptx").await;
+    // 58: LibreOffice cannot start and convert in a second: killed.
+    let res = c.call("/api/jobs/previews", &[("id", id.as_str())]).await;
+    let p: serde_json::Value = res.json().await.expect("json");
+    assert_eq!(p["pages"], 0, "{p}");
+    assert_eq!(p["retry"], true, "{p}");
+    assert!(p["unavailable"].as_str().is_some_and(|u| u.contains("took too long")), "{p}");
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(office_processes_under(dir.path()), Vec::<String>::new());
+    // 59: remembered — the next views answer at once, the image says 422.
+    let t = Instant::now();
+    let p: serde_json::Value = c
+        .call("/api/jobs/previews", &[("id", id.as_str())])
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert!(t.elapsed() < Duration::from_millis(500), "{:?}", t.elapsed());
+    assert_eq!(p["retry"], true, "{p}");
+    assert_eq!(c.get(&format!("/api/jobs/{id}/slides/1.png")).await.status(), 422);
+    let t = Instant::now();
+    let p: serde_json::Value = c
+        .call("/api/jobs/previews/retry", &[("id", id.as_str())])
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert!(t.elapsed() >= Duration::from_secs(1), "a retry draws again");
+    assert_eq!(p["retry"], true, "{p}");
+    app.stop().await;
+
+    // 60: a client that disconnects mid-render leaves no LibreOffice.
+    let dir = tempfile::tempdir().expect("tmp");
+    let app = TestApp::start_with(common::config(dir.path())).await;
+    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let id = c.finished_job("Abandoned", "Forest.pptx").await;
+    let gone = c
+        .http
+        .get(format!("{}/api/jobs/{id}/slides/1.png", c.base))
+        .timeout(Duration::from_millis(700))
+        .send()
+        .await;
+    assert!(gone.is_err(), "the client gave up before the render ended");
+    let t = Instant::now();
+    while !office_processes_under(dir.path()).is_empty() {
+        assert!(t.elapsed() < Duration::from_secs(5), "{:?}", office_processes_under(dir.path()));
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    eprintln!("abandoned render: nothing left {} ms after the client went", t.elapsed().as_millis());
+    app.stop().await;
+}
+
+/// Case 61: telemetry cannot be made to grow by clients: 1,000 requests
+/// with made-up methods and request ids add one `other` label to
+/// `/metrics` (before: 50 × 20 kB methods made it 15 MB), a long or odd
+/// request id is replaced by our own, a plain one is kept, and the log
+/// lines stay short.
+#[tokio::test]
+async fn odd_methods_and_request_ids_cannot_grow_metrics_or_logs() {
+    let s = Spawned::start(&[("RUST_LOG", "info"), ("LOG_FORMAT", "json")]).await;
+    let http = reqwest::Client::new();
+    let before = http.get(format!("{}/metrics", s.base)).send().await.expect("metrics").text().await.expect("text");
+    let long_id = "x".repeat(5_000);
+    for i in 0..1_000 {
+        let method = reqwest::Method::from_bytes(format!("M{i}{}", "Z".repeat(i % 200)).as_bytes()).expect("method");
+        let id = if i % 2 == 0 { format!("forged\tline {i} \"level\":\"error\" <b>") } else { long_id.clone() };
+        let res = http
+            .request(method, format!("{}/health", s.base))
+            .header("x-request-id", id.as_bytes())
+            .send()
+            .await;
+        if let Ok(res) = res {
+            let echoed = res.headers().get("x-request-id").map(|v| v.len()).unwrap_or(0);
+            assert!(echoed > 0 && echoed <= 64, "request {i}: id of {echoed} bytes");
+        }
+    }
+    let plain = http
+        .get(format!("{}/health", s.base))
+        .header("x-request-id", "trace-abc-123")
+        .send()
+        .await
+        .expect("health");
+    assert_eq!(plain.headers()["x-request-id"], "trace-abc-123");
+    let after = http.get(format!("{}/metrics", s.base)).send().await.expect("metrics").text().await.expect("text");
+    assert!(after.contains("method=\"other\""), "odd methods count as other");
+    assert!(!after.contains("M999"), "no made-up method is a label");
+    assert!(
+        after.len() < before.len() + 10_000,
+        "/metrics grew from {} to {} bytes",
+        before.len(),
+        after.len()
+    );
+    let log = s.log();
+    assert!(!log.contains("forged"), "a client's odd id reached the log");
+    let longest = log.lines().map(str::len).max().unwrap_or(0);
+    assert!(longest < 2_000, "a log line of {longest} bytes");
+    eprintln!(
+        "1,000 odd requests: /metrics {} → {} bytes, longest log line {longest} bytes",
+        before.len(),
+        after.len()
+    );
+    s.stop().await;
+}
+
+/// Case 62: a stranger cannot lock the owner out: 50 wrong passwords from
+/// one address (before: 5 made the owner's right password answer 429 for
+/// 15 minutes, from anywhere), then the owner signs in at once from the
+/// address they used before, and from a new one; an administrator sees the
+/// guesser's lock and clears it.
+#[tokio::test]
+async fn a_stranger_cannot_lock_the_owner_out() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut config = common::config(dir.path());
+    config.trusted_proxies = "127.0.0.1".parse().expect("proxies");
+    let app = TestApp::start_with(config).await;
+    let login_from = |from: &'static str, password: &'static str| {
+        let c = app.client();
+        async move {
+            let status = c
+                .http
+                .post(format!("{}/api/login", c.base))
+                .header("x-forwarded-for", from)
+                .form(&[("email", ADMIN_EMAIL), ("password", password)])
+                .send()
+                .await
+                .expect("login")
+                .status()
+                .as_u16();
+            (c, status)
+        }
+    };
+    // The owner has signed in from home before.
+    assert_eq!(login_from("198.51.100.20", ADMIN_PASSWORD).await.1, 200);
+    let mut statuses = std::collections::BTreeMap::<u16, usize>::new();
+    for _ in 0..50 {
+        *statuses.entry(login_from("203.0.113.9", "not the password").await.1).or_default() += 1;
+    }
+    assert_eq!(statuses.get(&401), Some(&5), "{statuses:?}");
+    assert_eq!(statuses.get(&429), Some(&45), "{statuses:?}");
+    let t = Instant::now();
+    let (owner, status) = login_from("198.51.100.20", ADMIN_PASSWORD).await;
+    assert_eq!(status, 200, "the owner at home");
+    assert_eq!(login_from("192.0.2.44", ADMIN_PASSWORD).await.1, 200, "the owner somewhere new");
+    assert!(t.elapsed() < Duration::from_secs(5));
+    // The administrator sees the guesser's lock and clears it.
+    let locks: serde_json::Value = owner.call("/api/admin/locks", &[]).await.json().await.expect("json");
+    assert!(
+        locks.as_array().expect("locks").iter().any(|l| l["address"] == "203.0.113.9"),
+        "{locks}"
+    );
+    let cleared = owner.call("/api/admin/locks/clear", &[("address", "203.0.113.9")]).await;
+    assert_eq!(cleared.status(), 200);
+    assert_eq!(login_from("203.0.113.9", "not the password").await.1, 401, "cleared");
+    app.stop().await;
+}

@@ -329,6 +329,42 @@ impl Client {
         }
     }
 
+    /// Starts a one-day course from the sample outline on `template` and
+    /// waits until it is complete; its id.
+    pub async fn finished_job(&self, title: &str, template: &str) -> String {
+        let outline = sample_outline();
+        let res = self
+            .call(
+                "/api/jobs/start",
+                &[
+                    ("title", title),
+                    ("days", "1"),
+                    ("language", "en"),
+                    ("template", template),
+                    ("outline", &outline),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 200, "{}", res.text().await.unwrap_or_default());
+        let id: String = res.json().await.expect("id");
+        self.wait_for(&id, &["complete"], Duration::from_secs(60)).await;
+        id
+    }
+
+    /// Uploads a template's bytes; the answer's status and JSON body.
+    pub async fn upload_template(&self, bytes: Vec<u8>) -> (u16, serde_json::Value) {
+        let res = self
+            .http
+            .post(format!("{}/api/templates/upload", self.base))
+            .header("x-file-name", "template.pptx")
+            .body(bytes)
+            .send()
+            .await
+            .expect("upload");
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(serde_json::Value::Null))
+    }
+
     /// A signed download link for a complete job.
     pub async fn download_link(&self, id: &str) -> String {
         self.call("/api/jobs/link", &[("id", id)])

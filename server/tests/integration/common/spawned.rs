@@ -17,6 +17,9 @@ pub struct Spawned {
     pub base: String,
     pub pid: u32,
     pub dir: tempfile::TempDir,
+    /// What the server wrote to stdout (its log) after the start line, up
+    /// to 4 MB.
+    log: std::sync::Arc<std::sync::Mutex<String>>,
 }
 
 pub fn samples(rel: &str) -> PathBuf {
@@ -66,12 +69,23 @@ impl Spawned {
         .await
         .expect("server start");
         // Keep draining stdout so the server never blocks on a full pipe.
-        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let kept = log.clone();
+        tokio::spawn(async move {
+            while let Ok(Some(line)) = lines.next_line().await {
+                let mut kept = kept.lock().unwrap_or_else(|p| p.into_inner());
+                if kept.len() < 4 << 20 {
+                    kept.push_str(&line);
+                    kept.push('\n');
+                }
+            }
+        });
         Spawned {
             child,
             base,
             pid,
             dir,
+            log,
         }
     }
 
@@ -85,6 +99,11 @@ impl Spawned {
             .and_then(|kb| kb.parse::<u64>().ok())
             .expect("VmHWM")
             / 1024
+    }
+
+    /// The log the server has written so far.
+    pub fn log(&self) -> String {
+        self.log.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
     pub async fn stop(mut self) {
