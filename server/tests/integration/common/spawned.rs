@@ -61,7 +61,9 @@ impl Spawned {
         let base = tokio::time::timeout(Duration::from_secs(30), async {
             while let Ok(Some(line)) = lines.next_line().await {
                 if let Some(url) = line.split("running at ").nth(1) {
-                    return url.trim().to_string();
+                    // A plain line, or a JSON log line (LOG_FORMAT=json).
+                    let url = url.split(|c: char| c == '"' || c.is_whitespace()).next();
+                    return url.unwrap_or_default().to_string();
                 }
             }
             panic!("the server exited before listening");
