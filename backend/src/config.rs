@@ -171,6 +171,11 @@ pub struct Config {
     #[arg(long, env = "RENDER_TIMEOUT_SECONDS", default_value_t = 120)]
     pub render_timeout_seconds: u64,
 
+    /// Preview drawings (LibreOffice runs) one user may cause per hour;
+    /// views of pictures already drawn are free.
+    #[arg(long, env = "RENDERS_PER_HOUR", default_value_t = types::limits::MAX_RENDERS_PER_HOUR)]
+    pub renders_per_hour: u32,
+
     /// Slide previews and PDF export (needs LibreOffice and pdftoppm).
     #[arg(long, env = "PREVIEWS", default_value_t = true, action = clap::ArgAction::Set)]
     pub previews: bool,

@@ -22,6 +22,8 @@ pub struct AppState {
     pub template_uploads: Arc<super::throttle::Hourly>,
     /// Preview conversions (LibreOffice runs) a user may cause per hour.
     pub renders: Arc<super::throttle::Hourly>,
+    /// The converters running now, killed when the server stops.
+    pub converters: Arc<super::previews::sandbox::Groups>,
     /// Job workers' shared machinery: progress hub, wake-up, limits, output folder.
     pub jobs: Arc<crate::jobs::runtime::JobRuntime>,
     /// Where finished decks are kept (local folder by default).

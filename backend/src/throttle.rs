@@ -291,7 +291,10 @@ mod tests {
         assert_eq!(waits, vec![0, 0, 30, 60, 120, 240, 480, 600, 600]);
         // Time passes: the wait counts from the last failure.
         let earlier = now - Duration::from_secs(50);
-        let entry = Entry { attempts: 3, since: earlier };
+        let entry = Entry {
+            attempts: 3,
+            since: earlier,
+        };
         assert_eq!(t.wait(&key, &entry, now).as_secs(), 10);
     }
 
@@ -308,15 +311,24 @@ mod tests {
         for i in 0..200 {
             let _ = t.attempt("owner@x.io", ip(&format!("198.51.100.{i}")));
         }
-        assert!(t.attempt("owner@x.io", ip("192.0.2.1")).is_err(), "the guesser waits");
+        assert!(
+            t.attempt("owner@x.io", ip("192.0.2.1")).is_err(),
+            "the guesser waits"
+        );
         assert!(
             t.attempt("owner@x.io", ip("203.0.113.5")).is_err(),
             "a new address waits once the account has many failures"
         );
-        assert_eq!(t.attempt("owner@x.io", ip("10.0.0.7")), Ok(()), "the owner's own address does not");
+        assert_eq!(
+            t.attempt("owner@x.io", ip("10.0.0.7")),
+            Ok(()),
+            "the owner's own address does not"
+        );
         // An administrator sees the locks and clears the account's.
         let locks = t.locks();
-        assert!(locks.iter().any(|l| l.account.as_deref() == Some("owner@x.io") && l.address.is_none()));
+        assert!(locks
+            .iter()
+            .any(|l| l.account.as_deref() == Some("owner@x.io") && l.address.is_none()));
         assert!(t.clear(Some("Owner@x.io"), None) > 0);
         assert_eq!(t.attempt("owner@x.io", ip("203.0.113.5")), Ok(()));
     }

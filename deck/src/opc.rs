@@ -403,7 +403,9 @@ impl Package {
             // How the source part uses each web link: only as a hyperlink
             // on text or a shape (`a:hlinkClick r:id`, `a:hlinkHover r:id`).
             let Ok(root) = self.xml(&source) else {
-                found.push(format!("an external link from a part that cannot be read ({source})"));
+                found.push(format!(
+                    "an external link from a part that cannot be read ({source})"
+                ));
                 continue;
             };
             for e in std::iter::once(&root).chain(root.descendants()) {
@@ -412,8 +414,8 @@ impl Package {
                         continue;
                     }
                     let local = k.rsplit(':').next().unwrap_or(k);
-                    let hyperlink = local == "id"
-                        && matches!(e.local(), "hlinkClick" | "hlinkHover" | "hlinkMouseOver");
+                    let hyperlink =
+                        local == "id" && matches!(e.local(), "hlinkClick" | "hlinkHover" | "hlinkMouseOver");
                     if !hyperlink {
                         found.push(format!(
                             "a web address used as {} ({} {k}) in {source}",
@@ -616,15 +618,20 @@ fn is_outside(value: &str) -> bool {
     if v.is_empty() || v.starts_with('#') {
         return false;
     }
-    if ["data:image/png", "data:image/jpeg", "data:image/jpg", "data:image/gif"]
-        .iter()
-        .any(|p| v.starts_with(p))
+    if [
+        "data:image/png",
+        "data:image/jpeg",
+        "data:image/jpg",
+        "data:image/gif",
+    ]
+    .iter()
+    .any(|p| v.starts_with(p))
     {
         return false;
     }
-    let scheme = v
-        .split_once(':')
-        .is_some_and(|(s, _)| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c)));
+    let scheme = v.split_once(':').is_some_and(|(s, _)| {
+        !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+    });
     scheme || v.starts_with("//") || v.starts_with('\\')
 }
 
@@ -643,7 +650,10 @@ pub fn svg_problem(data: &[u8]) -> Option<&'static str> {
     };
     for e in std::iter::once(&root).chain(root.descendants()) {
         let local = e.local().to_ascii_lowercase();
-        if matches!(local.as_str(), "script" | "foreignobject" | "iframe" | "object" | "embed") {
+        if matches!(
+            local.as_str(),
+            "script" | "foreignobject" | "iframe" | "object" | "embed"
+        ) {
             return Some("carries a script or embedded page");
         }
         for (k, v) in &e.attrs {

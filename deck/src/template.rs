@@ -163,11 +163,7 @@ pub fn parse_levels(list: Option<&Element>) -> Vec<PartialLevel> {
 }
 
 fn parse_insets(body_pr: Option<&Element>) -> [Option<i64>; 4] {
-    let get = |a: &str| {
-        body_pr
-            .and_then(|b| b.attr(a))
-            .and_then(crate::ooxml::coordinate)
-    };
+    let get = |a: &str| body_pr.and_then(|b| b.attr(a)).and_then(crate::ooxml::coordinate);
     [get("lIns"), get("rIns"), get("tIns"), get("bIns")]
 }
 

@@ -52,16 +52,27 @@ fn a_picture_linked_through_a_hyperlink_relationship_is_refused() {
     // The relationship is typed "hyperlink" with a web address — allowed on
     // text — but a picture's r:link uses it: a renderer would fetch it.
     let mut pkg = sample();
-    add_rel(&mut pkg, MASTER, "rIdWeb", RT_HYPERLINK, "http://169.254.169.254/latest/meta-data/", true);
+    add_rel(
+        &mut pkg,
+        MASTER,
+        "rIdWeb",
+        RT_HYPERLINK,
+        "http://169.254.169.254/latest/meta-data/",
+        true,
+    );
     add_shape(&mut pkg, MASTER, &picture(r#"r:link="rIdWeb""#));
     let found = pkg.active_content();
-    assert!(
-        found.iter().any(|f| f.contains("linked picture")),
-        "{found:?}"
-    );
+    assert!(found.iter().any(|f| f.contains("linked picture")), "{found:?}");
     // The same address used as a hyperlink on a shape is fine.
     let mut pkg = sample();
-    add_rel(&mut pkg, MASTER, "rIdWeb", RT_HYPERLINK, "https://example.com/", true);
+    add_rel(
+        &mut pkg,
+        MASTER,
+        "rIdWeb",
+        RT_HYPERLINK,
+        "https://example.com/",
+        true,
+    );
     add_shape(
         &mut pkg,
         MASTER,
@@ -73,9 +84,19 @@ fn a_picture_linked_through_a_hyperlink_relationship_is_refused() {
 #[test]
 fn external_pictures_of_any_type_and_inline_addresses_are_refused() {
     let mut pkg = sample();
-    add_rel(&mut pkg, LAYOUT, "rIdImg", RT_IMAGE, "http://attacker.example/x.png", true);
+    add_rel(
+        &mut pkg,
+        LAYOUT,
+        "rIdImg",
+        RT_IMAGE,
+        "http://attacker.example/x.png",
+        true,
+    );
     let found = pkg.active_content();
-    assert!(found.iter().any(|f| f.contains("external image link")), "{found:?}");
+    assert!(
+        found.iter().any(|f| f.contains("external image link")),
+        "{found:?}"
+    );
 
     let mut pkg = sample();
     pkg.put(
@@ -84,24 +105,49 @@ fn external_pictures_of_any_type_and_inline_addresses_are_refused() {
         Some("application/vnd.openxmlformats-officedocument.vmlDrawing"),
     );
     let found = pkg.active_content();
-    assert!(found.iter().any(|f| f.contains("file:///etc/passwd")), "{found:?}");
+    assert!(
+        found.iter().any(|f| f.contains("file:///etc/passwd")),
+        "{found:?}"
+    );
 }
 
 #[test]
 fn svg_pictures_are_inspected() {
     let cases: [(&str, &str); 6] = [
-        (r#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"><image xlink:href="file:///etc/hostname" width="10" height="10"/></svg>"#, "outside"),
-        (r#"<svg xmlns="http://www.w3.org/2000/svg"><image href="http://169.254.169.254/" width="10" height="10"/></svg>"#, "outside"),
-        (r#"<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><svg xmlns="http://www.w3.org/2000/svg"><text>&b;</text></svg>"#, "DTD"),
-        (r#"<svg xmlns="http://www.w3.org/2000/svg"><style>@import url(https://x.example/a.css);</style></svg>"#, "outside"),
-        (r#"<svg xmlns="http://www.w3.org/2000/svg"><rect style="fill:url(http://x.example/#p)" width="1" height="1"/></svg>"#, "outside"),
-        (r#"<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>"#, "script"),
+        (
+            r#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"><image xlink:href="file:///etc/hostname" width="10" height="10"/></svg>"#,
+            "outside",
+        ),
+        (
+            r#"<svg xmlns="http://www.w3.org/2000/svg"><image href="http://169.254.169.254/" width="10" height="10"/></svg>"#,
+            "outside",
+        ),
+        (
+            r#"<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><svg xmlns="http://www.w3.org/2000/svg"><text>&b;</text></svg>"#,
+            "DTD",
+        ),
+        (
+            r#"<svg xmlns="http://www.w3.org/2000/svg"><style>@import url(https://x.example/a.css);</style></svg>"#,
+            "outside",
+        ),
+        (
+            r#"<svg xmlns="http://www.w3.org/2000/svg"><rect style="fill:url(http://x.example/#p)" width="1" height="1"/></svg>"#,
+            "outside",
+        ),
+        (
+            r#"<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>"#,
+            "script",
+        ),
     ];
     for (svg, why) in cases {
         let problem = deck::opc::svg_problem(svg.as_bytes());
         assert!(problem.is_some_and(|p| p.contains(why)), "{svg}: {problem:?}");
         let mut pkg = sample();
-        pkg.put("/ppt/media/image99.svg", svg.as_bytes().to_vec(), Some("image/svg+xml"));
+        pkg.put(
+            "/ppt/media/image99.svg",
+            svg.as_bytes().to_vec(),
+            Some("image/svg+xml"),
+        );
         assert!(
             pkg.active_content().iter().any(|f| f.contains("SVG")),
             "{svg} passed the package check"
@@ -109,7 +155,10 @@ fn svg_pictures_are_inspected() {
     }
     let fine = r##"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"><defs><linearGradient id="g"/></defs><rect fill="url(#g)" width="5" height="5"/><use xlink:href="#g"/><image href="data:image/png;base64,iVBORw0KGgo=" width="1" height="1"/></svg>"##;
     assert_eq!(deck::opc::svg_problem(fine.as_bytes()), None);
-    let big = format!(r#"<svg xmlns="http://www.w3.org/2000/svg">{}</svg>"#, "<g/>".repeat(600_000));
+    let big = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg">{}</svg>"#,
+        "<g/>".repeat(600_000)
+    );
     assert!(deck::opc::svg_problem(big.as_bytes()).is_some_and(|p| p.contains("2 MB")));
 }
 
@@ -127,7 +176,12 @@ fn a_dtd_anywhere_but_docprops_is_refused_and_docprops_are_written_fresh() {
     let mut pkg = sample();
     let core = "/docProps/core.xml";
     let xml = String::from_utf8(pkg.part(core).expect("core").to_vec()).expect("utf8");
-    pkg.put(core, xml.replacen("?>", "?><!DOCTYPE x [<!ENTITY e \"e\">]>", 1).into_bytes(), None);
+    pkg.put(
+        core,
+        xml.replacen("?>", "?><!DOCTYPE x [<!ENTITY e \"e\">]>", 1)
+            .into_bytes(),
+        None,
+    );
     assert_eq!(pkg.active_content(), Vec::<String>::new());
     let template = deck::Template::from_package(pkg).expect("template");
     let plan = deck::DeckPlan {
@@ -167,7 +221,9 @@ fn slide_sizes_outside_powerpoints_range_are_refused() {
             &xml[end..]
         );
         pkg.put(pres, patched.into_bytes(), None);
-        let err = deck::Template::from_package(pkg).map(|_| ()).expect_err("refused");
+        let err = deck::Template::from_package(pkg)
+            .map(|_| ())
+            .expect_err("refused");
         assert!(err.to_string().contains("slide size"), "{cx}×{cy}: {err}");
     }
 }
@@ -185,7 +241,11 @@ fn shape_positions_and_sizes_at_the_extremes_are_clamped_not_overflowed() {
             r#"<p:sp><p:nvSpPr><p:cNvPr id="992" name="Huge"/><p:cNvSpPr/><p:nvPr><p:ph type="body" idx="77"/></p:nvPr></p:nvSpPr><p:spPr><a:xfrm><a:off x="{x}" y="{x}"/><a:ext cx="{cx}" cy="{cx}"/></a:xfrm></p:spPr><p:txBody><a:bodyPr lIns="{x}"/><a:p/></p:txBody></p:sp>"#
         );
         let at = xml.find("</p:spTree>").expect("tree");
-        pkg.put(LAYOUT, format!("{}{shape}{}", &xml[..at], &xml[at..]).into_bytes(), None);
+        pkg.put(
+            LAYOUT,
+            format!("{}{shape}{}", &xml[..at], &xml[at..]).into_bytes(),
+            None,
+        );
         // Opening rates every layout (overlaps, areas, contrast) and must
         // not overflow; a deck still builds on it.
         let template = deck::Template::from_package(pkg).expect("opens");
@@ -196,7 +256,10 @@ fn shape_positions_and_sizes_at_the_extremes_are_clamped_not_overflowed() {
             .find(|p| p.idx == Some(77))
             .and_then(|p| p.rect)
             .expect("the huge box");
-        assert!(rect.x.abs() <= deck::ooxml::COORDINATE_LIMIT && rect.cx >= 0, "{rect:?}");
+        assert!(
+            rect.x.abs() <= deck::ooxml::COORDINATE_LIMIT && rect.cx >= 0,
+            "{rect:?}"
+        );
         let plan = deck::DeckPlan {
             title: None,
             lang: None,

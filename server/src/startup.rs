@@ -93,6 +93,7 @@ pub async fn prepare(mut config: Config) -> anyhow::Result<AppState> {
         Some(l) => tracing::info!(provider = l.provider, model = %l.model, "AI writer on"),
         None => tracing::info!("AI writer off (LLM_PROVIDER=none): the offline writer writes courses"),
     }
+    let renders_per_hour = config.renders_per_hour;
     let state = AppState {
         s3,
         llm,
@@ -114,7 +115,8 @@ pub async fn prepare(mut config: Config) -> anyhow::Result<AppState> {
         template_uploads: Arc::new(backend::throttle::Hourly::new(
             types::limits::MAX_TEMPLATE_UPLOADS_PER_HOUR,
         )),
-        renders: Arc::new(backend::throttle::Hourly::new(types::limits::MAX_RENDERS_PER_HOUR)),
+        renders: Arc::new(backend::throttle::Hourly::new(renders_per_hour)),
+        converters: Default::default(),
     };
     ensure_first_admin(&state).await?;
     Ok(state)
@@ -246,6 +248,7 @@ pub async fn serve(
         background.push(tokio::spawn(backend::offload::uploader(state.clone(), bg_rx)));
     }
     let header_timeout = Duration::from_secs(state.config.header_timeout_seconds.max(1));
+    let converters = state.converters.clone();
     let app = crate::router(state);
 
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
@@ -263,6 +266,12 @@ pub async fn serve(
         } => tracing::warn!("grace period over; closing remaining connections"),
     }
     sweeper.abort();
+    // Renders still running (a slide view whose client waits on) end now:
+    // their process groups would outlive this process.
+    let killed = converters.kill_all();
+    if killed > 0 {
+        tracing::warn!(killed, "stopped preview conversions still running");
+    }
     workers.shutdown(grace).await;
     let _ = bg_stop.send(true);
     for task in background {

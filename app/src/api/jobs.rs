@@ -28,7 +28,10 @@ pub async fn list_templates() -> Result<Vec<types::templates::TemplateCard>, Api
 /// background if need be) or not available; never waits for them.
 /// `retry` forgets an earlier failed drawing first.
 #[server(prefix = "/api", endpoint = "templates/pictures")]
-pub async fn template_pictures(template: String, retry: bool) -> Result<types::templates::Pictures, ApiError> {
+pub async fn template_pictures(
+    template: String,
+    retry: bool,
+) -> Result<types::templates::Pictures, ApiError> {
     use crate::api::caller::{require_user, respond};
     respond(
         async {

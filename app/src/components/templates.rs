@@ -72,12 +72,18 @@ pub fn TemplateGallery(cards: Vec<TemplateCard>, template: RwSignal<String>) -> 
 /// again every second and a half), the pages once drawn, one line when they
 /// cannot be (with "Try again" when that may help). Nothing waits for them.
 #[component]
-fn IntakePictures(choice: String, first: Pictures, pages: Vec<types::templates::PreviewPage>) -> impl IntoView {
+fn IntakePictures(
+    choice: String,
+    first: Pictures,
+    pages: Vec<types::templates::PreviewPage>,
+) -> impl IntoView {
     let pictures = RwSignal::new(first);
     let choice = StoredValue::new(choice);
     let ask = move |retry: bool| {
         leptos::task::spawn_local(async move {
-            let Some(choice) = choice.try_get_value() else { return };
+            let Some(choice) = choice.try_get_value() else {
+                return;
+            };
             if let Ok(p) = template_pictures(choice, retry).await {
                 pictures.try_set(p);
             }
@@ -88,7 +94,8 @@ fn IntakePictures(choice: String, first: Pictures, pages: Vec<types::templates::
             set_timeout(move || ask(false), std::time::Duration::from_millis(1500));
         }
     });
-    move || match pictures.get() {
+    move || {
+        match pictures.get() {
         Pictures::Drawing => view! {
             <p class="muted" role="status" data-testid="intake-drawing">"Drawing the slides… (you can use the template already)"</p>
         }.into_any(),
@@ -108,6 +115,7 @@ fn IntakePictures(choice: String, first: Pictures, pages: Vec<types::templates::
                 }).collect_view()}
             </ul>
         }.into_any(),
+    }
     }
 }
 

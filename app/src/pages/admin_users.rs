@@ -124,7 +124,8 @@ fn UserTable(
 #[component]
 fn SignInLocks() -> impl IntoView {
     let cleared = RwSignal::new(0u32);
-    let locks = Resource::<_, crate::codec::Json>::new_with_options(move || cleared.get(), |_| login_locks(), false);
+    let locks =
+        Resource::<_, crate::codec::Json>::new_with_options(move || cleared.get(), |_| login_locks(), false);
     view! {
         <section class="card" data-testid="sign-in-locks">
             <h2>"Sign-in locks"</h2>

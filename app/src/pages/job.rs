@@ -7,7 +7,9 @@ use crate::pages::usage::{cost, grouped};
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
-use crate::api::jobs::{cancel_job, delete_job, download_link, get_job, retry_job, retry_previews, slide_previews};
+use crate::api::jobs::{
+    cancel_job, delete_job, download_link, get_job, retry_job, retry_previews, slide_previews,
+};
 use crate::components::widgets::{ErrorNotice, PageHeader};
 use types::jobs::{JobEvent, JobStatus, QaFinding, QaReport as Report};
 

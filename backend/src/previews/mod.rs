@@ -255,7 +255,9 @@ async fn known(dir: &Path) -> Option<Result<usize, PreviewError>> {
     if let Some(n) = rendered(dir).await {
         return Some(Ok(n));
     }
-    remembered_failure(dir).await.map(|why| Err(PreviewError::Failed(why)))
+    remembered_failure(dir)
+        .await
+        .map(|why| Err(PreviewError::Failed(why)))
 }
 
 /// Forgets a job's failed conversion, so the next view tries again.
@@ -450,7 +452,16 @@ async fn render(
         .map_err(|e| PreviewError::Unavailable(format!("no temporary folder ({e})")))?;
     let deck_file = work.path().join("deck.pptx");
     source.write(&deck_file).await?;
-    match convert(&soffice, &pdftoppm, work.path(), &deck_file, limit).await {
+    match convert(
+        &soffice,
+        &pdftoppm,
+        work.path(),
+        &deck_file,
+        limit,
+        &state.converters,
+    )
+    .await
+    {
         Ok(pages) => {
             let out = work.path().join("out");
             // The finished folder appears at once, under its real name.
@@ -477,7 +488,15 @@ pub async fn draw_unchecked(deck_file: &Path, work: &Path, limit: Duration) -> R
     let (Some(soffice), Some(pdftoppm)) = (sandbox::tool("soffice"), sandbox::tool("pdftoppm")) else {
         return Err("LibreOffice and pdftoppm are not installed".into());
     };
-    convert(&soffice, &pdftoppm, work, deck_file, limit).await
+    convert(
+        &soffice,
+        &pdftoppm,
+        work,
+        deck_file,
+        limit,
+        &sandbox::Groups::default(),
+    )
+    .await
 }
 
 /// The conversion proper, in `work`: deck → PDF (LibreOffice) → pictures
@@ -490,6 +509,7 @@ async fn convert(
     work: &Path,
     deck_file: &Path,
     limit: Duration,
+    groups: &sandbox::Groups,
 ) -> Result<usize, String> {
     let started = std::time::Instant::now();
     let notes = match tokio::fs::read(deck_file).await {
@@ -510,7 +530,7 @@ async fn convert(
         work.into(),
         deck_file.into(),
     ];
-    sandbox::run(soffice, &office_args, "LibreOffice", work, limit)
+    sandbox::run(soffice, &office_args, "LibreOffice", work, limit, groups)
         .await
         .map_err(|f| f.to_string())?;
     let pdf = work.join("deck.pdf");
@@ -518,7 +538,9 @@ async fn convert(
         return Err("LibreOffice wrote no PDF".into());
     }
     let out = work.join("out");
-    tokio::fs::create_dir(&out).await.map_err(|e| format!("no output folder ({e})"))?;
+    tokio::fs::create_dir(&out)
+        .await
+        .map_err(|e| format!("no output folder ({e})"))?;
     for size in [Size::Thumb, Size::Large] {
         let args: Vec<std::ffi::OsString> = vec![
             "-png".into(),
@@ -530,7 +552,7 @@ async fn convert(
         let left = limit
             .saturating_sub(started.elapsed())
             .max(Duration::from_secs(1));
-        sandbox::run(pdftoppm, &args, "pdftoppm", work, left)
+        sandbox::run(pdftoppm, &args, "pdftoppm", work, left, groups)
             .await
             .map_err(|f| f.to_string())?;
     }
@@ -677,7 +699,11 @@ pub fn template_key(path: &Path) -> Option<String> {
 
 /// Renders a template's preview deck once (`path` from `templates::resolve`);
 /// the number of pages.
-pub async fn ensure_template(state: &AppState, path: &Path, user: Option<i64>) -> Result<usize, PreviewError> {
+pub async fn ensure_template(
+    state: &AppState,
+    path: &Path,
+    user: Option<i64>,
+) -> Result<usize, PreviewError> {
     let key = template_key(path).ok_or_else(|| PreviewError::Unavailable("the template is gone".into()))?;
     let dir = template_folder(state, &key);
     if let Some(known) = known(&dir).await {
@@ -757,10 +783,10 @@ pub async fn template_pictures(
         tokio::spawn(async move {
             if let Err(e) = ensure_template(&state, &path, user).await {
                 if !matches!(e, PreviewError::Failed(_)) {
-                    LAST_ERROR
-                        .lock()
-                        .unwrap_or_else(|p| p.into_inner())
-                        .insert(template_folder(&state, &template_key(&path).unwrap_or_default()), e);
+                    LAST_ERROR.lock().unwrap_or_else(|p| p.into_inner()).insert(
+                        template_folder(&state, &template_key(&path).unwrap_or_default()),
+                        e,
+                    );
                 }
             }
         });

@@ -95,13 +95,44 @@ pub fn isolated_from_network() -> bool {
     no_network_prefix().is_some()
 }
 
-/// Kills a process group when dropped (a group that is already gone is fine).
-struct Group(Option<nix::unistd::Pid>);
+/// The converters one server has running, by process group, so shutting
+/// down kills them too (a process that exits runs no destructors, and a
+/// group of its own outlives it).
+#[derive(Debug, Default)]
+pub struct Groups(std::sync::Mutex<std::collections::HashSet<i32>>);
 
-impl Drop for Group {
+impl Groups {
+    /// Kills every group still running; how many there were.
+    pub fn kill_all(&self) -> usize {
+        let groups: Vec<i32> = self.0.lock().unwrap_or_else(|p| p.into_inner()).drain().collect();
+        for pgid in &groups {
+            let _ = nix::sys::signal::killpg(
+                nix::unistd::Pid::from_raw(*pgid),
+                nix::sys::signal::Signal::SIGKILL,
+            );
+        }
+        groups.len()
+    }
+}
+
+/// Kills a process group when dropped (a group that is already gone is fine).
+struct Group<'a> {
+    pgid: Option<i32>,
+    groups: &'a Groups,
+}
+
+impl Drop for Group<'_> {
     fn drop(&mut self) {
-        if let Some(pgid) = self.0.take() {
-            let _ = nix::sys::signal::killpg(pgid, nix::sys::signal::Signal::SIGKILL);
+        if let Some(pgid) = self.pgid.take() {
+            let _ = nix::sys::signal::killpg(
+                nix::unistd::Pid::from_raw(pgid),
+                nix::sys::signal::Signal::SIGKILL,
+            );
+            self.groups
+                .0
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .remove(&pgid);
         }
     }
 }
@@ -114,6 +145,7 @@ pub async fn run(
     what: &str,
     work: &Path,
     limit: Duration,
+    groups: &Groups,
 ) -> Result<(), Failure> {
     let mut line: Vec<std::ffi::OsString> = Vec::new();
     if let Some(prefix) = no_network_prefix() {
@@ -135,7 +167,10 @@ pub async fn run(
     cmd.args(&line[1..])
         .current_dir(work)
         .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_else(|| "/usr/bin:/bin".into()))
+        .env(
+            "PATH",
+            std::env::var_os("PATH").unwrap_or_else(|| "/usr/bin:/bin".into()),
+        )
         .env("HOME", work)
         .env("LANG", "C.UTF-8")
         // Any web request LibreOffice or a library makes goes nowhere.
@@ -151,12 +186,11 @@ pub async fn run(
     let child = cmd
         .spawn()
         .map_err(|e| Failure::Missing(format!("{what} ({e})")))?;
-    let group = Group(
-        child
-            .id()
-            .and_then(|id| i32::try_from(id).ok())
-            .map(nix::unistd::Pid::from_raw),
-    );
+    let pgid = child.id().and_then(|id| i32::try_from(id).ok());
+    if let Some(pgid) = pgid {
+        groups.0.lock().unwrap_or_else(|p| p.into_inner()).insert(pgid);
+    }
+    let group = Group { pgid, groups };
     let result = match tokio::time::timeout(limit, child.wait_with_output()).await {
         Err(_) => Err(Failure::TimedOut(what.to_owned())),
         Ok(Err(e)) => Err(Failure::Failed(format!("{what} ({e})"))),
@@ -239,7 +273,21 @@ mod tests {
         let sh = tool("sh").expect("sh");
         let args: Vec<std::ffi::OsString> = vec!["-c".into(), script.into()];
         let t = std::time::Instant::now();
-        let out = run(&sh, &args, "the test", dir.path(), Duration::from_millis(500)).await;
+        let groups = Groups::default();
+        let out = run(
+            &sh,
+            &args,
+            "the test",
+            dir.path(),
+            Duration::from_millis(500),
+            &groups,
+        )
+        .await;
+        assert_eq!(
+            groups.kill_all(),
+            0,
+            "a finished run leaves its group off the list"
+        );
         assert_eq!(out, Err(Failure::TimedOut("the test".into())));
         assert!(t.elapsed() < Duration::from_secs(5));
         tokio::time::sleep(Duration::from_millis(200)).await;
@@ -251,7 +299,11 @@ mod tests {
         // Other tests may sleep too, but not for 300 s in this folder's group.
         for pid in pids.split_whitespace() {
             let cwd = std::fs::read_link(format!("/proc/{pid}/cwd")).unwrap_or_default();
-            assert_ne!(cwd, dir.path(), "process {pid} of the killed group is still running");
+            assert_ne!(
+                cwd,
+                dir.path(),
+                "process {pid} of the killed group is still running"
+            );
         }
     }
 }

@@ -6,10 +6,10 @@
 
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
-use axum::Extension;
-use backend::accounts::SignedIn;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::Extension;
+use backend::accounts::SignedIn;
 use backend::previews::{self, Pdf, PreviewError, Size};
 use backend::AppState;
 use serde::Deserialize;
@@ -29,7 +29,9 @@ fn refused(e: PreviewError) -> Response {
     match &e {
         PreviewError::NoDeck => StatusCode::NOT_FOUND.into_response(),
         PreviewError::Busy { retry_after } => with_retry(StatusCode::SERVICE_UNAVAILABLE, *retry_after, &e),
-        PreviewError::OverAllowance { retry_after } => with_retry(StatusCode::TOO_MANY_REQUESTS, *retry_after, &e),
+        PreviewError::OverAllowance { retry_after } => {
+            with_retry(StatusCode::TOO_MANY_REQUESTS, *retry_after, &e)
+        }
         PreviewError::Failed(_) => invalid(StatusCode::UNPROCESSABLE_ENTITY, "", &format!("{e}.")),
         PreviewError::Unavailable(_) => invalid(StatusCode::SERVICE_UNAVAILABLE, "", &format!("{e}.")),
     }

@@ -1228,7 +1228,10 @@ fn template_with_linked_picture(rel_type: &str, url: &str) -> Vec<u8> {
         "<p:pic><p:nvPicPr><p:cNvPr id=\"990\" name=\"Linked\"/><p:cNvPicPr/><p:nvPr/></p:nvPicPr><p:blipFill><a:blip r:link=\"rIdWeb\"/></p:blipFill><p:spPr><a:xfrm><a:off x=\"0\" y=\"0\"/><a:ext cx=\"914400\" cy=\"914400\"/></a:xfrm></p:spPr></p:pic></p:spTree>",
         1,
     );
-    template_with(&[], &[(rels_name, rels.into_bytes()), (layout_name, layout.into_bytes())])
+    template_with(
+        &[],
+        &[(rels_name, rels.into_bytes()), (layout_name, layout.into_bytes())],
+    )
 }
 
 /// Counts connections to a listener on loopback until dropped.
@@ -1294,20 +1297,28 @@ async fn templates_that_fetch_read_or_overflow_are_refused_by_how_they_are_used(
     let forest = std::fs::read(samples("templates/Forest.pptx")).expect("template");
     // 53
     let (status, body) = c
-        .upload_template(template_with_linked_picture("hyperlink", "http://169.254.169.254/latest/meta-data/"))
+        .upload_template(template_with_linked_picture(
+            "hyperlink",
+            "http://169.254.169.254/latest/meta-data/",
+        ))
         .await;
     assert_eq!(status, 422, "{body}");
     assert!(message(&body).contains("linked picture"), "{body}");
     // 54
     let svg = br#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"><image xlink:href="file:///etc/passwd" width="9" height="9"/></svg>"#;
-    let (status, body) = c.upload_template(template_with(&[("ppt/media/image77.svg", svg)], &[])).await;
+    let (status, body) = c
+        .upload_template(template_with(&[("ppt/media/image77.svg", svg)], &[]))
+        .await;
     assert_eq!(status, 422, "{body}");
     assert!(message(&body).contains("SVG"), "{body}");
     // 55
     let theme = String::from_utf8(part_of(&forest, "ppt/theme/theme1.xml")).expect("utf8");
     let theme = theme.replacen("?>", "?><!DOCTYPE t [<!ENTITY a \"aaaa\">]>", 1);
     let (status, body) = c
-        .upload_template(template_with(&[], &[("ppt/theme/theme1.xml", theme.into_bytes())]))
+        .upload_template(template_with(
+            &[],
+            &[("ppt/theme/theme1.xml", theme.into_bytes())],
+        ))
         .await;
     assert_eq!(status, 422, "{body}");
     assert!(message(&body).contains("DTD"), "{body}");
@@ -1315,7 +1326,11 @@ async fn templates_that_fetch_read_or_overflow_are_refused_by_how_they_are_used(
     let pres = String::from_utf8(part_of(&forest, "ppt/presentation.xml")).expect("utf8");
     let start = pres.find("<p:sldSz").expect("sldSz");
     let end = start + pres[start..].find("/>").expect("end") + 2;
-    let huge = format!("{}<p:sldSz cx=\"2000000000000000000\" cy=\"6858000\"/>{}", &pres[..start], &pres[end..]);
+    let huge = format!(
+        "{}<p:sldSz cx=\"2000000000000000000\" cy=\"6858000\"/>{}",
+        &pres[..start],
+        &pres[end..]
+    );
     let (status, body) = c
         .upload_template(template_with(&[], &[("ppt/presentation.xml", huge.into_bytes())]))
         .await;
@@ -1332,7 +1347,10 @@ async fn templates_that_fetch_read_or_overflow_are_refused_by_how_they_are_used(
     let id = c.finished_job("Fresh properties", &choice).await;
     let deck = c.download(&id).await.bytes().await.expect("deck");
     let core = String::from_utf8(part_of(&deck, "docProps/core.xml")).expect("utf8");
-    assert!(!core.contains("DOCTYPE") && core.contains("Fresh properties"), "{core}");
+    assert!(
+        !core.contains("DOCTYPE") && core.contains("Fresh properties"),
+        "{core}"
+    );
     app.stop().await;
 }
 
@@ -1372,7 +1390,8 @@ async fn drawing_a_deck_with_a_linked_picture_fetches_nothing() {
                 "ppt/slides/slide1.xml" => data = slide.clone().into_bytes(),
                 _ => {}
             }
-            out.start_file(name, zip::write::SimpleFileOptions::default()).expect("start");
+            out.start_file(name, zip::write::SimpleFileOptions::default())
+                .expect("start");
             out.write_all(&data).expect("write");
         }
         out.finish().expect("finish").into_inner()
@@ -1386,7 +1405,11 @@ async fn drawing_a_deck_with_a_linked_picture_fetches_nothing() {
         .expect("drawn");
     assert!(pages >= 3, "{pages} pages");
     std::thread::sleep(Duration::from_millis(300));
-    assert_eq!(listener.hits.load(Ordering::SeqCst), 0, "the linked picture was fetched");
+    assert_eq!(
+        listener.hits.load(Ordering::SeqCst),
+        0,
+        "the linked picture was fetched"
+    );
     eprintln!(
         "linked picture: {pages} pages drawn, 0 connections (own network namespace: {})",
         backend::previews::sandbox::isolated_from_network()
@@ -1411,7 +1434,12 @@ async fn renders_that_time_out_or_are_abandoned_leave_nothing_running() {
     let p: serde_json::Value = res.json().await.expect("json");
     assert_eq!(p["pages"], 0, "{p}");
     assert_eq!(p["retry"], true, "{p}");
-    assert!(p["unavailable"].as_str().is_some_and(|u| u.contains("took too long")), "{p}");
+    assert!(
+        p["unavailable"]
+            .as_str()
+            .is_some_and(|u| u.contains("took too long")),
+        "{p}"
+    );
     std::thread::sleep(Duration::from_millis(300));
     assert_eq!(office_processes_under(dir.path()), Vec::<String>::new());
     // 59: remembered — the next views answer at once, the image says 422.
@@ -1450,10 +1478,17 @@ async fn renders_that_time_out_or_are_abandoned_leave_nothing_running() {
     assert!(gone.is_err(), "the client gave up before the render ended");
     let t = Instant::now();
     while !office_processes_under(dir.path()).is_empty() {
-        assert!(t.elapsed() < Duration::from_secs(5), "{:?}", office_processes_under(dir.path()));
+        assert!(
+            t.elapsed() < Duration::from_secs(5),
+            "{:?}",
+            office_processes_under(dir.path())
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    eprintln!("abandoned render: nothing left {} ms after the client went", t.elapsed().as_millis());
+    eprintln!(
+        "abandoned render: nothing left {} ms after the client went",
+        t.elapsed().as_millis()
+    );
     app.stop().await;
 }
 
@@ -1466,11 +1501,23 @@ async fn renders_that_time_out_or_are_abandoned_leave_nothing_running() {
 async fn odd_methods_and_request_ids_cannot_grow_metrics_or_logs() {
     let s = Spawned::start(&[("RUST_LOG", "info"), ("LOG_FORMAT", "json")]).await;
     let http = reqwest::Client::new();
-    let before = http.get(format!("{}/metrics", s.base)).send().await.expect("metrics").text().await.expect("text");
+    let before = http
+        .get(format!("{}/metrics", s.base))
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
     let long_id = "x".repeat(5_000);
     for i in 0..1_000 {
-        let method = reqwest::Method::from_bytes(format!("M{i}{}", "Z".repeat(i % 200)).as_bytes()).expect("method");
-        let id = if i % 2 == 0 { format!("forged\tline {i} \"level\":\"error\" <b>") } else { long_id.clone() };
+        let method =
+            reqwest::Method::from_bytes(format!("M{i}{}", "Z".repeat(i % 200)).as_bytes()).expect("method");
+        let id = if i % 2 == 0 {
+            format!("forged\tline {i} \"level\":\"error\" <b>")
+        } else {
+            long_id.clone()
+        };
         let res = http
             .request(method, format!("{}/health", s.base))
             .header("x-request-id", id.as_bytes())
@@ -1488,7 +1535,14 @@ async fn odd_methods_and_request_ids_cannot_grow_metrics_or_logs() {
         .await
         .expect("health");
     assert_eq!(plain.headers()["x-request-id"], "trace-abc-123");
-    let after = http.get(format!("{}/metrics", s.base)).send().await.expect("metrics").text().await.expect("text");
+    let after = http
+        .get(format!("{}/metrics", s.base))
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
     assert!(after.contains("method=\"other\""), "odd methods count as other");
     assert!(!after.contains("M999"), "no made-up method is a label");
     assert!(
@@ -1540,23 +1594,116 @@ async fn a_stranger_cannot_lock_the_owner_out() {
     assert_eq!(login_from("198.51.100.20", ADMIN_PASSWORD).await.1, 200);
     let mut statuses = std::collections::BTreeMap::<u16, usize>::new();
     for _ in 0..50 {
-        *statuses.entry(login_from("203.0.113.9", "not the password").await.1).or_default() += 1;
+        *statuses
+            .entry(login_from("203.0.113.9", "not the password").await.1)
+            .or_default() += 1;
     }
     assert_eq!(statuses.get(&401), Some(&5), "{statuses:?}");
     assert_eq!(statuses.get(&429), Some(&45), "{statuses:?}");
     let t = Instant::now();
     let (owner, status) = login_from("198.51.100.20", ADMIN_PASSWORD).await;
     assert_eq!(status, 200, "the owner at home");
-    assert_eq!(login_from("192.0.2.44", ADMIN_PASSWORD).await.1, 200, "the owner somewhere new");
+    assert_eq!(
+        login_from("192.0.2.44", ADMIN_PASSWORD).await.1,
+        200,
+        "the owner somewhere new"
+    );
     assert!(t.elapsed() < Duration::from_secs(5));
     // The administrator sees the guesser's lock and clears it.
-    let locks: serde_json::Value = owner.call("/api/admin/locks", &[]).await.json().await.expect("json");
+    let locks: serde_json::Value = owner
+        .call("/api/admin/locks", &[])
+        .await
+        .json()
+        .await
+        .expect("json");
     assert!(
-        locks.as_array().expect("locks").iter().any(|l| l["address"] == "203.0.113.9"),
+        locks
+            .as_array()
+            .expect("locks")
+            .iter()
+            .any(|l| l["address"] == "203.0.113.9"),
         "{locks}"
     );
-    let cleared = owner.call("/api/admin/locks/clear", &[("address", "203.0.113.9")]).await;
+    let cleared = owner
+        .call("/api/admin/locks/clear", &[("address", "203.0.113.9")])
+        .await;
     assert_eq!(cleared.status(), 200);
-    assert_eq!(login_from("203.0.113.9", "not the password").await.1, 401, "cleared");
+    assert_eq!(
+        login_from("203.0.113.9", "not the password").await.1,
+        401,
+        "cleared"
+    );
     app.stop().await;
+}
+
+/// Cases 63–64: drawings are rationed per user (429 + `Retry-After` once
+/// the hour's allowance is used; pictures already drawn stay free), and a
+/// server that shuts down mid-render leaves no LibreOffice behind.
+#[tokio::test]
+async fn drawings_are_rationed_per_user_and_end_with_the_server() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut config = common::config(dir.path());
+    config.renders_per_hour = 1;
+    let app = TestApp::start_with(config).await;
+    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let first = c.finished_job("Drawn", "Forest.pptx").await;
+    let second = c.finished_job("Not drawn", "Forest.pptx").await;
+    // 63: the first deck's drawing uses the allowance; its pictures stay free.
+    assert_eq!(
+        c.get(&format!("/api/jobs/{first}/slides/1.png")).await.status(),
+        200
+    );
+    assert_eq!(
+        c.get(&format!("/api/jobs/{first}/slides/2.png")).await.status(),
+        200
+    );
+    let res = c.get(&format!("/api/jobs/{second}/slides/1.png")).await;
+    assert_eq!(res.status(), 429);
+    let wait: u64 = res.headers()["retry-after"]
+        .to_str()
+        .expect("ascii")
+        .parse()
+        .expect("seconds");
+    assert!((1..=3600).contains(&wait), "{wait}");
+    let p: serde_json::Value = c
+        .call("/api/jobs/previews", &[("id", second.as_str())])
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(p["retry"], true, "{p}");
+    assert!(
+        p["unavailable"]
+            .as_str()
+            .is_some_and(|u| u.contains("many previews")),
+        "{p}"
+    );
+    app.stop().await;
+
+    // 64: a render in flight when the server stops is killed with it.
+    let dir = tempfile::tempdir().expect("tmp");
+    let app = TestApp::start_with(common::config(dir.path())).await;
+    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let id = c.finished_job("Stopped", "Forest.pptx").await;
+    let pending = {
+        let c = c.http.clone();
+        let url = format!("{}/api/jobs/{id}/slides/1.png", app.base);
+        tokio::spawn(async move { c.get(url).send().await.map(|r| r.status().as_u16()) })
+    };
+    let t = Instant::now();
+    while office_processes_under(dir.path()).is_empty() {
+        assert!(t.elapsed() < Duration::from_secs(10), "the render never started");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    app.stop().await;
+    let t = Instant::now();
+    while !office_processes_under(dir.path()).is_empty() {
+        assert!(
+            t.elapsed() < Duration::from_secs(5),
+            "{:?}",
+            office_processes_under(dir.path())
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    pending.abort();
 }

@@ -156,7 +156,10 @@ async fn pictures_when_drawn(c: &Client, choice: &str) -> serde_json::Value {
     let started = std::time::Instant::now();
     loop {
         let res = c
-            .call("/api/templates/pictures", &[("template", choice), ("retry", "false")])
+            .call(
+                "/api/templates/pictures",
+                &[("template", choice), ("retry", "false")],
+            )
             .await;
         assert_eq!(res.status(), 200);
         let p: serde_json::Value = res.json().await.expect("json");

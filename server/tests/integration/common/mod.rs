@@ -94,6 +94,7 @@ pub fn config(data_dir: &Path) -> Config {
         job_lease_seconds: 30,
         job_stage_pause_ms: 0,
         render_timeout_seconds: 120,
+        renders_per_hour: types::limits::MAX_RENDERS_PER_HOUR,
         previews: true,
         initial_admin_email: Some(ADMIN_EMAIL.into()),
         initial_admin_name: Some("Ada Admin".into()),
