@@ -1553,4 +1553,53 @@ mod tests {
         assert!(sniff_image(b"GIF89a....").is_none());
         assert!(sniff_image(&[0xFF, 0xD8, 0xFF]).is_none());
     }
+
+    #[test]
+    fn image_dimensions_at_the_extremes_fit_without_overflow() {
+        // The largest a PNG header can state, in boxes at the clamped limits.
+        let limit = crate::ooxml::COORDINATE_LIMIT;
+        let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+        png.extend_from_slice(&u32::MAX.to_be_bytes());
+        png.extend_from_slice(&1u32.to_be_bytes());
+        png.extend_from_slice(&[8, 2, 0, 0, 0]);
+        let i = sniff_image(&png).expect("png");
+        assert_eq!((i.width, i.height), (u32::MAX, 1));
+        // A JPEG frame header of the largest sides, and one cut short.
+        let jpeg = [
+            0xFF, 0xD8, 0xFF, 0xC0, 0x00, 0x11, 0x08, 0xFF, 0xFF, 0xFF, 0xFF, 0x03,
+        ];
+        assert_eq!(
+            sniff_image(&jpeg).map(|i| (i.width, i.height)),
+            Some((65_535, 65_535))
+        );
+        assert!(sniff_image(&[0xFF, 0xD8, 0xFF, 0xC0, 0xFF, 0xFF, 0, 0, 0, 0]).is_none());
+        for (w, h) in [(u32::MAX, 1), (1, u32::MAX), (u32::MAX, u32::MAX), (0, 0)] {
+            for r in [
+                Rect {
+                    x: limit,
+                    y: limit,
+                    cx: limit,
+                    cy: limit,
+                },
+                Rect {
+                    x: -limit,
+                    y: -limit,
+                    cx: 0,
+                    cy: 0,
+                },
+                Rect {
+                    x: -limit,
+                    y: limit,
+                    cx: 1,
+                    cy: limit,
+                },
+            ] {
+                let f = fit_inside(r, w, h);
+                assert!(
+                    f.cx >= 1 && f.cy >= 1 && f.cx <= r.cx.max(1) && f.cy <= r.cy.max(1),
+                    "{w}×{h} in {r:?}: {f:?}"
+                );
+            }
+        }
+    }
 }
