@@ -253,7 +253,7 @@ pub fn describe(t: &deck::Template, choice: String) -> types::templates::Templat
             let mut reasons: Vec<(String, Vec<&str>)> = Vec::new();
             for r in l.readability.iter().filter(|r| r.problem) {
                 let why = match (&r.over_decoration, r.contrast) {
-                    (Some(d), _) => format!("text runs over “{d}”"),
+                    (Some(d), _) => format!("text runs over {}", deck::readability::describe_decoration(d)),
                     (None, Some(c)) => format!(
                         "text {} on {} has a contrast of {c:.1}:1",
                         r.text,

@@ -11,7 +11,10 @@ pub struct Labels {
     pub recap: &'static str,
     pub quiz: &'static str,
     pub questions: &'static str,
-    pub days_course: &'static str,
+    /// The title slide's length, as the language writes it: one day, and
+    /// more (`{n}` is the number): "1-day course", "3 jours de formation",
+    /// "1-tägiger Kurs", "Curso de 3 días".
+    pub days_course: [&'static str; 2],
     pub key_points: &'static str,
     pub notes_intro: &'static str,
     pub notes_close: &'static str,
@@ -57,6 +60,18 @@ pub struct Labels {
     pub true_false: [&'static str; 2],
 }
 
+impl Labels {
+    /// "{n}-day course" in this language, singular or plural.
+    pub fn days_course(&self, days: u8) -> String {
+        let form = if days == 1 {
+            self.days_course[0]
+        } else {
+            self.days_course[1]
+        };
+        form.replace("{n}", &days.to_string())
+    }
+}
+
 pub fn labels(lang: &str) -> &'static Labels {
     match lang {
         "fr" => &FR,
@@ -76,7 +91,7 @@ static EN: Labels = Labels {
     recap: "Recap",
     quiz: "Check your understanding",
     questions: "Questions?",
-    days_course: "day course",
+    days_course: ["{n}-day course", "{n}-day course"],
     key_points: "Key points",
     notes_intro: "In this part we cover",
     notes_close: "Ask the group for an example from their own work before moving on.",
@@ -143,7 +158,7 @@ static FR: Labels = Labels {
     recap: "Récapitulatif",
     quiz: "Vérifiez vos acquis",
     questions: "Des questions ?",
-    days_course: "jour(s) de formation",
+    days_course: ["{n} jour de formation", "{n} jours de formation"],
     key_points: "Points clés",
     notes_intro: "Dans cette partie, nous abordons",
     notes_close: "Demandez au groupe un exemple tiré de leur travail avant de poursuivre.",
@@ -210,7 +225,7 @@ static DE: Labels = Labels {
     recap: "Zusammenfassung",
     quiz: "Wissen prüfen",
     questions: "Fragen?",
-    days_course: "tägiger Kurs",
+    days_course: ["{n}-tägiger Kurs", "{n}-tägiger Kurs"],
     key_points: "Kernpunkte",
     notes_intro: "In diesem Teil behandeln wir",
     notes_close: "Bitten Sie die Gruppe um ein Beispiel aus ihrer eigenen Arbeit, bevor Sie fortfahren.",
@@ -277,7 +292,7 @@ static ES: Labels = Labels {
     recap: "Resumen",
     quiz: "Compruebe lo aprendido",
     questions: "¿Preguntas?",
-    days_course: "día(s) de curso",
+    days_course: ["Curso de {n} día", "Curso de {n} días"],
     key_points: "Puntos clave",
     notes_intro: "En esta parte tratamos",
     notes_close: "Pida al grupo un ejemplo de su propio trabajo antes de continuar.",

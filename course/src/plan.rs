@@ -364,11 +364,7 @@ pub fn plan_with(outline: &Outline, opts: &CourseOptions, banks: &Banks, texts: 
     let days = usize::from(opts.days.clamp(1, 10));
     let weights: Vec<usize> = outline.modules.iter().map(Outline::weight).collect();
     let groups = spread(&weights, days);
-    let subtitle = if opts.lang == "en" {
-        format!("{}-day course", opts.days.clamp(1, 10))
-    } else {
-        format!("{} {}", opts.days.clamp(1, 10), l.days_course)
-    };
+    let subtitle = l.days_course(opts.days.clamp(1, 10));
     let schedule = &opts.schedule;
     let teaching = schedule.teaching_minutes();
     let module_label = |n: usize, m: &Module| format!("{} {n}: {}", l.module, m.title);
@@ -515,6 +511,7 @@ pub fn plan_with(outline: &Outline, opts: &CourseOptions, banks: &Banks, texts: 
                 )),
             );
             content_run += 1;
+            let mut bare: Option<BareTopics> = None;
             for (ti, t) in m.topics.iter().enumerate() {
                 let topic_minutes = times.topics.get(ti).copied().unwrap_or(1);
                 let st = text.slides.get(ti);
@@ -555,20 +552,28 @@ pub fn plan_with(outline: &Outline, opts: &CourseOptions, banks: &Banks, texts: 
                 weights.extend(extra.iter().map(|_| 1u32));
                 let split = share(topic_minutes, &weights, 1, 1);
                 let main = if bullets.is_empty() {
-                    // Nothing to show: a discussion with facilitator prompts.
-                    SlidePlan::new(SlideContent::Bullets {
-                        title: format!("{}: {}", l.discussion, t.title),
-                        bullets: l
-                            .prompts
-                            .iter()
-                            .map(|p| b(p.replace("{topic}", &t.title)))
-                            .collect(),
-                    })
-                    .with_notes(timed_notes(
-                        l,
-                        split[0],
-                        &l.discussion_notes.replace("{title}", &t.title),
-                    ))
+                    // Nothing to show: the module's one discussion, with
+                    // facilitator prompts, takes this topic's time. Its
+                    // slide sits where the first such topic is and is
+                    // written once the module's topics are all known.
+                    match &mut bare {
+                        Some(d) => {
+                            d.topics.push(t.title.clone());
+                            d.minutes = d.minutes.saturating_add(split[0]);
+                            None
+                        }
+                        None => {
+                            bare = Some(BareTopics {
+                                at: slides.len(),
+                                topics: vec![t.title.clone()],
+                                minutes: split[0],
+                            });
+                            Some(SlidePlan::new(SlideContent::Bullets {
+                                title: String::new(),
+                                bullets: Vec::new(),
+                            }))
+                        }
+                    }
                 } else {
                     let title = st.map(|s| s.title.clone()).unwrap_or_else(|| t.title.clone());
                     let notes = st.map(|s| s.notes.clone()).unwrap_or_default();
@@ -580,19 +585,24 @@ pub fn plan_with(outline: &Outline, opts: &CourseOptions, banks: &Banks, texts: 
                         .then(|| contrast(&title, &bullets).or_else(|| two_columns(&title, &bullets, min)))
                         .flatten();
                     let content = columns.unwrap_or(SlideContent::Bullets { title, bullets });
-                    SlidePlan::new(content).with_notes(timed_notes(l, split[0], &notes))
+                    Some(SlidePlan::new(content).with_notes(timed_notes(l, split[0], &notes)))
                 };
-                content_run = if matches!(main.content, SlideContent::Bullets { .. }) {
-                    content_run + 1
-                } else {
-                    0
-                };
-                slides.push(main);
+                if let Some(main) = main {
+                    content_run = if matches!(main.content, SlideContent::Bullets { .. }) {
+                        content_run + 1
+                    } else {
+                        0
+                    };
+                    slides.push(main);
+                }
                 for (e, minutes) in extra.into_iter().zip(split.iter().skip(1)) {
                     let body = e.notes.clone();
                     slides.push(e.with_notes(timed_notes(l, *minutes, &body)));
                     content_run = 0;
                 }
+            }
+            if let Some(d) = bare.take() {
+                slides[d.at] = d.slide(l, &m.title);
             }
             let group_minutes = times.activity.saturating_sub(2 + times.activity / 3).max(1);
             let activity = text
@@ -681,6 +691,44 @@ fn letter(k: usize) -> char {
     char::from(b'A' + u8::try_from(k.min(25)).unwrap_or(0))
 }
 
+/// The topics of one module that have no points, gathered into the
+/// module's one discussion slide (at `at`), instead of a slide each with
+/// the same three prompts.
+struct BareTopics {
+    at: usize,
+    topics: Vec<String>,
+    minutes: u16,
+}
+
+impl BareTopics {
+    /// Most topics named on the slide; the notes name them all.
+    const SHOWN: usize = 6;
+
+    /// One topic: the three prompts about it. Several: a prompt about each,
+    /// the prompts taking turns, so no two lines read alike.
+    fn slide(&self, l: &Labels, module: &str) -> SlidePlan {
+        let (title, bullets): (String, Vec<Bullet>) = match self.topics.as_slice() {
+            [one] => (
+                format!("{}: {one}", l.discussion),
+                l.prompts.iter().map(|p| b(p.replace("{topic}", one))).collect(),
+            ),
+            many => (
+                format!("{}: {module}", l.discussion),
+                many.iter()
+                    .take(Self::SHOWN)
+                    .enumerate()
+                    .map(|(i, t)| b(l.prompts[i % l.prompts.len()].replace("{topic}", t)))
+                    .collect(),
+            ),
+        };
+        SlidePlan::new(SlideContent::Bullets { title, bullets }).with_notes(timed_notes(
+            l,
+            self.minutes,
+            &l.discussion_notes.replace("{title}", &self.topics.join("; ")),
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -744,6 +792,23 @@ mod tests {
         assert_eq!(two.slides.len(), one.slides.len() + 1, "one more agenda");
         assert!(
             matches!(&one.slides[0].content, SlideContent::Title { subtitle, .. } if subtitle == "1-day course")
+        );
+        let said: Vec<String> = ["en", "fr", "de", "es"]
+            .iter()
+            .flat_map(|lang| [1, 3].map(|n| labels(lang).days_course(n)))
+            .collect();
+        assert_eq!(
+            said,
+            [
+                "1-day course",
+                "3-day course",
+                "1 jour de formation",
+                "3 jours de formation",
+                "1-tägiger Kurs",
+                "3-tägiger Kurs",
+                "Curso de 1 día",
+                "Curso de 3 días"
+            ]
         );
         // title + agenda + 4 × (section + objectives + 3 topics + activity + recap + quiz) + closing
         assert_eq!(one.slides.len(), 1 + 1 + 4 * 8 + 1);
@@ -853,7 +918,19 @@ mod tests {
                 .iter()
                 .filter(|s| matches!(&s.content, SlideContent::Bullets { title, .. } if title.starts_with(l.discussion)))
                 .count();
-            assert_eq!(discussions, 6, "{lang}");
+            // One discussion per module, a prompt about each of its
+            // three topics, no two alike (before: a slide per topic with
+            // the same three prompts).
+            assert_eq!(discussions, 2, "{lang}");
+            for d in p.slides.iter().filter(|s| matches!(&s.content, SlideContent::Bullets { title, .. } if title.starts_with(l.discussion))) {
+                let SlideContent::Bullets { bullets, .. } = &d.content else { unreachable!() };
+                assert_eq!(bullets.len(), 3, "{lang}: {bullets:?}");
+                let frames: std::collections::HashSet<String> = bullets
+                    .iter()
+                    .map(|b| b.text().split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+                    .collect();
+                assert_eq!(frames.len(), 3, "{lang}: {bullets:?}");
+            }
             let quizzes: Vec<&SlidePlan> = p
                 .slides
                 .iter()

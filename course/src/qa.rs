@@ -146,13 +146,25 @@ pub fn assess(
         if ok {
             kept += 1;
         } else {
+            // "Title, Content (slideMaster2)"; when two layouts would read
+            // the same, the layout's own file tells them apart.
             let name = |part: &str| {
-                template
+                let Some(l) = template.layouts.iter().find(|l| l.part == part) else {
+                    return part.to_owned();
+                };
+                let twins = template
                     .layouts
                     .iter()
-                    .find(|l| l.part == part)
-                    .map(|l| format!("{} ({})", l.name, template.master_name(&l.master)))
-                    .unwrap_or_else(|| part.to_owned())
+                    .filter(|o| {
+                        o.name == l.name && template.master_name(&o.master) == template.master_name(&l.master)
+                    })
+                    .count();
+                let file = part.rsplit('/').next().unwrap_or(part).trim_end_matches(".xml");
+                if twins > 1 {
+                    format!("{} ({}, {file})", l.name, template.master_name(&l.master))
+                } else {
+                    format!("{} ({})", l.name, template.master_name(&l.master))
+                }
             };
             let want = s
                 .role

@@ -198,7 +198,10 @@ pub fn lint(bytes: &[u8]) -> Result<LintReport, DeckError> {
                         Some(d) => f(
                             Severity::Error,
                             "over_decoration",
-                            format!("text in {name} sits on {d} of its layout or master"),
+                            format!(
+                                "text in {name} sits on {} of its layout or master",
+                                crate::readability::describe_decoration(d)
+                            ),
                         ),
                         None => f(
                             Severity::Error,

@@ -271,6 +271,15 @@ pub fn background_of(root: &Element, palette: &Palette) -> Option<Fill> {
     )
 }
 
+/// How a finding names a decoration: as the designer named it, in quotes;
+/// an unnamed one (many stock themes leave names empty) by what it is.
+pub fn describe_decoration(name: &str) -> String {
+    match name.trim() {
+        "" => "an unnamed filled shape".to_owned(),
+        n => format!("“{n}”"),
+    }
+}
+
 /// A shape of a layout or master that is not a placeholder and has a visible fill.
 #[derive(Debug, Clone)]
 pub struct Decoration {
@@ -327,7 +336,8 @@ pub fn decorations(root: &Element, palette: &Palette) -> Vec<Decoration> {
         let name = nv
             .and_then(|n| n.child("cNvPr"))
             .and_then(|c| c.attr("name"))
-            .unwrap_or("shape")
+            .map(str::trim)
+            .unwrap_or_default()
             .to_owned();
         out.push(Decoration { name, rect, fill });
         if out.len() == MAX_DECORATIONS {
@@ -443,6 +453,14 @@ pub fn rate(placeholder: &Placeholder, rect: Rect, text: Rgb, backdrop: &Backdro
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn findings_name_unnamed_decorations_by_what_they_are() {
+        assert_eq!(describe_decoration("Brand band"), "“Brand band”");
+        // Stock themes leave shape names empty ("sits on  of its layout").
+        assert_eq!(describe_decoration(""), "an unnamed filled shape");
+        assert_eq!(describe_decoration("  "), "an unnamed filled shape");
+    }
 
     #[test]
     fn a_master_with_thousands_of_shapes_counts_a_bounded_number() {

@@ -111,7 +111,7 @@ pub fn run(cmd: DeckCommand) -> anyhow::Result<()> {
                                 .map_or("on a picture".to_string(), |c| format!("{c:.1}:1")),
                             r.over_decoration
                                 .as_deref()
-                                .map(|d| format!(", text over {d}"))
+                                .map(|d| format!(", text over {}", deck::readability::describe_decoration(d)))
                                 .unwrap_or_default(),
                             if l.readable() { "" } else { "  LOW READABILITY" }
                         ),
