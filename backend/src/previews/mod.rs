@@ -729,7 +729,7 @@ pub async fn ensure_template(
 pub fn drawable(state: &AppState) -> Result<(), PreviewError> {
     if !state.config.previews {
         return Err(PreviewError::Unavailable(
-            "pictures are turned off on this server (PREVIEWS=false)".into(),
+            "they are turned off on this server (PREVIEWS=false)".into(),
         ));
     }
     if sandbox::tool("soffice").is_none() || sandbox::tool("pdftoppm").is_none() {
@@ -757,7 +757,10 @@ pub async fn template_pictures(
     use types::templates::Pictures;
     let unavailable = |e: PreviewError| Pictures::Unavailable {
         retry: e.retryable(),
-        reason: e.to_string(),
+        reason: match e {
+            PreviewError::Unavailable(why) => why,
+            other => other.to_string(),
+        },
     };
     let Some(key) = template_key(path) else {
         return unavailable(PreviewError::Unavailable("the template is gone".into()));

@@ -331,7 +331,7 @@ async fn without_previews_the_intake_report_still_reads_the_template() {
     assert!(
         r["unavailable"]
             .as_str()
-            .is_some_and(|w| w.contains("not available") && w.contains("PREVIEWS=false")),
+            .is_some_and(|w| w.contains("turned off") && w.contains("PREVIEWS=false")),
         "{r}"
     );
     // The sample cards say so too, and list their layouts instead.
