@@ -1423,11 +1423,7 @@ async fn drawing_a_deck_with_a_linked_picture_fetches_nothing() {
 /// client that goes away mid-render takes the render with it.
 #[tokio::test]
 async fn renders_that_time_out_or_are_abandoned_leave_nothing_running() {
-    let dir = tempfile::tempdir().expect("tmp");
-    let mut config = common::config(dir.path());
-    config.render_timeout_seconds = 1;
-    let app = TestApp::start_with(config).await;
-    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let (app, dir, c) = common::admin_on(|s| s.render_timeout_seconds = 1).await;
     let id = c.finished_job("Timed out", "Forest.pptx").await;
     // 58: LibreOffice cannot start and convert in a second: killed.
     let res = c.call("/api/jobs/previews", &[("id", id.as_str())]).await;
@@ -1465,9 +1461,7 @@ async fn renders_that_time_out_or_are_abandoned_leave_nothing_running() {
     app.stop().await;
 
     // 60: a client that disconnects mid-render leaves no LibreOffice.
-    let dir = tempfile::tempdir().expect("tmp");
-    let app = TestApp::start_with(common::config(dir.path())).await;
-    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let (app, dir, c) = common::admin_on(|_| {}).await;
     let id = c.finished_job("Abandoned", "Forest.pptx").await;
     let gone = c
         .http
@@ -1641,11 +1635,7 @@ async fn a_stranger_cannot_lock_the_owner_out() {
 /// server that shuts down mid-render leaves no LibreOffice behind.
 #[tokio::test]
 async fn drawings_are_rationed_per_user_and_end_with_the_server() {
-    let dir = tempfile::tempdir().expect("tmp");
-    let mut config = common::config(dir.path());
-    config.renders_per_hour = 1;
-    let app = TestApp::start_with(config).await;
-    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let (app, _dir, c) = common::admin_on(|s| s.renders_per_hour = 1).await;
     let first = c.finished_job("Drawn", "Forest.pptx").await;
     let second = c.finished_job("Not drawn", "Forest.pptx").await;
     // 63: the first deck's drawing uses the allowance; its pictures stay free.
@@ -1681,9 +1671,7 @@ async fn drawings_are_rationed_per_user_and_end_with_the_server() {
     app.stop().await;
 
     // 64: a render in flight when the server stops is killed with it.
-    let dir = tempfile::tempdir().expect("tmp");
-    let app = TestApp::start_with(common::config(dir.path())).await;
-    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let (app, dir, c) = common::admin_on(|_| {}).await;
     let id = c.finished_job("Stopped", "Forest.pptx").await;
     let pending = {
         let c = c.http.clone();

@@ -102,6 +102,18 @@ pub fn config(data_dir: &Path) -> Config {
     }
 }
 
+/// A server on a fresh data folder with `tweak` applied to its settings,
+/// and the administrator signed in to it; the folder lives as long as the
+/// caller keeps it.
+pub async fn admin_on(tweak: impl FnOnce(&mut Config)) -> (TestApp, tempfile::TempDir, Client) {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut settings = config(dir.path());
+    tweak(&mut settings);
+    let app = TestApp::start_with(settings).await;
+    let admin = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    (app, dir, admin)
+}
+
 /// With `COURSEWARE_TEST_POSTGRES=postgres://127.0.0.1:5432` (as `make
 /// test` sets for its second run of this suite) every test server keeps its
 /// tables in PostgreSQL: a database of its own, named after its data
