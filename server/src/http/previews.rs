@@ -160,3 +160,26 @@ pub async fn template_page(
         Err(e) => refused(e),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_say_when_to_come_back() {
+        let busy = refused(PreviewError::Busy { retry_after: 30 });
+        assert_eq!(busy.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(busy.headers()[header::RETRY_AFTER], "30");
+        let over = refused(PreviewError::OverAllowance { retry_after: 1200 });
+        assert_eq!(over.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(over.headers()[header::RETRY_AFTER], "1200");
+        let failed = refused(PreviewError::Failed(
+            "LibreOffice took too long and was stopped".into(),
+        ));
+        assert_eq!(failed.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(failed.headers().get(header::RETRY_AFTER).is_none());
+        let off = refused(PreviewError::Unavailable("they are turned off".into()));
+        assert_eq!(off.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(refused(PreviewError::NoDeck).status(), StatusCode::NOT_FOUND);
+    }
+}
