@@ -1426,8 +1426,7 @@ async fn renders_that_time_out_or_are_abandoned_leave_nothing_running() {
     let (app, dir, c) = common::admin_on(|s| s.render_timeout_seconds = 1).await;
     let id = c.finished_job("Timed out", "Forest.pptx").await;
     // 58: LibreOffice cannot start and convert in a second: killed.
-    let res = c.call("/api/jobs/previews", &[("id", id.as_str())]).await;
-    let p: serde_json::Value = res.json().await.expect("json");
+    let p = c.previews(&id).await;
     assert_eq!(p["pages"], 0, "{p}");
     assert_eq!(p["retry"], true, "{p}");
     assert!(
@@ -1440,12 +1439,7 @@ async fn renders_that_time_out_or_are_abandoned_leave_nothing_running() {
     assert_eq!(office_processes_under(dir.path()), Vec::<String>::new());
     // 59: remembered — the next views answer at once, the image says 422.
     let t = Instant::now();
-    let p: serde_json::Value = c
-        .call("/api/jobs/previews", &[("id", id.as_str())])
-        .await
-        .json()
-        .await
-        .expect("json");
+    let p = c.previews(&id).await;
     assert!(t.elapsed() < Duration::from_millis(500), "{:?}", t.elapsed());
     assert_eq!(p["retry"], true, "{p}");
     assert_eq!(c.get(&format!("/api/jobs/{id}/slides/1.png")).await.status(), 422);
@@ -1655,12 +1649,7 @@ async fn drawings_are_rationed_per_user_and_end_with_the_server() {
         .parse()
         .expect("seconds");
     assert!((1..=3600).contains(&wait), "{wait}");
-    let p: serde_json::Value = c
-        .call("/api/jobs/previews", &[("id", second.as_str())])
-        .await
-        .json()
-        .await
-        .expect("json");
+    let p = c.previews(&second).await;
     assert_eq!(p["retry"], true, "{p}");
     assert!(
         p["unavailable"]

@@ -118,12 +118,7 @@ async fn without_previews_a_job_still_completes_and_downloads() {
     let id = finished_job(&c).await;
     let res = c.download(&id).await;
     assert_eq!(res.status(), 200);
-    let p: serde_json::Value = c
-        .call("/api/jobs/previews", &[("id", id.as_str())])
-        .await
-        .json()
-        .await
-        .expect("json");
+    let p = c.previews(&id).await;
     assert_eq!(p["pages"], 0);
     assert!(
         p["unavailable"]

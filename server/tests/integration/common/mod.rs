@@ -364,6 +364,14 @@ impl Client {
         id
     }
 
+    /// A finished job's slide previews as the job page gets them (drawn
+    /// first when need be).
+    pub async fn previews(&self, id: &str) -> serde_json::Value {
+        let res = self.call("/api/jobs/previews", &[("id", id)]).await;
+        assert_eq!(res.status(), 200);
+        res.json().await.expect("previews json")
+    }
+
     /// Uploads a template's bytes; the answer's status and JSON body.
     pub async fn upload_template(&self, bytes: Vec<u8>) -> (u16, serde_json::Value) {
         let res = self
