@@ -411,9 +411,12 @@ fn true_false(l: &Labels, question: &str, statement: &str) -> Question {
     }
 }
 
-/// The offline activity: groups apply one of the module's topics to a case
-/// from their own work and report back.
-pub fn offline_activity(l: &Labels, module: &Module, group_minutes: u16) -> ActivityText {
+/// The offline activity of the course's `number`th module (0-based): the
+/// formats take turns — groups apply a topic to a case from their work,
+/// pairs teach each other, groups plan for a situation — so no two modules
+/// in a row run the same exercise.
+pub fn offline_activity(l: &Labels, module: &Module, number: usize, group_minutes: u16) -> ActivityText {
+    let format = number % l.activity_steps.len();
     let topics: Vec<&str> = module.topics.iter().take(4).map(|t| t.title.as_str()).collect();
     let topics = if topics.is_empty() {
         module.title.clone()
@@ -422,15 +425,17 @@ pub fn offline_activity(l: &Labels, module: &Module, group_minutes: u16) -> Acti
     };
     ActivityText {
         title: format!("{}: {}", l.activity, module.title),
-        steps: l
-            .activity_steps
+        steps: l.activity_steps[format]
             .iter()
             .map(|s| {
                 s.replace("{topics}", &topics)
                     .replace("{n}", &group_minutes.to_string())
             })
             .collect(),
-        debrief: l.debrief_questions.iter().map(|s| s.to_string()).collect(),
+        debrief: l.debrief_questions[format]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
         notes: l.activity_notes.replace("{n}", &group_minutes.to_string()),
     }
 }

@@ -34,14 +34,20 @@ pub struct Labels {
     pub lunch: &'static str,
     pub continued: &'static str,
     pub discussion: &'static str,
-    /// Facilitator prompts for a topic without points; `{topic}` is replaced.
+    /// Facilitator prompts for a topic without points that fits none of
+    /// `topic_kinds`; `{topic}` is replaced.
     pub prompts: [&'static str; 3],
+    /// Prompts for kinds of topic — concepts, risks, processes, practices —
+    /// recognised by words in the topic's title, first match wins.
+    pub topic_kinds: [TopicKind; 4],
     pub activity: &'static str,
     pub task: &'static str,
     pub debrief: &'static str,
     /// Activity steps; `{topics}` and `{n}` (minutes of group work) are replaced.
-    pub activity_steps: [&'static str; 3],
-    pub debrief_questions: [&'static str; 3],
+    /// Activity formats, taking turns module by module (a case clinic,
+    /// teach-back in pairs, a scenario): steps and debrief questions.
+    pub activity_steps: [[&'static str; 3]; 3],
+    pub debrief_questions: [[&'static str; 3]; 3],
     /// Facilitation cues added to notes when a slide has more time than words.
     pub cues: [&'static str; 6],
     /// Notes frames; `{title}`, `{list}`, `{n}`, `{time}` are replaced.
@@ -60,7 +66,27 @@ pub struct Labels {
     pub true_false: [&'static str; 2],
 }
 
+/// A kind of topic and the discussion prompts that suit it.
+pub struct TopicKind {
+    /// Lower-case words (or word beginnings) of titles of this kind.
+    pub words: &'static [&'static str],
+    pub prompts: [&'static str; 3],
+}
+
 impl Labels {
+    /// The discussion prompts for a topic: its kind's, else the general ones.
+    pub fn prompts_for(&self, topic: &str) -> &[&'static str; 3] {
+        let title = topic.to_lowercase();
+        let words: Vec<&str> = title
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        self.topic_kinds
+            .iter()
+            .find(|k| k.words.iter().any(|kw| words.iter().any(|w| w.starts_with(kw))))
+            .map_or(&self.prompts, |k| &k.prompts)
+    }
+
     /// "{n}-day course" in this language, singular or plural.
     pub fn days_course(&self, days: u8) -> String {
         let form = if days == 1 {
@@ -113,18 +139,76 @@ static EN: Labels = Labels {
         "Where have you seen {topic} go well — or badly?",
         "What is one thing you would change about {topic}?",
     ],
+    topic_kinds: [
+        TopicKind {
+            words: &["concept", "principle", "introduc", "overview", "model", "framework", "theory", "definition", "basic", "fundamental"],
+            prompts: [
+                "How would you explain {topic} to a new colleague in two sentences?",
+                "Which part of {topic} is most often misunderstood?",
+                "Where did {topic} shape a decision you made recently?",
+            ],
+        },
+        TopicKind {
+            words: &["risk", "incident", "problem", "failure", "security", "safety", "hazard", "complian", "threat", "error", "emergenc"],
+            prompts: [
+                "What is the worst case of {topic} you have seen, and what limited the damage?",
+                "Which early warning signs of {topic} do teams miss?",
+                "What would you put in place tomorrow to handle {topic} better?",
+            ],
+        },
+        TopicKind {
+            words: &["process", "step", "procedure", "workflow", "lifecycle", "cycle", "planning", "management", "handling"],
+            prompts: [
+                "Walk through {topic} as your team does it today: what are the steps?",
+                "Where does {topic} usually stall or get skipped?",
+                "Who needs to be involved in {topic}, and when?",
+            ],
+        },
+        TopicKind {
+            words: &["tool", "practice", "technique", "method", "skill", "communicat", "feedback", "meeting", "leader", "team"],
+            prompts: [
+                "When did you last use {topic}? What happened?",
+                "What makes {topic} hard to do well under pressure?",
+                "Which one habit would improve {topic} in your team?",
+            ],
+        },
+    ],
     activity: "Activity",
     task: "Your task",
     debrief: "Debrief",
     activity_steps: [
-        "In small groups, choose one of: {topics}",
-        "Apply it to a real case from your work ({n} minutes)",
-        "Prepare a one-minute summary for the room",
+        [
+            "In small groups, choose one of: {topics}",
+            "Apply it to a real case from your work ({n} minutes)",
+            "Prepare a one-minute summary for the room",
+        ],
+        [
+            "In pairs, each of you explains one of: {topics}",
+            "Your partner asks two questions and adds an example ({n} minutes)",
+            "Swap roles, then note one thing you learned",
+        ],
+        [
+            "In small groups, take a situation from work where {topics} mattered",
+            "Decide what you would do first, and why ({n} minutes)",
+            "Present your plan in two minutes; other groups challenge it",
+        ],
     ],
     debrief_questions: [
-        "What did your group decide, and why?",
-        "What would get in the way at work?",
-        "What will you do differently from tomorrow?",
+        [
+            "What did your group decide, and why?",
+            "What would get in the way at work?",
+            "What will you do differently from tomorrow?",
+        ],
+        [
+            "Which explanation worked best, and why?",
+            "What was hardest to put into words?",
+            "Which question would you ask a colleague next week?",
+        ],
+        [
+            "Where did the groups agree, and where not?",
+            "What information did you miss to decide?",
+            "What is the first step you will take back at work?",
+        ],
     ],
     cues: [
         "Pause and ask the group whether this matches their experience.",
@@ -180,18 +264,76 @@ static FR: Labels = Labels {
         "Où avez-vous vu « {topic} » bien ou mal se passer ?",
         "Que changeriez-vous à « {topic} » ?",
     ],
+    topic_kinds: [
+        TopicKind {
+            words: &["concept", "principe", "introduc", "aperçu", "modèle", "cadre", "théorie", "définition", "fondament", "bases"],
+            prompts: [
+                "Comment expliqueriez-vous « {topic} » à un nouveau collègue en deux phrases ?",
+                "Qu'est-ce qui est le plus souvent mal compris dans « {topic} » ?",
+                "Où « {topic} » a-t-il pesé dans une de vos décisions récentes ?",
+            ],
+        },
+        TopicKind {
+            words: &["risque", "incident", "problème", "défaillance", "sécurité", "danger", "conformité", "menace", "erreur", "urgence"],
+            prompts: [
+                "Quel est le pire cas de « {topic} » que vous ayez vu, et qu'est-ce qui a limité les dégâts ?",
+                "Quels signaux précoces de « {topic} » les équipes manquent-elles ?",
+                "Que mettriez-vous en place dès demain pour mieux gérer « {topic} » ?",
+            ],
+        },
+        TopicKind {
+            words: &["processus", "étape", "procédure", "flux", "cycle", "planifica", "gestion", "traitement"],
+            prompts: [
+                "Comment votre équipe mène-t-elle « {topic} » aujourd'hui, étape par étape ?",
+                "Où « {topic} » bloque-t-il ou est-il sauté ?",
+                "Qui doit intervenir dans « {topic} », et à quel moment ?",
+            ],
+        },
+        TopicKind {
+            words: &["outil", "pratique", "technique", "méthode", "compétence", "communica", "retour", "réunion", "leadership", "équipe"],
+            prompts: [
+                "Quand avez-vous pratiqué « {topic} » pour la dernière fois ? Que s'est-il passé ?",
+                "Qu'est-ce qui rend « {topic} » difficile sous pression ?",
+                "Quelle habitude améliorerait « {topic} » dans votre équipe ?",
+            ],
+        },
+    ],
     activity: "Activité",
     task: "Votre tâche",
     debrief: "Débriefing",
     activity_steps: [
-        "En petits groupes, choisissez l'un des sujets : {topics}",
-        "Appliquez-le à un cas réel de votre travail ({n} minutes)",
-        "Préparez une synthèse d'une minute pour la salle",
+        [
+            "En petits groupes, choisissez l'un des sujets : {topics}",
+            "Appliquez-le à un cas réel de votre travail ({n} minutes)",
+            "Préparez une synthèse d'une minute pour la salle",
+        ],
+        [
+            "En binômes, chacun explique l'un des sujets : {topics}",
+            "Votre binôme pose deux questions et ajoute un exemple ({n} minutes)",
+            "Inversez les rôles, puis notez une chose apprise",
+        ],
+        [
+            "En petits groupes, prenez une situation de travail où {topics} a compté",
+            "Décidez ce que vous feriez en premier, et pourquoi ({n} minutes)",
+            "Présentez votre plan en deux minutes ; les autres groupes le questionnent",
+        ],
     ],
     debrief_questions: [
-        "Qu'a décidé votre groupe, et pourquoi ?",
-        "Qu'est-ce qui pourrait bloquer au travail ?",
-        "Que ferez-vous différemment dès demain ?",
+        [
+            "Qu'a décidé votre groupe, et pourquoi ?",
+            "Qu'est-ce qui pourrait bloquer au travail ?",
+            "Que ferez-vous différemment dès demain ?",
+        ],
+        [
+            "Quelle explication a le mieux fonctionné, et pourquoi ?",
+            "Qu'est-ce qui a été le plus difficile à formuler ?",
+            "Quelle question poseriez-vous à un collègue la semaine prochaine ?",
+        ],
+        [
+            "Sur quoi les groupes étaient-ils d'accord, et sur quoi non ?",
+            "Quelle information vous a manqué pour décider ?",
+            "Quelle est la première étape que vous mènerez au travail ?",
+        ],
     ],
     cues: [
         "Faites une pause et demandez au groupe si cela correspond à son expérience.",
@@ -247,18 +389,76 @@ static DE: Labels = Labels {
         "Wo haben Sie „{topic}“ gut – oder schlecht – erlebt?",
         "Was würden Sie an „{topic}“ ändern?",
     ],
+    topic_kinds: [
+        TopicKind {
+            words: &["konzept", "grundl", "prinzip", "grundsatz", "grundsätze", "einführung", "überblick", "modell", "rahmen", "theorie", "begriff"],
+            prompts: [
+                "Wie würden Sie „{topic}“ einer neuen Kollegin in zwei Sätzen erklären?",
+                "Was wird an „{topic}“ am häufigsten missverstanden?",
+                "Wo hat „{topic}“ eine Ihrer letzten Entscheidungen geprägt?",
+            ],
+        },
+        TopicKind {
+            words: &["risiko", "risiken", "vorfall", "vorfälle", "störung", "problem", "ausfall", "sicherheit", "gefahr", "compliance", "bedrohung", "fehler", "notfall"],
+            prompts: [
+                "Was war der schlimmste Fall von „{topic}“, den Sie erlebt haben – und was hat den Schaden begrenzt?",
+                "Welche frühen Warnzeichen für „{topic}“ übersehen Teams?",
+                "Was würden Sie morgen einführen, um „{topic}“ besser zu bewältigen?",
+            ],
+        },
+        TopicKind {
+            words: &["prozess", "ablauf", "abläufe", "schritt", "verfahren", "zyklus", "lebenszyklus", "planung", "management", "steuerung"],
+            prompts: [
+                "Wie läuft „{topic}“ in Ihrem Team heute ab – Schritt für Schritt?",
+                "Wo stockt „{topic}“ oder wird übersprungen?",
+                "Wer muss bei „{topic}“ wann beteiligt sein?",
+            ],
+        },
+        TopicKind {
+            words: &["werkzeug", "tool", "praxis", "technik", "methode", "kompetenz", "kommunikation", "feedback", "besprechung", "führung", "team"],
+            prompts: [
+                "Wann haben Sie „{topic}“ zuletzt angewendet? Was ist passiert?",
+                "Was macht „{topic}“ unter Zeitdruck schwierig?",
+                "Welche eine Gewohnheit würde „{topic}“ in Ihrem Team verbessern?",
+            ],
+        },
+    ],
     activity: "Übung",
     task: "Ihre Aufgabe",
     debrief: "Auswertung",
     activity_steps: [
-        "Wählen Sie in kleinen Gruppen eines der Themen: {topics}",
-        "Wenden Sie es auf einen echten Fall aus Ihrer Arbeit an ({n} Minuten)",
-        "Bereiten Sie eine einminütige Zusammenfassung vor",
+        [
+            "Wählen Sie in kleinen Gruppen eines der Themen: {topics}",
+            "Wenden Sie es auf einen echten Fall aus Ihrer Arbeit an ({n} Minuten)",
+            "Bereiten Sie eine einminütige Zusammenfassung vor",
+        ],
+        [
+            "Erklären Sie sich paarweise je eines der Themen: {topics}",
+            "Ihr Gegenüber stellt zwei Fragen und ergänzt ein Beispiel ({n} Minuten)",
+            "Tauschen Sie die Rollen und notieren Sie eine neue Erkenntnis",
+        ],
+        [
+            "Nehmen Sie in kleinen Gruppen eine Situation aus der Arbeit, in der {topics} wichtig war",
+            "Entscheiden Sie, was Sie zuerst tun würden, und warum ({n} Minuten)",
+            "Stellen Sie Ihren Plan in zwei Minuten vor; die anderen Gruppen hinterfragen ihn",
+        ],
     ],
     debrief_questions: [
-        "Wofür hat sich Ihre Gruppe entschieden, und warum?",
-        "Was könnte in der Praxis im Weg stehen?",
-        "Was machen Sie ab morgen anders?",
+        [
+            "Wofür hat sich Ihre Gruppe entschieden, und warum?",
+            "Was könnte in der Praxis im Weg stehen?",
+            "Was machen Sie ab morgen anders?",
+        ],
+        [
+            "Welche Erklärung hat am besten funktioniert, und warum?",
+            "Was war am schwersten in Worte zu fassen?",
+            "Welche Frage würden Sie nächste Woche einer Kollegin stellen?",
+        ],
+        [
+            "Worin waren sich die Gruppen einig, worin nicht?",
+            "Welche Information hat Ihnen zur Entscheidung gefehlt?",
+            "Was ist Ihr erster Schritt zurück bei der Arbeit?",
+        ],
     ],
     cues: [
         "Halten Sie inne und fragen Sie, ob das der Erfahrung der Gruppe entspricht.",
@@ -314,18 +514,76 @@ static ES: Labels = Labels {
         "¿Dónde ha visto «{topic}» salir bien o mal?",
         "¿Qué cambiaría de «{topic}»?",
     ],
+    topic_kinds: [
+        TopicKind {
+            words: &["concepto", "principio", "introducc", "visión", "modelo", "marco", "teoría", "definici", "fundament", "bases"],
+            prompts: [
+                "¿Cómo explicaría «{topic}» a un nuevo compañero en dos frases?",
+                "¿Qué es lo que más se malinterpreta de «{topic}»?",
+                "¿Dónde influyó «{topic}» en una decisión reciente suya?",
+            ],
+        },
+        TopicKind {
+            words: &["riesgo", "incidente", "problema", "fallo", "seguridad", "peligro", "cumplimiento", "amenaza", "error", "emergencia"],
+            prompts: [
+                "¿Cuál es el peor caso de «{topic}» que ha visto y qué limitó el daño?",
+                "¿Qué señales tempranas de «{topic}» pasan por alto los equipos?",
+                "¿Qué pondría en marcha mañana para gestionar mejor «{topic}»?",
+            ],
+        },
+        TopicKind {
+            words: &["proceso", "paso", "procedimiento", "flujo", "ciclo", "planifica", "gestión", "tratamiento"],
+            prompts: [
+                "¿Cómo realiza hoy su equipo «{topic}», paso a paso?",
+                "¿Dónde se atasca o se omite «{topic}»?",
+                "¿Quién debe participar en «{topic}» y cuándo?",
+            ],
+        },
+        TopicKind {
+            words: &["herramienta", "práctica", "técnica", "método", "habilidad", "comunicaci", "retroaliment", "reunión", "liderazgo", "equipo"],
+            prompts: [
+                "¿Cuándo aplicó «{topic}» por última vez? ¿Qué pasó?",
+                "¿Qué hace difícil «{topic}» bajo presión?",
+                "¿Qué hábito mejoraría «{topic}» en su equipo?",
+            ],
+        },
+    ],
     activity: "Actividad",
     task: "Su tarea",
     debrief: "Puesta en común",
     activity_steps: [
-        "En grupos pequeños, elijan uno de estos temas: {topics}",
-        "Aplíquenlo a un caso real de su trabajo ({n} minutos)",
-        "Preparen un resumen de un minuto para la sala",
+        [
+            "En grupos pequeños, elijan uno de estos temas: {topics}",
+            "Aplíquenlo a un caso real de su trabajo ({n} minutos)",
+            "Preparen un resumen de un minuto para la sala",
+        ],
+        [
+            "En parejas, cada uno explica uno de estos temas: {topics}",
+            "Su pareja hace dos preguntas y añade un ejemplo ({n} minutos)",
+            "Cambien los papeles y anoten algo que hayan aprendido",
+        ],
+        [
+            "En grupos pequeños, tomen una situación de trabajo en la que {topics} importó",
+            "Decidan qué harían primero y por qué ({n} minutos)",
+            "Presenten su plan en dos minutos; los demás grupos lo cuestionan",
+        ],
     ],
     debrief_questions: [
-        "¿Qué decidió su grupo y por qué?",
-        "¿Qué podría impedirlo en el trabajo?",
-        "¿Qué hará diferente a partir de mañana?",
+        [
+            "¿Qué decidió su grupo y por qué?",
+            "¿Qué podría impedirlo en el trabajo?",
+            "¿Qué hará diferente a partir de mañana?",
+        ],
+        [
+            "¿Qué explicación funcionó mejor y por qué?",
+            "¿Qué fue lo más difícil de expresar?",
+            "¿Qué pregunta le haría a un compañero la semana que viene?",
+        ],
+        [
+            "¿En qué coincidieron los grupos y en qué no?",
+            "¿Qué información les faltó para decidir?",
+            "¿Cuál es el primer paso que darán en el trabajo?",
+        ],
     ],
     cues: [
         "Haga una pausa y pregunte al grupo si coincide con su experiencia.",

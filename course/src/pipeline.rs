@@ -17,7 +17,7 @@ use types::outline::Outline;
 
 use crate::banks::Banks;
 use crate::content::ModuleText;
-use crate::plan::{plan_with, CourseOptions};
+use crate::plan::{plan_explained, CourseOptions};
 
 /// The options for a course on `template`: whether it can take
 /// illustrations and two columns decides part of the plan.
@@ -36,8 +36,12 @@ pub fn options(template: &Template, days: u8, lang: &str, schedule: Schedule) ->
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Step {
     /// The plan is made: `slides` in all, `from_banks` of them infographics
-    /// or illustrations from the banks.
-    Planned { slides: usize, from_banks: usize },
+    /// or illustrations from the banks, `picks` saying why each was chosen.
+    Planned {
+        slides: usize,
+        from_banks: usize,
+        picks: Vec<String>,
+    },
     /// The deck is being written.
     Building,
     /// The written deck is being checked.
@@ -77,7 +81,7 @@ pub fn generate<S>(
     texts: &[ModuleText],
     mut on_step: impl FnMut(Step) -> Result<(), S>,
 ) -> Result<Generated, Failure<S>> {
-    let plan = plan_with(outline, options, banks, texts);
+    let (plan, picks) = plan_explained(outline, options, banks, texts);
     let from_banks = plan
         .slides
         .iter()
@@ -91,6 +95,7 @@ pub fn generate<S>(
     on_step(Step::Planned {
         slides: plan.slides.len(),
         from_banks,
+        picks,
     })
     .map_err(Failure::Stopped)?;
     on_step(Step::Building).map_err(Failure::Stopped)?;

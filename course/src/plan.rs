@@ -11,7 +11,7 @@ use deck::plan::{Bullet, DeckPlan, SlideContent, SlidePlan};
 
 use std::collections::{BTreeMap, HashSet};
 
-use crate::banks::{best, score, words, Banks, THRESHOLD};
+use crate::banks::{best, relevance, Banks, TopicWords, THRESHOLD};
 use crate::content::{self, Candidate, ModuleText};
 use crate::labels::{labels, Labels};
 use crate::schedule::{share, Clock, Schedule};
@@ -97,12 +97,8 @@ fn has_depth(t: &Topic) -> bool {
     t.points.len() >= 6 || t.points.iter().any(|p| p.level >= 1)
 }
 
-fn topic_words(t: &Topic) -> HashSet<String> {
-    let mut w = words(&t.title);
-    for p in &t.points {
-        w.extend(words(&p.text));
-    }
-    w
+fn topic_words(t: &Topic) -> TopicWords {
+    TopicWords::new(&t.title, t.points.iter().map(|p| p.text.as_str()))
 }
 
 /// Bank slides picked for the deck: each infographic at most once.
@@ -110,14 +106,18 @@ struct Picker<'b> {
     banks: &'b Banks,
     used_info: HashSet<usize>,
     used_images: HashSet<usize>,
+    /// Why each bank entry was picked, for the job log.
+    picks: Vec<String>,
 }
 
 impl Picker<'_> {
     /// The offline choice: the most relevant unused entry above the threshold.
     fn infographic(&mut self, t: &Topic) -> Option<SlidePlan> {
-        let (i, _) = best(&self.banks.infographics, &self.used_info, &topic_words(t), |s| {
+        let (i, s, why) = best(&self.banks.infographics, &self.used_info, &topic_words(t), |s| {
             (s.tags.as_slice(), s.title.as_str())
         })?;
+        self.picks
+            .push(format!("“{}” in “{}”: {}", s.title, t.title, why.explain()));
         self.clone_infographic(i, t)
     }
 
@@ -145,7 +145,7 @@ impl Picker<'_> {
         let card = best(&self.banks.drilldowns, &none, &topic_words(t), |s| {
             (s.tags.as_slice(), s.title.as_str())
         })
-        .map(|(_, c)| c)
+        .map(|(_, c, _)| c)
         .or_else(|| self.banks.drilldowns.first())?;
         let mut replace = BTreeMap::new();
         replace.insert("{{topic}}".to_string(), t.title.clone());
@@ -169,14 +169,17 @@ impl Picker<'_> {
     }
 
     fn illustration(&mut self, m: &Module) -> Option<SlidePlan> {
-        let mut w = words(&m.title);
-        for t in &m.topics {
-            w.extend(words(&t.title));
-        }
-        let (i, img) = best(&self.banks.illustrations, &self.used_images, &w, |s| {
+        let w = TopicWords::new(&m.title, m.topics.iter().map(|t| t.title.as_str()));
+        let (i, img, why) = best(&self.banks.illustrations, &self.used_images, &w, |s| {
             (s.tags.as_slice(), s.title.as_str())
         })?;
         self.used_images.insert(i);
+        self.picks.push(format!(
+            "picture “{}” for “{}”: {}",
+            img.title,
+            m.title,
+            why.explain()
+        ));
         Some(SlidePlan::new(SlideContent::Picture {
             title: m.title.clone(),
             image: img.path.to_string_lossy().into(),
@@ -196,7 +199,7 @@ pub fn candidates(module: &Module, banks: &Banks) -> Vec<Candidate> {
             .infographics
             .iter()
             .enumerate()
-            .map(|(i, s)| (score(&w, &s.tags, &s.title), i))
+            .map(|(i, s)| (relevance(&w, &s.tags, &s.title).score, i))
             .filter(|(sc, _)| *sc >= THRESHOLD)
             .collect();
         ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -355,10 +358,22 @@ fn module_times(minutes: u16, m: &Module) -> ModuleTimes {
 /// and long lists), bank slides, an activity, a recap and a quiz; a closing
 /// slide. Every slide has speaker notes with its minutes.
 pub fn plan_with(outline: &Outline, opts: &CourseOptions, banks: &Banks, texts: &[ModuleText]) -> DeckPlan {
+    plan_explained(outline, opts, banks, texts).0
+}
+
+/// [`plan_with`], also saying why each bank slide and picture was picked
+/// (one line each, for the job log).
+pub fn plan_explained(
+    outline: &Outline,
+    opts: &CourseOptions,
+    banks: &Banks,
+    texts: &[ModuleText],
+) -> (DeckPlan, Vec<String>) {
     let mut picker = Picker {
         banks,
         used_info: HashSet::new(),
         used_images: HashSet::new(),
+        picks: Vec::new(),
     };
     let l = labels(&opts.lang);
     let days = usize::from(opts.days.clamp(1, 10));
@@ -608,7 +623,7 @@ pub fn plan_with(outline: &Outline, opts: &CourseOptions, banks: &Banks, texts: 
             let activity = text
                 .activity
                 .clone()
-                .unwrap_or_else(|| content::offline_activity(l, m, group_minutes));
+                .unwrap_or_else(|| content::offline_activity(l, m, number - 1, group_minutes));
             let activity_content = if opts.two_columns {
                 SlideContent::TwoColumn {
                     title: activity.title.clone(),
@@ -680,11 +695,12 @@ pub fn plan_with(outline: &Outline, opts: &CourseOptions, banks: &Banks, texts: 
         })
         .with_notes(timed_notes(l, 15, l.closing_notes)),
     );
-    DeckPlan {
+    let plan = DeckPlan {
         title: Some(outline.title.clone()),
         lang: Some(l.lang_tag.into()),
         slides,
-    }
+    };
+    (plan, picker.picks)
 }
 
 fn letter(k: usize) -> char {
@@ -705,19 +721,27 @@ impl BareTopics {
     const SHOWN: usize = 6;
 
     /// One topic: the three prompts about it. Several: a prompt about each,
-    /// the prompts taking turns, so no two lines read alike.
+    /// the prompts taking turns, so no two lines read alike. Prompts suit
+    /// the kind of topic (a concept, a risk, a process, a practice; see
+    /// [`Labels::prompts_for`]).
     fn slide(&self, l: &Labels, module: &str) -> SlidePlan {
         let (title, bullets): (String, Vec<Bullet>) = match self.topics.as_slice() {
             [one] => (
                 format!("{}: {one}", l.discussion),
-                l.prompts.iter().map(|p| b(p.replace("{topic}", one))).collect(),
+                l.prompts_for(one)
+                    .iter()
+                    .map(|p| b(p.replace("{topic}", one)))
+                    .collect(),
             ),
             many => (
                 format!("{}: {module}", l.discussion),
                 many.iter()
                     .take(Self::SHOWN)
                     .enumerate()
-                    .map(|(i, t)| b(l.prompts[i % l.prompts.len()].replace("{topic}", t)))
+                    .map(|(i, t)| {
+                        let prompts = l.prompts_for(t);
+                        b(prompts[i % prompts.len()].replace("{topic}", t))
+                    })
                     .collect(),
             ),
         };

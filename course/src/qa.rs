@@ -67,14 +67,15 @@ fn plan_text(plan: &DeckPlan) -> std::collections::HashSet<String> {
     words(&all).into_iter().collect()
 }
 
-/// Whether a built slide sits where the designer meant: a readable layout,
+/// Whether a built slide sits where the designer meant: a layout whose body
+/// text reads well,
 /// and for content the masters the template's samples use for content (or,
 /// without samples, not the title slide's master when another offers the
 /// same kind of layout).
 fn as_intended(tpl: &Template, s: &BuiltSlide) -> Option<bool> {
     let role = s.role?;
     let layout = tpl.layouts.iter().find(|l| l.part == s.layout)?;
-    if !layout.readable() && !role.is_heading() {
+    if layout.body_problem() && !role.is_heading() {
         return Some(false);
     }
     let best = tpl.layout_for_role(role)?;
@@ -209,6 +210,8 @@ pub fn assess(
         }
     }
 
+    findings.extend(repetitive(plan, built));
+
     let score = (0.55 * f64::from(lint.score) + 15.0 * coverage + 15.0 * notes + 15.0 * intent)
         .round()
         .clamp(0.0, 100.0) as u8;
@@ -257,6 +260,77 @@ pub fn layout_summary(template: &Template, built: &[BuiltSlide]) -> String {
         .join(", ")
 }
 
+/// Slides whose text, once their own title's words are taken out, shares
+/// this much of its words with another's read as the same slide.
+pub const NEAR_IDENTICAL: f64 = 0.75;
+
+/// Near-identical content slides: the same prompts or points under one
+/// topic name after another (`repetitive_slides`, one finding per group of
+/// three or more; see [`NEAR_IDENTICAL`]). Titles, sections, agendas and
+/// bank slides are not compared; a slide split in two counts once.
+fn repetitive(plan: &DeckPlan, built: &[BuiltSlide]) -> Vec<Finding> {
+    use std::collections::HashSet;
+    const MIN_WORDS: usize = 5;
+    const MAX_COMPARED: usize = 1000;
+    let mut sigs: Vec<(usize, String, HashSet<String>)> = Vec::new();
+    for (p, s) in plan.slides.iter().enumerate().take(MAX_COMPARED) {
+        let (title, body): (&str, Vec<&str>) = match &s.content {
+            SlideContent::Bullets { title, bullets } => (title, bullets.iter().map(|b| b.text()).collect()),
+            SlideContent::TwoColumn {
+                title, left, right, ..
+            } => (title, left.iter().chain(right).map(|b| b.text()).collect()),
+            SlideContent::Table { title, rows, .. } => {
+                (title, rows.iter().flatten().map(String::as_str).collect())
+            }
+            _ => continue,
+        };
+        let own: HashSet<String> = words(title).into_iter().collect();
+        let sig: HashSet<String> = body
+            .iter()
+            .flat_map(|t| words(t))
+            .filter(|w| !own.contains(w))
+            .collect();
+        let Some(deck_slide) = built.iter().position(|b| b.plan_slide == p) else {
+            continue;
+        };
+        if sig.len() >= MIN_WORDS {
+            sigs.push((deck_slide + 1, title.to_owned(), sig));
+        }
+    }
+    let alike = |a: &HashSet<String>, b: &HashSet<String>| {
+        let shared = a.intersection(b).count() as f64;
+        shared / (a.len() + b.len()) as f64 * 2.0 >= NEAR_IDENTICAL
+    };
+    // Groups: each slide joins the group of the first earlier slide it reads like.
+    let mut group: Vec<usize> = (0..sigs.len()).collect();
+    for i in 0..sigs.len() {
+        if let Some(j) = (0..i).find(|&j| alike(&sigs[i].2, &sigs[j].2)) {
+            group[i] = group[j];
+        }
+    }
+    let mut out = Vec::new();
+    for g in 0..sigs.len() {
+        let members: Vec<usize> = (0..sigs.len()).filter(|&i| group[i] == g).collect();
+        if members.len() < 3 {
+            continue;
+        }
+        let numbers: Vec<String> = members.iter().take(8).map(|&i| sigs[i].0.to_string()).collect();
+        let more = if members.len() > 8 { ", …" } else { "" };
+        out.push(Finding {
+            slide: sigs[members[0]].0,
+            severity: Severity::Warning,
+            code: "repetitive_slides",
+            message: format!(
+                "{} slides say nearly the same thing under different titles (slides {}{more}, like “{}”): vary them or merge them",
+                members.len(),
+                numbers.join(", "),
+                sigs[members[0]].1
+            ),
+        });
+    }
+    out
+}
+
 /// Whether a plan slide is a content slide whose only text repeats its title.
 pub fn is_filler(content: &SlideContent) -> bool {
     match content {
@@ -265,5 +339,112 @@ pub fn is_filler(content: &SlideContent) -> bool {
             bullets.len() == 1 && n(bullets[0].text()) == n(title)
         }
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::banks::Banks;
+    use crate::plan::{plan_course, CourseOptions};
+    use deck::plan::{Bullet, SlidePlan};
+
+    fn built(plan: &DeckPlan) -> Vec<BuiltSlide> {
+        (0..plan.slides.len())
+            .map(|plan_slide| BuiltSlide {
+                plan_slide,
+                role: None,
+                layout: String::new(),
+            })
+            .collect()
+    }
+
+    /// scripts/fixtures/no-points.md: modules and topics, not one point.
+    fn no_points() -> Outline {
+        crate::parse::parse(include_bytes!("../../scripts/fixtures/no-points.md")).expect("outline")
+    }
+
+    #[test]
+    fn the_same_prompts_under_topic_after_topic_are_caught() {
+        // What the offline writer did before: one slide per bare topic, the
+        // same three prompts around each topic's name.
+        let prompts = [
+            "What does {topic} look like in your own work?",
+            "Where have you seen {topic} go well — or badly?",
+            "What is one thing you would change about {topic}?",
+        ];
+        let outline = no_points();
+        let mut slides = vec![SlidePlan::new(SlideContent::Title {
+            title: outline.title.clone(),
+            subtitle: String::new(),
+        })];
+        for t in outline.modules.iter().flat_map(|m| &m.topics) {
+            slides.push(SlidePlan::new(SlideContent::Bullets {
+                title: format!("Discussion: {}", t.title),
+                bullets: prompts
+                    .iter()
+                    .map(|p| Bullet::Text(p.replace("{topic}", &t.title)))
+                    .collect(),
+            }));
+        }
+        let wall = DeckPlan {
+            title: None,
+            lang: None,
+            slides,
+        };
+        let found = repetitive(&wall, &built(&wall));
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert_eq!(found[0].code, "repetitive_slides");
+        assert_eq!(found[0].slide, 2);
+        assert!(
+            found[0]
+                .message
+                .starts_with("18 slides say nearly the same thing"),
+            "{}",
+            found[0].message
+        );
+    }
+
+    #[test]
+    fn an_outline_without_points_is_a_draft_not_a_wall_of_identical_slides() {
+        let outline = no_points();
+        assert!(outline
+            .modules
+            .iter()
+            .flat_map(|m| &m.topics)
+            .all(|t| t.points.is_empty()));
+        let plan = plan_course(&outline, &CourseOptions::new(2, "en"), &Banks::default());
+        let discussions: Vec<&SlidePlan> = plan
+            .slides
+            .iter()
+            .filter(|s| matches!(&s.content, SlideContent::Bullets { title, .. } if title.starts_with("Discussion")))
+            .collect();
+        // One discussion per module at most, its prompts suiting each topic.
+        assert!(
+            discussions.len() <= outline.modules.len(),
+            "{}",
+            discussions.len()
+        );
+        let lines: Vec<&str> = discussions
+            .iter()
+            .flat_map(|s| match &s.content {
+                SlideContent::Bullets { bullets, .. } => bullets.iter().map(|b| b.text()).collect(),
+                _ => Vec::new(),
+            })
+            .collect();
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.contains("worst case of Incident management")),
+            "{lines:#?}"
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.contains("explain The seven guiding principles")),
+            "{lines:#?}"
+        );
+        let repeated = repetitive(&plan, &built(&plan));
+        assert!(repeated.is_empty(), "{repeated:#?}");
     }
 }

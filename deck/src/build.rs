@@ -78,7 +78,15 @@ pub struct BuildOptions {
     /// `dcterms:modified`/`created` to write (RFC 3339); unset keeps the template's,
     /// so output stays byte-identical for identical inputs.
     pub timestamp: Option<String>,
+    /// The smallest size a title may shrink to (pt); unset:
+    /// [`DEFAULT_MIN_TITLE_PT`]. A title that would shrink further moves to
+    /// a layout with a wider title box, or is shortened.
+    pub min_title_pt: Option<f64>,
 }
+
+/// Titles are read from the back of a training room: below this size they
+/// move to a wider title box or are shortened (see [`BuildOptions`]).
+pub const DEFAULT_MIN_TITLE_PT: f64 = 24.0;
 
 /// Builds a deck from `plan` on `template`; returns the .pptx bytes.
 pub fn build(
@@ -110,6 +118,7 @@ pub fn build_with_report(
     opts: &BuildOptions,
 ) -> Result<(Vec<u8>, Vec<BuiltSlide>), DeckError> {
     let mut b = Builder::new(template, plan.lang.clone().unwrap_or_else(|| "en-US".into()))?;
+    b.min_title_pt = opts.min_title_pt.unwrap_or(DEFAULT_MIN_TITLE_PT);
     for (i, slide) in plan.slides.iter().enumerate() {
         b.current = (i, None);
         b.add(slide, resolver).map_err(|e| match e {
@@ -279,6 +288,8 @@ pub(crate) struct Builder<'t> {
     /// The planned slide being added and the role of its layout.
     current: (usize, Option<Role>),
     built: Vec<BuiltSlide>,
+    /// See [`BuildOptions::min_title_pt`].
+    min_title_pt: f64,
 }
 
 /// The narrow view of the builder that slide cloning works through.
@@ -393,6 +404,7 @@ impl<'t> Builder<'t> {
             clone_counter: 0,
             current: (0, None),
             built: Vec::new(),
+            min_title_pt: DEFAULT_MIN_TITLE_PT,
         };
         b.notes_master = b.ensure_notes_master()?;
         b.ensure_view_props();
@@ -551,6 +563,9 @@ impl<'t> Builder<'t> {
                 &plan.notes,
                 plan.layout.as_deref(),
             );
+        }
+        if let Some(readable) = self.readable_title(plan) {
+            return self.add(&readable, resolver);
         }
         if let Some(flat) = self.columns_that_do_not_fit(plan)? {
             return self.add(&flat, resolver);
@@ -836,6 +851,40 @@ impl<'t> Builder<'t> {
         self.pkg.put(&slide_name, s.finish().into_bytes(), Some(CT_SLIDE));
         self.current.1 = Some(composed.role);
         self.attach_slide(&slide_name, rels, notes)
+    }
+
+    /// A slide whose title would shrink below the minimum size on the
+    /// role's best layout: the same slide pinned to the first layout of the
+    /// same kind (in the role's order; never one whose body text reads
+    /// worse) where it stays readable, else pinned to the best layout with
+    /// the title cut at a word — at a colon or dash when one is near — and
+    /// the rest leading the body or subtitle. `None` when the title reads
+    /// well where it is, or the plan names its layout.
+    fn readable_title(&self, plan: &SlidePlan) -> Option<SlidePlan> {
+        if plan.layout.is_some() {
+            return None;
+        }
+        let (role, title) = title_of(&plan.content)?;
+        let tpl = self.tpl;
+        let ranked = tpl.layouts_for_role(role);
+        let best = &tpl.layouts[*ranked.first()?];
+        let readable = |l: &Layout, text: &str| title_reads_well(tpl, l, text, self.min_title_pt);
+        if readable(best, title) {
+            return None;
+        }
+        let pin = |l: &Layout, content: SlideContent| SlidePlan {
+            content,
+            notes: plan.notes.clone(),
+            layout: Some(l.part.clone()),
+        };
+        let wider = ranked.iter().map(|&i| &tpl.layouts[i]).find(|l| {
+            l.kind == best.kind && (best.body_problem() || !l.body_problem()) && readable(l, title)
+        });
+        if let Some(l) = wider {
+            return Some(pin(l, plan.content.clone()));
+        }
+        let (head, rest) = shorten_title(title, |t| readable(best, t))?;
+        Some(pin(best, with_title(&plan.content, head, rest)))
     }
 
     /// Two columns whose text cannot fit their boxes even at the shrink
@@ -1181,6 +1230,109 @@ fn garbage_collect(pkg: &mut Package) -> Result<(), DeckError> {
         pkg.remove(&n);
     }
     Ok(())
+}
+
+/// The role a slide's layout is chosen for and its title, for slides with one.
+fn title_of(content: &SlideContent) -> Option<(Role, &str)> {
+    Some(match content {
+        SlideContent::Title { title, .. } => (Role::Title, title),
+        SlideContent::Section { title, .. } => (Role::Section, title),
+        SlideContent::Closing { title, .. } => (Role::Closing, title),
+        SlideContent::Agenda { title, .. } | SlideContent::Bullets { title, .. } => (Role::Content, title),
+        SlideContent::TwoColumn {
+            title,
+            left_heading,
+            right_heading,
+            ..
+        } => {
+            let headed = !left_heading.is_empty() || !right_heading.is_empty();
+            (if headed { Role::Comparison } else { Role::TwoColumn }, title)
+        }
+        SlideContent::Table { title, .. } => (Role::TitleOnly, title),
+        SlideContent::Picture { title, .. } => (Role::Picture, title),
+        SlideContent::Quote { .. } | SlideContent::Clone { .. } => return None,
+    })
+}
+
+/// The size (pt) `text` is drawn at in `layout`'s title box, and whether it
+/// fits there at all (past the shrink floor it overflows at the floor size).
+pub fn title_size(tpl: &Template, layout: &Layout, text: &str) -> Option<(f64, bool)> {
+    let ph = layout.title()?;
+    let base = tpl.text_style(layout, ph).level(0).size_pt;
+    let paras = [Para::plain(text)];
+    Some(match shrink_for(tpl, layout, ph, &paras) {
+        Some(s) => (base * f64::from(s.font_scale) / 100_000.0, true),
+        None => {
+            let floor = STEPS[STEPS.len() - 1].font_scale;
+            (base * f64::from(floor) / 100_000.0, false)
+        }
+    })
+}
+
+/// A title fits its box at no less than `min_pt` (or at the template's own
+/// size, when the designer chose a smaller one). Layouts without a title
+/// box have nothing to shrink.
+fn title_reads_well(tpl: &Template, layout: &Layout, text: &str, min_pt: f64) -> bool {
+    let Some(ph) = layout.title() else { return true };
+    let base = tpl.text_style(layout, ph).level(0).size_pt;
+    title_size(tpl, layout, text).is_none_or(|(pt, fits)| fits && pt + 0.05 >= min_pt.min(base))
+}
+
+/// The longest head of `title` that `reads` accepts, cut between words —
+/// at a colon or dash when that keeps at least half of the longest — and
+/// the rest. `None` when not even the first word reads well.
+fn shorten_title(title: &str, reads: impl Fn(&str) -> bool) -> Option<(String, String)> {
+    let words: Vec<&str> = title.split_whitespace().collect();
+    let head = |n: usize| {
+        words[..n]
+            .join(" ")
+            .trim_end_matches([':', ',', ';', '–', '—', '-', ' '])
+            .to_owned()
+    };
+    let longest = (1..words.len()).rev().find(|&n| reads(&head(n)))?;
+    let natural = (1..=longest).rev().find(|&n| {
+        n * 2 >= longest && (words[n - 1].ends_with([':', ';', ',']) || matches!(words[n], "–" | "—" | "-"))
+    });
+    let n = natural.unwrap_or(longest);
+    let rest = words[n..]
+        .join(" ")
+        .trim_start_matches(['–', '—', '-', ' '])
+        .to_owned();
+    Some((head(n), rest))
+}
+
+/// `content` with its title replaced by `head`, `rest` leading its body
+/// (bullets) or subtitle (headings); other kinds keep only the head.
+fn with_title(content: &SlideContent, head: String, rest: String) -> SlideContent {
+    let lead = |subtitle: &str| {
+        if subtitle.is_empty() {
+            rest.clone()
+        } else {
+            format!("{rest} · {subtitle}")
+        }
+    };
+    let mut out = content.clone();
+    match &mut out {
+        SlideContent::Title { title, subtitle }
+        | SlideContent::Section { title, subtitle }
+        | SlideContent::Closing { title, subtitle } => {
+            *subtitle = lead(subtitle);
+            *title = head;
+        }
+        SlideContent::Agenda {
+            title,
+            items: bullets,
+        }
+        | SlideContent::Bullets { title, bullets } => {
+            bullets.insert(0, Bullet::Text(rest));
+            *title = head;
+        }
+        SlideContent::TwoColumn { title, .. }
+        | SlideContent::Table { title, .. }
+        | SlideContent::Picture { title, .. } => *title = head,
+        SlideContent::Quote { .. } | SlideContent::Clone { .. } => {}
+    }
+    out
 }
 
 /// The shrink step at which `paras` fit `ph`, or `None` when even the floor

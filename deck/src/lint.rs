@@ -5,7 +5,9 @@
 //! text under a 4.5:1 contrast ratio with what lies behind it or sitting on
 //! a decoration of its layout or master (errors; see [`crate::readability`]);
 //! shapes off the slide, overlapping filled placeholders, pictures without
-//! alternative text, too many bullets (> 8) or words (> 90), a slide whose
+//! alternative text, a title shrunk below 24 pt (`small_title`, unless the
+//! template's own title size is smaller), too many bullets (> 8) or words
+//! (> 90), a slide whose
 //! only text repeats its title, no notes page or empty speaker notes
 //! (warnings); empty placeholders (info). Findings about the whole deck
 //! (a stale slide count in `docProps/app.xml`) have slide number 0.
@@ -199,8 +201,9 @@ pub fn lint(bytes: &[u8]) -> Result<LintReport, DeckError> {
                             Severity::Error,
                             "over_decoration",
                             format!(
-                                "text in {name} sits on {} of its layout or master",
-                                crate::readability::describe_decoration(d)
+                                "text in {name} sits on {} of the {}",
+                                crate::readability::describe_decoration(d),
+                                r.over_source.as_deref().unwrap_or("layout or master")
                             ),
                         ),
                         None => f(
@@ -251,6 +254,20 @@ pub fn lint(bytes: &[u8]) -> Result<LintReport, DeckError> {
                 } else {
                     text_height(&items, &styles, style.area, shrink)
                 };
+                // A title drawn below the minimum size (unless the designer
+                // chose a smaller one) cannot be read from the back of a room.
+                let drawn = paras
+                    .first()
+                    .and_then(|p| p.2)
+                    .unwrap_or_else(|| style.level(0).size_pt * f64::from(shrink.font_scale) / 100_000.0);
+                let min = crate::build::DEFAULT_MIN_TITLE_PT.min(style.level(0).size_pt);
+                if is_title && drawn + 0.05 < min {
+                    f(
+                        Severity::Warning,
+                        "small_title",
+                        format!("the title is drawn at {drawn:.0} pt (below {min:.0} pt): hard to read from the back of the room"),
+                    );
+                }
                 if need > style.area.height + style.area.height / 50 {
                     f(
                         Severity::Error,
@@ -324,6 +341,26 @@ fn stated_slide_count(pkg: &opc::Package) -> Result<Option<String>, DeckError> {
         .xml(&name)
         .ok()
         .and_then(|root| root.child("Slides").map(|e| e.text().trim().to_owned())))
+}
+
+/// Every slide's non-empty paragraphs, shape by shape in drawing order
+/// (the title first on slides the engine writes): what a reader sees.
+pub fn slide_paragraphs(bytes: &[u8]) -> Result<Vec<Vec<String>>, DeckError> {
+    let pkg = opc::Package::from_bytes(bytes, opc::Limits::default())?;
+    let (_, slides) = slides_of(&pkg)?;
+    slides
+        .iter()
+        .map(|slide| {
+            let root = pkg.xml(slide)?;
+            Ok(root
+                .descendants()
+                .into_iter()
+                .filter(|e| e.name == "a:p")
+                .map(paragraph_text)
+                .filter(|t| !t.trim().is_empty())
+                .collect())
+        })
+        .collect()
 }
 
 /// The text of a notes page's body placeholder (its notes, not the slide image).

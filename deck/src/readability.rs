@@ -286,6 +286,9 @@ pub struct Decoration {
     pub name: String,
     pub rect: Rect,
     pub fill: Fill,
+    /// Where it is drawn, as findings name it: `master slideMaster2`,
+    /// `layout “Title and Content” (slideLayout13)`.
+    pub source: String,
 }
 
 /// Decorations of one part taken into account: every text box is compared
@@ -294,8 +297,8 @@ pub struct Decoration {
 pub const MAX_DECORATIONS: usize = 64;
 
 /// The decorations in a part's shape tree, in drawing order (the first
-/// [`MAX_DECORATIONS`]).
-pub fn decorations(root: &Element, palette: &Palette) -> Vec<Decoration> {
+/// [`MAX_DECORATIONS`]); `source` names the part in findings.
+pub fn decorations(root: &Element, palette: &Palette, source: &str) -> Vec<Decoration> {
     let Some(tree) = root.path(&["cSld", "spTree"]) else {
         return Vec::new();
     };
@@ -339,7 +342,12 @@ pub fn decorations(root: &Element, palette: &Palette) -> Vec<Decoration> {
             .map(str::trim)
             .unwrap_or_default()
             .to_owned();
-        out.push(Decoration { name, rect, fill });
+        out.push(Decoration {
+            name,
+            rect,
+            fill,
+            source: source.to_owned(),
+        });
         if out.len() == MAX_DECORATIONS {
             break;
         }
@@ -371,6 +379,11 @@ pub struct TextReadability {
     pub contrast: Option<f64>,
     /// A decoration the box partly overlaps or that is a picture behind it.
     pub over_decoration: Option<String>,
+    /// Where that decoration is drawn (see [`Decoration::source`]).
+    pub over_source: Option<String>,
+    /// Share of the box (0–1) that decorations partly cover — the grade
+    /// behind `over_decoration`, used to rank layouts from clean to busy.
+    pub covered: f64,
     /// Below the WCAG minimum for this kind of text, or over a decoration.
     pub problem: bool,
 }
@@ -434,7 +447,14 @@ pub fn rate(placeholder: &Placeholder, rect: Rect, text: Rgb, backdrop: &Backdro
     for d in &partial {
         consider(&d.fill);
     }
-    let over = partial.first().map(|d| d.name.clone());
+    let over = partial.first().map(|d| (d.name.clone(), d.source.clone()));
+    let covered = backdrop
+        .decorations
+        .iter()
+        .map(|d| overlap_share(rect, d.rect))
+        .filter(|s| *s < 0.95)
+        .sum::<f64>()
+        .min(1.0);
     let min = if placeholder.is_title() {
         MIN_TITLE_CONTRAST
     } else {
@@ -446,7 +466,32 @@ pub fn rate(placeholder: &Placeholder, rect: Rect, text: Rgb, backdrop: &Backdro
         behind: worst.map(|(_, c)| c.to_hex()),
         contrast: worst.map(|(r, _)| (r * 100.0).round() / 100.0),
         problem: worst.is_some_and(|(r, _)| r < min) || over.is_some(),
-        over_decoration: over,
+        over_source: over.as_ref().map(|(_, s)| s.clone()),
+        over_decoration: over.map(|(n, _)| n),
+        covered: (covered * 100.0).round() / 100.0,
+    }
+}
+
+impl TextReadability {
+    /// Text the audience reads (not a title or subtitle): what the lint
+    /// rates as an error when it is hard to read.
+    pub fn is_body(&self) -> bool {
+        let kind = self.placeholder.split('#').next().unwrap_or_default();
+        !matches!(kind, "title" | "ctrTitle" | "subTitle")
+    }
+
+    /// How far from clean this box is, for ranking: a problem weighs 1000,
+    /// each percent of the box under decorations 10, each tenth of a
+    /// contrast point under the minimum 10.
+    pub fn cost(&self) -> u32 {
+        let kind = self.placeholder.split('#').next().unwrap_or_default();
+        let min = if matches!(kind, "title" | "ctrTitle") {
+            MIN_TITLE_CONTRAST
+        } else {
+            MIN_BODY_CONTRAST
+        };
+        let deficit = self.contrast.map_or(0.0, |c| (min - c).max(0.0));
+        u32::from(self.problem) * 1000 + (self.covered * 1000.0) as u32 + (deficit * 100.0) as u32
     }
 }
 
@@ -470,7 +515,7 @@ mod tests {
             shape.repeat(5000)
         );
         let root = crate::xml::parse(xml.as_bytes(), "m").expect("xml");
-        let d = decorations(&root, &Palette::default());
+        let d = decorations(&root, &Palette::default(), "master");
         assert_eq!(d.len(), MAX_DECORATIONS);
     }
 
@@ -527,6 +572,7 @@ mod tests {
                 cy: 100,
             },
             fill: Fill::Colors(vec![Rgb(0, 40, 90)]),
+            source: "master".into(),
         };
         let plain = Backdrop {
             background: Fill::Colors(vec![Rgb::WHITE]),
@@ -574,6 +620,7 @@ mod tests {
                     cy: 100,
                 },
                 fill: Fill::Picture,
+                source: "layout".into(),
             }],
         };
         let r = rate(&ph("body"), text, Rgb::BLACK, &half_photo);

@@ -186,7 +186,12 @@ pub struct MasterStyles {
 }
 
 /// Rates every text placeholder of a layout against what lies behind it.
-fn rate_layout(lroot: &Element, ph: &[Placeholder], master: &MasterStyles) -> Vec<TextReadability> {
+fn rate_layout(
+    lroot: &Element,
+    part: &str,
+    ph: &[Placeholder],
+    master: &MasterStyles,
+) -> Vec<TextReadability> {
     let mut palette = master.palette.clone();
     palette.apply_map(lroot.path(&["clrMapOvr", "overrideClrMapping"]));
     let mut decorations = if lroot.attr("showMasterSp") != Some("0") {
@@ -194,7 +199,12 @@ fn rate_layout(lroot: &Element, ph: &[Placeholder], master: &MasterStyles) -> Ve
     } else {
         Vec::new()
     };
-    decorations.extend(readability::decorations(lroot, &palette));
+    let name = lroot.child("cSld").and_then(|c| c.attr("name")).unwrap_or("");
+    decorations.extend(readability::decorations(
+        lroot,
+        &palette,
+        &format!("layout “{name}” ({})", part_stem(part)),
+    ));
     let backdrop = Backdrop {
         background: readability::background_of(lroot, &palette)
             .or_else(|| master.background.clone())
@@ -283,6 +293,18 @@ impl Layout {
     /// Every text box reads well: enough contrast, no decoration under it.
     pub fn readable(&self) -> bool {
         self.readability.iter().all(|r| !r.problem)
+    }
+
+    /// A box the audience reads (not the title) is hard to read: what the
+    /// lint reports as an error on every slide built on this layout.
+    pub fn body_problem(&self) -> bool {
+        self.readability.iter().any(|r| r.problem && r.is_body())
+    }
+
+    /// How far from clean the layout's text boxes are (0 = clean; see
+    /// [`TextReadability::cost`]): ranks layouts that fit equally well.
+    pub fn readability_cost(&self) -> u32 {
+        self.readability.iter().map(TextReadability::cost).sum()
     }
 
     pub fn title(&self) -> Option<&Placeholder> {
@@ -562,6 +584,12 @@ impl Intent {
     }
 }
 
+/// A part's file name without folder and extension (`slideMaster2`): how
+/// findings tell apart two layouts or masters with the same name.
+pub fn part_stem(part: &str) -> &str {
+    part.rsplit('/').next().unwrap_or(part).trim_end_matches(".xml")
+}
+
 pub(crate) fn parse_rect(sp_pr: Option<&Element>) -> Option<Rect> {
     let xfrm = sp_pr?.child("xfrm")?;
     let off = xfrm.child("off")?;
@@ -773,7 +801,11 @@ impl Template {
                 title_color: style_color("titleStyle"),
                 body_color: style_color("bodyStyle"),
                 background: readability::background_of(&mroot, &palette),
-                decorations: readability::decorations(&mroot, &palette),
+                decorations: readability::decorations(
+                    &mroot,
+                    &palette,
+                    &format!("master {}", part_stem(&master)),
+                ),
                 palette,
             };
             let first_layout = layouts.len();
@@ -801,7 +833,7 @@ impl Template {
                     junk_titles.push(junk);
                 }
                 let kind = classify(&ph, size.1);
-                let readability = rate_layout(&lroot, &ph, &styles);
+                let readability = rate_layout(&lroot, &part, &ph, &styles);
                 layouts.push(Layout {
                     part,
                     name,
@@ -825,7 +857,7 @@ impl Template {
                             p.explicit = true;
                         }
                     }
-                    l.readability = rate_layout(&pkg.xml(&l.part)?, &l.placeholders, &styles);
+                    l.readability = rate_layout(&pkg.xml(&l.part)?, &l.part, &l.placeholders, &styles);
                 }
             }
             master_styles.insert(master.clone(), styles);
@@ -928,8 +960,14 @@ impl Template {
         self.layouts.iter().find(|l| l.kind == kind)
     }
 
+    /// A layout by its name (the first of that name), or by its part
+    /// (`ppt/slideLayouts/slideLayout12.xml`), which tells apart layouts of
+    /// the same name on different masters.
     pub fn layout_named(&self, name: &str) -> Option<&Layout> {
-        self.layouts.iter().find(|l| l.name.eq_ignore_ascii_case(name))
+        self.layouts
+            .iter()
+            .find(|l| l.name.eq_ignore_ascii_case(name))
+            .or_else(|| self.layouts.iter().find(|l| l.part == name))
     }
 
     /// The best layout for a kind: that kind's role (see [`Self::layouts_for_role`]).
@@ -953,8 +991,11 @@ impl Template {
     /// the masters the samples use for such slides (the title master for
     /// headings, the content masters for the rest), in the order of the
     /// role's kinds (a section header may stand in on a title-only layout;
-    /// a two-column slide never on a one-body layout). A closing slide
-    /// without a sample of its own takes the sample title slide's layout.
+    /// a two-column slide never on a one-body layout), the cleanest first
+    /// (least decoration under the text, most contrast). A layout whose
+    /// body text the lint would rate an error comes after every one that
+    /// fits without. A closing slide without a sample of its own takes the
+    /// sample title slide's layout.
     pub fn layouts_for_role(&self, role: Role) -> Vec<usize> {
         let mut intended: Vec<usize> = self.intent.layouts(role).to_vec();
         if role == Role::Closing {
@@ -977,10 +1018,12 @@ impl Template {
             }
             Some((
                 intent_rank.is_none(),
+                l.body_problem(),
                 !l.readable(),
                 intent_rank.unwrap_or(0),
                 !preferred.contains(&&l.master),
                 kind_rank.unwrap_or(0),
+                l.readability_cost(),
                 i,
             ))
         };
@@ -1028,12 +1071,7 @@ impl Template {
             .map(|m| m.name.as_str())
             .unwrap_or("");
         if own.is_empty() {
-            master
-                .rsplit('/')
-                .next()
-                .unwrap_or(master)
-                .trim_end_matches(".xml")
-                .to_owned()
+            part_stem(master).to_owned()
         } else {
             own.to_owned()
         }

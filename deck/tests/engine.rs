@@ -278,6 +278,7 @@ fn output_is_deterministic() {
     let resolver = DirResolver::new(&dir);
     let opts = BuildOptions {
         timestamp: Some("2026-01-02T03:04:05Z".into()),
+        ..BuildOptions::default()
     };
     let a = build(&t, &full_plan(), &resolver, &opts).expect("a");
     let b = build(&t, &full_plan(), &resolver, &opts).expect("b");

@@ -4,66 +4,12 @@
 //! put them, content goes on the content master, never over the brand
 //! decoration — and a deck that ignores this is caught by the lint.
 
-use std::path::PathBuf;
+mod common;
 
+use common::{course_like_plan, fixture, save_deck};
 use deck::build::{build_with_report, DirResolver};
 use deck::lint::{lint, Severity};
-use deck::plan::{Bullet, DeckPlan, SlideContent, SlidePlan};
 use deck::{BuildOptions, Role, Template};
-
-fn fixture(name: &str) -> PathBuf {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../target/fixtures")
-        .join(name);
-    assert!(p.exists(), "{} missing — run scripts/bootstrap", p.display());
-    p
-}
-
-fn course_like_plan(content_layout: Option<&str>) -> DeckPlan {
-    let bullets = |n: usize| {
-        (0..n)
-            .map(|i| Bullet::Text(format!("Point number {i}")))
-            .collect::<Vec<_>>()
-    };
-    let mut slides = vec![SlidePlan::new(SlideContent::Title {
-        title: "Fire safety".into(),
-        subtitle: "2-day course".into(),
-    })];
-    for m in 0..3 {
-        slides.push(SlidePlan::new(SlideContent::Section {
-            title: format!("Module {m}"),
-            subtitle: "Day 1".into(),
-        }));
-        for t in 0..3 {
-            let mut s = SlidePlan::new(SlideContent::Bullets {
-                title: format!("Topic {m}.{t}"),
-                bullets: bullets(4),
-            });
-            s.layout = content_layout.map(str::to_owned);
-            slides.push(s);
-        }
-        slides.push(SlidePlan::new(SlideContent::TwoColumn {
-            title: "Do and don't".into(),
-            left_heading: String::new(),
-            left: bullets(2),
-            right_heading: String::new(),
-            right: bullets(2),
-        }));
-    }
-    slides.push(SlidePlan::new(SlideContent::Closing {
-        title: "Questions?".into(),
-        subtitle: "Thank you".into(),
-    }));
-    let slides = slides
-        .into_iter()
-        .map(|s| s.with_notes("Talk it through."))
-        .collect();
-    DeckPlan {
-        title: None,
-        lang: None,
-        slides,
-    }
-}
 
 #[test]
 fn sample_slides_decide_which_master_each_role_uses() {
@@ -145,8 +91,7 @@ fn a_built_course_follows_the_intent_and_a_deck_that_ignores_it_is_caught() {
             .filter(|f| f.severity == Severity::Error)
             .collect();
         assert!(errors.is_empty(), "{name}: {errors:#?}");
-        std::fs::create_dir_all(fixture("").join("../test-decks")).expect("dir");
-        std::fs::write(fixture("").join(format!("../test-decks/intent-{}", name)), &bytes).expect("write");
+        save_deck(&format!("intent-{name}"), &bytes);
 
         // The same course with content forced onto the brand master's own
         // content layout (what a classification-only engine did).

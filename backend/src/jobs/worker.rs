@@ -301,6 +301,9 @@ impl Drop for Abandoned {
 
 /// A course with this title makes its job panic, in debug builds only: the
 /// failpoint the test suite uses to check that a panicking job fails alone.
+/// Bank picks explained in the log at most (a course has one per topic at most).
+const MAX_PICKS_LOGGED: usize = 40;
+
 pub const PANIC_TITLE_FOR_TESTS: &str = "panic: failpoint for the test suite";
 
 async fn execute(state: &AppState, id: &str) -> Result<Done, Stop> {
@@ -361,10 +364,20 @@ async fn execute(state: &AppState, id: &str) -> Result<Done, Stop> {
         pipeline::generate(&template, &outline, &options, &banks, &texts, |step| {
             wanted()?;
             let (pct, msg) = match step {
-                Step::Planned { slides, from_banks } => (
-                    72,
-                    format!("Planned {slides} slides, {from_banks} from the banks ({writer_name})"),
-                ),
+                Step::Planned {
+                    slides,
+                    from_banks,
+                    picks,
+                } => {
+                    // Why each bank slide and picture fits its topic.
+                    for pick in picks.iter().take(MAX_PICKS_LOGGED) {
+                        runtime.block_on(note(&st, &job, "info", 72, &format!("Bank: {pick}")))?;
+                    }
+                    (
+                        72,
+                        format!("Planned {slides} slides, {from_banks} from the banks ({writer_name})"),
+                    )
+                }
                 Step::Building => (74, "Building the deck".to_string()),
                 Step::Checking => (80, "Checking quality".to_string()),
             };

@@ -9,9 +9,16 @@ use deck::{BuildOptions, DeckPlan, Template};
 
 #[derive(Subcommand)]
 pub enum DeckCommand {
-    /// List a template's layouts with their classification and placeholders.
+    /// List a template's layouts with their classification and placeholders;
+    /// with --bank, a slide bank folder's slides with their tags.
     Inspect {
+        /// A template (.pptx, .potx), or with --bank a bank folder (its
+        /// catalogue.json and decks).
         template: PathBuf,
+        /// The path is a slide bank: list each slide, its tags and the text
+        /// its deck really has on that slide.
+        #[arg(long)]
+        bank: bool,
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
@@ -51,9 +58,69 @@ fn role_map(t: &Template) -> Vec<serde_json::Value> {
         .collect()
 }
 
+/// `deck inspect --bank`: each catalogue entry, its tags, and the first
+/// line its deck really has on that slide (or why it cannot be used).
+fn inspect_bank(dir: &std::path::Path, json: bool) -> anyhow::Result<()> {
+    let entries = course::banks::catalogue(dir).map_err(anyhow::Error::msg)?;
+    let mut opened: std::collections::HashMap<PathBuf, Result<Vec<Vec<String>>, String>> = Default::default();
+    let mut rows = Vec::new();
+    for e in &entries {
+        let seen = match &e.path {
+            None => Err(format!("{} is not a file in this folder", e.deck)),
+            Some(p) => opened
+                .entry(p.clone())
+                .or_insert_with(|| {
+                    std::fs::read(p)
+                        .map_err(|err| err.to_string())
+                        .and_then(|b| deck::lint::slide_paragraphs(&b).map_err(|err| err.to_string()))
+                })
+                .clone()
+                .and_then(|slides| {
+                    slides
+                        .get(e.slide.wrapping_sub(1))
+                        .map(|paras| paras.first().cloned().unwrap_or_default())
+                        .ok_or_else(|| format!("{} has {} slides, not {}", e.deck, slides.len(), e.slide))
+                }),
+        };
+        rows.push(serde_json::json!({
+            "deck": e.deck,
+            "slide": e.slide,
+            "title": e.title,
+            "tags": e.tags,
+            "first_line": seen.as_ref().ok(),
+            "problem": seen.as_ref().err(),
+        }));
+    }
+    if json {
+        println!("{}", serde_json::to_string_pretty(&rows)?);
+        return Ok(());
+    }
+    println!("{}  {} bank slides", dir.display(), entries.len());
+    for (e, r) in entries.iter().zip(&rows) {
+        println!(
+            "  {}#{:<3} {:<28} tags: {}",
+            e.deck,
+            e.slide,
+            e.title,
+            e.tags.join(", ")
+        );
+        match (r["first_line"].as_str(), r["problem"].as_str()) {
+            (_, Some(p)) => println!("        NOT USABLE: {p}"),
+            (Some(line), None) => println!("        on the slide: {line}"),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 pub fn run(cmd: DeckCommand) -> anyhow::Result<()> {
     match cmd {
-        DeckCommand::Inspect { template, json } => {
+        DeckCommand::Inspect {
+            template: dir,
+            bank: true,
+            json,
+        } => inspect_bank(&dir, json),
+        DeckCommand::Inspect { template, json, .. } => {
             let t = Template::open(&template).with_context(|| format!("opening {}", template.display()))?;
             let roles = role_map(&t);
             if json {
@@ -141,7 +208,15 @@ pub fn run(cmd: DeckCommand) -> anyhow::Result<()> {
                 serde_json::from_str(&text).with_context(|| format!("parsing {}", plan.display()))?;
             let t = Template::open(&template).with_context(|| format!("opening {}", template.display()))?;
             let base = plan.parent().map(PathBuf::from).unwrap_or_default();
-            let bytes = deck::build(&t, &p, &DirResolver::new(base), &BuildOptions { timestamp })?;
+            let bytes = deck::build(
+                &t,
+                &p,
+                &DirResolver::new(base),
+                &BuildOptions {
+                    timestamp,
+                    ..BuildOptions::default()
+                },
+            )?;
             std::fs::write(&output, &bytes).with_context(|| format!("writing {}", output.display()))?;
             println!(
                 "{}: {} planned slides, {} KB, {:.0} ms",
