@@ -180,6 +180,12 @@ pub struct Config {
     #[arg(long, env = "PREVIEWS", default_value_t = true, action = clap::ArgAction::Set)]
     pub previews: bool,
 
+    /// Draw a deck's previews as soon as its job completes (the thumbnails
+    /// first, page by page), so the job page shows them within seconds;
+    /// `false` draws them on first view.
+    #[arg(long, env = "PREVIEWS_ON_COMPLETION", default_value_t = true, action = clap::ArgAction::Set)]
+    pub previews_on_completion: bool,
+
     /// Pause between pipeline stages, in milliseconds (0; for demos and tests).
     #[arg(long, env = "JOB_STAGE_PAUSE_MS", default_value_t = 0)]
     pub job_stage_pause_ms: u64,

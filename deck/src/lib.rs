@@ -16,6 +16,7 @@ pub mod check;
 pub mod clone;
 pub mod fit;
 pub mod lint;
+pub mod measure;
 pub mod ooxml;
 pub mod opc;
 pub mod plan;

@@ -444,7 +444,7 @@ pub(crate) fn paragraph_text(p: &Element) -> String {
     s
 }
 
-fn own_rect(shape: &Element) -> Option<Rect> {
+pub(crate) fn own_rect(shape: &Element) -> Option<Rect> {
     let xfrm = shape
         .child("spPr")
         .and_then(|s| s.child("xfrm"))
@@ -461,7 +461,10 @@ fn own_rect(shape: &Element) -> Option<Rect> {
     })
 }
 
-fn match_placeholder<'l>(layout: &'l Layout, ph: &Element) -> Option<&'l crate::template::Placeholder> {
+pub(crate) fn match_placeholder<'l>(
+    layout: &'l Layout,
+    ph: &Element,
+) -> Option<&'l crate::template::Placeholder> {
     let t = ph.attr("type").unwrap_or("obj");
     let idx: Option<u32> = ph.attr("idx").and_then(|v| v.parse().ok());
     layout

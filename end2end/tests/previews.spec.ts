@@ -16,12 +16,17 @@ test("a finished job shows its slides, a large view with notes and findings, and
   await page.goto(`/jobs/${id}`);
   await hydrated(page);
   await expect(page.getByTestId("job-status")).toHaveText("complete", { timeout: 30_000 });
+  const completed = Date.now();
+  // The grid starts filling within seconds of completion: the server draws
+  // the thumbnails as the job completes, the first ones first.
+  const thumbs = page.getByTestId("thumbs").locator("img");
+  await expect(thumbs.first()).toBeAttached({ timeout: 5_000 });
+  console.log(`first thumbnail on the page ${((Date.now() - completed) / 1000).toFixed(1)} s after completion`);
   const detail = await (await page.request.post("/api/jobs/get", { form: { id } })).json();
   const slides: number = detail.job.slide_count;
   expect(slides).toBeGreaterThan(10);
 
   // As many thumbnails as slides, each a real image.
-  const thumbs = page.getByTestId("thumbs").locator("img");
   await expect(thumbs).toHaveCount(slides, { timeout: 60_000 });
   await thumbs.first().scrollIntoViewIfNeeded();
   await expect.poll(() => thumbs.first().evaluate((i: HTMLImageElement) => i.naturalWidth)).toBeGreaterThan(100);

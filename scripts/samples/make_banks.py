@@ -18,7 +18,7 @@ from pptx.util import Inches, Pt
 
 base = os.path.join("server", "samples")
 template = os.path.join(os.path.dirname(pptx.__file__), "templates", "default.pptx")
-PALETTE = [RGBColor(0x1D, 0x70, 0xB8), RGBColor(0x2E, 0x7D, 0x32), RGBColor(0xF9, 0xA8, 0x25), RGBColor(0xC6, 0x28, 0x28), RGBColor(0x6A, 0x1B, 0x9A)]
+PALETTE = [RGBColor(0x1D, 0x70, 0xB8), RGBColor(0x2E, 0x7D, 0x32), RGBColor(0xB4, 0x53, 0x09), RGBColor(0xC6, 0x28, 0x28), RGBColor(0x6A, 0x1B, 0x9A)]
 
 TAGS = {
     "safety": [("Hazard pyramid", "Near misses under every serious incident", ["safety", "hazard", "incident", "risk", "fire", "accident", "prevention"]),

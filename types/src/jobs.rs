@@ -179,10 +179,17 @@ pub struct QaReview {
 }
 
 /// A finished job's slide previews, for the job page.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SlidePreviews {
-    /// Pages rendered (0 when not available).
+    /// Pages of the deck in PDF (0 while it is converted, or when previews
+    /// are not available).
     pub pages: usize,
+    /// Thumbnails drawn so far, from the first page on.
+    #[serde(default)]
+    pub drawn: usize,
+    /// Still being drawn: ask again in a moment.
+    #[serde(default)]
+    pub drawing: bool,
     /// Why there are none, when there are none.
     pub unavailable: Option<String>,
     /// Whether trying again may help (a failed or refused drawing).

@@ -11,7 +11,7 @@ use crate::api::jobs::{
     cancel_job, delete_job, download_link, get_job, retry_job, retry_previews, slide_previews,
 };
 use crate::components::widgets::{ErrorNotice, PageHeader};
-use types::jobs::{JobEvent, JobStatus, QaFinding, QaReport as Report};
+use types::jobs::{JobEvent, JobStatus, QaFinding, QaReport as Report, SlidePreviews};
 
 #[component]
 pub fn JobPage() -> impl IntoView {
@@ -175,9 +175,10 @@ pub fn JobPage() -> impl IntoView {
     }
 }
 
-/// The finished deck, slide by slide: a grid of thumbnails (lazy-loaded);
-/// a click opens the large view with the slide's speaker notes and QA
-/// findings (arrow keys move, Escape closes); and the PDF.
+/// The finished deck, slide by slide: a grid of thumbnails that fills as
+/// they are drawn (lazy-loaded); a click opens the large view with the
+/// slide's speaker notes and QA findings (arrow keys move, Escape closes);
+/// and the PDF.
 #[component]
 fn Slides(id: String, findings: Vec<QaFinding>) -> impl IntoView {
     let previews = Resource::<_, crate::codec::Json>::new_with_options(
@@ -188,7 +189,6 @@ fn Slides(id: String, findings: Vec<QaFinding>) -> impl IntoView {
         slide_previews,
         false,
     );
-    let open = RwSignal::new(None::<usize>);
     let findings = StoredValue::new(findings);
     let id = StoredValue::new(id);
     view! {
@@ -198,49 +198,90 @@ fn Slides(id: String, findings: Vec<QaFinding>) -> impl IntoView {
                 {move || Suspend::new(async move {
                     match previews.await {
                         Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                        Ok(p) if p.pages == 0 => view! {
-                            <p class="muted" data-testid="previews-unavailable">
-                                {p.unavailable.unwrap_or_else(|| "Slide previews are not available.".into())}
-                                {p.retry.then(|| view! {
-                                    " "
-                                    <button type="button" class="btn" data-testid="previews-retry" on:click=move |_| {
-                                        let id = id.get_value();
-                                        leptos::task::spawn_local(async move {
-                                            let _ = retry_previews(id).await;
-                                            previews.refetch();
-                                        });
-                                    }>"Try again"</button>
-                                })}
-                            </p>
-                        }.into_any(),
-                        Ok(p) => {
-                            let pages = p.pages;
-                            let notes = StoredValue::new(p.notes);
-                            view! {
-                                <p><a class="btn" data-testid="pdf-download" href=format!("/api/jobs/{}/pdf", id.get_value()) download="">"Download PDF"</a></p>
-                                <ul class="thumbs" data-testid="thumbs">
-                                    {(1..=pages).map(|n| view! {
-                                        <li>
-                                            <button type="button" class="thumb" aria-label=format!("Open slide {n}") on:click=move |_| open.set(Some(n))>
-                                                <img loading="lazy" width="320" height="240" alt=format!("Slide {n}") src=format!("/api/jobs/{}/slides/{n}.png?size=thumb", id.get_value())/>
-                                                <span>{n}</span>
-                                            </button>
-                                        </li>
-                                    }).collect_view()}
-                                </ul>
-                                {move || open.get().map(|n| {
-                                    let note = notes.with_value(|v| v.get(n - 1).cloned().unwrap_or_default());
-                                    let mine: Vec<QaFinding> = findings.with_value(|f| {
-                                        f.iter().filter(|x| x.slide == n).cloned().collect()
-                                    });
-                                    view! { <SlideView id=id.get_value() n pages note findings=mine open/> }
-                                })}
-                            }.into_any()
-                        }
+                        Ok(first) => view! { <SlideGrid id=id.get_value() first findings/> }.into_any(),
                     }
                 })}
             </Suspense>
         </section>
+    }
+}
+
+/// The grid as the server draws it: while `drawing`, asks again every
+/// second and shows each thumbnail as soon as it exists (a placeholder
+/// until then); one line with "Try again" when there are no pictures.
+#[component]
+fn SlideGrid(id: String, first: SlidePreviews, findings: StoredValue<Vec<QaFinding>>) -> impl IntoView {
+    let state = RwSignal::new(first);
+    let id = StoredValue::new(id);
+    let open = RwSignal::new(None::<usize>);
+    let ask = move || {
+        leptos::task::spawn_local(async move {
+            let Some(id) = id.try_get_value() else {
+                return;
+            };
+            if let Ok(p) = slide_previews(id).await {
+                state.try_set(p);
+            }
+        });
+    };
+    Effect::new(move |_| {
+        if state.with(|p| p.drawing) {
+            set_timeout(ask, std::time::Duration::from_millis(1000));
+        }
+    });
+    let pages = Memo::new(move |_| state.with(|p| p.pages));
+    let unavailable = Memo::new(move |_| {
+        state.with(|p| (p.pages == 0 && !p.drawing).then(|| (p.unavailable.clone(), p.retry)))
+    });
+    let notes = move |n: usize| state.with(|p| p.notes.get(n - 1).cloned().unwrap_or_default());
+    move || {
+        if let Some((why, retry)) = unavailable.get() {
+            return view! {
+                <p class="muted" data-testid="previews-unavailable">
+                    {why.unwrap_or_else(|| "Slide previews are not available.".into())}
+                    {retry.then(|| view! {
+                        " "
+                        <button type="button" class="btn" data-testid="previews-retry" on:click=move |_| {
+                            let Some(id) = id.try_get_value() else { return };
+                            leptos::task::spawn_local(async move {
+                                if let Ok(p) = retry_previews(id).await {
+                                    state.try_set(p);
+                                }
+                            });
+                        }>"Try again"</button>
+                    })}
+                </p>
+            }
+            .into_any();
+        }
+        let pages = pages.get();
+        if pages == 0 {
+            return view! { <p class="muted" role="status" data-testid="previews-drawing">"Drawing the slides…"</p> }.into_any();
+        }
+        view! {
+            <p><a class="btn" data-testid="pdf-download" href=format!("/api/jobs/{}/pdf", id.get_value()) download="">"Download PDF"</a></p>
+            <ul class="thumbs" data-testid="thumbs">
+                {(1..=pages).map(|n| view! {
+                    <li>
+                        <button type="button" class="thumb" aria-label=format!("Open slide {n}") on:click=move |_| open.set(Some(n))>
+                            {move || if state.with(|p| n <= p.drawn) {
+                                view! { <img loading="lazy" width="320" height="240" alt=format!("Slide {n}") src=format!("/api/jobs/{}/slides/{n}.png?size=thumb", id.get_value())/> }.into_any()
+                            } else {
+                                view! { <span class="thumb-pending" role="status">"Drawing…"</span> }.into_any()
+                            }}
+                            <span>{n}</span>
+                        </button>
+                    </li>
+                }).collect_view()}
+            </ul>
+            {move || open.get().map(|n| {
+                let mine: Vec<QaFinding> = findings.with_value(|f| {
+                    f.iter().filter(|x| x.slide == n).cloned().collect()
+                });
+                view! { <SlideView id=id.get_value() n pages note=notes(n) findings=mine open/> }
+            })}
+        }
+        .into_any()
     }
 }
 

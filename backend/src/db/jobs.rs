@@ -566,6 +566,21 @@ pub async fn access(pool: &Pool, id: &str) -> Result<Option<Access>, sqlx::Error
     })
 }
 
+/// Replaces a complete job's QA report when it is still `before` (so a
+/// report written meanwhile is never overwritten); whether it was.
+pub async fn replace_report(pool: &Pool, id: &str, before: &str, after: &str) -> Result<bool, sqlx::Error> {
+    let rows = crate::on_db!(pool, pool => {
+        sqlx::query("UPDATE jobs SET qa_report = $1 WHERE id = $2 AND status = 'complete' AND qa_report = $3")
+            .bind(after)
+            .bind(id)
+            .bind(before)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected())
+    })?;
+    Ok(rows == 1)
+}
+
 /// A job's status and progress (the live stream's first message).
 pub async fn state(pool: &Pool, id: &str) -> Result<Option<(JobStatus, i64)>, sqlx::Error> {
     crate::on_db!(pool, pool => {

@@ -219,6 +219,9 @@ async fn run(state: &AppState, id: &str, worker: &str) {
             if done.s3_key.is_some() {
                 forget_local_copy(state, id, &done, &result).await;
             }
+            if result.is_ok() {
+                crate::previews::prepare(state, id);
+            }
             result
         }
         Err(Stop::Cancelled) => super::end(state, id, JobStatus::Cancelled, "Cancelled", None).await,

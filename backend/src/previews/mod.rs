@@ -1,7 +1,10 @@
 //! Slide previews of a finished deck: LibreOffice (headless) turns the deck
-//! into a PDF once, `pdftoppm` turns the PDF into page images at two sizes,
-//! and all of it is kept under `DATA_DIR/previews/<job>/` — made on first
-//! view, kept as long as the job (deleting the job's folder is the
+//! into a PDF once, `pdftoppm` turns the PDF into page pictures — the
+//! thumbnails in small batches right after (the job page's grid fills as
+//! they come, see [`pages`]), a large picture when someone opens a slide —
+//! and all of it is kept under `DATA_DIR/previews/<job>/`. A job's previews
+//! are drawn as soon as it completes (`PREVIEWS_ON_COMPLETION`), else on
+//! first view; kept as long as the job (deleting the job's folder is the
 //! janitor's business with the deck).
 //!
 //! Bounded like every other expensive step: one conversion per core at a
@@ -12,6 +15,8 @@
 //! the job: previews are then "not available" and the deck downloads as
 //! ever.
 
+mod contrast;
+mod pages;
 pub mod sandbox;
 
 use std::path::{Path, PathBuf};
@@ -161,9 +166,10 @@ async fn remote(state: &AppState, id: &str) -> Result<Option<Arc<crate::s3::S3>>
     })
 }
 
-/// The number of pages of a job's rendered deck, rendering it first when
-/// it has not been (waiting for a conversion already running). Previews of
-/// a deck in object storage are fetched from there before rendering anew.
+/// The number of pages of a job's deck in PDF, converting it first when it
+/// has not been (waiting for a conversion already running). Previews of a
+/// deck in object storage are fetched from there before converting anew.
+/// The pictures come after (see [`pages::fill`] and [`page_file`]).
 pub async fn ensure(state: &AppState, id: &str, user: Option<i64>) -> Result<usize, PreviewError> {
     let dir = folder(state, id);
     if let Some(known) = known(&dir).await {
@@ -173,18 +179,13 @@ pub async fn ensure(state: &AppState, id: &str, user: Option<i64>) -> Result<usi
         let store = remote(state, id).await?;
         if let Some(s3) = &store {
             if let Some(n) = fetch_marker(s3, &object_key(s3, id, "pages"), &dir).await {
+                // The bucket's marker goes last: every thumbnail is there.
+                let _ = tokio::fs::write(dir.join(pages::DONE), "").await;
                 return Ok(n);
             }
         }
         charge(state, user)?;
-        let pages = render(state, &dir, id, JobDeck { state, id }).await?;
-        if let Some(s3) = &store {
-            if let Err(e) = upload(s3, id, &dir, pages).await {
-                // The local copy still serves this replica; another renders its own.
-                tracing::warn!(job = %id, error = %format!("{e:#}"), "could not store previews in the bucket");
-            }
-        }
-        Ok(pages)
+        render(state, &dir, id, JobDeck { state, id }).await
     })
     .await
 }
@@ -199,11 +200,10 @@ async fn once(
         let mut map = BUILDING.lock().unwrap_or_else(|p| p.into_inner());
         map.entry(dir.to_owned()).or_default().clone()
     };
-    let _listed = Listed {
-        dir,
-        lock: lock.clone(),
-    };
-    let _one = lock.lock().await;
+    // The caller's one handle on the lock (the list holds the other), so
+    // the last caller out sees two and takes the folder off the list.
+    let listed = Listed { dir, lock };
+    let _one = listed.lock.lock().await;
     if let Some(known) = known(dir).await {
         return known;
     }
@@ -290,8 +290,9 @@ async fn fetch_marker(s3: &crate::s3::S3, key: &str, dir: &Path) -> Option<usize
     n
 }
 
-/// Stores a job's rendered previews beside its deck; the `pages` marker
-/// goes last, so a marker in the bucket means every page is there.
+/// Stores a job's PDF, notes and thumbnails beside its deck; the `pages`
+/// marker goes last, so a marker in the bucket means all of them are there.
+/// (Large pictures follow one by one, as they are drawn.)
 async fn upload(s3: &crate::s3::S3, id: &str, dir: &Path, pages: usize) -> anyhow::Result<()> {
     s3.put_file(
         &object_key(s3, id, "deck.pdf"),
@@ -300,11 +301,9 @@ async fn upload(s3: &crate::s3::S3, id: &str, dir: &Path, pages: usize) -> anyho
     )
     .await?;
     for n in 1..=pages {
-        for size in [Size::Thumb, Size::Large] {
-            let name = page_name(n, size);
-            s3.put_file(&object_key(s3, id, &name), &dir.join(&name), "image/png")
-                .await?;
-        }
+        let name = page_name(n, Size::Thumb);
+        s3.put_file(&object_key(s3, id, &name), &dir.join(&name), "image/png")
+            .await?;
     }
     s3.put_file(
         &object_key(s3, id, "notes.json"),
@@ -317,8 +316,8 @@ async fn upload(s3: &crate::s3::S3, id: &str, dir: &Path, pages: usize) -> anyho
     Ok(())
 }
 
-/// The picture of page `n` (from 1) of a job's deck: rendered (or fetched
-/// from the bucket) when need be; `None` past the last page.
+/// The picture of page `n` (from 1) of a job's deck: converted, fetched
+/// from the bucket or drawn when need be; `None` past the last page.
 pub async fn page_file(
     state: &AppState,
     id: &str,
@@ -330,12 +329,29 @@ pub async fn page_file(
     if n == 0 || n > pages {
         return Ok(None);
     }
-    let path = folder(state, id).join(page_name(n, size));
-    if !path.is_file() {
-        if let Some(s3) = remote(state, id).await? {
-            s3.download_to(&object_key(&s3, id, &page_name(n, size)), &path)
+    let dir = folder(state, id);
+    let name = page_name(n, size);
+    let path = dir.join(&name);
+    if path.is_file() {
+        return Ok(Some(path));
+    }
+    let store = remote(state, id).await?;
+    if let Some(s3) = &store {
+        if s3.download_to(&object_key(s3, id, &name), &path).await.is_ok() && path.is_file() {
+            return Ok(Some(path));
+        }
+        // Not drawn yet anywhere: draw it here, from the bucket's PDF when
+        // this replica has none.
+        if !dir.join("deck.pdf").is_file() {
+            s3.download_to(&object_key(s3, id, "deck.pdf"), &dir.join("deck.pdf"))
                 .await
-                .map_err(|e| PreviewError::Unavailable(format!("the page could not be fetched ({e:#})")))?;
+                .map_err(|e| PreviewError::Unavailable(format!("the PDF could not be fetched ({e:#})")))?;
+        }
+    }
+    pages::draw_one(state, &dir, n, size).await?;
+    if let Some(s3) = &store {
+        if let Err(e) = s3.put_file(&object_key(s3, id, &name), &path, "image/png").await {
+            tracing::warn!(job = %id, error = %format!("{e:#}"), "could not store a page picture in the bucket");
         }
     }
     Ok(Some(path))
@@ -425,7 +441,7 @@ async fn render(
     source: impl Source,
 ) -> Result<usize, PreviewError> {
     drawable(state)?;
-    let (Some(soffice), Some(pdftoppm)) = (sandbox::tool("soffice"), sandbox::tool("pdftoppm")) else {
+    let (Some(soffice), Some(_)) = (sandbox::tool("soffice"), sandbox::tool("pdftoppm")) else {
         return Err(PreviewError::Unavailable(
             "LibreOffice and poppler's pdftoppm are not installed on this server".into(),
         ));
@@ -452,16 +468,7 @@ async fn render(
         .map_err(|e| PreviewError::Unavailable(format!("no temporary folder ({e})")))?;
     let deck_file = work.path().join("deck.pptx");
     source.write(&deck_file).await?;
-    match convert(
-        &soffice,
-        &pdftoppm,
-        work.path(),
-        &deck_file,
-        limit,
-        &state.converters,
-    )
-    .await
-    {
+    match convert(&soffice, work.path(), &deck_file, limit, &state.converters).await {
         Ok(pages) => {
             let out = work.path().join("out");
             // The finished folder appears at once, under its real name.
@@ -485,27 +492,20 @@ async fn render(
 /// every preview is drawn — contained, no network — without any check of
 /// the deck first: for tests that show the containment holds on its own.
 pub async fn draw_unchecked(deck_file: &Path, work: &Path, limit: Duration) -> Result<usize, String> {
-    let (Some(soffice), Some(pdftoppm)) = (sandbox::tool("soffice"), sandbox::tool("pdftoppm")) else {
-        return Err("LibreOffice and pdftoppm are not installed".into());
+    let Some(soffice) = sandbox::tool("soffice") else {
+        return Err("LibreOffice is not installed".into());
     };
-    convert(
-        &soffice,
-        &pdftoppm,
-        work,
-        deck_file,
-        limit,
-        &sandbox::Groups::default(),
-    )
-    .await
+    let groups = sandbox::Groups::default();
+    let pages = convert(&soffice, work, deck_file, limit, &groups).await?;
+    pages::draw(&work.join("out"), 1, pages, Size::Thumb, limit, &groups).await?;
+    Ok(pages)
 }
 
-/// The conversion proper, in `work`: deck → PDF (LibreOffice) → pictures
-/// at two sizes (pdftoppm), the notes, a `pages` marker, all in
-/// `work/out`. The number of pages, or why there are none (a failure
-/// worth remembering).
+/// The conversion proper, in `work`: deck → PDF (LibreOffice), its page
+/// count (pdfinfo), the notes and a `pages` marker, all in `work/out`. The
+/// number of pages, or why there are none (a failure worth remembering).
 async fn convert(
     soffice: &Path,
-    pdftoppm: &Path,
     work: &Path,
     deck_file: &Path,
     limit: Duration,
@@ -541,38 +541,7 @@ async fn convert(
     tokio::fs::create_dir(&out)
         .await
         .map_err(|e| format!("no output folder ({e})"))?;
-    for size in [Size::Thumb, Size::Large] {
-        let args: Vec<std::ffi::OsString> = vec![
-            "-png".into(),
-            "-scale-to".into(),
-            size.pixels().into(),
-            pdf.clone().into(),
-            out.join(size.prefix()).into(),
-        ];
-        let left = limit
-            .saturating_sub(started.elapsed())
-            .max(Duration::from_secs(1));
-        sandbox::run(pdftoppm, &args, "pdftoppm", work, left, groups)
-            .await
-            .map_err(|f| f.to_string())?;
-    }
-    // pdftoppm numbers pages with as many digits as the last needs
-    // (thumb-01.png…): name them plainly.
-    let mut pages = 0usize;
-    let mut entries = tokio::fs::read_dir(&out).await.map_err(|e| e.to_string())?;
-    while let Ok(Some(e)) = entries.next_entry().await {
-        let name = e.file_name().to_string_lossy().to_string();
-        let Some((prefix, rest)) = name.split_once('-') else {
-            continue;
-        };
-        let Some(n) = rest.strip_suffix(".png").and_then(|d| d.parse::<usize>().ok()) else {
-            continue;
-        };
-        if prefix == "thumb" {
-            pages = pages.max(n);
-        }
-        let _ = tokio::fs::rename(e.path(), out.join(format!("{prefix}-{n}.png"))).await;
-    }
+    let pages = pages::count(&pdf, work, limit.saturating_sub(started.elapsed()), groups).await?;
     if pages == 0 {
         return Err("the PDF has no pages".into());
     }
@@ -720,7 +689,13 @@ pub async fn ensure_template(
         .await
         .map_err(|e| PreviewError::Unavailable(format!("building the preview stopped ({e})")))?
         .map_err(|e| PreviewError::Unavailable(format!("the preview could not be built ({e})")))?;
-        render(state, &dir, &key, Bytes(bytes)).await
+        let pages = render(state, &dir, &key, Bytes(bytes)).await?;
+        // A handful of pages: the thumbnails at once, in one run.
+        let limit = Duration::from_secs(state.config.render_timeout_seconds.max(1));
+        pages::draw(&dir, 1, pages, Size::Thumb, limit, &state.converters)
+            .await
+            .map_err(PreviewError::Failed)?;
+        Ok(pages)
     })
     .await
 }
@@ -819,7 +794,12 @@ pub async fn template_page(
         return Ok(None);
     }
     let key = template_key(path).ok_or_else(|| PreviewError::Unavailable("the template is gone".into()))?;
-    Ok(Some(template_folder(state, &key).join(page_name(n, size))))
+    let dir = template_folder(state, &key);
+    let file = dir.join(page_name(n, size));
+    if !file.is_file() {
+        pages::draw_one(state, &dir, n, size).await?;
+    }
+    Ok(Some(file))
 }
 
 /// Removes template previews whose template is gone (an expired upload, a
@@ -853,10 +833,10 @@ pub fn sweep_templates(state: &AppState) -> usize {
 
 /// A conversion's own folder (deck, profile, output), removed however the
 /// conversion ends.
-struct WorkDir(PathBuf);
+pub(crate) struct WorkDir(PathBuf);
 
 impl WorkDir {
-    async fn new(root: &Path, id: &str) -> std::io::Result<WorkDir> {
+    pub(crate) async fn new(root: &Path, id: &str) -> std::io::Result<WorkDir> {
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.subsec_nanos());
@@ -865,7 +845,7 @@ impl WorkDir {
         Ok(WorkDir(dir))
     }
 
-    fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.0
     }
 }
@@ -895,10 +875,12 @@ pub async fn remove(state: &AppState, id: &str) {
     }
 }
 
-/// What the job page shows: how many pages were rendered (rendering them
-/// now if need be, charged to `user`) and each slide's speaker notes; never
-/// an error for a complete job — a failed render is "not available", with
-/// a retry offered when trying again may help.
+/// What the job page shows, never waiting for LibreOffice: the pages and
+/// how many thumbnails are drawn so far (drawing them now in the background
+/// if nobody is, charged to `user`; the page asks again while `drawing`)
+/// and each slide's speaker notes; never an error for a complete job — a
+/// failed drawing is "not available", with a retry offered when trying
+/// again may help.
 pub async fn overview(
     state: &AppState,
     id: &str,
@@ -907,17 +889,38 @@ pub async fn overview(
     let Some(deck) = crate::db::jobs::complete_deck(&state.pool, id).await? else {
         return Ok(None);
     };
-    let (pages, unavailable, retry) = match ensure(state, id, user).await {
-        Ok(n) => (n, None, false),
-        Err(e) => {
-            tracing::warn!(job = %id, error = %e, "no previews");
-            let retry = e.retryable();
-            (0, Some(e.to_string()), retry)
-        }
+    let dir = folder(state, id);
+    let mut p = types::jobs::SlidePreviews::default();
+    let refused = |p: &mut types::jobs::SlidePreviews, e: PreviewError| {
+        tracing::warn!(job = %id, error = %e, "no previews");
+        p.retry = e.retryable();
+        p.unavailable = Some(e.to_string());
     };
-    let notes = match notes(state, id).await {
+    match known(&dir).await {
+        Some(Ok(pages)) => {
+            p.pages = pages;
+            p.drawn = pages::drawn(&dir, pages);
+            p.drawing = p.drawn < pages;
+            if p.drawing && !pages::filling(&dir) {
+                let (state, id) = (state.clone(), id.to_owned());
+                tokio::spawn(async move { pages::fill(&state, &id, pages).await });
+            }
+        }
+        Some(Err(e)) => refused(&mut p, e),
+        None => match drawable(state) {
+            Err(e) => refused(&mut p, e),
+            Ok(()) => match LAST_ERROR.lock().unwrap_or_else(|e| e.into_inner()).remove(&dir) {
+                Some(e) => refused(&mut p, e),
+                None => {
+                    start(state, id, user);
+                    p.drawing = true;
+                }
+            },
+        },
+    }
+    p.notes = match notes(state, id).await {
         Some(n) => n,
-        // Rendered before notes were kept with the previews.
+        // Not converted yet (or before notes were kept with the previews).
         None => match deck.output_local.as_deref() {
             Some(local) => match state.storage.get(local).await {
                 Ok(bytes) => tokio::task::spawn_blocking(move || notes_of(&bytes))
@@ -928,12 +931,43 @@ pub async fn overview(
             None => Vec::new(),
         },
     };
-    Ok(Some(types::jobs::SlidePreviews {
-        pages,
-        unavailable,
-        retry,
-        notes,
-    }))
+    Ok(Some(p))
+}
+
+/// Converts a job's deck and draws its thumbnails in the background, unless
+/// that is under way; a refusal that is not remembered on disk (busy, over
+/// the allowance) is kept for the next [`overview`].
+fn start(state: &AppState, id: &str, user: Option<i64>) {
+    let dir = folder(state, id);
+    let running = BUILDING
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .contains_key(&dir);
+    if running || pages::filling(&dir) {
+        return;
+    }
+    let (state, id) = (state.clone(), id.to_owned());
+    tokio::spawn(async move {
+        match ensure(&state, &id, user).await {
+            Ok(pages) => pages::fill(&state, &id, pages).await,
+            Err(PreviewError::Failed(_)) => {}
+            Err(e) => {
+                LAST_ERROR
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(dir, e);
+            }
+        }
+    });
+}
+
+/// Draws a job's previews as soon as it completes (`PREVIEWS_ON_COMPLETION`),
+/// so its page shows thumbnails within seconds; the server's own work, not
+/// counted against anyone's allowance.
+pub fn prepare(state: &AppState, id: &str) {
+    if state.config.previews_on_completion && drawable(state).is_ok() {
+        start(state, id, None);
+    }
 }
 
 /// The notes kept with a job's previews (fetched from the bucket when the
@@ -988,6 +1022,19 @@ mod tests {
         drop(held);
         assert_eq!(WAITING.load(std::sync::atomic::Ordering::SeqCst), 0);
         assert!(Waiting::join(&WAITING, MAX_WAITING).is_some(), "places come back");
+    }
+
+    #[tokio::test]
+    async fn a_finished_or_failed_drawing_leaves_the_list_of_drawings() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let listed = |d: &Path| BUILDING.lock().unwrap_or_else(|p| p.into_inner()).contains_key(d);
+        let ok = dir.path().join("ok");
+        assert_eq!(once(&ok, async { Ok(3) }).await, Ok(3));
+        assert!(!listed(&ok), "a finished drawing is off the list");
+        let failed = dir.path().join("failed");
+        let err = once(&failed, async { Err(PreviewError::Failed("no".into())) }).await;
+        assert_eq!(err, Err(PreviewError::Failed("no".into())));
+        assert!(!listed(&failed), "so a retry can start another");
     }
 
     #[test]

@@ -146,7 +146,7 @@ pub async fn run(
     work: &Path,
     limit: Duration,
     groups: &Groups,
-) -> Result<(), Failure> {
+) -> Result<Vec<u8>, Failure> {
     let mut line: Vec<std::ffi::OsString> = Vec::new();
     if let Some(prefix) = no_network_prefix() {
         line.extend(prefix.iter().map(Into::into));
@@ -181,7 +181,7 @@ pub async fn run(
         .process_group(0)
         .kill_on_drop(true)
         .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped());
     let child = cmd
         .spawn()
@@ -199,12 +199,19 @@ pub async fn run(
             tracing::warn!(tool = what, status = ?out.status, stderr = %err.chars().take(400).collect::<String>(), "converter failed");
             Err(Failure::Failed(what.to_owned()))
         }
-        Ok(Ok(_)) => Ok(()),
+        Ok(Ok(mut out)) => {
+            // What it printed (a page count, a file name): a few lines.
+            out.stdout.truncate(MAX_OUTPUT);
+            Ok(out.stdout)
+        }
     };
     // Whatever happened, nothing of the group is left running.
     drop(group);
     result
 }
+
+/// What is kept of a converter's output at most.
+const MAX_OUTPUT: usize = 64 * 1024;
 
 /// Where web requests from a converter go: the discard port on loopback
 /// (inside a network namespace, a loopback that is not even up).

@@ -1450,7 +1450,9 @@ async fn renders_that_time_out_or_are_abandoned_leave_nothing_running() {
         .json()
         .await
         .expect("json");
-    assert!(t.elapsed() >= Duration::from_secs(1), "a retry draws again");
+    assert_eq!(p["drawing"], true, "a retry draws again: {p}");
+    let p = c.previews(&id).await;
+    assert!(t.elapsed() >= Duration::from_secs(1), "{:?}", t.elapsed());
     assert_eq!(p["retry"], true, "{p}");
     app.stop().await;
 

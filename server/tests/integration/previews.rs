@@ -1,8 +1,8 @@
-//! Slide previews and PDF export of a finished job, rendered on first view
-//! by the real LibreOffice and pdftoppm: a PDF with one page per slide,
-//! page images at two sizes that browsers may keep, the notes of each
-//! slide; and with previews unavailable, a job that still completes and
-//! downloads.
+//! Slide previews and PDF export of a finished job, drawn by the real
+//! LibreOffice and pdftoppm — at completion, or on first view: a PDF with
+//! one page per slide, thumbnails first and page by page, large pictures
+//! when asked for, pictures browsers may keep, the notes of each slide; and
+//! with previews unavailable, a job that still completes and downloads.
 
 use crate::common;
 
@@ -22,16 +22,23 @@ async fn a_finished_deck_is_shown_as_pages_and_exported_as_pdf() {
     let id = finished_job(&c).await;
     let slides = c.job(&id).await["job"]["slide_count"].as_u64().expect("slides") as usize;
 
+    // The first look starts the drawing and answers at once.
     let started = std::time::Instant::now();
-    let res = c.call("/api/jobs/previews", &[("id", id.as_str())]).await;
-    assert_eq!(res.status(), 200);
-    let p: serde_json::Value = res.json().await.expect("json");
+    let first = c.previews_now(&id).await;
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(first["drawing"], true, "{first}");
+    let p = c.previews(&id).await;
     eprintln!(
         "rendered {slides} slides in {:.1} s",
         started.elapsed().as_secs_f64()
     );
     assert_eq!(p["unavailable"], serde_json::Value::Null, "{p}");
     assert_eq!(p["pages"].as_u64(), Some(slides as u64));
+    assert_eq!(p["drawn"], p["pages"], "{p}");
     let notes = p["notes"].as_array().expect("notes");
     assert_eq!(notes.len(), slides);
     assert!(notes
@@ -105,6 +112,63 @@ async fn a_finished_deck_is_shown_as_pages_and_exported_as_pdf() {
         app.client().get(&format!("/api/jobs/{id}/pdf")).await.status(),
         401
     );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn thumbnails_are_drawn_when_the_job_completes_large_pictures_when_asked_for() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut config = common::config(dir.path());
+    config.previews_on_completion = true;
+    let app = TestApp::start_with(config).await;
+    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let id = finished_job(&c).await;
+    let completed = std::time::Instant::now();
+    let slides = c.job(&id).await["job"]["slide_count"].as_u64().expect("slides") as usize;
+    // Nobody looks: the thumbnails appear anyway, the first one first.
+    let folder = dir.path().join("previews").join(&id);
+    let first = loop {
+        if folder.join("thumb-1.png").is_file() {
+            break completed.elapsed();
+        }
+        assert!(
+            completed.elapsed() < Duration::from_secs(60),
+            "no thumbnail after a minute"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    while !folder.join("done").is_file() {
+        assert!(
+            completed.elapsed() < Duration::from_secs(120),
+            "thumbnails not all drawn"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    eprintln!(
+        "{slides} slides: first thumbnail {:.1} s after completion, all {:.1} s",
+        first.as_secs_f64(),
+        completed.elapsed().as_secs_f64()
+    );
+    for n in 1..=slides {
+        assert!(folder.join(format!("thumb-{n}.png")).is_file(), "thumb-{n}");
+    }
+    assert!(
+        !folder.join(format!("large-{slides}.png")).exists(),
+        "large pictures wait to be asked for"
+    );
+    // Drawn, so a look says so at once; a large picture is drawn on request.
+    let p = c.previews_now(&id).await;
+    assert_eq!(
+        (p["pages"].as_u64(), p["drawn"].as_u64()),
+        (Some(slides as u64), Some(slides as u64)),
+        "{p}"
+    );
+    assert_eq!(p["drawing"], false, "{p}");
+    let res = c
+        .get(&format!("/api/jobs/{id}/slides/{slides}.png?size=large"))
+        .await;
+    assert_eq!(res.status(), 200);
+    assert!(folder.join(format!("large-{slides}.png")).is_file());
     app.stop().await;
 }
 
@@ -337,5 +401,67 @@ async fn without_previews_the_intake_report_still_reads_the_template() {
         .iter()
         .all(|k| k["pictures"] == false && k["layouts"].as_array().is_some_and(|l| !l.is_empty())));
     assert!(role(&r, "Content")["layout"].is_string(), "{r}");
+    app.stop().await;
+}
+
+/// The findings of one code in a job's QA report.
+async fn findings(c: &Client, id: &str, code: &str) -> Vec<serde_json::Value> {
+    let job = c.job(id).await;
+    let report: serde_json::Value =
+        serde_json::from_str(job["qa_report"].as_str().unwrap_or("{}")).unwrap_or_default();
+    report["findings"]
+        .as_array()
+        .map(|f| f.iter().filter(|f| f["code"] == code).cloned().collect())
+        .unwrap_or_default()
+}
+
+/// Waits for a job's contrast to be measured on its drawn slides.
+async fn measured(dir: &std::path::Path, id: &str) {
+    let marker = dir.join("previews").join(id).join("measured");
+    let started = std::time::Instant::now();
+    while !marker.is_file() {
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "not measured after two minutes"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn text_on_a_dark_photo_is_caught_on_the_rendered_slide() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut config = common::config(dir.path());
+    config.previews_on_completion = true;
+    let app = TestApp::start_with(config).await;
+    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    // A content layout with a dark photo behind its whole body box: the
+    // geometric check can only call it unknown (no finding).
+    let photo = upload_template(&c, fixture("picture-behind.pptx")).await;
+    let r = report(&c, &photo).await;
+    assert!(!r.to_string().contains("low_contrast"), "{r}");
+    let id = c.finished_job("Dark photo", &photo).await;
+    measured(dir.path(), &id).await;
+    let found = findings(&c, &id, "low_contrast_measured").await;
+    assert!(found.len() >= 5, "{found:#?}");
+    let first = &found[0];
+    let message = first["message"].as_str().expect("message");
+    assert!(
+        message.contains(":1 against what is drawn behind it"),
+        "{message}"
+    );
+    assert!(first["slide"].as_u64().is_some_and(|n| n > 1), "{first}");
+    assert!(
+        findings(&c, &id, "low_contrast").await.is_empty(),
+        "the geometric check saw nothing"
+    );
+
+    // The shipped templates and banks: nothing measured as hard to read.
+    for sample in ["Ocean.pptx", "Forest.pptx"] {
+        let clean = c.finished_job("Clean", sample).await;
+        measured(dir.path(), &clean).await;
+        let found = findings(&c, &clean, "low_contrast_measured").await;
+        assert!(found.is_empty(), "{sample}: {found:#?}");
+    }
     app.stop().await;
 }

@@ -132,26 +132,30 @@ async fn previews_are_kept_beside_the_deck_and_the_pdf_is_a_presigned_redirect()
     let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
     let id = start_job(&c).await;
     wait_row(&app, &id, Duration::from_secs(30), |r| r.2.is_some()).await;
-    let res = c.call("/api/jobs/previews", &[("id", id.as_str())]).await;
-    assert_eq!(res.status(), 200);
-    let p: Value = res.json().await.expect("json");
+    let p = c.previews(&id).await;
     let pages = p["pages"].as_u64().expect("pages") as usize;
     assert!(pages > 5, "{p}");
 
-    // Beside the deck: the PDF, both sizes of every page, the notes, the marker.
+    // Beside the deck: the PDF, every page's thumbnail, the notes, the
+    // marker; a large picture once someone asked for it.
     let prefix = format!("outputs/{id}.previews/");
     let pdf = s3
         .object(&format!("{prefix}deck.pdf"))
         .expect("PDF in the bucket");
     assert!(pdf.starts_with(b"%PDF"));
     for n in 1..=pages {
-        for size in ["thumb", "large"] {
-            assert!(
-                s3.object(&format!("{prefix}{size}-{n}.png")).is_some(),
-                "{size}-{n}"
-            );
-        }
+        assert!(
+            s3.object(&format!("{prefix}thumb-{n}.png")).is_some(),
+            "thumb-{n}"
+        );
     }
+    assert!(s3.object(&format!("{prefix}large-1.png")).is_none());
+    let res = c.get(&format!("/api/jobs/{id}/slides/1.png?size=large")).await;
+    assert_eq!(res.status(), 200);
+    assert!(
+        s3.object(&format!("{prefix}large-1.png")).is_some(),
+        "stored when drawn"
+    );
     assert_eq!(
         s3.object(&format!("{prefix}pages"))
             .map(|b| String::from_utf8_lossy(&b).to_string()),
@@ -171,12 +175,21 @@ async fn previews_are_kept_beside_the_deck_and_the_pdf_is_a_presigned_redirect()
     assert_eq!(res.bytes().await.expect("pdf").as_ref(), pdf.as_slice());
 
     // Another replica (here: this one without its local copy) serves the
-    // pages and notes from the bucket without rendering again.
+    // pages and notes from the bucket without converting again; a large
+    // picture nobody drew yet it draws from the bucket's PDF, and stores.
     std::fs::remove_dir_all(tmp.path().join("app/previews").join(&id)).expect("local cache");
-    let res = c.call("/api/jobs/previews", &[("id", id.as_str())]).await;
-    let again: Value = res.json().await.expect("json");
+    let again = c.previews(&id).await;
     assert_eq!(again["pages"], p["pages"]);
+    assert_eq!(again["drawn"], p["pages"], "{again}");
     assert_eq!(again["notes"], p["notes"]);
+    let res = c.get(&format!("/api/jobs/{id}/slides/{pages}.png")).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        res.bytes().await.expect("png").as_ref(),
+        s3.object(&format!("{prefix}thumb-{pages}.png"))
+            .expect("png")
+            .as_slice()
+    );
     let res = c
         .get(&format!("/api/jobs/{id}/slides/{pages}.png?size=large"))
         .await;

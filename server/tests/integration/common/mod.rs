@@ -96,6 +96,9 @@ pub fn config(data_dir: &Path) -> Config {
         render_timeout_seconds: 120,
         renders_per_hour: types::limits::MAX_RENDERS_PER_HOUR,
         previews: true,
+        // Drawn on first view, so each test decides when LibreOffice runs
+        // (previews.rs turns drawing at completion on and times it).
+        previews_on_completion: false,
         initial_admin_email: Some(ADMIN_EMAIL.into()),
         initial_admin_name: Some("Ada Admin".into()),
         initial_admin_password: Some(ADMIN_PASSWORD.parse().expect("secret")),
@@ -364,9 +367,26 @@ impl Client {
         id
     }
 
-    /// A finished job's slide previews as the job page gets them (drawn
-    /// first when need be).
+    /// A finished job's slide previews once the server has finished
+    /// drawing them, asking again while it says `drawing` as the job page
+    /// does (the first look starts the drawing when nothing has).
     pub async fn previews(&self, id: &str) -> serde_json::Value {
+        let started = std::time::Instant::now();
+        loop {
+            let p = self.previews_now(id).await;
+            if p["drawing"] != true {
+                return p;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(180),
+                "still drawing after 3 minutes: {p}"
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    /// One look at a job's slide previews (never waits for a drawing).
+    pub async fn previews_now(&self, id: &str) -> serde_json::Value {
         let res = self.call("/api/jobs/previews", &[("id", id)]).await;
         assert_eq!(res.status(), 200);
         res.json().await.expect("previews json")
