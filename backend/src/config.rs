@@ -186,6 +186,12 @@ pub struct Config {
     #[arg(long, env = "PREVIEWS_ON_COMPLETION", default_value_t = true, action = clap::ArgAction::Set)]
     pub previews_on_completion: bool,
 
+    /// The smallest size (pt) a slide title may shrink to: a longer title
+    /// moves to a layout with a wider title box, or is shortened with the
+    /// rest moved to the body or subtitle.
+    #[arg(long, env = "MIN_TITLE_PT", default_value_t = 24.0, value_parser = min_title_pt)]
+    pub min_title_pt: f64,
+
     /// Pause between pipeline stages, in milliseconds (0; for demos and tests).
     #[arg(long, env = "JOB_STAGE_PAUSE_MS", default_value_t = 0)]
     pub job_stage_pause_ms: u64,
@@ -203,6 +209,18 @@ pub struct Config {
     /// Password of the first administrator (never logged).
     #[arg(long, env = "INITIAL_ADMIN_PASSWORD", hide_env_values = true)]
     pub initial_admin_password: Option<crate::secret::Secret>,
+}
+
+/// `MIN_TITLE_PT`: a point size a title can be read at, 8–96.
+fn min_title_pt(v: &str) -> Result<f64, String> {
+    let pt: f64 = v
+        .parse()
+        .map_err(|_| format!("{v:?} is not a number of points"))?;
+    if (8.0..=96.0).contains(&pt) {
+        Ok(pt)
+    } else {
+        Err(format!("{pt} pt is outside 8–96"))
+    }
 }
 
 impl Config {

@@ -29,6 +29,7 @@ pub fn options(template: &Template, days: u8, lang: &str, schedule: Schedule) ->
         two_columns: template.layout_for_role(deck::Role::TwoColumn).is_some()
             && template.layout_for_role(deck::Role::Comparison).is_some(),
         schedule,
+        min_title_pt: None,
     }
 }
 
@@ -103,7 +104,10 @@ pub fn generate<S>(
         template,
         &plan,
         &DirResolver::new(std::path::PathBuf::new()),
-        &BuildOptions::default(),
+        &BuildOptions {
+            min_title_pt: options.min_title_pt,
+            ..BuildOptions::default()
+        },
     )
     .map_err(Failure::Build)?;
     on_step(Step::Checking).map_err(Failure::Stopped)?;

@@ -29,6 +29,9 @@ pub struct CourseOptions {
     pub two_columns: bool,
     /// The shape of each course day.
     pub schedule: Schedule,
+    /// The smallest size a title may shrink to, pt (`MIN_TITLE_PT`; unset:
+    /// the engine's 24 pt, see `deck::build::DEFAULT_MIN_TITLE_PT`).
+    pub min_title_pt: Option<f64>,
 }
 
 impl CourseOptions {
@@ -40,6 +43,7 @@ impl CourseOptions {
             picture_layout: false,
             two_columns: true,
             schedule: Schedule::default(),
+            min_title_pt: None,
         }
     }
 }

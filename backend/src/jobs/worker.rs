@@ -336,7 +336,8 @@ async fn execute(state: &AppState, id: &str) -> Result<Done, Stop> {
         .and_then(|d| d.schedule().ok())
         .or_else(|| state.config.day.schedule().ok())
         .unwrap_or_default();
-    let options = pipeline::options(&template, days, &input.language, schedule);
+    let mut options = pipeline::options(&template, days, &input.language, schedule);
+    options.min_title_pt = Some(state.config.min_title_pt);
     let (texts, ai) = match &state.llm {
         None => (offline_texts(&outline, &options.lang), None),
         Some(llm) => {

@@ -421,6 +421,40 @@ fn any_valid_deck_is_linted_and_templates_are_inspected_with_their_intent() {
         "{text}"
     );
     assert!(text.contains("LOW READABILITY"), "{text}");
+
+    // A slide bank: each slide, its tags, the text its deck really has
+    // there — and an entry whose deck is missing says so.
+    let out = Command::new(env!("CARGO_BIN_EXE_courseware"))
+        .args(["deck", "inspect", "--bank"])
+        .arg(root().join("server/samples/banks/tagged"))
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("24 bank slides"), "{text}");
+    assert!(
+        text.lines().any(|l| l.contains("#2 ")
+            && l.contains("Risk matrix")
+            && l.contains("tags: safety, risk, assessment")),
+        "{text}"
+    );
+    assert!(text.contains("on the slide: Risk matrix"), "{text}");
+    let bank = tempfile::tempdir().expect("tmp");
+    std::fs::write(
+        bank.path().join("catalogue.json"),
+        r#"{"slides":[{"deck":"gone.pptx","slide":1,"title":"Gone","tags":["x"]}]}"#,
+    )
+    .expect("write");
+    let out = Command::new(env!("CARGO_BIN_EXE_courseware"))
+        .args(["deck", "inspect", "--bank", "--json"])
+        .arg(bank.path())
+        .output()
+        .expect("run");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert!(
+        v[0]["problem"].as_str().is_some_and(|p| p.contains("not a file")),
+        "{v}"
+    );
 }
 
 #[test]

@@ -51,6 +51,20 @@ async fn a_job_runs_from_the_api_to_a_stored_deck_and_counts_in_the_day() {
         .filter_map(|e| e["message"].as_str())
         .collect();
     assert!(messages.iter().any(|m| m.starts_with("Planned")), "{messages:?}");
+    // Each bank slide says why it fits its topic (fire safety: the
+    // emergency flow for evacuation, by the topic's own title).
+    let picks: Vec<&&str> = messages.iter().filter(|m| m.starts_with("Bank: ")).collect();
+    assert!(!picks.is_empty(), "{messages:?}");
+    assert!(
+        picks
+            .iter()
+            .all(|m| m.contains("(score ") && m.contains("threshold 3)")),
+        "{picks:?}"
+    );
+    assert!(
+        picks.iter().any(|m| m.contains("in the topic's title")),
+        "{picks:?}"
+    );
     // The deck is on disk and keeps the invariants; its title comes from the form.
     let path = dir.path().join("outputs").join(format!("{id}.pptx"));
     let bytes = std::fs::read(&path).expect("deck stored");

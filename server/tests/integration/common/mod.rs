@@ -99,6 +99,7 @@ pub fn config(data_dir: &Path) -> Config {
         // Drawn on first view, so each test decides when LibreOffice runs
         // (previews.rs turns drawing at completion on and times it).
         previews_on_completion: false,
+        min_title_pt: 24.0,
         initial_admin_email: Some(ADMIN_EMAIL.into()),
         initial_admin_name: Some("Ada Admin".into()),
         initial_admin_password: Some(ADMIN_PASSWORD.parse().expect("secret")),
