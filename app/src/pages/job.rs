@@ -143,7 +143,7 @@ pub fn JobPage() -> impl IntoView {
                             </section>
                             <section class="card">
                                 <h2>"Log"</h2>
-                                <ol class="log" data-testid="job-log">
+                                <ol class="log" data-testid="job-log" tabindex="0" aria-label="Job log">
                                     {move || log().into_iter().map(|e| view! {
                                         <li class=format!("log-{}", e.level)><span class="muted">{e.at.get(11..19).unwrap_or("").to_string()}</span>" "{e.message}</li>
                                     }).collect_view()}
@@ -278,11 +278,33 @@ fn SlideGrid(id: String, first: SlidePreviews, findings: StoredValue<Vec<QaFindi
                 let mine: Vec<QaFinding> = findings.with_value(|f| {
                     f.iter().filter(|x| x.slide == n).cloned().collect()
                 });
-                view! { <SlideView id=id.get_value() n pages note=notes(n) findings=mine open/> }
+                let (note, id) = (notes(n), id.get_value());
+                view! {
+                    <Suspense fallback=|| ()>
+                        {move || {
+                            let (id, note, mine) = (id.clone(), note.clone(), mine.clone());
+                            Suspend::new(async move { slide_view(id, n, pages, note, mine, open).await })
+                        }}
+                    </Suspense>
+                }
             })}
         }
         .into_any()
     }
+}
+
+/// The large view, in a chunk of its own: fetched when a slide is first
+/// opened (never part of the server-rendered page).
+#[lazy]
+async fn slide_view(
+    id: String,
+    n: usize,
+    pages: usize,
+    note: String,
+    findings: Vec<QaFinding>,
+    open: RwSignal<Option<usize>>,
+) -> AnyView {
+    view! { <SlideView id n pages note findings open/> }.into_any()
 }
 
 /// One slide large, its notes and findings; keyboard: ← → Escape.
