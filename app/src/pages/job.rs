@@ -260,6 +260,9 @@ fn SlideGrid(id: String, first: SlidePreviews, findings: StoredValue<Vec<QaFindi
         }
         view! {
             <p><a class="btn" data-testid="pdf-download" href=format!("/api/jobs/{}/pdf", id.get_value()) download="">"Download PDF"</a></p>
+            {move || state.with(|p| p.drawing.then(|| view! {
+                <p class="muted" role="status" data-testid="previews-progress">{format!("Drawing the slides: {} of {}…", p.drawn, p.pages)}</p>
+            }))}
             <ul class="thumbs" data-testid="thumbs">
                 {(1..=pages).map(|n| view! {
                     <li>
@@ -267,7 +270,7 @@ fn SlideGrid(id: String, first: SlidePreviews, findings: StoredValue<Vec<QaFindi
                             {move || if state.with(|p| n <= p.drawn) {
                                 view! { <img loading="lazy" width="320" height="240" alt=format!("Slide {n}") src=format!("/api/jobs/{}/slides/{n}.png?size=thumb", id.get_value())/> }.into_any()
                             } else {
-                                view! { <span class="thumb-pending" role="status">"Drawing…"</span> }.into_any()
+                                view! { <span class="thumb-pending" aria-hidden="true"></span> }.into_any()
                             }}
                             <span>{n}</span>
                         </button>
@@ -320,7 +323,11 @@ fn SlideView(
     let dialog = NodeRef::<leptos::html::Div>::new();
     Effect::new(move |_| {
         if let Some(el) = dialog.get() {
-            let _ = el.focus();
+            // On the next frame: a view that arrives with its chunk is in
+            // the document only then.
+            request_animation_frame(move || {
+                let _ = el.focus();
+            });
         }
     });
     let go = move |to: usize| open.set(Some(to.clamp(1, pages)));
