@@ -15,8 +15,8 @@ cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 cargo build --release -p server --quiet
 bin=./target/release/courseware
-# 4 modules × 5 topics × 5 points, 2 days: about 60 slides.
-python3 bench/make_outline.py "$work/outline.md" 4
+# 6 modules × 5 topics × 5 points, 2 days: about 60 slides.
+python3 bench/make_outline.py "$work/outline.md" 6
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
 COURSEWARE_BIND=127.0.0.1:$port DATA_DIR="$work/data" SAMPLE_TEMPLATES_DIR=server/samples/templates RUST_LOG=warn \

@@ -72,20 +72,23 @@ async fn findings(state: &AppState, id: &str, dir: &Path) -> Result<Vec<QaFindin
     tokio::fs::write(&deck_file, textless)
         .await
         .map_err(|e| e.to_string())?;
-    convert(&soffice, work.path(), &deck_file, limit, &state.converters).await?;
+    // Background work: it takes only the CPU that drawings people wait for leave.
+    let low = sandbox::Priority::Low;
+    convert(&soffice, low, work.path(), &deck_file, limit, &state.converters).await?;
     let args: Vec<std::ffi::OsString> = vec![
         "-scale-to".into(),
         WIDTH.into(),
         work.path().join("out/deck.pdf").into(),
         work.path().join("page").into(),
     ];
-    sandbox::run(
+    sandbox::run_with(
         &pdftoppm,
         &args,
         "pdftoppm",
         work.path(),
         limit,
         &state.converters,
+        low,
     )
     .await
     .map_err(|f| f.to_string())?;

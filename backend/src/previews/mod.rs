@@ -468,7 +468,16 @@ async fn render(
         .map_err(|e| PreviewError::Unavailable(format!("no temporary folder ({e})")))?;
     let deck_file = work.path().join("deck.pptx");
     source.write(&deck_file).await?;
-    match convert(&soffice, work.path(), &deck_file, limit, &state.converters).await {
+    match convert(
+        &soffice,
+        sandbox::Priority::Normal,
+        work.path(),
+        &deck_file,
+        limit,
+        &state.converters,
+    )
+    .await
+    {
         Ok(pages) => {
             let out = work.path().join("out");
             // The finished folder appears at once, under its real name.
@@ -496,7 +505,15 @@ pub async fn draw_unchecked(deck_file: &Path, work: &Path, limit: Duration) -> R
         return Err("LibreOffice is not installed".into());
     };
     let groups = sandbox::Groups::default();
-    let pages = convert(&soffice, work, deck_file, limit, &groups).await?;
+    let pages = convert(
+        &soffice,
+        sandbox::Priority::Normal,
+        work,
+        deck_file,
+        limit,
+        &groups,
+    )
+    .await?;
     pages::draw(&work.join("out"), 1, pages, Size::Thumb, limit, &groups).await?;
     Ok(pages)
 }
@@ -506,6 +523,7 @@ pub async fn draw_unchecked(deck_file: &Path, work: &Path, limit: Duration) -> R
 /// number of pages, or why there are none (a failure worth remembering).
 async fn convert(
     soffice: &Path,
+    priority: sandbox::Priority,
     work: &Path,
     deck_file: &Path,
     limit: Duration,
@@ -530,9 +548,17 @@ async fn convert(
         work.into(),
         deck_file.into(),
     ];
-    sandbox::run(soffice, &office_args, "LibreOffice", work, limit, groups)
-        .await
-        .map_err(|f| f.to_string())?;
+    sandbox::run_with(
+        soffice,
+        &office_args,
+        "LibreOffice",
+        work,
+        limit,
+        groups,
+        priority,
+    )
+    .await
+    .map_err(|f| f.to_string())?;
     let pdf = work.join("deck.pdf");
     if !pdf.is_file() {
         return Err("LibreOffice wrote no PDF".into());
@@ -900,7 +926,9 @@ pub async fn overview(
         Some(Ok(pages)) => {
             p.pages = pages;
             p.drawn = pages::drawn(&dir, pages);
-            p.drawing = p.drawn < pages;
+            // Until the filler is done: thumbnails, their copies in the
+            // bucket, the marker.
+            p.drawing = !pages::done(&dir);
             if p.drawing && !pages::filling(&dir) {
                 let (state, id) = (state.clone(), id.to_owned());
                 tokio::spawn(async move { pages::fill(&state, &id, pages).await });

@@ -123,6 +123,11 @@ pub(super) async fn draw_one(state: &AppState, dir: &Path, n: usize, size: Size)
     }
 }
 
+/// Whether the folder's thumbnails are all drawn and stored.
+pub(super) fn done(dir: &Path) -> bool {
+    dir.join(DONE).is_file()
+}
+
 /// Thumbnails there are, from the first on (the grid shows that many).
 pub(super) fn drawn(dir: &Path, pages: usize) -> usize {
     if dir.join(DONE).is_file() {

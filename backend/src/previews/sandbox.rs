@@ -137,6 +137,16 @@ impl Drop for Group<'_> {
     }
 }
 
+/// How much of the machine a run may take from others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Priority {
+    /// Someone is waiting for it (a deck's pictures).
+    Normal,
+    /// Background work (measuring a drawn deck): `nice -n 19`, so it takes
+    /// only the time others leave.
+    Low,
+}
+
 /// One contained run of `program` with `args`, in `work` (its home and
 /// current folder), killed with its whole group after `limit`.
 pub async fn run(
@@ -146,6 +156,19 @@ pub async fn run(
     work: &Path,
     limit: Duration,
     groups: &Groups,
+) -> Result<Vec<u8>, Failure> {
+    run_with(program, args, what, work, limit, groups, Priority::Normal).await
+}
+
+/// [`run`] at a [`Priority`].
+pub async fn run_with(
+    program: &Path,
+    args: &[std::ffi::OsString],
+    what: &str,
+    work: &Path,
+    limit: Duration,
+    groups: &Groups,
+    priority: Priority,
 ) -> Result<Vec<u8>, Failure> {
     let mut line: Vec<std::ffi::OsString> = Vec::new();
     if let Some(prefix) = no_network_prefix() {
@@ -160,6 +183,15 @@ pub async fn run(
         line.push(format!("--as={MEMORY_LIMIT}").into());
         line.push(format!("--cpu={}", limit.as_secs().max(1) + 1).into());
         line.push("--".into());
+    }
+    if priority == Priority::Low {
+        if let Some(nice) = ["/usr/bin/nice", "/bin/nice"]
+            .into_iter()
+            .map(Path::new)
+            .find(|p| p.is_file())
+        {
+            line.extend([nice.into(), "-n".into(), "19".into()]);
+        }
     }
     line.push(program.into());
     line.extend(args.iter().cloned());
