@@ -110,33 +110,22 @@ pub async fn start_job(
     )
 }
 
-/// A finished job's slide previews (rendered on first call) and notes.
+/// A finished job's slide previews and notes, never waiting for a drawing
+/// (started now when nobody has; ask again while `drawing`). `retry`
+/// forgets a failed drawing first (which is otherwise remembered, so views
+/// do not start LibreOffice again and again).
 #[server(prefix = "/api", endpoint = "jobs/previews")]
-pub async fn slide_previews(id: String) -> Result<types::jobs::SlidePreviews, ApiError> {
+pub async fn slide_previews(id: String, retry: Option<bool>) -> Result<types::jobs::SlidePreviews, ApiError> {
     use crate::api::caller::{require_user, respond};
     respond(
         async {
             let (state, user) = require_user().await?;
-            backend::previews::overview(&state, &id, Some(user.id))
-                .await?
-                .ok_or(ApiError::NotFound)
-        }
-        .await,
-    )
-}
-
-/// Draws a job's slides again after a failed drawing (which is otherwise
-/// remembered, so views do not start LibreOffice again and again).
-#[server(prefix = "/api", endpoint = "jobs/previews/retry")]
-pub async fn retry_previews(id: String) -> Result<types::jobs::SlidePreviews, ApiError> {
-    use crate::api::caller::{require_user, respond};
-    respond(
-        async {
-            let (state, user) = require_user().await?;
-            if types::validate::JobId::parse(&id).is_none() {
-                return Err(ApiError::NotFound);
+            if retry == Some(true) {
+                if types::validate::JobId::parse(&id).is_none() {
+                    return Err(ApiError::NotFound);
+                }
+                backend::previews::forget_failure(&state, &id).await;
             }
-            backend::previews::forget_failure(&state, &id).await;
             backend::previews::overview(&state, &id, Some(user.id))
                 .await?
                 .ok_or(ApiError::NotFound)

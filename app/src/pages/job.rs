@@ -7,9 +7,7 @@ use crate::pages::usage::{cost, grouped};
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
-use crate::api::jobs::{
-    cancel_job, delete_job, download_link, get_job, retry_job, retry_previews, slide_previews,
-};
+use crate::api::jobs::{cancel_job, delete_job, download_link, get_job, retry_job, slide_previews};
 use crate::components::widgets::{ErrorNotice, PageHeader};
 use types::jobs::{JobEvent, JobStatus, QaFinding, QaReport as Report, SlidePreviews};
 
@@ -186,7 +184,7 @@ fn Slides(id: String, findings: Vec<QaFinding>) -> impl IntoView {
             let id = id.clone();
             move || id.clone()
         },
-        slide_previews,
+        |id| slide_previews(id, None),
         false,
     );
     let findings = StoredValue::new(findings);
@@ -219,7 +217,7 @@ fn SlideGrid(id: String, first: SlidePreviews, findings: StoredValue<Vec<QaFindi
             let Some(id) = id.try_get_value() else {
                 return;
             };
-            if let Ok(p) = slide_previews(id).await {
+            if let Ok(p) = slide_previews(id, None).await {
                 state.try_set(p);
             }
         });
@@ -244,7 +242,7 @@ fn SlideGrid(id: String, first: SlidePreviews, findings: StoredValue<Vec<QaFindi
                         <button type="button" class="btn" data-testid="previews-retry" on:click=move |_| {
                             let Some(id) = id.try_get_value() else { return };
                             leptos::task::spawn_local(async move {
-                                if let Ok(p) = retry_previews(id).await {
+                                if let Ok(p) = slide_previews(id, Some(true)).await {
                                     state.try_set(p);
                                 }
                             });

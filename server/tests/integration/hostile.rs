@@ -1445,7 +1445,7 @@ async fn renders_that_time_out_or_are_abandoned_leave_nothing_running() {
     assert_eq!(c.get(&format!("/api/jobs/{id}/slides/1.png")).await.status(), 422);
     let t = Instant::now();
     let p: serde_json::Value = c
-        .call("/api/jobs/previews/retry", &[("id", id.as_str())])
+        .call("/api/jobs/previews", &[("id", id.as_str()), ("retry", "true")])
         .await
         .json()
         .await
