@@ -73,6 +73,13 @@ test("upload an outline, edit the tree, generate, watch progress, download a val
   // History and today's snapshot show it.
   await page.getByRole("link", { name: "History" }).click();
   await expect(page.getByTestId("history-table")).toContainText("Fire safety for site leads");
+  // Search runs as you type (no Enter); a search that finds nothing says so.
+  await page.getByLabel("Search titles").pressSequentially("site leads");
+  await expect(page.getByTestId("history-table")).toContainText("Fire safety for site leads");
+  await page.getByLabel("Search titles").fill("no such course anywhere");
+  await expect(page.getByTestId("history-no-match")).toHaveText("No courses match this status or search.");
+  await page.getByLabel("Search titles").fill("");
+  await expect(page.getByTestId("history-table")).toContainText("Fire safety for site leads");
   await page.getByRole("link", { name: "Dashboard" }).click();
   await expect(page.getByTestId("courses-today")).not.toHaveText("0");
   await expect(page.getByTestId("snapshot")).toBeVisible();

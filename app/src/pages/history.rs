@@ -12,6 +12,7 @@ use types::jobs::{JobStatus, JobSummary};
 pub fn History() -> impl IntoView {
     let status = RwSignal::new(String::new());
     let search = RwSignal::new(String::new());
+    let pending = RwSignal::new(String::new());
     let jobs = Resource::<_, crate::codec::Json>::new_with_options(
         move || (status.get(), search.get()),
         |(s, q)| list_jobs((!s.is_empty()).then_some(s), (!q.is_empty()).then_some(q)),
@@ -25,11 +26,26 @@ pub fn History() -> impl IntoView {
                 <option value="">"All statuses"</option>
                 {JobStatus::ALL.map(|s| view! { <option value=s.as_str()>{s.as_str()}</option> }).collect_view()}
             </select>
-            <input type="search" placeholder="Search titles" aria-label="Search titles" on:change=move |ev| search.set(event_target_value(&ev))/>
+            <input type="search" placeholder="Search titles" aria-label="Search titles" on:input=move |ev| {
+                // Searches as you type, once the typing pauses.
+                let typed = event_target_value(&ev);
+                pending.set(typed.clone());
+                set_timeout(
+                    move || {
+                        if pending.try_get_untracked().as_deref() == Some(typed.as_str()) {
+                            search.set(typed);
+                        }
+                    },
+                    std::time::Duration::from_millis(300),
+                );
+            }/>
         </div>
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match jobs.await {
+                    Ok(list) if list.is_empty() && (!status.get_untracked().is_empty() || !search.get_untracked().is_empty()) => view! {
+                        <section class="card empty" data-testid="history-no-match"><p>"No courses match this status or search."</p></section>
+                    }.into_any(),
                     Ok(list) if list.is_empty() => view! { <section class="card empty"><p>"No courses yet."</p><A href="/new">"Create the first one"</A></section> }.into_any(),
                     Ok(list) => view! { <JobTable jobs=list/> }.into_any(),
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),

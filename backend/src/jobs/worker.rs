@@ -400,6 +400,17 @@ async fn execute(state: &AppState, id: &str) -> Result<Done, Stop> {
         Failure::Stopped(stop) => stop,
         other => Stop::Failed(other.to_string()),
     })?;
+    let planned = generated.plan.slides.len();
+    let built = generated.lint.slides;
+    let split = if built > planned {
+        format!(
+            " ({planned} planned; long lists continue on {} more)",
+            built - planned
+        )
+    } else {
+        String::new()
+    };
+    note(state, id, "info", 82, &format!("Built {built} slides{split}")).await?;
     note(
         state,
         id,

@@ -51,6 +51,9 @@ async fn a_job_runs_from_the_api_to_a_stored_deck_and_counts_in_the_day() {
         .filter_map(|e| e["message"].as_str())
         .collect();
     assert!(messages.iter().any(|m| m.starts_with("Planned")), "{messages:?}");
+    // The log's slide count is the deck's, splits included.
+    let built = format!("Built {slides} slides");
+    assert!(messages.iter().any(|m| m.starts_with(&built)), "{messages:?}");
     // Each bank slide says why it fits its topic (fire safety: the
     // emergency flow for evacuation, by the topic's own title).
     let picks: Vec<&&str> = messages.iter().filter(|m| m.starts_with("Bank: ")).collect();
