@@ -58,7 +58,7 @@ pub async fn any_users(state: &AppState) -> Result<bool> {
 
 /// Signs `email` in on `session`. Each attempt is counted per email and per
 /// client address before any hashing; the error never says which part was
-/// wrong. Over-long input is refused without touching the database or argon2.
+/// wrong (the right password for a disabled account is told so). Over-long input is refused without touching the database or argon2.
 pub async fn sign_in(
     state: &AppState,
     session: &Session,
@@ -81,10 +81,14 @@ pub async fn sign_in(
         Some(c) => (Some(c.id), c.is_active, Some(c.password_hash)),
         None => (None, false, None),
     };
-    let ok = password::verify(password, hash).await? && active;
-    let Some(user_id) = id.filter(|_| ok) else {
+    let right = password::verify(password, hash).await?;
+    let Some(user_id) = id.filter(|_| right) else {
         return Err(ApiError::BadCredentials.into());
     };
+    if !active {
+        // Counted like a failure; said only to someone with the password.
+        return Err(ApiError::AccountDisabled.into());
+    }
     state.throttle.succeeded(email, client);
     // A fresh id at sign-in defeats session fixation.
     session.cycle_id().await?;

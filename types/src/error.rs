@@ -22,6 +22,10 @@ pub enum ApiError {
     /// Sign-in failed; the same text whether the email or the password was wrong.
     #[error("Incorrect email or password.")]
     BadCredentials,
+    /// The right password for an account an administrator disabled: said
+    /// only to someone who knows the password.
+    #[error("This account is disabled. Ask an administrator to enable it again.")]
+    AccountDisabled,
     /// Too many attempts or requests; try again after `retry_after` seconds.
     #[error("Too many attempts. Try again in {retry_after} seconds.")]
     TooManyRequests { retry_after: u64 },
@@ -76,6 +80,7 @@ impl ApiError {
             Self::NotFound => 404,
             Self::Invalid { .. } => 422,
             Self::BadCredentials => 401,
+            Self::AccountDisabled => 403,
             Self::TooManyRequests { .. } => 429,
             Self::Conflict(_) => 409,
             Self::Busy { .. } => 503,
@@ -119,6 +124,10 @@ mod tests {
         assert!(!text.to_lowercase().contains("unknown"));
         assert!(!text.to_lowercase().contains("no such"));
         assert_eq!(text, "Incorrect email or password.");
+        // Only the right password for a disabled account hears why.
+        let disabled = ApiError::AccountDisabled;
+        assert_eq!(disabled.status(), 403);
+        assert!(disabled.to_string().starts_with("This account is disabled."));
     }
 
     #[test]

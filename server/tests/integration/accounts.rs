@@ -246,8 +246,13 @@ async fn a_disabled_user_is_locked_out_mid_session() {
 .await)
         .expect("count");
     assert_eq!(sessions, 0);
-    // And cannot sign in again: same message as a wrong password.
-    assert_eq!(member.login(email, pw).await.status(), 401);
+    // And cannot sign in again: with the right password they are told why
+    // (403); a wrong one gets the usual answer, revealing nothing.
+    let res = member.login(email, pw).await;
+    assert_eq!(res.status(), 403);
+    let body = res.text().await.unwrap_or_default();
+    assert!(body.contains("AccountDisabled"), "the reason is given: {body}");
+    assert_eq!(member.login(email, "Not-the-password-9").await.status(), 401);
     app.stop().await;
 }
 
