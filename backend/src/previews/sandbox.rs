@@ -160,6 +160,15 @@ pub async fn run(
     run_with(program, args, what, work, limit, groups, Priority::Normal).await
 }
 
+/// A helper the sandbox wraps runs in, from the system's own folders only
+/// (never one a `PATH` could shadow).
+fn system_tool(name: &str) -> Option<PathBuf> {
+    ["/usr/bin", "/bin"]
+        .into_iter()
+        .map(|dir| Path::new(dir).join(name))
+        .find(|p| p.is_file())
+}
+
 /// [`run`] at a [`Priority`].
 pub async fn run_with(
     program: &Path,
@@ -174,22 +183,14 @@ pub async fn run_with(
     if let Some(prefix) = no_network_prefix() {
         line.extend(prefix.iter().map(Into::into));
     }
-    if let Some(prlimit) = ["/usr/bin/prlimit", "/bin/prlimit"]
-        .into_iter()
-        .map(Path::new)
-        .find(|p| p.is_file())
-    {
+    if let Some(prlimit) = system_tool("prlimit") {
         line.push(prlimit.into());
         line.push(format!("--as={MEMORY_LIMIT}").into());
         line.push(format!("--cpu={}", limit.as_secs().max(1) + 1).into());
         line.push("--".into());
     }
     if priority == Priority::Low {
-        if let Some(nice) = ["/usr/bin/nice", "/bin/nice"]
-            .into_iter()
-            .map(Path::new)
-            .find(|p| p.is_file())
-        {
+        if let Some(nice) = system_tool("nice") {
             line.extend([nice.into(), "-n".into(), "19".into()]);
         }
     }
