@@ -8,7 +8,7 @@ mod common;
 
 use common::{course_like_plan, fixture, save_deck};
 use deck::build::{build_with_report, DirResolver};
-use deck::lint::{lint, Severity};
+use deck::lint::lint;
 use deck::{BuildOptions, Role, Template};
 
 #[test]
@@ -85,11 +85,7 @@ fn a_built_course_follows_the_intent_and_a_deck_that_ignores_it_is_caught() {
             }
         }
         let report = lint(&bytes).expect("lint");
-        let errors: Vec<_> = report
-            .findings
-            .iter()
-            .filter(|f| f.severity == Severity::Error)
-            .collect();
+        let errors = common::errors(&report);
         assert!(errors.is_empty(), "{name}: {errors:#?}");
         save_deck(&format!("intent-{name}"), &bytes);
 

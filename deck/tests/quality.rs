@@ -7,7 +7,7 @@ mod common;
 
 use common::{course_like_plan, fixture, save_deck};
 use deck::build::{build_with_report, DirResolver};
-use deck::lint::{lint, Severity};
+use deck::lint::lint;
 use deck::{BuildOptions, Role, Template};
 
 #[test]
@@ -50,11 +50,7 @@ fn content_goes_on_the_cleanest_master_when_samples_do_not_decide() {
         assert_eq!(layout.master, "/ppt/slideMasters/slideMaster4.xml", "{s:?}");
     }
     let report = lint(&bytes).expect("lint");
-    let errors: Vec<_> = report
-        .findings
-        .iter()
-        .filter(|f| f.severity == Severity::Error)
-        .collect();
+    let errors = common::errors(&report);
     assert!(errors.is_empty(), "{errors:#?}");
     assert_eq!(report.verdict, deck::lint::Verdict::Pass, "{}", report.score);
     save_deck("quality-four-masters.pptx", &bytes);

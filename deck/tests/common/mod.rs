@@ -5,6 +5,7 @@
 
 use std::path::PathBuf;
 
+use deck::lint::{Finding, LintReport, Severity};
 use deck::plan::{Bullet, DeckPlan, SlideContent, SlidePlan};
 
 /// A fixture made by `scripts/fixtures/make_templates.py`.
@@ -68,4 +69,13 @@ pub fn save_deck(name: &str, bytes: &[u8]) {
     let dir = fixture("").join("../test-decks");
     std::fs::create_dir_all(&dir).expect("dir");
     std::fs::write(dir.join(name), bytes).expect("write");
+}
+
+/// A lint report's errors (what a deck built as meant must not have).
+pub fn errors(report: &LintReport) -> Vec<&Finding> {
+    report
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .collect()
 }
