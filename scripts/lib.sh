@@ -10,6 +10,21 @@ WASM_TARGET=wasm32-unknown-unknown
 WASM_TARGET_DIR="$ROOT/target/wasm"
 SITE_DIR="$ROOT/target/site"
 
+# The project's tools (scripts/bootstrap builds them from tools/): first on PATH.
+PATH="$ROOT/target/tools:$PATH"
+export PATH
+
+# Where the tools built from tools/ are kept: a folder per content of
+# tools/, outside the clone, so every clone on the machine shares them.
+tools_cache_root() {
+  echo "${COURSEWARE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/courseware}/tools"
+}
+tools_cache() {
+  local key
+  key="$(cat "$ROOT/tools/Cargo.toml" "$ROOT/tools/Cargo.lock" "$ROOT"/tools/src/bin/*.rs | sha256sum | cut -c1-16)"
+  echo "$(tools_cache_root)/$key/bin"
+}
+
 say() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
 

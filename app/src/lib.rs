@@ -10,6 +10,7 @@ pub mod api;
 pub mod client;
 pub mod codec;
 pub mod components;
+pub mod page;
 pub mod pages;
 
 use leptos::prelude::*;
@@ -17,14 +18,13 @@ use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{lazy_route, path, Lazy, LazyRoute};
 
+pub use page::{mark_hydrated, APP_NAME};
+
 use components::layout::Layout;
 use pages::{
     admin_users::AdminUsers, dashboard::Dashboard, history::History, job::JobPage, login::Login,
     new_course::NewCourse, not_found::NotFound, setup::Setup, usage::Usage,
 };
-
-/// The name shown in the header, titles and logs.
-pub const APP_NAME: &str = "Courseware";
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -127,15 +127,3 @@ lazy_page!(HistoryPage, History);
 lazy_page!(JobDetailPage, JobPage);
 lazy_page!(UsagePage, Usage);
 lazy_page!(AdminUsersPage, AdminUsers);
-
-/// Marks `<body>` once the page has been hydrated (the end-to-end tests wait
-/// for it). Called where each page is built; effects run only in the browser
-/// and after the view they belong to, so with lazily loaded pages this is
-/// after the page's chunk has arrived, not merely the layout.
-pub fn mark_hydrated() {
-    Effect::new(move |_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
-}

@@ -55,7 +55,7 @@ pub struct Config {
     /// addresses or networks, e.g. `127.0.0.1,10.0.0.0/8`). Empty: the
     /// connection's address is the client's.
     #[arg(long, env = "TRUSTED_PROXIES", default_value = "")]
-    pub trusted_proxies: crate::client::TrustedProxies,
+    pub trusted_proxies: crate::accounts::address::TrustedProxies,
 
     /// Seconds a client has to send a request's headers.
     #[arg(long, env = "HEADER_TIMEOUT_SECONDS", default_value_t = 10)]
@@ -113,7 +113,7 @@ pub struct Config {
 
     /// Object storage (off unless S3_BUCKET is set).
     #[command(flatten)]
-    pub s3: super::s3::S3Config,
+    pub s3: crate::storage::s3::S3Config,
 
     /// Seconds between janitor passes (old temporary outputs and uploads).
     #[arg(long, env = "JANITOR_INTERVAL_SECONDS", default_value_t = 600)]

@@ -15,7 +15,10 @@ use crate::ooxml::{
 use crate::opc::{self, content_hash, next_rid, Package, Rel};
 use crate::plan::{Bullet, DeckPlan, SlideContent, SlidePlan};
 use crate::template::{Layout, Placeholder, Rect, Role, Template};
+use crate::text::{paras, shrink_for, split_to_fit, Para};
 use crate::xml::{self, escape, Element, Node};
+
+pub use crate::text::DEFAULT_MIN_TITLE_PT;
 use crate::DeckError;
 
 /// Where pictures and source decks named in a plan come from.
@@ -83,10 +86,6 @@ pub struct BuildOptions {
     /// a layout with a wider title box, or is shortened.
     pub min_title_pt: Option<f64>,
 }
-
-/// Titles are read from the back of a training room: below this size they
-/// move to a wider title box or are shortened (see [`BuildOptions`]).
-pub const DEFAULT_MIN_TITLE_PT: f64 = 24.0;
 
 /// Builds a deck from `plan` on `template`; returns the .pptx bytes.
 pub fn build(
@@ -248,25 +247,6 @@ pub fn fit_inside(r: Rect, w: u32, h: u32) -> Rect {
         y: r.y + (r.cy - cy) / 2,
         cx,
         cy,
-    }
-}
-
-/// A paragraph to write into a text body.
-pub(crate) struct Para<'a> {
-    pub text: &'a str,
-    pub level: u8,
-    pub no_bullet: bool,
-    pub align: Option<&'static str>,
-}
-
-impl<'a> Para<'a> {
-    fn plain(text: &'a str) -> Self {
-        Para {
-            text,
-            level: 0,
-            no_bullet: false,
-            align: None,
-        }
     }
 }
 
@@ -1335,55 +1315,10 @@ fn with_title(content: &SlideContent, head: String, rest: String) -> SlideConten
     out
 }
 
-/// The shrink step at which `paras` fit `ph`, or `None` when even the floor
-/// overflows.
-pub(crate) fn shrink_for(
-    tpl: &Template,
-    layout: &Layout,
-    ph: &Placeholder,
-    paras: &[Para<'_>],
-) -> Option<Shrink> {
-    let style = tpl.text_style(layout, ph);
-    let items: Vec<(&str, u8)> = paras.iter().map(|p| (p.text, p.level)).collect();
-    crate::fit::fit(&items, &|l| style.level(l), style.area)
-}
-
-/// Splits bullets into runs that each fit `ph` (at most at the shrink floor).
-fn split_to_fit<'b>(
-    tpl: &Template,
-    layout: &Layout,
-    ph: &Placeholder,
-    bullets: &'b [Bullet],
-) -> Vec<&'b [Bullet]> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    while start < bullets.len() {
-        let mut end = start + 1;
-        while end < bullets.len() && shrink_for(tpl, layout, ph, &paras(&bullets[start..=end])).is_some() {
-            end += 1;
-        }
-        out.push(&bullets[start..end]);
-        start = end;
-    }
-    out
-}
-
 /// Fills a placeholder, shrinking its text to fit (down to the floor).
 fn fill(s: &mut SlideWriter<'_>, tpl: &Template, l: &Layout, ph: &Placeholder, paras: &[Para<'_>]) {
     let shrink = shrink_for(tpl, l, ph, paras).unwrap_or(STEPS[STEPS.len() - 1]);
     s.text(ph, paras, shrink);
-}
-
-fn paras(bullets: &[Bullet]) -> Vec<Para<'_>> {
-    bullets
-        .iter()
-        .map(|b| Para {
-            text: b.text(),
-            level: b.level(),
-            no_bullet: false,
-            align: None,
-        })
-        .collect()
 }
 
 /// Writes one slide's shape tree.

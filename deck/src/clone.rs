@@ -10,8 +10,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::ooxml::{CT_SLIDE, REL_OFFICE_DOC};
-use crate::opc::{self, content_hash, Package, Rel};
+use crate::ooxml::CT_SLIDE;
+use crate::opc::{self, content_hash, slides_of, Package, Rel};
 use crate::template::{classify, placeholders, LayoutKind, Role, Template};
 use crate::xml::{self, Element, Node};
 use crate::DeckError;
@@ -37,25 +37,6 @@ pub(crate) trait Target {
     /// The target layout a source layout was imported as, if it was.
     fn imported_layout(&self, key: &(usize, String)) -> Option<String>;
     fn remember_imported_layout(&mut self, key: (usize, String), layout: String);
-}
-
-/// The presentation part of a package and its slide parts in order.
-pub fn slides_of(src: &Package) -> Result<(String, Vec<String>), DeckError> {
-    let main = src
-        .rels("/")?
-        .into_iter()
-        .find(|r| r.rel_type == REL_OFFICE_DOC)
-        .ok_or_else(|| DeckError::Malformed("no main document relationship".into()))?;
-    let pres = opc::resolve("/", &main.target)?;
-    let root = src.xml(&pres)?;
-    let rels = src.rels(&pres)?;
-    let mut out = Vec::new();
-    for id in root.child("sldIdLst").into_iter().flat_map(|l| l.elements()) {
-        if let Some(rel) = id.attr("r:id").and_then(|rid| rels.iter().find(|r| r.id == rid)) {
-            out.push(opc::resolve(&pres, &rel.target)?);
-        }
-    }
-    Ok((pres, out))
 }
 
 fn is_media(rel: &Rel, target: &str) -> bool {
@@ -362,18 +343,18 @@ fn fit_placeholder_text(root: &mut Element, tpl: &Template, layout: &crate::temp
         let texts: Vec<(String, u8)> = body
             .elements()
             .filter(|p| p.local() == "p")
-            .map(|p| (crate::lint::paragraph_text(p), crate::lint::paragraph_level(p)))
+            .map(|p| (crate::text::paragraph_text(p), crate::text::paragraph_level(p)))
             .collect();
-        let paras: Vec<crate::build::Para<'_>> = texts
+        let paras: Vec<crate::text::Para<'_>> = texts
             .iter()
-            .map(|(text, level)| crate::build::Para {
+            .map(|(text, level)| crate::text::Para {
                 text,
                 level: *level,
                 no_bullet: false,
                 align: None,
             })
             .collect();
-        let shrink = crate::build::shrink_for(tpl, layout, &target, &paras).unwrap_or(STEPS[STEPS.len() - 1]);
+        let shrink = crate::text::shrink_for(tpl, layout, &target, &paras).unwrap_or(STEPS[STEPS.len() - 1]);
         if shrink == Shrink::NONE {
             continue;
         }

@@ -19,10 +19,10 @@
 
 use serde::Serialize;
 
-use crate::clone::slides_of;
 use crate::fit::{text_height, Shrink};
-use crate::opc;
+use crate::opc::{self, slides_of};
 use crate::template::{Layout, Rect, Template};
+use crate::text::{paragraph_level, paragraph_text};
 use crate::xml::Element;
 use crate::DeckError;
 
@@ -260,7 +260,7 @@ pub fn lint(bytes: &[u8]) -> Result<LintReport, DeckError> {
                     .first()
                     .and_then(|p| p.2)
                     .unwrap_or_else(|| style.level(0).size_pt * f64::from(shrink.font_scale) / 100_000.0);
-                let min = crate::build::DEFAULT_MIN_TITLE_PT.min(style.level(0).size_pt);
+                let min = crate::text::DEFAULT_MIN_TITLE_PT.min(style.level(0).size_pt);
                 if is_title && drawn + 0.05 < min {
                     f(
                         Severity::Warning,
@@ -421,27 +421,6 @@ fn score(slides: usize, findings: Vec<Finding>) -> LintReport {
         verdict,
         findings,
     }
-}
-
-/// A paragraph's indent level (`a:pPr lvl`), 0 when unset.
-pub(crate) fn paragraph_level(p: &Element) -> u8 {
-    p.child("pPr")
-        .and_then(|x| x.attr("lvl"))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0)
-}
-
-/// A paragraph's text: its runs and fields, line breaks as `\n`.
-pub(crate) fn paragraph_text(p: &Element) -> String {
-    let mut s = String::new();
-    for e in p.elements() {
-        match e.local() {
-            "r" | "fld" => s.push_str(&e.child("t").map(Element::text).unwrap_or_default()),
-            "br" => s.push('\n'),
-            _ => {}
-        }
-    }
-    s
 }
 
 pub(crate) fn own_rect(shape: &Element) -> Option<Rect> {

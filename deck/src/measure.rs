@@ -5,10 +5,11 @@
 //! text box ([`text_boxes`]) are compared with the text's colour
 //! ([`measure`]): the hardest-to-read tenth of the box decides.
 
-use crate::clone::slides_of;
-use crate::lint::{match_placeholder, own_rect, paragraph_text};
+use crate::lint::{match_placeholder, own_rect};
+use crate::opc::slides_of;
 use crate::readability::{placeholder_key, Rgb, MIN_BODY_CONTRAST, MIN_TITLE_CONTRAST};
 use crate::template::{Rect, Template};
+use crate::text::paragraph_text;
 use crate::xml::Element;
 use crate::DeckError;
 

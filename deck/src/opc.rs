@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 use std::io::{Cursor, Read, Write};
 
-use crate::ooxml::{CT_RELS, NS_CT, NS_RELS};
+use crate::ooxml::{CT_RELS, NS_CT, NS_RELS, REL_OFFICE_DOC};
 use crate::xml::{self, Element};
 use crate::DeckError;
 
@@ -685,6 +685,25 @@ fn css_reaches_out(css: &str) -> bool {
         let inner = lower[i + 4..].trim_start().trim_start_matches(['"', '\'']);
         is_outside(inner.split([')', '"', '\'']).next().unwrap_or(""))
     })
+}
+
+/// The presentation part of a package and its slide parts in order.
+pub fn slides_of(src: &Package) -> Result<(String, Vec<String>), DeckError> {
+    let main = src
+        .rels("/")?
+        .into_iter()
+        .find(|r| r.rel_type == REL_OFFICE_DOC)
+        .ok_or_else(|| DeckError::Malformed("no main document relationship".into()))?;
+    let pres = resolve("/", &main.target)?;
+    let root = src.xml(&pres)?;
+    let rels = src.rels(&pres)?;
+    let mut out = Vec::new();
+    for id in root.child("sldIdLst").into_iter().flat_map(|l| l.elements()) {
+        if let Some(rel) = id.attr("r:id").and_then(|rid| rels.iter().find(|r| r.id == rid)) {
+            out.push(resolve(&pres, &rel.target)?);
+        }
+    }
+    Ok((pres, out))
 }
 
 #[cfg(test)]

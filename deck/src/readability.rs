@@ -12,7 +12,7 @@
 
 use serde::Serialize;
 
-use crate::template::{Placeholder, Rect};
+use crate::placeholder::{parse_rect, Placeholder, Rect};
 use crate::xml::Element;
 
 /// WCAG 2's minimum for body text.
@@ -317,7 +317,7 @@ pub fn decorations(root: &Element, palette: &Palette, source: &str) -> Vec<Decor
             continue;
         }
         let Some(pr) = shape.child("spPr") else { continue };
-        let Some(rect) = crate::template::parse_rect(Some(pr)) else {
+        let Some(rect) = parse_rect(Some(pr)) else {
             continue;
         };
         let fill = if kind == "pic" {

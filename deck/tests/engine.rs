@@ -250,7 +250,7 @@ fn every_template_builds_a_deck_that_keeps_the_invariants() {
         let own = t.package().part_names().filter(|n| n.ends_with(".png")).count();
         let pngs: Vec<_> = pkg.part_names().filter(|n| n.ends_with(".png")).collect();
         assert_eq!(pngs.len(), 1 + own, "{pngs:?}");
-        let (_, order) = deck::clone::slides_of(pkg).expect("slides");
+        let (_, order) = deck::opc::slides_of(pkg).expect("slides");
         let text = String::from_utf8_lossy(pkg.get(&order[10]).expect("slide 11"));
         assert!(text.contains("Fire safety in numbers"), "{text}");
         let text = String::from_utf8_lossy(pkg.get(&order[13]).expect("slide 14"));
@@ -384,7 +384,7 @@ fn long_text_shrinks_then_continues_on_another_slide() {
         .expect("write");
         let again = Template::from_bytes(&bytes).expect("reopen");
         let pkg = again.package();
-        let (_, slides) = deck::clone::slides_of(pkg).expect("slides");
+        let (_, slides) = deck::opc::slides_of(pkg).expect("slides");
         assert!(
             slides.len() >= 3,
             "{name}: 30 long bullets should need continuation slides, got {}",
@@ -451,7 +451,7 @@ fn lint_passes_built_decks_and_catches_overflow() {
         .iter()
         .all(|f| f.code != "overflow"));
     let mut pkg = deck::opc::Package::from_bytes(&fitted, deck::opc::Limits::default()).expect("pkg");
-    let (_, slides) = deck::clone::slides_of(&pkg).expect("slides");
+    let (_, slides) = deck::opc::slides_of(&pkg).expect("slides");
     let xml = String::from_utf8(pkg.get(&slides[0]).expect("slide").to_vec()).expect("utf8");
     let start = xml.find("<a:normAutofit fontScale").expect("shrunk");
     let end = xml[start..].find("/>").expect("end") + start + 2;
@@ -531,7 +531,7 @@ fn an_unmatched_layout_is_imported_once_with_its_master() {
         .filter(|l| l.name == "Title, 4 Content")
         .collect();
     assert_eq!(imported.len(), 1, "the layout is imported once");
-    let text: String = deck::clone::slides_of(again.package())
+    let text: String = deck::opc::slides_of(again.package())
         .expect("slides")
         .1
         .iter()

@@ -96,7 +96,7 @@ enum BanksCommand {
 }
 
 /// `courseware pdf-text`: the PDF text extractor the server runs as a child
-/// process (see `backend::outlines::pdf_text_isolated`): PDF bytes on stdin,
+/// process (see `backend::jobs::outlines::pdf_text_isolated`): PDF bytes on stdin,
 /// text on stdout, exit status 2 when the PDF cannot be read.
 fn pdf_text_child() -> i32 {
     use std::io::{Read, Write};
@@ -195,17 +195,17 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             startup::serve(listener, state, startup::shutdown_signal()).await
         }
         Command::Banks(cmd) => {
-            let s3 = backend::s3::S3::from_config(&cli.config.s3)
+            let s3 = backend::storage::s3::S3::from_config(&cli.config.s3)
                 .await?
                 .context("S3_BUCKET is not set: there is no bucket to copy the banks to or from")?;
             let started = std::time::Instant::now();
             let line = match cmd {
-                BanksCommand::Upload => backend::banks_sync::upload(&s3, &cli.config)
+                BanksCommand::Upload => backend::templates::banks::upload(&s3, &cli.config)
                     .await?
                     .line("uploaded"),
                 BanksCommand::Sync => {
                     let root = &cli.config.s3.banks_root;
-                    let s = backend::banks_sync::sync(&s3, root).await?;
+                    let s = backend::templates::banks::sync(&s3, root).await?;
                     format!("{} into {}", s.line("downloaded"), root.display())
                 }
             };
@@ -220,7 +220,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let path = cli.config.database_path();
             anyhow::ensure!(path.is_file(), "there is no database at {}", path.display());
             let pool = backend::db::open(&path).await?;
-            let w = backend::backup::backup(&pool, &output).await?;
+            let w = backend::ops::backup::backup(&pool, &output).await?;
             pool.close().await;
             println!(
                 "backup of {} written to {}: {:.1} MB in {:.2} s, integrity checked",
@@ -230,7 +230,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 w.seconds
             );
             if s3 {
-                let bucket = backend::s3::S3::from_config(&cli.config.s3)
+                let bucket = backend::storage::s3::S3::from_config(&cli.config.s3)
                     .await?
                     .context("S3_BUCKET is not set: there is no bucket to copy the backup to")?;
                 let name = output.file_name().and_then(|n| n.to_str()).unwrap_or("backup.db");
@@ -256,7 +256,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             };
             let state = startup::prepare(cli.config).await?;
             let started = std::time::Instant::now();
-            let show = |what: &str, r: &backend::legacy::Report| {
+            let show = |what: &str, r: &backend::ops::legacy::Report| {
                 println!("{}", r.line(what));
                 for (i, why) in r.skipped.iter().take(50) {
                     println!("  skipped row {i}: {why}");
@@ -269,18 +269,18 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
             };
             if let Some(f) = &history {
-                let v = backend::legacy::read_json(f)?;
-                let r = backend::legacy::import_history(&state, &v, outputs.as_deref()).await?;
+                let v = backend::ops::legacy::read_json(f)?;
+                let r = backend::ops::legacy::import_history(&state, &v, outputs.as_deref()).await?;
                 show(&format!("history ({})", f.display()), &r);
             }
             if let Some(f) = &activity {
-                let v = backend::legacy::read_json(f)?;
-                let r = backend::legacy::import_activity(&state.pool, &v).await?;
+                let v = backend::ops::legacy::read_json(f)?;
+                let r = backend::ops::legacy::import_activity(&state.pool, &v).await?;
                 show(&format!("activity ({})", f.display()), &r);
             }
             if let Some(f) = &tokens {
-                let v = backend::legacy::read_json(f)?;
-                let r = backend::legacy::import_tokens(&state.pool, &v, &prices).await?;
+                let v = backend::ops::legacy::read_json(f)?;
+                let r = backend::ops::legacy::import_tokens(&state.pool, &v, &prices).await?;
                 show(&format!("tokens ({})", f.display()), &r);
             }
             println!("done in {:.1} s", started.elapsed().as_secs_f64());
@@ -293,7 +293,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 "DATABASE_URL names PostgreSQL: back it up and restore it with pg_dump and pg_restore"
             );
             let path = cli.config.database_path();
-            let r = backend::backup::restore(&input, &cli.config.data_dir, &path, force).await?;
+            let r = backend::ops::backup::restore(&input, &cli.config.data_dir, &path, force).await?;
             match r.previous {
                 Some(p) => println!(
                     "restored {} as {} (the previous database is kept as {})",

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
+use backend::accounts::throttle::LoginThrottle;
 use backend::db::sessions::DbSessionStore;
-use backend::throttle::LoginThrottle;
 use backend::{db, AppState, Config};
 use tokio::net::TcpListener;
 
@@ -21,21 +21,21 @@ pub async fn prepare(mut config: Config) -> anyhow::Result<AppState> {
         .day
         .schedule()
         .map_err(|e| anyhow::anyhow!("COURSE_DAY_START/END, COURSE_LUNCH or COURSE_BREAKS: {e}"))?;
-    let s3 = backend::s3::S3::from_config(&config.s3)
+    let s3 = backend::storage::s3::S3::from_config(&config.s3)
         .await
         .context("configuring object storage")?;
     if let Some(s3) = &s3 {
         tracing::info!(bucket = %s3.bucket, "object storage on");
         if config.s3.banks_sync_on_start {
             let root = config.s3.banks_root.clone();
-            match backend::banks_sync::sync(s3, &root).await {
+            match backend::templates::banks::sync(s3, &root).await {
                 Ok(s) => tracing::info!(root = %root.display(), "banks synced: {}", s.line("downloaded")),
                 // The copies from the last good sync (if any) are used.
                 Err(e) => {
                     tracing::error!(error = %format!("{e:#}"), "banks sync failed; using what is in BANKS_ROOT")
                 }
             }
-            backend::banks_sync::use_synced(&mut config, &root);
+            backend::templates::banks::use_synced(&mut config, &root);
         }
     }
     let target = config.database()?;
@@ -70,9 +70,11 @@ pub async fn prepare(mut config: Config) -> anyhow::Result<AppState> {
             "recovered jobs left running by a previous process"
         );
     }
-    let link_key =
-        backend::links::LinkKey::load(config.secret_key.as_ref().map(|k| k.expose()), &config.data_dir)
-            .context("preparing the download-link key")?;
+    let link_key = backend::storage::links::LinkKey::load(
+        config.secret_key.as_ref().map(|k| k.expose()),
+        &config.data_dir,
+    )
+    .context("preparing the download-link key")?;
     if let backend::db::Pool::Postgres(_) = &pool {
         // Every replica must sign download links with the same key.
         let fingerprint = link_key.fingerprint();
@@ -109,13 +111,13 @@ pub async fn prepare(mut config: Config) -> anyhow::Result<AppState> {
         setup_code: backend::accounts::new_setup_code().into(),
         storage_health: Default::default(),
         metrics: Default::default(),
-        outline_reads: Arc::new(backend::throttle::Hourly::new(
+        outline_reads: Arc::new(backend::accounts::throttle::Hourly::new(
             types::limits::MAX_OUTLINE_READS_PER_HOUR,
         )),
-        template_uploads: Arc::new(backend::throttle::Hourly::new(
+        template_uploads: Arc::new(backend::accounts::throttle::Hourly::new(
             types::limits::MAX_TEMPLATE_UPLOADS_PER_HOUR,
         )),
-        renders: Arc::new(backend::throttle::Hourly::new(renders_per_hour)),
+        renders: Arc::new(backend::accounts::throttle::Hourly::new(renders_per_hour)),
         converters: Default::default(),
     };
     ensure_first_admin(&state).await?;
@@ -203,7 +205,7 @@ pub async fn serve(
     let grace = Duration::from_secs(state.config.shutdown_grace_seconds);
     // Held while serving: `courseware restore` refuses to replace the
     // database underneath a running server.
-    let _data_lock = match backend::backup::lock_data_dir(&state.config.data_dir) {
+    let _data_lock = match backend::ops::backup::lock_data_dir(&state.config.data_dir) {
         Ok(Some(lock)) => Some(lock),
         Ok(None) => {
             tracing::warn!(
@@ -232,11 +234,11 @@ pub async fn serve(
     let pool = state.pool.clone();
     let workers = backend::jobs::worker::start(&state, state.config.worker_concurrency);
     let (bg_stop, bg_rx) = tokio::sync::watch::channel(false);
-    let mut background = vec![tokio::spawn(backend::offload::janitor(
+    let mut background = vec![tokio::spawn(backend::storage::offload::janitor(
         state.clone(),
         bg_rx.clone(),
     ))];
-    background.push(tokio::spawn(backend::backup::scheduled(
+    background.push(tokio::spawn(backend::ops::backup::scheduled(
         state.clone(),
         bg_rx.clone(),
     )));
@@ -245,7 +247,10 @@ pub async fn serve(
         bg_rx.clone(),
     )));
     if state.s3.is_some() {
-        background.push(tokio::spawn(backend::offload::uploader(state.clone(), bg_rx)));
+        background.push(tokio::spawn(backend::storage::offload::uploader(
+            state.clone(),
+            bg_rx,
+        )));
     }
     let header_timeout = Duration::from_secs(state.config.header_timeout_seconds.max(1));
     let converters = state.converters.clone();

@@ -15,7 +15,7 @@ pub async fn me() -> Result<CurrentUser, ApiError> {
 #[server(prefix = "/api", endpoint = "login")]
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), ApiError> {
     use crate::api::caller::{respond, session, state};
-    use backend::client::ClientAddr;
+    use backend::accounts::address::ClientAddr;
     respond(
         async {
             let state = state()?;

@@ -67,7 +67,7 @@ pub async fn parse_outline_text(text: String) -> Result<Outline, ApiError> {
     respond(
         async {
             let (state, user) = require_user().await?;
-            Ok(backend::outlines::read(&state, user.id, text.into_bytes())
+            Ok(backend::jobs::outlines::read(&state, user.id, text.into_bytes())
                 .await
                 .map_err(backend::Error::from)?)
         }
@@ -124,9 +124,9 @@ pub async fn slide_previews(id: String, retry: Option<bool>) -> Result<types::jo
                 if types::validate::JobId::parse(&id).is_none() {
                     return Err(ApiError::NotFound);
                 }
-                backend::previews::forget_failure(&state, &id).await;
+                backend::templates::previews::forget_failure(&state, &id).await;
             }
-            backend::previews::overview(&state, &id, Some(user.id))
+            backend::templates::previews::overview(&state, &id, Some(user.id))
                 .await?
                 .ok_or(ApiError::NotFound)
         }

@@ -12,7 +12,7 @@ pub async fn usage_report(days: String) -> Result<UsageSummary, ApiError> {
         async {
             let (state, _) = require_user().await?;
             let days = types::validate::number_field("days", &days)?;
-            Ok(backend::usage::report(&state, days).await?)
+            Ok(backend::llm::spend::report(&state, days).await?)
         }
         .await,
     )
@@ -25,7 +25,7 @@ pub async fn writer_info() -> Result<Option<String>, ApiError> {
     respond(
         async {
             let (state, _) = require_user().await?;
-            Ok(backend::usage::writer_name(&state))
+            Ok(backend::llm::spend::writer_name(&state))
         }
         .await,
     )

@@ -22,15 +22,13 @@ pub struct ModelUsage {
 #[derive(Debug, Default)]
 pub struct DbMetrics {
     pub jobs_by_status: HashMap<String, i64>,
-    /// Completed jobs at or under each bucket bound (cumulative).
-    pub job_duration_buckets: Vec<i64>,
-    pub job_duration_count: i64,
-    pub job_duration_sum: f64,
+    /// How long each completed job took, in seconds.
+    pub job_durations: Vec<f64>,
     pub queue_depth: i64,
     pub llm: Vec<ModelUsage>,
 }
 
-pub async fn read(pool: &Pool, buckets: &[f64]) -> Result<DbMetrics, sqlx::Error> {
+pub async fn read(pool: &Pool) -> Result<DbMetrics, sqlx::Error> {
     crate::on_db!(pool, pool => {
         let by_status: Vec<(String, i64)> = sqlx::query_as("SELECT status, COUNT(*) FROM jobs GROUP BY status")
             .fetch_all(pool)
@@ -55,12 +53,7 @@ pub async fn read(pool: &Pool, buckets: &[f64]) -> Result<DbMetrics, sqlx::Error
         .await?;
         Ok(DbMetrics {
             jobs_by_status: by_status.into_iter().collect(),
-            job_duration_buckets: buckets
-                .iter()
-                .map(|le| durations.iter().filter(|d| **d <= *le).count() as i64)
-                .collect(),
-            job_duration_count: durations.len() as i64,
-            job_duration_sum: durations.iter().sum(),
+            job_durations: durations,
             queue_depth,
             llm,
         })

@@ -3,7 +3,7 @@
 use crate::db::Pool;
 
 use super::now_rfc3339;
-use crate::password::PasswordHash;
+use crate::accounts::password::PasswordHash;
 use types::account::{CurrentUser, UserSummary};
 
 /// What sign-in needs to know about an email.

@@ -7,9 +7,11 @@
 //! Rules: everyone signed in sees every job (the team's shared history);
 //! only the owner or an administrator may cancel, retry or delete one.
 
+pub mod follow;
 pub mod history_cache;
 pub mod hub;
 pub mod listen;
+pub mod outlines;
 pub mod runtime;
 pub mod worker;
 
@@ -308,7 +310,7 @@ pub async fn remove_finished(state: &AppState, id: &str) -> Result<bool> {
     let Some(stored) = db::delete_finished(&state.pool, id).await? else {
         return Ok(false);
     };
-    crate::decks::remove(
+    crate::storage::decks::remove(
         state,
         id,
         stored.output_local.as_deref(),
@@ -376,12 +378,16 @@ pub async fn deck_for_link(state: &AppState, id: &str, exp: u64, sig: &str) -> R
     })
 }
 
-/// A job's current status and progress (`None`: no such job).
-pub async fn current(state: &AppState, id: &str) -> Result<Option<(JobStatus, i64)>> {
-    Ok(db::state(&state.pool, id).await?)
-}
-
 // ---- Transitions the workers make -------------------------------------
+
+/// The course title of a completed job (names its downloads), if it is one.
+pub async fn course_title(state: &AppState, id: &str) -> Option<String> {
+    db::complete_deck(&state.pool, id)
+        .await
+        .ok()
+        .flatten()
+        .map(|d| d.course_title)
+}
 
 /// Records a running job's progress and pushes it to followers.
 pub async fn progress(state: &AppState, id: &str, level: &str, pct: u8, message: &str) -> Result<()> {

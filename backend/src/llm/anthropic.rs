@@ -3,11 +3,12 @@
 
 use serde_json::{json, Value};
 
-use super::{read_json, Llm, LlmError, Reply, Request, Secret, Usage};
+use super::call::{read_json, LlmError, Reply, Request, Usage, Wire};
+use crate::secret::Secret;
 
 pub const VERSION: &str = "2023-06-01";
 
-pub async fn send(llm: &Llm, base: &str, key: &Secret, req: &Request) -> Result<Reply, LlmError> {
+pub async fn send(llm: &Wire<'_>, base: &str, key: &Secret, req: &Request) -> Result<Reply, LlmError> {
     let body = json!({
         "model": llm.model,
         "max_tokens": llm.max_output_tokens,

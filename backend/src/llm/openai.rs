@@ -3,10 +3,11 @@
 
 use serde_json::{json, Value};
 
-use super::{read_json, Llm, LlmError, Reply, Request, Secret, Usage};
+use super::call::{read_json, LlmError, Reply, Request, Usage, Wire};
+use crate::secret::Secret;
 
 pub async fn send(
-    llm: &Llm,
+    llm: &Wire<'_>,
     base: &str,
     key: Option<&Secret>,
     req: &Request,

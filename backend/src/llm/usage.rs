@@ -6,28 +6,10 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::db::Pool;
-use serde::{Deserialize, Serialize};
 
-use super::{Llm, LlmError};
+use super::call::{LlmError, Usage};
+use super::prices::Prices;
 use crate::db::usage::{self as db, CallRow};
-
-/// Tokens of one call (or a sum of calls).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Usage {
-    /// Input tokens billed at the full rate (cached tokens excluded).
-    pub input: u64,
-    pub output: u64,
-    /// Input tokens written to the prompt cache.
-    pub cache_write: u64,
-    /// Input tokens read from the prompt cache.
-    pub cache_read: u64,
-}
-
-impl Usage {
-    pub fn total(&self) -> u64 {
-        self.input + self.output + self.cache_write + self.cache_read
-    }
-}
 
 /// One job's token meter.
 pub struct Meter {
@@ -75,15 +57,22 @@ impl Meter {
     /// Records one call's tokens (and estimated cost). An answer that takes
     /// the job over its budget is still returned — it is paid for — and the
     /// next [`Meter::check`] stops the job.
-    pub async fn record(&self, llm: &Llm, purpose: &str, usage: &Usage) -> Result<(), LlmError> {
-        let cost = llm.prices.cost(&llm.model, usage);
+    pub async fn record(
+        &self,
+        prices: &Prices,
+        provider: &'static str,
+        model: &str,
+        purpose: &str,
+        usage: &Usage,
+    ) -> Result<(), LlmError> {
+        let cost = prices.cost(model, usage);
         db::insert(
             &self.pool,
             &CallRow {
                 job_id: &self.job_id,
                 user_id: self.user_id,
-                provider: llm.provider,
-                model: &llm.model,
+                provider,
+                model,
                 purpose,
                 input: i(usage.input),
                 output: i(usage.output),

@@ -8,8 +8,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use backend::decks::{Delivery, DeliveryError};
 use backend::jobs::LinkedDeck;
+use backend::storage::decks::{Delivery, DeliveryError};
 use backend::AppState;
 use serde::Deserialize;
 
@@ -45,7 +45,7 @@ pub async fn download(
         }
     };
     let disposition = content_disposition(&deck.course_title);
-    let delivered = backend::decks::deliver(
+    let delivered = backend::storage::decks::deliver(
         &state,
         deck.output_local.as_deref(),
         deck.output_s3_key.as_deref(),

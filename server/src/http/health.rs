@@ -1,12 +1,12 @@
 //! `GET /health`: version and the state of each dependency, as JSON. Public,
 //! for load balancers and the test harness; it reveals no configuration.
 //! Cheap by design: one database ping; the storage probes are remembered
-//! for 30 s (`backend::health`).
+//! for 30 s (`backend::ops::health`).
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use backend::{db, AppState};
+use backend::AppState;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -19,8 +19,8 @@ pub struct Health {
 }
 
 pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
-    let db_ok = db::ping(&state.pool).await;
-    let storage = state.storage_health.check(&state).await;
+    let db_ok = state.database_answers().await;
+    let storage = state.storage_state().await;
     let (local_ok, s3_ok) = (storage.local, storage.s3);
     let storage_ok = local_ok && s3_ok.unwrap_or(true);
     // Liveness: only a database that does not answer makes the process
@@ -52,7 +52,7 @@ pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>)
 /// object storage (if configured) all work; 503 with the reasons otherwise.
 /// For orchestrators' readiness probes; `/health` stays the cheap liveness check.
 pub async fn ready(State(state): State<AppState>) -> (StatusCode, Json<serde_json::Value>) {
-    match backend::health::ready(&state).await {
+    match state.ready().await {
         Ok(()) => (StatusCode::OK, Json(serde_json::json!({ "ready": true }))),
         Err(problems) => {
             tracing::warn!(?problems, "not ready");

@@ -19,7 +19,7 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use backend::client::ClientAddr;
+use backend::accounts::address::ClientAddr;
 use backend::AppState;
 use http_body_util::BodyExt;
 use types::limits::{MAX_FORM_BYTES, MAX_OUTLINE_BYTES, MAX_TEMPLATE_BYTES};

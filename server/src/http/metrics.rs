@@ -9,7 +9,7 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use backend::client::ClientAddr;
+use backend::accounts::address::ClientAddr;
 use backend::AppState;
 
 /// Counts the request once it is answered (the time to the response head).
@@ -72,11 +72,11 @@ pub async fn metrics(State(state): State<AppState>, req: Request) -> Response {
     if !allowed(&state, &req) {
         return StatusCode::FORBIDDEN.into_response();
     }
-    match backend::metrics::render(&state).await {
+    match state.metrics_text().await {
         Ok(text) => (
             [(
                 header::CONTENT_TYPE,
-                HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+                HeaderValue::from_static(backend::ops::metrics::CONTENT_TYPE),
             )],
             text,
         )

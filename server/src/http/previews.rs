@@ -1,7 +1,7 @@
 //! `GET /api/jobs/{id}/pdf` and `GET /api/jobs/{id}/slides/{n}.png?size=thumb|large`:
 //! a finished deck as a PDF and as page images, for anyone signed in (the
 //! history is shared, as for the deck). Rendered on first request by
-//! `backend::previews`; 503 with the reason when previews are not available.
+//! `backend::templates::previews`; 503 with the reason when previews are not available.
 //! The images never change for a job, so browsers may keep them.
 
 use axum::body::Body;
@@ -10,7 +10,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use backend::accounts::SignedIn;
-use backend::previews::{self, Pdf, PreviewError, Size};
+use backend::templates::previews::{self, Pdf, PreviewError, Size};
 use backend::AppState;
 use serde::Deserialize;
 
@@ -67,11 +67,8 @@ pub async fn pdf(
     if types::validate::JobId::parse(&id).is_none() {
         return StatusCode::NOT_FOUND.into_response();
     }
-    let title = backend::db::jobs::complete_deck(&state.pool, &id)
+    let title = backend::jobs::course_title(&state, &id)
         .await
-        .ok()
-        .flatten()
-        .map(|d| d.course_title)
         .unwrap_or_else(|| "Course".into());
     let disposition = super::download::attachment(&title, "pdf");
     match previews::pdf(&state, &id, &disposition, Some(user.id)).await {

@@ -15,7 +15,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use backend::accounts::SignedIn;
-use backend::outlines::Rejected;
+use backend::jobs::outlines::Rejected;
 use backend::AppState;
 use futures_util::StreamExt;
 use tokio::io::AsyncWriteExt;
@@ -99,7 +99,7 @@ pub async fn outline(
         Ok(r) => r,
         Err(response) => return response,
     };
-    match backend::outlines::read_file(&state, user.id, &received.0).await {
+    match backend::jobs::outlines::read_file(&state, user.id, &received.0).await {
         Ok(outline) => Json(outline).into_response(),
         Err(Rejected::Crashed(why)) => {
             tracing::error!(%why, "outline parser crashed");

@@ -229,7 +229,9 @@ async fn retention_deletes_old_finished_jobs_with_their_decks_and_keeps_the_tota
     let old_deck = dir.path().join("outputs").join(format!("{}.pptx", ids[0]));
     assert!(old_deck.is_file());
     assert_eq!(
-        backend::offload::expire_jobs(&app.state).await.expect("expire"),
+        backend::storage::offload::expire_jobs(&app.state)
+            .await
+            .expect("expire"),
         1
     );
     assert!(!old_deck.exists(), "the old deck went with its job");

@@ -259,7 +259,7 @@ fn finding_codes(report: &serde_json::Value) -> Vec<&str> {
 fn slide_layouts(bytes: &[u8]) -> Vec<(deck::LayoutKind, bool, String)> {
     let t = deck::Template::from_bytes(bytes).expect("deck opens as a template");
     let pkg = t.package();
-    let (_, slides) = deck::clone::slides_of(pkg).expect("slides");
+    let (_, slides) = deck::opc::slides_of(pkg).expect("slides");
     slides
         .iter()
         .map(|s| {

@@ -1087,7 +1087,7 @@ async fn the_janitor_keeps_decks_recorded_under_another_spelling() {
         .execute(pool)
 .await.map(|r| r.rows_affected()))
     .expect("update");
-    backend::offload::sweep(&app.state, Duration::ZERO, Duration::from_secs(3600))
+    backend::storage::offload::sweep(&app.state, Duration::ZERO, Duration::from_secs(3600))
         .await
         .expect("sweep");
     assert!(outputs.join(&file).is_file(), "the job's only copy was deleted");
@@ -1400,7 +1400,7 @@ async fn drawing_a_deck_with_a_linked_picture_fetches_nothing() {
     std::fs::create_dir_all(&work).expect("work");
     let file = work.join("deck.pptx");
     std::fs::write(&file, patched).expect("write");
-    let pages = backend::previews::draw_unchecked(&file, &work, Duration::from_secs(120))
+    let pages = backend::templates::previews::draw_unchecked(&file, &work, Duration::from_secs(120))
         .await
         .expect("drawn");
     assert!(pages >= 3, "{pages} pages");
@@ -1412,7 +1412,7 @@ async fn drawing_a_deck_with_a_linked_picture_fetches_nothing() {
     );
     eprintln!(
         "linked picture: {pages} pages drawn, 0 connections (own network namespace: {})",
-        backend::previews::sandbox::isolated_from_network()
+        backend::templates::previews::sandbox::isolated_from_network()
     );
     app.stop().await;
 }

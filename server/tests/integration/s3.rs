@@ -292,18 +292,18 @@ async fn banks_upload_and_sync_move_only_what_changed() {
     config.banks.drill_down_bank_dir = src.join("drilldown");
     config.sample_templates_dir = src.join("templates");
     config.banks.illustrations_dir = src.join("illustrations");
-    let bucket = backend::s3::S3::from_config(&config.s3)
+    let bucket = backend::storage::s3::S3::from_config(&config.s3)
         .await
         .expect("s3")
         .expect("configured");
     let files = |d: &Path| walkdir_count(d);
     let total = files(&src);
 
-    let first = backend::banks_sync::upload(&bucket, &config)
+    let first = backend::templates::banks::upload(&bucket, &config)
         .await
         .expect("upload");
     assert_eq!((first.moved, first.skipped), (total, 0));
-    let second = backend::banks_sync::upload(&bucket, &config)
+    let second = backend::templates::banks::upload(&bucket, &config)
         .await
         .expect("upload again");
     assert_eq!(
@@ -314,7 +314,9 @@ async fn banks_upload_and_sync_move_only_what_changed() {
     assert_eq!(second.skipped_bytes, first.moved_bytes);
 
     let root = tmp.path().join("banks-root");
-    let s1 = backend::banks_sync::sync(&bucket, &root).await.expect("sync");
+    let s1 = backend::templates::banks::sync(&bucket, &root)
+        .await
+        .expect("sync");
     assert_eq!((s1.moved, s1.skipped), (total, 0));
     assert!(
         root.join("illustrations/extra/note.txt").exists(),
@@ -324,7 +326,7 @@ async fn banks_upload_and_sync_move_only_what_changed() {
         std::fs::read(root.join("tagged/catalogue.json")).expect("synced"),
         std::fs::read(src.join("tagged/catalogue.json")).expect("source")
     );
-    let s2 = backend::banks_sync::sync(&bucket, &root)
+    let s2 = backend::templates::banks::sync(&bucket, &root)
         .await
         .expect("sync again");
     assert_eq!(
@@ -339,11 +341,13 @@ async fn banks_upload_and_sync_move_only_what_changed() {
         "changed, and longer than before",
     )
     .expect("write");
-    let up = backend::banks_sync::upload(&bucket, &config)
+    let up = backend::templates::banks::upload(&bucket, &config)
         .await
         .expect("upload");
     assert_eq!((up.moved, up.skipped), (1, total - 1));
-    let down = backend::banks_sync::sync(&bucket, &root).await.expect("sync");
+    let down = backend::templates::banks::sync(&bucket, &root)
+        .await
+        .expect("sync");
     assert_eq!((down.moved, down.skipped), (1, total - 1));
     assert_eq!(
         std::fs::read_to_string(root.join("illustrations/extra/note.txt")).expect("read"),
@@ -354,7 +358,9 @@ async fn banks_upload_and_sync_move_only_what_changed() {
     let mut bytes = std::fs::read(&catalogue).expect("read");
     bytes[0] ^= 0x20;
     std::fs::write(&catalogue, &bytes).expect("write");
-    let fix = backend::banks_sync::sync(&bucket, &root).await.expect("sync");
+    let fix = backend::templates::banks::sync(&bucket, &root)
+        .await
+        .expect("sync");
     assert_eq!(fix.moved, 1);
     // No partial files are left behind.
     assert_eq!(walkdir_count(&root), total);
@@ -418,7 +424,7 @@ async fn large_files_are_uploaded_in_parts() {
     let s3 = S3Server::start(&tmp.path().join("s3")).await;
     let mut cfg = s3.config();
     cfg.s3_multipart_threshold_mb = 5;
-    let bucket = backend::s3::S3::from_config(&cfg)
+    let bucket = backend::storage::s3::S3::from_config(&cfg)
         .await
         .expect("s3")
         .expect("configured");
@@ -437,7 +443,10 @@ async fn large_files_are_uploaded_in_parts() {
         .expect("head")
         .expect("exists");
     assert_eq!(n, 20_000_000);
-    assert_eq!(sha, Some(backend::s3::file_sha256(&path).await.expect("sha")));
+    assert_eq!(
+        sha,
+        Some(backend::storage::s3::file_sha256(&path).await.expect("sha"))
+    );
 }
 
 #[tokio::test]
@@ -456,15 +465,17 @@ async fn the_janitor_removes_old_temporary_files_but_never_a_decks_only_copy() {
     std::fs::write(uploads.join("abcdefghijklmnop.pptx"), b"old upload").expect("write");
 
     // Young files survive a normal pass.
-    let (o, u) = backend::offload::sweep(&app.state, Duration::from_secs(3600), Duration::from_secs(3600))
-        .await
-        .expect("sweep");
+    let (o, u) =
+        backend::storage::offload::sweep(&app.state, Duration::from_secs(3600), Duration::from_secs(3600))
+            .await
+            .expect("sweep");
     assert_eq!((o, u), (0, 0));
     // Aged out: temporary files go, the job's only copy stays.
     tokio::time::sleep(Duration::from_millis(20)).await;
-    let (o, u) = backend::offload::sweep(&app.state, Duration::from_millis(1), Duration::from_millis(1))
-        .await
-        .expect("sweep");
+    let (o, u) =
+        backend::storage::offload::sweep(&app.state, Duration::from_millis(1), Duration::from_millis(1))
+            .await
+            .expect("sweep");
     assert_eq!((o, u), (2, 1));
     assert!(local.exists());
     assert_eq!(c.get(&c.download_link(&id).await).await.status(), 200);
@@ -494,7 +505,7 @@ async fn an_uploader_skips_decks_another_replica_holds() {
     .await
     .map(|r| r.rows_affected()))
     .expect("move the deck elsewhere");
-    let (uploaded, failed) = backend::offload::upload_pending(&app.state).await;
+    let (uploaded, failed) = backend::storage::offload::upload_pending(&app.state).await;
     assert_eq!(uploaded, 0);
     assert_eq!(
         failed,

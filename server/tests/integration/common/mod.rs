@@ -442,7 +442,7 @@ pub fn messages(j: &serde_json::Value) -> Vec<String> {
 /// The XML of every slide of a deck, concatenated (for "is this text in it").
 pub fn deck_text(bytes: &[u8]) -> String {
     let pkg = deck::opc::Package::from_bytes(bytes, deck::opc::Limits::default()).expect("package");
-    let (_, slides) = deck::clone::slides_of(&pkg).expect("slides");
+    let (_, slides) = deck::opc::slides_of(&pkg).expect("slides");
     slides
         .iter()
         .map(|s| String::from_utf8_lossy(pkg.get(s).expect("slide")).to_string())

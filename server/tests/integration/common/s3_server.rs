@@ -17,15 +17,18 @@ pub struct S3Server {
     child: Option<Child>,
 }
 
-/// `s3s-fs` from PATH (scripts/bootstrap installs it with `cargo install`,
-/// like wasm-bindgen, so a fresh clone does not build it again).
+/// `s3s-fs` as scripts/bootstrap builds it from tools/ (linked at
+/// `target/tools`), else from PATH.
 fn binary() -> PathBuf {
-    let found = std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|dir| dir.join("s3s-fs"))
-            .find(|p| p.is_file())
+    let built = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/tools/s3s-fs");
+    let found = built.is_file().then_some(built).or_else(|| {
+        std::env::var_os("PATH").and_then(|paths| {
+            std::env::split_paths(&paths)
+                .map(|dir| dir.join("s3s-fs"))
+                .find(|p| p.is_file())
+        })
     });
-    found.expect("s3s-fs is not on PATH: run scripts/bootstrap")
+    found.expect("no s3s-fs in target/tools or on PATH: run scripts/bootstrap")
 }
 
 fn free_port() -> u16 {
@@ -84,10 +87,10 @@ impl S3Server {
     /// Settings pointing the app at this server. Credentials come from the
     /// standard chain, so they are set in the environment (the same values
     /// for every test in the process).
-    pub fn config(&self) -> backend::s3::S3Config {
+    pub fn config(&self) -> backend::storage::s3::S3Config {
         std::env::set_var("AWS_ACCESS_KEY_ID", ACCESS_KEY);
         std::env::set_var("AWS_SECRET_ACCESS_KEY", SECRET_KEY);
-        backend::s3::S3Config {
+        backend::storage::s3::S3Config {
             s3_bucket: Some(BUCKET.into()),
             s3_endpoint: Some(self.endpoint()),
             s3_force_path_style: true,

@@ -1,106 +1,8 @@
-//! Templates a job can use: the sample templates shipped with the server and
-//! the ones users upload (kept under generated names, never the client's).
+//! What the template page shows: each template's card, and the intake
+//! report of one template (which layout serves each role and why, what the
+//! lint found, pictures of the main roles).
 
-use std::path::{Path, PathBuf};
-
-use crate::Config;
-
-/// Where uploaded templates are kept.
-pub fn uploads_dir(config: &Config) -> PathBuf {
-    config.data_dir.join("uploads").join("templates")
-}
-
-/// `.pptx`/`.potx` files directly in the samples folder, by name.
-pub fn sample_names(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .map(|rd| {
-            rd.filter_map(|e| e.ok())
-                .filter(|e| e.file_type().map(|t| t.is_file()).unwrap_or(false))
-                .filter_map(|e| e.file_name().into_string().ok())
-                .filter(|n| (n.ends_with(".pptx") || n.ends_with(".potx")) && !n.starts_with('.'))
-                .collect()
-        })
-        .unwrap_or_default();
-    names.sort();
-    names
-}
-
-/// Resolves a template choice from the form: a sample's file name, or
-/// `upload:<generated>.pptx` for an uploaded one. Never a client path.
-pub fn resolve(config: &Config, choice: &str) -> Option<PathBuf> {
-    if let Some(file) = choice.strip_prefix("upload:") {
-        let ok =
-            file.len() == 21 && file.ends_with(".pptx") && file[..16].bytes().all(|b| b.is_ascii_lowercase());
-        let path = uploads_dir(config).join(file);
-        return (ok && path.is_file()).then_some(path);
-    }
-    sample_names(&config.sample_templates_dir)
-        .iter()
-        .any(|n| n == choice)
-        .then(|| config.sample_templates_dir.join(choice))
-}
-
-/// Checks an uploaded template (received in the file at `received`) by
-/// opening it on a blocking thread behind the template gate — refusing macro
-/// projects, ActiveX controls and links to outside files, which would travel
-/// into every deck made from it — then stores it under a generated name.
-/// Returns the choice to start a job with and the number of layouts found.
-pub async fn store_upload(config: &Config, received: &Path) -> crate::Result<(String, usize)> {
-    let _place = crate::gate::TEMPLATE.enter().await?;
-    let data = tokio::fs::read(received).await?;
-    let layouts = tokio::task::spawn_blocking(move || check_template(&data))
-        .await
-        .map_err(|e| anyhow::anyhow!("opening the template stopped: {e}"))??;
-    let dir = uploads_dir(config);
-    let name: String = (0..16)
-        .map(|_| (b'a' + rand::random::<u8>() % 26) as char)
-        .collect();
-    let file = format!("{name}.pptx");
-    let tmp = dir.join(format!(".{file}.part"));
-    let result = async {
-        tokio::fs::create_dir_all(&dir).await?;
-        tokio::fs::copy(received, &tmp).await?;
-        tokio::fs::rename(&tmp, dir.join(&file)).await
-    }
-    .await;
-    if let Err(e) = result {
-        let _ = tokio::fs::remove_file(&tmp).await;
-        return Err(e.into());
-    }
-    Ok((format!("upload:{file}"), layouts))
-}
-
-/// Opens a template's bytes as the builder will; the number of layouts, or
-/// the reason (for the user) it cannot be used.
-pub fn check_template(data: &[u8]) -> crate::Result<usize> {
-    Ok(open_checked(data)?.layouts.len())
-}
-
-/// Opens a template's bytes as the builder will, refusing active content
-/// (macros, controls, linked files); the reason is worded for the user.
-fn open_checked(data: &[u8]) -> crate::Result<deck::Template> {
-    let unusable = |why: String| types::ApiError::invalid("template", why);
-    let pkg = deck::opc::Package::from_bytes(data, deck::opc::Limits::upload())
-        .map_err(|e| unusable(format!("This is not a usable PowerPoint template: {e}")))?;
-    let active = pkg.active_content();
-    if !active.is_empty() {
-        let shown: Vec<&str> = active.iter().take(3).map(String::as_str).collect();
-        let more = active.len().saturating_sub(3);
-        return Err(unusable(format!(
-            "This template contains {}{}. Save a copy as a plain .pptx or .potx without macros, \
-             controls or linked files, and upload that.",
-            shown.join(", "),
-            if more > 0 {
-                format!(" and {more} more")
-            } else {
-                String::new()
-            }
-        ))
-        .into());
-    }
-    Ok(deck::Template::from_package(pkg)
-        .map_err(|e| unusable(format!("This is not a usable PowerPoint template: {e}")))?)
-}
+use super::catalogue::{open_checked, resolve, sample_names};
 
 /// What a template will do with a course, before any job starts: the
 /// layout each kind of slide goes on and why, the masters the designer's
@@ -127,7 +29,7 @@ pub async fn report(
         .await
         .map_err(|e| anyhow::anyhow!("reading the template stopped: {e}"))??
     };
-    report.pages = crate::previews::TEMPLATE_PAGES
+    report.pages = crate::templates::previews::TEMPLATE_PAGES
         .iter()
         .enumerate()
         .map(|(i, (_, label))| types::templates::PreviewPage {
@@ -135,7 +37,7 @@ pub async fn report(
             role: (*label).into(),
         })
         .collect();
-    report.pictures = crate::previews::template_pictures(state, &path, user).await;
+    report.pictures = crate::templates::previews::template_pictures(state, &path, user).await;
     if let types::templates::Pictures::Unavailable { reason, .. } = &report.pictures {
         report.unavailable = Some(reason.clone());
     }
@@ -152,9 +54,9 @@ pub async fn pictures(
 ) -> Option<types::templates::Pictures> {
     let path = resolve(&state.config, choice)?;
     if retry {
-        crate::previews::forget_template_failure(state, &path).await;
+        crate::templates::previews::forget_template_failure(state, &path).await;
     }
-    Some(crate::previews::template_pictures(state, &path, user).await)
+    Some(crate::templates::previews::template_pictures(state, &path, user).await)
 }
 
 /// The sample templates as New course shows them: name, layouts, and
@@ -164,11 +66,11 @@ pub async fn cards(state: &crate::AppState) -> Vec<types::templates::TemplateCar
     static LAYOUTS: std::sync::LazyLock<std::sync::Mutex<std::collections::HashMap<String, Vec<String>>>> =
         std::sync::LazyLock::new(Default::default);
     let dir = state.config.sample_templates_dir.clone();
-    let pictures = crate::previews::drawable(state).is_ok();
+    let pictures = crate::templates::previews::drawable(state).is_ok();
     let mut cards = Vec::new();
     for choice in sample_names(&dir) {
         let path = dir.join(&choice);
-        let key = crate::previews::template_key(&path).unwrap_or_default();
+        let key = crate::templates::previews::template_key(&path).unwrap_or_default();
         let cached = LAYOUTS
             .lock()
             .unwrap_or_else(|p| p.into_inner())

@@ -13,7 +13,8 @@ use std::time::Duration;
 
 use tokio::sync::Semaphore;
 
-use super::{folder, page_name, remote, sandbox, PreviewError, Size, WorkDir};
+use super::sandbox;
+use super::store::{folder, page_name, remote, upload, PreviewError, Size, WorkDir};
 use crate::AppState;
 
 /// Marker: every thumbnail of the folder is drawn (here, or in the bucket
@@ -31,32 +32,6 @@ static GATE: LazyLock<Semaphore> =
 
 /// Folders whose thumbnails are being drawn (one filler each).
 static FILLING: LazyLock<Mutex<HashSet<PathBuf>>> = LazyLock::new(Default::default);
-
-/// The number of pages of a PDF, as pdfinfo reads it (contained like every
-/// converter run).
-pub(super) async fn count(
-    pdf: &Path,
-    work: &Path,
-    limit: Duration,
-    groups: &sandbox::Groups,
-) -> Result<usize, String> {
-    let pdfinfo = sandbox::tool("pdfinfo").ok_or("poppler's pdfinfo is not installed")?;
-    let out = sandbox::run(
-        &pdfinfo,
-        &[pdf.into()],
-        "pdfinfo",
-        work,
-        limit.max(Duration::from_secs(1)),
-        groups,
-    )
-    .await
-    .map_err(|f| f.to_string())?;
-    String::from_utf8_lossy(&out)
-        .lines()
-        .find_map(|l| l.strip_prefix("Pages:"))
-        .and_then(|n| n.trim().parse().ok())
-        .ok_or_else(|| "pdfinfo did not say how many pages the PDF has".to_string())
-}
 
 /// Draws pages `first..=last` of `dir/deck.pdf` at `size` into `dir`.
 pub(super) async fn draw(
@@ -194,7 +169,7 @@ pub(super) async fn fill(state: &AppState, id: &str, pages: usize) {
     tracing::info!(job = %id, pages, drawn, secs = started.elapsed().as_secs_f64(), "thumbnails drawn");
     if drawn == pages {
         if let Ok(Some(s3)) = remote(state, id).await {
-            if let Err(e) = super::upload(&s3, id, &dir, pages).await {
+            if let Err(e) = upload(&s3, id, &dir, pages).await {
                 // The local copy still serves this replica; another draws its own.
                 tracing::warn!(job = %id, error = %format!("{e:#}"), "could not store previews in the bucket");
             }
@@ -202,4 +177,25 @@ pub(super) async fn fill(state: &AppState, id: &str, pages: usize) {
     }
     let _ = tokio::fs::write(dir.join(DONE), "").await;
     super::contrast::measure_job(state, id).await;
+}
+
+/// Draws a deck file in `work` (an absolute folder of its own) the way
+/// every preview is drawn — contained, no network — without any check of
+/// the deck first: for tests that show the containment holds on its own.
+pub async fn draw_unchecked(deck_file: &Path, work: &Path, limit: Duration) -> Result<usize, String> {
+    let Some(soffice) = sandbox::tool("soffice") else {
+        return Err("LibreOffice is not installed".into());
+    };
+    let groups = sandbox::Groups::default();
+    let pages = super::convert::convert(
+        &soffice,
+        sandbox::Priority::Normal,
+        work,
+        deck_file,
+        limit,
+        &groups,
+    )
+    .await?;
+    draw(&work.join("out"), 1, pages, Size::Thumb, limit, &groups).await?;
+    Ok(pages)
 }

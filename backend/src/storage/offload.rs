@@ -54,10 +54,7 @@ pub async fn upload_pending(state: &AppState) -> (usize, usize) {
                             tracing::warn!(job = %id, error = %e, "could not remove the local copy; the janitor will");
                         }
                         tracing::info!(job = %id, key = %key, size, "deck uploaded");
-                        state
-                            .metrics
-                            .s3_uploads
-                            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        state.metrics.s3_uploads.inc();
                         ok += 1;
                     }
                     // The job was deleted meanwhile: do not leave its object behind.
@@ -72,10 +69,7 @@ pub async fn upload_pending(state: &AppState) -> (usize, usize) {
             }
             Err(e) => {
                 tracing::warn!(job = %id, error = %e, "uploading the deck failed; it stays local for now");
-                state
-                    .metrics
-                    .s3_upload_failures
-                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                state.metrics.s3_upload_failures.inc();
                 failed += 1;
             }
         }
@@ -85,7 +79,12 @@ pub async fn upload_pending(state: &AppState) -> (usize, usize) {
 
 /// Copies the local deck at `local` to `key` and confirms the object is
 /// there at full size. Returns its size.
-pub async fn put_deck(state: &AppState, s3: &crate::s3::S3, local: &str, key: &str) -> anyhow::Result<u64> {
+pub async fn put_deck(
+    state: &AppState,
+    s3: &crate::storage::s3::S3,
+    local: &str,
+    key: &str,
+) -> anyhow::Result<u64> {
     let file = state.storage.file(local)?;
     let size = s3.put_file(key, &file, PPTX).await?;
     match s3.head(key).await? {
@@ -163,7 +162,7 @@ pub async fn sweep(
     // Uploaded templates a queued or running job still needs are kept.
     let needed = names(db::templates_in_use(&state.pool).await?);
     let uploads = remove_old(&crate::templates::uploads_dir(&state.config), &needed, upload_age);
-    let previews = crate::previews::sweep_templates(state);
+    let previews = crate::templates::previews::sweep_templates(state);
     if previews > 0 {
         tracing::info!(previews, "janitor removed previews of templates that are gone");
     }

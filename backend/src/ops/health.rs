@@ -8,7 +8,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use crate::AppState;
+use crate::db::Pool;
+use crate::storage::s3::S3;
+use crate::storage::Storage;
 
 /// How long a storage answer is reused.
 pub const STORAGE_CHECK_EVERY: Duration = Duration::from_secs(30);
@@ -32,7 +34,7 @@ pub struct StorageHealth {
 impl StorageHealth {
     /// The storage state, probed when the last answer is older than
     /// [`STORAGE_CHECK_EVERY`] and nobody else is probing right now.
-    pub async fn check(&self, state: &AppState) -> StorageState {
+    pub async fn check(&self, storage: &dyn Storage, s3: Option<&S3>) -> StorageState {
         let last = *self.last.lock().unwrap_or_else(|p| p.into_inner());
         let fresh = last.filter(|(at, _)| at.elapsed() < STORAGE_CHECK_EVERY);
         if let Some((_, s)) = fresh {
@@ -48,10 +50,10 @@ impl StorageHealth {
                 |(_, s)| s,
             );
         }
-        let local = tokio::time::timeout(PROBE_LIMIT, state.storage.healthy())
+        let local = tokio::time::timeout(PROBE_LIMIT, storage.healthy())
             .await
             .unwrap_or(false);
-        let s3 = match &state.s3 {
+        let s3 = match s3 {
             Some(s3) => Some(
                 tokio::time::timeout(PROBE_LIMIT, s3.healthy())
                     .await
@@ -70,20 +72,20 @@ impl StorageHealth {
 /// folder takes a write, object storage (when configured) answers. Checked
 /// afresh on each call (probes run every few seconds, not per user request);
 /// the error lists what is not ready.
-pub async fn ready(state: &AppState) -> Result<(), Vec<&'static str>> {
+pub async fn ready(pool: &Pool, storage: &dyn Storage, s3: Option<&S3>) -> Result<(), Vec<&'static str>> {
     let mut problems = Vec::new();
-    if !crate::db::ping(&state.pool).await {
+    if !crate::db::ping(pool).await {
         problems.push("the database does not answer");
-    } else if !crate::db::migrations_applied(&state.pool).await {
+    } else if !crate::db::migrations_applied(pool).await {
         problems.push("database migrations are not applied");
     }
-    let writable = tokio::time::timeout(PROBE_LIMIT, state.storage.healthy())
+    let writable = tokio::time::timeout(PROBE_LIMIT, storage.healthy())
         .await
         .unwrap_or(false);
     if !writable {
         problems.push("the data directory is not writable");
     }
-    if let Some(s3) = &state.s3 {
+    if let Some(s3) = s3 {
         if !tokio::time::timeout(PROBE_LIMIT, s3.healthy())
             .await
             .unwrap_or(false)

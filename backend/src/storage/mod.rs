@@ -2,6 +2,11 @@
 //! object store can replace the local folder by configuration; local files
 //! are the embedded default.
 
+pub mod decks;
+pub mod links;
+pub mod offload;
+pub mod s3;
+
 use std::io;
 use std::path::PathBuf;
 

@@ -4,6 +4,10 @@
 //! demotes themself; the last active administrator stays one; disabling or a
 //! password reset ends the user's sessions).
 
+pub mod address;
+pub mod password;
+pub mod throttle;
+
 use std::net::IpAddr;
 
 use tower_sessions::Session;
@@ -14,7 +18,7 @@ use types::ApiError;
 
 use crate::db::sessions::{DbSessionStore, USER_ID_KEY};
 use crate::db::users;
-use crate::{password, AppState, Result};
+use crate::{AppState, Result};
 
 /// A request's user as the route guard found them: active and signed in on
 /// the request's session. The guard puts it in the request's extensions.

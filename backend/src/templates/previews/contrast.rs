@@ -13,7 +13,9 @@ use std::time::Duration;
 use deck::measure::{measure, Pixels, TextBox};
 use types::jobs::{QaFinding, QaReport};
 
-use super::{convert, folder, sandbox, JobDeck, Source, WorkDir, GATE};
+use super::convert::{convert, JobDeck, Source, GATE};
+use super::sandbox;
+use super::store::{folder, WorkDir};
 use crate::AppState;
 
 /// Marker: the folder's deck has been measured (its content: the findings).

@@ -7,7 +7,7 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use crate::s3::{file_sha256, S3};
+use crate::storage::s3::{file_sha256, S3};
 use crate::Config;
 
 /// The bank folders and their names under the prefix (and under `BANKS_ROOT`).
@@ -71,7 +71,7 @@ fn content_type(path: &Path) -> &'static str {
         .map(str::to_ascii_lowercase)
         .as_deref()
     {
-        Some("pptx") => crate::offload::PPTX,
+        Some("pptx") => crate::storage::offload::PPTX,
         Some("potx") => "application/vnd.openxmlformats-officedocument.presentationml.template",
         Some("png") => "image/png",
         Some("jpg" | "jpeg") => "image/jpeg",

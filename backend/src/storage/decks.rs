@@ -56,7 +56,7 @@ pub async fn deliver(
 /// logged, not returned: the job is gone either way and the janitor sweeps
 /// stray local files.
 pub async fn remove(state: &AppState, id: &str, local: Option<&str>, s3_key: Option<&str>) {
-    crate::previews::remove(state, id).await;
+    crate::templates::previews::remove(state, id).await;
     if let Some(path) = local {
         if let Err(e) = state.storage.delete(path).await {
             tracing::warn!(job = %id, error = %e, "could not remove the deck file");

@@ -1,0 +1,220 @@
+//! One job's generation: the outline and options read back, the plan
+//! (with the AI writer's texts when it is on), the deck built on the
+//! template, QA, and the deck stored — each stage logged.
+
+use super::ai::ai_texts;
+use super::steps::{announce, check_cancel, note, stage, Abandoned, Done, Stop};
+use super::store::store_before_completing;
+use crate::db::jobs as db;
+use crate::llm::writer::{self, Review};
+use crate::llm::Meter;
+use crate::AppState;
+use course::pipeline::{self, Failure, Step};
+use course::plan::offline_texts;
+use std::path::PathBuf;
+use std::sync::atomic::Ordering;
+use types::jobs::QaReport;
+use types::outline::Outline;
+
+/// A course with this title makes its job panic, in debug builds only: the
+/// failpoint the test suite uses to check that a panicking job fails alone.
+/// Bank picks explained in the log at most (a course has one per topic at most).
+const MAX_PICKS_LOGGED: usize = 40;
+
+pub const PANIC_TITLE_FOR_TESTS: &str = "panic: failpoint for the test suite";
+
+pub(crate) async fn execute(state: &AppState, id: &str) -> Result<Done, Stop> {
+    let input = db::input(&state.pool, id).await?;
+    #[cfg(debug_assertions)]
+    if input.course_title == PANIC_TITLE_FOR_TESTS {
+        panic!("failpoint: {PANIC_TITLE_FOR_TESTS}");
+    }
+    stage(state, id, 5, "Reading the outline").await?;
+    let mut outline: Outline = serde_json::from_str(&input.outline_json)
+        .map_err(|e| Stop::Failed(format!("The stored outline is unreadable: {e}")))?;
+    outline.title = input.course_title.clone();
+    let days = u8::try_from(input.duration_days).unwrap_or(1);
+    // Open the template first: whether it has a picture layout shapes the plan.
+    let template_path = PathBuf::from(&input.template_path);
+    let template = tokio::task::spawn_blocking(move || deck::Template::open(&template_path))
+        .await
+        .map_err(|e| Stop::Failed(format!("Reading the template stopped unexpectedly: {e}")))?
+        .map_err(|e| Stop::Failed(format!("The template could not be read: {e}")))?;
+    let banks = state.config.banks.load();
+    // The timetable the job was started with, else the server's.
+    let schedule = input
+        .timetable
+        .as_deref()
+        .and_then(types::spec::Timetable::from_stored)
+        .map(|t| crate::config::DayPlan::from_timetable(&t))
+        .and_then(|d| d.schedule().ok())
+        .or_else(|| state.config.day.schedule().ok())
+        .unwrap_or_default();
+    let mut options = pipeline::options(&template, days, &input.language, schedule);
+    options.min_title_pt = Some(state.config.min_title_pt);
+    let (texts, ai) = match &state.llm {
+        None => (offline_texts(&outline, &options.lang), None),
+        Some(llm) => {
+            let meter = Meter::for_job(&state.pool, id, llm.budget).await?;
+            let context = writer::course_context(&outline, days, &options.lang);
+            let (texts, fallbacks) =
+                ai_texts(state, id, llm, &meter, &context, &outline, &options, &banks).await?;
+            (texts, Some((llm.clone(), meter, context, fallbacks)))
+        }
+    };
+    let writer_name = match &ai {
+        None => "offline writer".to_string(),
+        Some((llm, ..)) => format!("AI writer, {}", llm.model),
+    };
+
+    // The one pipeline (plan → build → lint) on a blocking thread; each step
+    // is logged (and checked for cancellation) on the runtime before it runs.
+    let runtime = tokio::runtime::Handle::current();
+    let (st, job) = (state.clone(), id.to_owned());
+    let abandoned = Abandoned::default();
+    let given_up = abandoned.flag();
+    let generated = tokio::task::spawn_blocking(move || {
+        // Nobody waits for this build any more (see `Abandoned`).
+        let wanted = || match given_up.load(Ordering::Relaxed) {
+            true => Err(Stop::Cancelled),
+            false => Ok(()),
+        };
+        pipeline::generate(&template, &outline, &options, &banks, &texts, |step| {
+            wanted()?;
+            let (pct, msg) = match step {
+                Step::Planned {
+                    slides,
+                    from_banks,
+                    picks,
+                } => {
+                    // Why each bank slide and picture fits its topic.
+                    for pick in picks.iter().take(MAX_PICKS_LOGGED) {
+                        runtime.block_on(note(&st, &job, "info", 72, &format!("Bank: {pick}")))?;
+                    }
+                    (
+                        72,
+                        format!("Planned {slides} slides, {from_banks} from the banks ({writer_name})"),
+                    )
+                }
+                Step::Building => (74, "Building the deck".to_string()),
+                Step::Checking => (80, "Checking quality".to_string()),
+            };
+            // `stage`, with its pause slept here on the blocking thread: a
+            // runtime timer must not be waited on while the runtime may be
+            // shutting down.
+            runtime.block_on(announce(&st, &job, pct, &msg))?;
+            std::thread::sleep(st.jobs.stage_pause);
+            wanted()?;
+            runtime.block_on(check_cancel(&st.pool, &job))
+        })
+    })
+    .await
+    .map_err(|e| Stop::Failed(format!("The build stopped unexpectedly: {e}")))?
+    .map_err(|f| match f {
+        Failure::Stopped(stop) => stop,
+        other => Stop::Failed(other.to_string()),
+    })?;
+    let planned = generated.plan.slides.len();
+    let built = generated.lint.slides;
+    let split = if built > planned {
+        format!(
+            " ({planned} planned; long lists continue on {} more)",
+            built - planned
+        )
+    } else {
+        String::new()
+    };
+    note(state, id, "info", 82, &format!("Built {built} slides{split}")).await?;
+    note(
+        state,
+        id,
+        "info",
+        82,
+        &format!("Layouts used: {}", generated.layouts),
+    )
+    .await?;
+    let report = generated.lint;
+    let assessment = generated.qa;
+    let lint_verdict = format!("{:?}", report.verdict).to_lowercase();
+    let deck_verdict = format!("{:?}", assessment.verdict).to_lowercase();
+    let mut review: Option<Review> = None;
+    let mut fallbacks: Vec<usize> = Vec::new();
+    if let Some((llm, meter, context, fb)) = &ai {
+        fallbacks = fb.clone();
+        if llm.review {
+            stage(state, id, 85, "AI review of content and coherence").await?;
+            let digest = pipeline::digest(&generated.plan);
+            match writer::review(llm, meter, context, &digest).await {
+                Ok(r) => review = Some(r),
+                Err(e @ crate::llm::LlmError::Budget { .. }) => return Err(Stop::Failed(e.to_string())),
+                Err(e) => {
+                    note(
+                        state,
+                        id,
+                        "warning",
+                        88,
+                        &format!(
+                            "The AI review was not available ({}); the QA score is the lint score alone",
+                            e.summary()
+                        ),
+                    )
+                    .await?;
+                }
+            }
+        }
+    }
+    let (score, verdict) = writer::combine(assessment.score, &deck_verdict, review.as_ref(), fallbacks.len());
+    let qa = QaReport {
+        slides: report.slides,
+        score,
+        verdict: verdict.clone(),
+        findings: assessment
+            .findings
+            .iter()
+            .map(|f| types::jobs::QaFinding {
+                slide: f.slide,
+                severity: format!("{:?}", f.severity).to_lowercase(),
+                code: f.code.to_string(),
+                message: f.message.clone(),
+            })
+            .collect(),
+        lint_score: report.score,
+        lint_verdict,
+        writer: if ai.is_some() { "ai" } else { "offline" }.into(),
+        review: review.map(|r| types::jobs::QaReview {
+            content: r.content,
+            coherence: r.coherence,
+            summary: r.summary,
+            suggestions: r.suggestions,
+        }),
+        fallback_modules: fallbacks.iter().map(|m| m + 1).collect(),
+        breakdown: Some(types::jobs::QaBreakdown {
+            lint: assessment.breakdown.lint,
+            coverage: assessment.breakdown.coverage,
+            notes: assessment.breakdown.notes,
+            intent: assessment.breakdown.intent,
+        }),
+    };
+    stage(
+        state,
+        id,
+        90,
+        &format!("QA score {score}/100 ({verdict}); saving"),
+    )
+    .await?;
+
+    let location = state
+        .storage
+        .put(&format!("{id}.pptx"), generated.bytes)
+        .await
+        .map_err(|e| Stop::Failed(format!("Could not save the deck: {e}")))?;
+    let s3_key = store_before_completing(state, id, &location).await;
+    Ok(Done {
+        slides: report.slides,
+        score,
+        verdict,
+        report: serde_json::to_string(&qa).unwrap_or_default(),
+        location,
+        s3_key,
+    })
+}
