@@ -1,7 +1,7 @@
 # Courseware — the two commands a newcomer needs:
 #   make run    build everything and serve on http://127.0.0.1:3000
 #   make test   formatting, lints (server and wasm builds), all tests, end-to-end
-.PHONY: pg-test run test native bootstrap wasm server server-release fmt-check imports clippy clippy-wasm unit decks e2e clean check-deploy image image-test bootstrap-run
+.PHONY: pg-test run test compile native native-step wasm-step e2e-step image-step site bootstrap wasm server server-release fmt-check imports clippy clippy-wasm unit decks e2e clean check-deploy image image-test bootstrap-run
 
 run: bootstrap-run wasm server-release
 	./target/release/courseware serve
@@ -13,15 +13,33 @@ bootstrap-run:
 # Clippy runs inside the builds (clippy-driver wraps rustc for the workspace's
 # crates, as `cargo clippy` does, and warnings are denied in Cargo.toml), so
 # each dependency is compiled once per target. The server binary the
-# end-to-end tests start is the one `cargo test` built: nothing is built twice.
+# end-to-end tests start — and the container image's smoke test holds — is
+# the one `cargo test` built: nothing is compiled twice.
 #
-# The native half (tests, then opening the decks they built) and the wasm
-# bundle are independent: they run side by side, so one fills the cores the
-# other leaves idle (links, the last crates, the test run, LibreOffice).
-test: bootstrap fmt-check imports
-	$(MAKE) --no-print-directory -j2 -Oline native wasm
-	$(MAKE) --no-print-directory e2e
-	$(MAKE) --no-print-directory image-test
+# The order is a small graph on two cores: the tests compile while bootstrap
+# installs packages and builds the tools; then the native half (tests, the
+# decks they built, the PostgreSQL pass) runs beside the wasm bundle, so one
+# fills the cores the other leaves idle; then the browser tests and the image.
+# Each step is skipped when it already passed on this machine for exactly
+# this tree and these tools (scripts/once; FRESH=1 runs everything).
+test: fmt-check imports
+	$(MAKE) --no-print-directory -j2 -Oline bootstrap compile
+	$(MAKE) --no-print-directory -j2 -Oline native-step wasm-step
+	$(MAKE) --no-print-directory e2e-step
+	$(MAKE) --no-print-directory image-step
+
+# The test build, unless the tests already passed for this tree.
+compile:
+	+@bash scripts/once --passed native || RUSTC_WORKSPACE_WRAPPER="$(CLIPPY_DRIVER)" cargo test --workspace --exclude frontend --no-run --quiet
+
+native-step:
+	+@bash scripts/once native $(MAKE) --no-print-directory native
+wasm-step:
+	+@bash scripts/once wasm $(MAKE) --no-print-directory wasm
+e2e-step:
+	+@bash scripts/once e2e $(MAKE) --no-print-directory server site e2e
+image-step:
+	+@bash scripts/once image $(MAKE) --no-print-directory server site image-test
 
 native: unit
 	$(MAKE) --no-print-directory decks
@@ -35,6 +53,11 @@ CLIPPY_DRIVER = $(shell rustc --print sysroot)/bin/clippy-driver
 
 # `+`: the build shares make's job slots when run beside the native half.
 wasm:
+	+WASM_LINT=1 bash scripts/build-wasm
+
+# The bundle for the browser tests and the image (the same build as `wasm`'s,
+# so nothing is rebuilt after it).
+site:
 	+WASM_LINT=1 bash scripts/build-wasm
 
 # The debug server with the same feature set as the test build (dev-dependencies
@@ -84,8 +107,10 @@ check-deploy:
 image:
 	bash scripts/image
 
-# Builds the image and runs its smoke test (start, generate, stop mid-job, restart).
-image-test: image
+# The image with the binary the tests built (`make image` builds the release
+# binary) and its smoke test: start, generate, stop mid-job, restart.
+image-test:
+	COURSEWARE_RELEASE_BIN=$(CURDIR)/target/debug/courseware bash scripts/image
 	bash scripts/image-smoke
 
 clean:

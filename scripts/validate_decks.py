@@ -21,6 +21,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 
 from pptx import Presentation
 
@@ -51,16 +52,20 @@ def boxes_of(shapes):
         if (has_text or framed) and sh.width is not None and sh.left is not None:
             out.append((sh.left, sh.top, sh.left + sh.width, sh.top + sh.height))
     return out
-for deck in decks:
+
+
+def external_readers(deck):
+    """The two validators, run as child processes (so several at once)."""
+    found = []
     # 1. Open XML SDK
     r = subprocess.run([validator, deck], capture_output=True, text=True)
     try:
         report = json.loads(r.stdout)
         if not report.get("ok"):
             for e in report.get("errors", [])[:5]:
-                fail(deck, f"OOXML SDK: {e.get('path')} {e.get('xPath')} {e.get('description')}")
+                found.append(f"OOXML SDK: {e.get('path')} {e.get('xPath')} {e.get('description')}")
     except json.JSONDecodeError:
-        fail(deck, f"OOXML SDK validator did not answer: {r.stderr[:300]}")
+        found.append(f"OOXML SDK validator did not answer: {r.stderr[:300]}")
 
     # 2. openxml-audit
     r = subprocess.run(
@@ -74,10 +79,20 @@ for deck in decks:
         bad = [i for i in items if not i.get("valid", False) or i.get("error_count", 0)]
         if r.returncode != 0 or bad:
             basis = [b for i in bad for b in i.get("verdict", {}).get("basis", [])]
-            fail(deck, f"openxml-audit: {'; '.join(basis)[:600] or r.stdout[:600]}")
+            found.append(f"openxml-audit: {'; '.join(basis)[:600] or r.stdout[:600]}")
     except json.JSONDecodeError:
-        fail(deck, f"openxml-audit did not answer: {(r.stdout + r.stderr)[:600]}")
+        found.append(f"openxml-audit did not answer: {(r.stdout + r.stderr)[:600]}")
+    return found
 
+
+# One worker per core for the child-process readers.
+with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+    outside = dict(zip(decks, pool.map(external_readers, decks)))
+for deck in decks:
+    for f in outside[deck]:
+        fail(deck, f)
+
+for deck in decks:
     # 3. python-pptx walk
     try:
         prs = Presentation(deck)
@@ -117,17 +132,26 @@ for deck in decks:
     except Exception as e:  # noqa: BLE001 — any failure to read is the finding
         fail(deck, f"python-pptx: {type(e).__name__}: {e}")
 
-# 4. LibreOffice: one conversion run for all decks.
-with tempfile.TemporaryDirectory() as out, tempfile.TemporaryDirectory() as profile:
-    r = subprocess.run(
+# 4. LibreOffice: one conversion run per core, each over its share of the
+#    decks with a profile of its own (one run for all decks kept one core busy).
+def convert(batch, out, profile):
+    return subprocess.run(
         ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-         "--outdir", out, *decks],
+         "--outdir", out, *batch],
         capture_output=True, text=True, timeout=600,
     )
+
+
+with tempfile.TemporaryDirectory() as out, tempfile.TemporaryDirectory() as profiles:
+    runs = max(1, min(os.cpu_count() or 1, len(decks)))
+    batches = [decks[i::runs] for i in range(runs)]
+    with ThreadPoolExecutor(max_workers=runs) as pool:
+        results = list(pool.map(lambda ib: convert(ib[1], out, os.path.join(profiles, str(ib[0]))), enumerate(batches)))
+    stderr = " ".join(r.stderr.strip() for r in results)
     for deck in decks:
         pdf = os.path.join(out, os.path.splitext(os.path.basename(deck))[0] + ".pdf")
         if not os.path.exists(pdf):
-            fail(deck, f"LibreOffice produced no PDF ({r.stderr.strip()[:200]})")
+            fail(deck, f"LibreOffice produced no PDF ({stderr[:200]})")
             continue
         info = subprocess.run(["pdfinfo", pdf], capture_output=True, text=True).stdout
         pages = next((int(l.split()[1]) for l in info.splitlines() if l.startswith("Pages:")), -1)

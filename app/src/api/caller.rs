@@ -15,6 +15,12 @@ use tower_sessions::Session;
 use types::account::CurrentUser;
 use types::ApiError;
 
+/// A job id from the request, checked once here: every call below takes
+/// the typed id. A string that cannot be an id names no job.
+pub fn job_id(raw: &str) -> Result<types::validate::JobId, ApiError> {
+    types::validate::JobId::parse(raw).ok_or(ApiError::NotFound)
+}
+
 /// The shared state, provided to every server function and page render.
 pub fn state() -> Result<AppState, ApiError> {
     use_context::<AppState>().ok_or_else(|| {

@@ -93,6 +93,15 @@ pub async fn start_job(
     respond(
         async {
             let (state, user) = require_user().await?;
+            // The outline arrives as JSON in its form field: decoded once here.
+            if outline.len() > types::limits::MAX_FORM_BYTES {
+                return Err(ApiError::TooLarge(format!(
+                    "The outline is larger than {} MB.",
+                    types::limits::MAX_FORM_BYTES >> 20
+                )));
+            }
+            let outline: types::outline::Outline = serde_json::from_str(&outline)
+                .map_err(|_| ApiError::invalid("outline", "The outline could not be read."))?;
             let request = backend::jobs::StartRequest {
                 title,
                 days,
@@ -104,7 +113,7 @@ pub async fn start_job(
                 lunch,
                 breaks,
             };
-            Ok(backend::jobs::start(&state, &user, request).await?)
+            Ok(backend::jobs::start(&state, &user, request).await?.to_string())
         }
         .await,
     )
@@ -116,14 +125,12 @@ pub async fn start_job(
 /// do not start LibreOffice again and again).
 #[server(prefix = "/api", endpoint = "jobs/previews")]
 pub async fn slide_previews(id: String, retry: Option<bool>) -> Result<types::jobs::SlidePreviews, ApiError> {
-    use crate::api::caller::{require_user, respond};
+    use crate::api::caller::{job_id, require_user, respond};
     respond(
         async {
             let (state, user) = require_user().await?;
+            let id = job_id(&id)?;
             if retry == Some(true) {
-                if types::validate::JobId::parse(&id).is_none() {
-                    return Err(ApiError::NotFound);
-                }
                 backend::templates::previews::forget_failure(&state, &id).await;
             }
             backend::templates::previews::overview(&state, &id, Some(user.id))
@@ -150,10 +157,11 @@ pub async fn list_jobs(status: Option<String>, search: Option<String>) -> Result
 /// A job with its log, QA report and token spend.
 #[server(prefix = "/api", endpoint = "jobs/get")]
 pub async fn get_job(id: String) -> Result<JobDetail, ApiError> {
-    use crate::api::caller::{require_user, respond};
+    use crate::api::caller::{job_id, require_user, respond};
     respond(
         async {
             let (state, user) = require_user().await?;
+            let id = job_id(&id)?;
             Ok(backend::jobs::detail(&state, &user, &id).await?)
         }
         .await,
@@ -163,10 +171,11 @@ pub async fn get_job(id: String) -> Result<JobDetail, ApiError> {
 /// Cancels a queued or running job (owner or admin).
 #[server(prefix = "/api", endpoint = "jobs/cancel")]
 pub async fn cancel_job(id: String) -> Result<(), ApiError> {
-    use crate::api::caller::{require_user, respond};
+    use crate::api::caller::{job_id, require_user, respond};
     respond(
         async {
             let (state, user) = require_user().await?;
+            let id = job_id(&id)?;
             Ok(backend::jobs::cancel(&state, &user, &id).await?)
         }
         .await,
@@ -176,10 +185,11 @@ pub async fn cancel_job(id: String) -> Result<(), ApiError> {
 /// Queues a failed or cancelled job again (owner or admin).
 #[server(prefix = "/api", endpoint = "jobs/retry")]
 pub async fn retry_job(id: String) -> Result<(), ApiError> {
-    use crate::api::caller::{require_user, respond};
+    use crate::api::caller::{job_id, require_user, respond};
     respond(
         async {
             let (state, user) = require_user().await?;
+            let id = job_id(&id)?;
             Ok(backend::jobs::retry(&state, &user, &id).await?)
         }
         .await,
@@ -189,10 +199,11 @@ pub async fn retry_job(id: String) -> Result<(), ApiError> {
 /// Deletes a finished job and its file (owner or admin).
 #[server(prefix = "/api", endpoint = "jobs/delete")]
 pub async fn delete_job(id: String) -> Result<(), ApiError> {
-    use crate::api::caller::{require_user, respond};
+    use crate::api::caller::{job_id, require_user, respond};
     respond(
         async {
             let (state, user) = require_user().await?;
+            let id = job_id(&id)?;
             Ok(backend::jobs::delete(&state, &user, &id).await?)
         }
         .await,
@@ -215,10 +226,11 @@ pub async fn dashboard() -> Result<Snapshot, ApiError> {
 /// A signed link to download a finished job's deck, valid for `PRESIGNED_URL_TTL`.
 #[server(prefix = "/api", endpoint = "jobs/link")]
 pub async fn download_link(id: String) -> Result<String, ApiError> {
-    use crate::api::caller::{require_user, respond};
+    use crate::api::caller::{job_id, require_user, respond};
     respond(
         async {
             let (state, _) = require_user().await?;
+            let id = job_id(&id)?;
             Ok(backend::jobs::download_link(&state, &id).await?)
         }
         .await,

@@ -48,16 +48,15 @@ pub async fn follow(
         }
         .into());
     }
-    let id = id.as_str().to_owned();
     // Declared before `rx`, so on an early return `rx` drops first.
     let following = Following {
         jobs: jobs.clone(),
         user,
-        job: id.clone(),
+        job: id.to_string(),
     };
     // Subscribed before the snapshot is read, so nothing falls in between.
-    let rx = jobs.hub.subscribe(&id);
-    let Some((status, progress)) = db::jobs::state(&state.pool, &id).await? else {
+    let rx = jobs.hub.subscribe(id.as_str());
+    let Some((status, progress)) = db::jobs::state(&state.pool, id).await? else {
         return Err(ApiError::NotFound.into());
     };
     let snapshot = JobUpdate {
@@ -67,7 +66,7 @@ pub async fn follow(
     };
     let done = status.is_terminal();
     let poll = match &state.pool {
-        Pool::Postgres(_) if !done => Poll::start(state, &id).await,
+        Pool::Postgres(_) if !done => Poll::start(state, id).await,
         _ => None,
     };
     let follower = Follower {
@@ -139,7 +138,7 @@ impl Drop for Following {
 /// Following a job through the database (PostgreSQL, another replica's job).
 struct Poll {
     state: AppState,
-    id: String,
+    id: JobId,
     /// The last log line already sent.
     after: i64,
     queue: VecDeque<JobUpdate>,
@@ -148,13 +147,13 @@ struct Poll {
 }
 
 impl Poll {
-    async fn start(state: &AppState, id: &str) -> Option<Poll> {
+    async fn start(state: &AppState, id: &JobId) -> Option<Poll> {
         // Heard from before the last line is read, so no line falls in between.
         let changed = state.jobs.changed.subscribe();
         match db::jobs::last_event(&state.pool, id).await {
             Ok(after) => Some(Poll {
                 state: state.clone(),
-                id: id.to_owned(),
+                id: id.clone(),
                 after,
                 queue: VecDeque::new(),
                 changed,
@@ -187,7 +186,7 @@ impl Poll {
             tokio::select! {
                 () = &mut due => return,
                 heard = self.changed.recv() => match heard {
-                    Ok(job) if *job == *self.id => return,
+                    Ok(job) if *job == *self.id.as_str() => return,
                     Ok(_) => {}
                     // Announcements were missed: this job's may be among them.
                     Err(RecvError::Lagged(_)) => return,
@@ -201,7 +200,7 @@ impl Poll {
     /// job (the hub carries its updates). The last one carries the job's
     /// status now; earlier ones, of a job that has ended since, `running`.
     async fn fetch(&mut self) {
-        if self.state.jobs.runs_here(&self.id) {
+        if self.state.jobs.runs_here(self.id.as_str()) {
             return;
         }
         let (events, now) = match db::jobs::events_after(&self.state.pool, &self.id, self.after).await {

@@ -17,7 +17,7 @@ pub mod worker;
 
 use types::account::CurrentUser;
 use types::jobs::{JobDetail, JobStatus, JobSummary, JobUpdate, Snapshot};
-use types::limits::{MAX_FORM_BYTES, MAX_SEARCH_CHARS};
+use types::limits::MAX_SEARCH_CHARS;
 use types::outline::Outline;
 use types::validate::{CourseDays, CourseTitle, JobId, Language};
 use types::ApiError;
@@ -34,8 +34,8 @@ pub struct StartRequest {
     pub days: String,
     pub language: String,
     pub template: String,
-    /// The reviewed outline tree as JSON.
-    pub outline: String,
+    /// The reviewed outline tree (decoded where the request came in).
+    pub outline: Outline,
     /// The course day, each part as typed; blank parts take the server's
     /// settings (`COURSE_*`).
     pub day_start: Option<String>,
@@ -80,7 +80,7 @@ impl StartRequest {
 
 /// Checks a request and queues the job (the row and its queue entry in one
 /// transaction). Returns the job's id.
-pub async fn start(state: &AppState, user: &CurrentUser, req: StartRequest) -> Result<String> {
+pub async fn start(state: &AppState, user: &CurrentUser, req: StartRequest) -> Result<JobId> {
     let title = CourseTitle::parse(&req.title)?;
     let days = CourseDays::parse_text(&req.days)?;
     let language = Language::parse(&req.language)?;
@@ -90,13 +90,7 @@ pub async fn start(state: &AppState, user: &CurrentUser, req: StartRequest) -> R
             ApiError::invalid("template", "Choose one of the offered templates or upload one.").into(),
         );
     };
-    if req.outline.len() > MAX_FORM_BYTES {
-        return Err(
-            ApiError::TooLarge(format!("The outline is larger than {} MB.", MAX_FORM_BYTES >> 20)).into(),
-        );
-    }
-    let parsed: Outline = serde_json::from_str(&req.outline)
-        .map_err(|_| ApiError::invalid("outline", "The outline could not be read."))?;
+    let parsed = &req.outline;
     if parsed.modules.is_empty() || parsed.modules.iter().all(|m| m.topics.is_empty()) {
         return Err(ApiError::invalid("outline", "The outline has no modules or topics.").into());
     }
@@ -121,7 +115,7 @@ pub async fn start(state: &AppState, user: &CurrentUser, req: StartRequest) -> R
             template_path: path.to_string_lossy().to_string(),
             duration_days: days.get(),
             language: language.code().to_owned(),
-            outline_json: serde_json::to_string(&parsed).map_err(anyhow::Error::from)?,
+            outline: req.outline.clone(),
             timetable,
         },
         quota,
@@ -180,12 +174,12 @@ fn may_manage(user: &CurrentUser, access: &db::Access) -> bool {
     access.user_id == Some(user.id) || user.is_admin
 }
 
-async fn access(state: &AppState, id: &str) -> Result<db::Access> {
+async fn access(state: &AppState, id: &JobId) -> Result<db::Access> {
     Ok(db::access(&state.pool, id).await?.ok_or(ApiError::NotFound)?)
 }
 
 /// A job with its log, QA report and token spend, for the job page.
-pub async fn detail(state: &AppState, user: &CurrentUser, id: &str) -> Result<JobDetail> {
+pub async fn detail(state: &AppState, user: &CurrentUser, id: &JobId) -> Result<JobDetail> {
     // The status first, then the report: a job read as complete has its
     // report (written in the same transaction) in the later read. The other
     // order could pair "complete" with the report of the moment before.
@@ -196,21 +190,17 @@ pub async fn detail(state: &AppState, user: &CurrentUser, id: &str) -> Result<Jo
         events: db::events(&state.pool, id).await?,
         can_manage: may_manage(user, &row),
         qa_report: row.qa_report,
-        usage: usage::job_totals(&state.pool, id).await?,
+        usage: usage::job_totals(&state.pool, id.as_str()).await?,
     })
 }
 
 /// A job's spec as a file (title, length, language, template, outline) and
 /// the file's name, for anyone who may see the job.
-pub async fn spec(state: &AppState, id: &str) -> Result<(types::spec::CourseSpec, String)> {
-    if JobId::parse(id).is_none() {
-        return Err(ApiError::NotFound.into());
-    }
+pub async fn spec(state: &AppState, id: &JobId) -> Result<(types::spec::CourseSpec, String)> {
     let row = access(state, id).await?;
     let input = db::input(&state.pool, id).await?;
     let job = db::summary(&state.pool, id).await?.ok_or(ApiError::NotFound)?;
-    let outline: Outline = serde_json::from_str(&input.outline_json)
-        .map_err(|e| anyhow::anyhow!("job {id} has an unreadable outline: {e}"))?;
+    let outline = input.outline;
     let file = std::path::Path::new(&input.template_path)
         .file_name()
         .and_then(|n| n.to_str())
@@ -245,14 +235,14 @@ pub async fn spec(state: &AppState, id: &str) -> Result<(types::spec::CourseSpec
             .and_then(types::spec::Timetable::from_stored),
     };
     let date = job.created_at.get(..10).unwrap_or("0000-00-00").to_owned();
-    let hex: String = id.bytes().map(|b| format!("{:x}", b % 16)).collect();
+    let hex: String = id.as_str().bytes().map(|b| format!("{:x}", b % 16)).collect();
     let name = spec.file_name(&date, &hex);
     Ok((spec, name))
 }
 
 /// Cancels a queued job at once, or asks a running one to stop at its next
 /// step (owner or admin).
-pub async fn cancel(state: &AppState, user: &CurrentUser, id: &str) -> Result<()> {
+pub async fn cancel(state: &AppState, user: &CurrentUser, id: &JobId) -> Result<()> {
     let row = access(state, id).await?;
     if !may_manage(user, &row) {
         return Err(ApiError::Forbidden.into());
@@ -271,7 +261,7 @@ pub async fn cancel(state: &AppState, user: &CurrentUser, id: &str) -> Result<()
 }
 
 /// Queues a failed or cancelled job again (owner or admin).
-pub async fn retry(state: &AppState, user: &CurrentUser, id: &str) -> Result<()> {
+pub async fn retry(state: &AppState, user: &CurrentUser, id: &JobId) -> Result<()> {
     let row = access(state, id).await?;
     if !may_manage(user, &row) {
         return Err(ApiError::Forbidden.into());
@@ -280,7 +270,7 @@ pub async fn retry(state: &AppState, user: &CurrentUser, id: &str) -> Result<()>
         return Err(ApiError::Conflict("Only failed or cancelled jobs can be retried.".into()).into());
     };
     state.jobs.hub.publish(
-        id,
+        id.as_str(),
         JobUpdate {
             status: JobStatus::Queued,
             progress: 0,
@@ -292,7 +282,7 @@ pub async fn retry(state: &AppState, user: &CurrentUser, id: &str) -> Result<()>
 }
 
 /// Deletes a finished job and its deck, wherever it is kept (owner or admin).
-pub async fn delete(state: &AppState, user: &CurrentUser, id: &str) -> Result<()> {
+pub async fn delete(state: &AppState, user: &CurrentUser, id: &JobId) -> Result<()> {
     let row = access(state, id).await?;
     if !may_manage(user, &row) {
         return Err(ApiError::Forbidden.into());
@@ -306,7 +296,7 @@ pub async fn delete(state: &AppState, user: &CurrentUser, id: &str) -> Result<()
 /// Deletes a job that is not queued or running, with its deck wherever it
 /// is kept; `false` when the job is queued, running or gone. Shared by a
 /// user's delete and the janitor's retention pass.
-pub async fn remove_finished(state: &AppState, id: &str) -> Result<bool> {
+pub async fn remove_finished(state: &AppState, id: &JobId) -> Result<bool> {
     let Some(stored) = db::delete_finished(&state.pool, id).await? else {
         return Ok(false);
     };
@@ -347,11 +337,13 @@ pub async fn dashboard(state: &AppState) -> Result<Snapshot> {
 }
 
 /// A signed link to download a complete job's deck, valid for `PRESIGNED_URL_TTL`.
-pub async fn download_link(state: &AppState, id: &str) -> Result<String> {
+pub async fn download_link(state: &AppState, id: &JobId) -> Result<String> {
     match access(state, id).await?.status {
         JobStatus::Complete => {
             let now = time::OffsetDateTime::now_utc().unix_timestamp().max(0) as u64;
-            Ok(state.link_key.sign(id, now, state.config.presigned_url_ttl))
+            Ok(state
+                .link_key
+                .sign(id.as_str(), now, state.config.presigned_url_ttl))
         }
         _ => Err(ApiError::Conflict("The deck is not ready yet.".into()).into()),
     }
@@ -367,9 +359,9 @@ pub enum LinkedDeck {
 }
 
 /// The deck behind a signed link.
-pub async fn deck_for_link(state: &AppState, id: &str, exp: u64, sig: &str) -> Result<LinkedDeck> {
+pub async fn deck_for_link(state: &AppState, id: &JobId, exp: u64, sig: &str) -> Result<LinkedDeck> {
     let now = time::OffsetDateTime::now_utc().unix_timestamp().max(0) as u64;
-    if JobId::parse(id).is_none() || !state.link_key.verify(id, exp, sig, now) {
+    if !state.link_key.verify(id.as_str(), exp, sig, now) {
         return Ok(LinkedDeck::BadLink);
     }
     Ok(match db::complete_deck(&state.pool, id).await? {
@@ -381,7 +373,7 @@ pub async fn deck_for_link(state: &AppState, id: &str, exp: u64, sig: &str) -> R
 // ---- Transitions the workers make -------------------------------------
 
 /// The course title of a completed job (names its downloads), if it is one.
-pub async fn course_title(state: &AppState, id: &str) -> Option<String> {
+pub async fn course_title(state: &AppState, id: &JobId) -> Option<String> {
     db::complete_deck(&state.pool, id)
         .await
         .ok()
@@ -390,14 +382,14 @@ pub async fn course_title(state: &AppState, id: &str) -> Option<String> {
 }
 
 /// Records a running job's progress and pushes it to followers.
-pub async fn progress(state: &AppState, id: &str, level: &str, pct: u8, message: &str) -> Result<()> {
+pub async fn progress(state: &AppState, id: &JobId, level: &str, pct: u8, message: &str) -> Result<()> {
     let event = db::progress(&state.pool, id, level, pct, message).await?;
     publish(state, id, JobStatus::Running, event);
     Ok(())
 }
 
 /// Marks a job complete (see `db::jobs::complete`) and wakes the uploader.
-pub async fn complete(state: &AppState, id: &str, done: &Completed<'_>) -> Result<()> {
+pub async fn complete(state: &AppState, id: &JobId, done: &Completed<'_>) -> Result<()> {
     let event = db::complete(&state.pool, id, done).await?;
     tracing::info!(slides = done.slides, secs = done.seconds, "job complete");
     publish(state, id, JobStatus::Complete, event);
@@ -408,7 +400,7 @@ pub async fn complete(state: &AppState, id: &str, done: &Completed<'_>) -> Resul
 /// Ends a job as failed or cancelled.
 pub async fn end(
     state: &AppState,
-    id: &str,
+    id: &JobId,
     status: JobStatus,
     log: &str,
     error: Option<&str>,
@@ -419,9 +411,9 @@ pub async fn end(
     Ok(())
 }
 
-fn publish(state: &AppState, id: &str, status: JobStatus, event: types::jobs::JobEvent) {
+fn publish(state: &AppState, id: &JobId, status: JobStatus, event: types::jobs::JobEvent) {
     state.jobs.hub.publish(
-        id,
+        id.as_str(),
         JobUpdate {
             status,
             progress: event.progress,

@@ -49,7 +49,7 @@ impl JobRuntime {
             time_limit,
             stage_pause,
             running: Mutex::default(),
-            instance: crate::db::jobs::new_id(),
+            instance: crate::db::jobs::new_id().to_string(),
             lease,
             changed: broadcast::channel(256).0,
             listening: AtomicBool::new(false),

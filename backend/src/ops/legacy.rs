@@ -242,7 +242,7 @@ pub async fn import_history(
                                duration_sec, output_local, created_at, completed_at, error)
              VALUES ($1, $2, $3, $4, '', $5, $6, '{\"title\":\"\",\"modules\":[]}', $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
             )
-            .bind(&id)
+            .bind(id.as_str())
             .bind(owner)
             .bind(&job.title)
             .bind(&job.template)
@@ -275,7 +275,7 @@ pub async fn import_history(
                 sqlx::query(
                     "INSERT INTO job_events (job_id, at, level, progress, message) VALUES ($1, $2, $3, $4, $5)",
                 )
-                .bind(&id)
+                .bind(id.as_str())
                 .bind(&job.created_at)
                 .bind(level)
                 .bind(job.progress)
@@ -285,7 +285,7 @@ pub async fn import_history(
             }
             sqlx::query("INSERT INTO legacy_imports (kind, key, target, imported_at) VALUES ('job', $1, $2, $3)")
                 .bind(&job.legacy_id)
-                .bind(&id)
+                .bind(id.as_str())
                 .bind(&now)
                 .execute(&mut *tx)
                 .await?;

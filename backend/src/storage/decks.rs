@@ -3,6 +3,7 @@
 //! it with its job. Callers never branch on local versus object storage.
 
 use crate::AppState;
+use types::validate::JobId;
 
 /// How a stored deck reaches the person downloading it.
 pub enum Delivery {
@@ -55,7 +56,7 @@ pub async fn deliver(
 /// Removes a deleted job's deck from wherever it is kept. Failures are
 /// logged, not returned: the job is gone either way and the janitor sweeps
 /// stray local files.
-pub async fn remove(state: &AppState, id: &str, local: Option<&str>, s3_key: Option<&str>) {
+pub async fn remove(state: &AppState, id: &JobId, local: Option<&str>, s3_key: Option<&str>) {
     crate::templates::previews::remove(state, id).await;
     if let Some(path) = local {
         if let Err(e) = state.storage.delete(path).await {

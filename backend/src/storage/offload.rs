@@ -45,7 +45,7 @@ pub async fn upload_pending(state: &AppState) -> (usize, usize) {
         if !here && state.pool.as_sqlite().is_none() {
             continue;
         }
-        let key = s3.output_key(&id);
+        let key = s3.output_key(id.as_str());
         match put_deck(state, s3, &local, &key).await {
             Ok(size) => {
                 match db::moved_to_object_storage(&state.pool, &id, &local, &key, size).await {

@@ -29,7 +29,12 @@ pub async fn download(
     Query(q): Query<DownloadQuery>,
     headers: HeaderMap,
 ) -> Response {
-    let deck = match backend::jobs::deck_for_link(&state, &id, q.exp, &q.sig).await {
+    let id = types::validate::JobId::parse(&id);
+    let looked_up = match &id {
+        Some(id) => backend::jobs::deck_for_link(&state, id, q.exp, &q.sig).await,
+        None => Ok(LinkedDeck::BadLink),
+    };
+    let deck = match looked_up {
         Ok(LinkedDeck::Ready(deck)) => deck,
         Ok(LinkedDeck::BadLink) => {
             return invalid(
@@ -40,7 +45,7 @@ pub async fn download(
         }
         Ok(LinkedDeck::Missing) => return StatusCode::NOT_FOUND.into_response(),
         Err(e) => {
-            tracing::error!(job = %id, error = %e, "looking up a download");
+            tracing::error!(job = ?id, error = %e, "looking up a download");
             return StatusCode::NOT_FOUND.into_response();
         }
     };
@@ -76,11 +81,11 @@ pub async fn download(
         )
             .into_response(),
         Err(e @ DeliveryError::Presign(_)) => {
-            tracing::error!(job = %id, error = %e, "presigning failed");
+            tracing::error!(job = ?id, error = %e, "presigning failed");
             StatusCode::SERVICE_UNAVAILABLE.into_response()
         }
         Err(DeliveryError::NoBucket) => {
-            tracing::error!(job = %id, "deck is in object storage but no bucket is configured");
+            tracing::error!(job = ?id, "deck is in object storage but no bucket is configured");
             invalid(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "",
@@ -88,7 +93,7 @@ pub async fn download(
             )
         }
         Err(e @ DeliveryError::Missing(_)) => {
-            tracing::error!(job = %id, error = %e, "deck file missing");
+            tracing::error!(job = ?id, error = %e, "deck file missing");
             StatusCode::NOT_FOUND.into_response()
         }
     }
@@ -140,6 +145,9 @@ pub(super) fn attachment(title: &str, ext: &str) -> String {
 /// `GET /api/jobs/{id}/spec`: the job's course spec as a JSON file
 /// (`Title_YYYY-MM-DD_8hex.json`), for anyone signed in (the history is shared).
 pub async fn spec(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    let Some(id) = types::validate::JobId::parse(&id) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
     match backend::jobs::spec(&state, &id).await {
         Ok((spec, name)) => {
             // The name is ASCII letters, digits, `_`, `-` and `.` by construction.

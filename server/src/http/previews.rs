@@ -64,9 +64,9 @@ pub async fn pdf(
     Extension(SignedIn(user)): Extension<SignedIn>,
     Path(id): Path<String>,
 ) -> Response {
-    if types::validate::JobId::parse(&id).is_none() {
+    let Some(id) = types::validate::JobId::parse(&id) else {
         return StatusCode::NOT_FOUND.into_response();
-    }
+    };
     let title = backend::jobs::course_title(&state, &id)
         .await
         .unwrap_or_else(|| "Course".into());
@@ -103,9 +103,9 @@ pub async fn slide(
     Path((id, name)): Path<(String, String)>,
     Query(q): Query<SlideQuery>,
 ) -> Response {
-    if types::validate::JobId::parse(&id).is_none() {
+    let Some(id) = types::validate::JobId::parse(&id) else {
         return StatusCode::NOT_FOUND.into_response();
-    }
+    };
     let Some(size) = Size::parse(q.size.as_deref()) else {
         return invalid(StatusCode::BAD_REQUEST, "size", "The size is thumb or large.");
     };

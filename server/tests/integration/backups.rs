@@ -31,7 +31,7 @@ fn new_job(user: i64, title: &str) -> backend::db::jobs::NewJob {
         template_path: "Forest.pptx".into(),
         duration_days: 1,
         language: "en".into(),
-        outline_json: "{\"title\":\"x\",\"modules\":[]}".into(),
+        outline: serde_json::from_str("{\"title\":\"x\",\"modules\":[]}").expect("outline"),
     }
 }
 
@@ -129,7 +129,7 @@ async fn an_online_backup_restores_every_committed_row_and_damaged_ones_are_refu
     for id in &committed {
         let found: Option<String> =
             backend::on_db!(&app.state.pool, pool => sqlx::query_scalar("SELECT id FROM jobs WHERE id = $1")
-            .bind(id)
+            .bind(id.as_str())
             .fetch_optional(pool)
 .await)
             .expect("query");

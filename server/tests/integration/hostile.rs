@@ -646,7 +646,7 @@ async fn one_user_cannot_flood_the_queue() {
         template_path: "Forest.pptx".into(),
         duration_days: 1,
         language: "en".into(),
-        outline_json: outline.clone(),
+        outline: serde_json::from_str(&outline).expect("outline"),
     };
     let quota = backend::db::jobs::Quota {
         active: 100,

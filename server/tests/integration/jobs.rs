@@ -363,7 +363,7 @@ async fn a_worker_killed_mid_job_finishes_the_job_after_restart() {
         .await;
     assert_eq!(j["job"]["status"], "complete", "{j}");
     let attempts: i64 = backend::on_db!(&app.state.pool, pool => sqlx::query_scalar("SELECT attempts FROM jobs WHERE id = $1")
-        .bind(&id)
+        .bind(id.as_str())
         .fetch_one(pool)
 .await)
         .expect("attempts");
@@ -507,7 +507,7 @@ async fn a_job_whose_lease_lapses_is_requeued_and_completed_once_without_a_resta
                 .into_owned(),
             duration_days: 1,
             language: "en".into(),
-            outline_json: sample_outline(),
+            outline: serde_json::from_str(&sample_outline()).expect("outline"),
             timetable: None,
         };
         let quota = backend::db::jobs::Quota {
@@ -523,16 +523,19 @@ async fn a_job_whose_lease_lapses_is_requeued_and_completed_once_without_a_resta
         let taken = backend::db::jobs::claim(&app.state.pool, "w0-deadbeef", &lapsed)
             .await
             .expect("claim");
-        if taken.as_deref() == Some(new.as_str()) {
+        if taken.as_ref() == Some(&new) {
             id = Some(new);
             break;
         }
         // This server's worker took it first: let it finish, try again.
-        c.wait_for(&new, &["complete"], Duration::from_secs(60)).await;
+        c.wait_for(new.as_str(), &["complete"], Duration::from_secs(60))
+            .await;
     }
     let id = id.expect("a job held by the dead worker");
     let started = Instant::now();
-    let job = c.wait_for(&id, &["complete"], Duration::from_secs(60)).await;
+    let job = c
+        .wait_for(id.as_str(), &["complete"], Duration::from_secs(60))
+        .await;
     // Re-queued within about a third of a lease, then built (seconds).
     assert!(
         started.elapsed() < Duration::from_secs(30),
@@ -547,7 +550,7 @@ async fn a_job_whose_lease_lapses_is_requeued_and_completed_once_without_a_resta
         "{events:?}"
     );
     let attempts: i64 = backend::on_db!(&app.state.pool, pool => sqlx::query_scalar("SELECT attempts FROM jobs WHERE id = $1")
-        .bind(&id)
+        .bind(id.as_str())
         .fetch_one(pool)
         .await)
     .expect("attempts");

@@ -3,32 +3,35 @@
 //! templates jobs still use.
 
 use crate::db::{now_rfc3339, Pool};
+use types::validate::JobId;
 
 /// Finished jobs created before `before` (RFC 3339), oldest first, at most
 /// `limit` — for the janitor's retention pass.
-pub async fn finished_before(pool: &Pool, before: &str, limit: i64) -> Result<Vec<String>, sqlx::Error> {
+pub async fn finished_before(pool: &Pool, before: &str, limit: i64) -> Result<Vec<JobId>, sqlx::Error> {
     crate::on_db!(pool, pool => {
-        sqlx::query_scalar(
+        let ids: Vec<String> = sqlx::query_scalar(
             "SELECT id FROM jobs WHERE created_at < $1 AND status NOT IN ('queued', 'running')
              ORDER BY created_at LIMIT $2",
         )
         .bind(before)
         .bind(limit)
         .fetch_all(pool)
-        .await
+        .await?;
+        ids.into_iter().map(super::rows::stored).collect()
     })
 }
 
 /// Complete decks still only on local disk: (id, path), oldest first.
-pub async fn local_only_decks(pool: &Pool) -> Result<Vec<(String, String)>, sqlx::Error> {
+pub async fn local_only_decks(pool: &Pool) -> Result<Vec<(JobId, String)>, sqlx::Error> {
     crate::on_db!(pool, pool => {
-        sqlx::query_as(
+        let rows: Vec<(String, String)> = sqlx::query_as(
             "SELECT id, output_local FROM jobs
          WHERE status = 'complete' AND output_s3_key IS NULL AND output_local IS NOT NULL
          ORDER BY completed_at LIMIT 100",
         )
         .fetch_all(pool)
-        .await
+        .await?;
+        rows.into_iter().map(|(id, path)| Ok((super::rows::stored(id)?, path))).collect()
     })
 }
 
@@ -36,7 +39,7 @@ pub async fn local_only_decks(pool: &Pool) -> Result<Vec<(String, String)>, sqlx
 /// the job is gone or its deck moved already.
 pub async fn moved_to_object_storage(
     pool: &Pool,
-    id: &str,
+    id: &JobId,
     local: &str,
     key: &str,
     size: u64,
@@ -47,7 +50,7 @@ pub async fn moved_to_object_storage(
             "UPDATE jobs SET output_s3_key = $1, output_local = NULL WHERE id = $2 AND output_local = $3",
         )
         .bind(key)
-        .bind(id)
+        .bind(id.as_str())
         .bind(local)
         .execute(&mut *tx)
         .await?;

@@ -5,12 +5,13 @@
 
 use crate::db::{now_rfc3339, Pool};
 use types::jobs::{JobEvent, JobStatus};
+use types::validate::JobId;
 
 /// Records a running job's progress: the log line, the job's progress and
 /// last message. Returns the event to publish.
 pub async fn progress(
     pool: &Pool,
-    id: &str,
+    id: &JobId,
     level: &str,
     progress: u8,
     message: &str,
@@ -22,7 +23,7 @@ pub async fn progress(
         sqlx::query("UPDATE jobs SET progress = $1, log_message = $2 WHERE id = $3")
             .bind(i64::from(progress))
             .bind(message)
-            .bind(id)
+            .bind(id.as_str())
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
@@ -58,7 +59,7 @@ pub struct Completed<'a> {
 
 /// Marks a job complete, drops its queue entry and counts it in today's
 /// activity — one transaction. Returns the event to publish.
-pub async fn complete(pool: &Pool, id: &str, done: &Completed<'_>) -> Result<JobEvent, sqlx::Error> {
+pub async fn complete(pool: &Pool, id: &JobId, done: &Completed<'_>) -> Result<JobEvent, sqlx::Error> {
     crate::on_db!(pool, pool => {
         let now = now_rfc3339();
         let today = &now[..10];
@@ -78,7 +79,7 @@ pub async fn complete(pool: &Pool, id: &str, done: &Completed<'_>) -> Result<Job
         .bind(done.seconds)
         .bind(Some(done.location).filter(|_| done.s3_key.is_none()))
         .bind(&now)
-        .bind(id)
+        .bind(id.as_str())
         .bind(done.worker)
         .bind(done.s3_key)
         .execute(&mut *tx)
@@ -108,7 +109,7 @@ pub async fn complete(pool: &Pool, id: &str, done: &Completed<'_>) -> Result<Job
 /// event to publish (its progress is where the job stopped).
 pub async fn end(
     pool: &Pool,
-    id: &str,
+    id: &JobId,
     status: JobStatus,
     log: &str,
     error: Option<&str>,
@@ -123,7 +124,7 @@ pub async fn end(
         .bind(log)
         .bind(error)
         .bind(&now)
-        .bind(id)
+        .bind(id.as_str())
         .fetch_one(&mut *tx)
         .await?;
         dequeue!(tx, id)?;
@@ -142,7 +143,7 @@ pub async fn end(
 /// Queues a failed or cancelled job again. `None` when the job is in any
 /// other state (checked in the same statement, so two retries cannot both
 /// queue it).
-pub async fn retry(pool: &Pool, id: &str) -> Result<Option<JobEvent>, sqlx::Error> {
+pub async fn retry(pool: &Pool, id: &JobId) -> Result<Option<JobEvent>, sqlx::Error> {
     crate::on_db!(pool, pool => {
         let now = now_rfc3339();
         let mut tx = pool.begin().await?;
@@ -150,7 +151,7 @@ pub async fn retry(pool: &Pool, id: &str) -> Result<Option<JobEvent>, sqlx::Erro
             "UPDATE jobs SET status = 'queued', progress = 0, error = NULL, cancel_requested = FALSE, attempts = 0,
                  completed_at = NULL, log_message = 'Queued again' WHERE id = $1 AND status IN ('failed', 'cancelled')",
         )
-        .bind(id)
+        .bind(id.as_str())
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
@@ -159,7 +160,7 @@ pub async fn retry(pool: &Pool, id: &str) -> Result<Option<JobEvent>, sqlx::Erro
         sqlx::query(
             "INSERT INTO job_queue (job_id, enqueued_at) VALUES ($1, $2) ON CONFLICT (job_id) DO UPDATE SET claimed_by = NULL",
         )
-        .bind(id)
+        .bind(id.as_str())
         .bind(&now)
         .execute(&mut *tx)
         .await?;
@@ -171,15 +172,15 @@ pub async fn retry(pool: &Pool, id: &str) -> Result<Option<JobEvent>, sqlx::Erro
 
 /// Asks a queued or running job to stop. Returns whether a worker holds it
 /// (`false`: nobody does, so the caller ends it at once).
-pub async fn request_cancel(pool: &Pool, id: &str) -> Result<bool, sqlx::Error> {
+pub async fn request_cancel(pool: &Pool, id: &JobId) -> Result<bool, sqlx::Error> {
     crate::on_db!(pool, pool => {
         let mut tx = pool.begin().await?;
         sqlx::query("UPDATE jobs SET cancel_requested = TRUE WHERE id = $1")
-            .bind(id)
+            .bind(id.as_str())
             .execute(&mut *tx)
             .await?;
         let claimed: Option<String> = sqlx::query_scalar("SELECT claimed_by FROM job_queue WHERE job_id = $1")
-            .bind(id)
+            .bind(id.as_str())
             .fetch_optional(&mut *tx)
             .await?
             .flatten();
@@ -189,10 +190,10 @@ pub async fn request_cancel(pool: &Pool, id: &str) -> Result<bool, sqlx::Error> 
 }
 
 /// Whether the job's cancellation has been asked for.
-pub async fn cancel_requested(pool: &Pool, id: &str) -> Result<bool, sqlx::Error> {
+pub async fn cancel_requested(pool: &Pool, id: &JobId) -> Result<bool, sqlx::Error> {
     crate::on_db!(pool, pool => {
         let flag: bool = sqlx::query_scalar("SELECT cancel_requested FROM jobs WHERE id = $1")
-            .bind(id)
+            .bind(id.as_str())
             .fetch_one(pool)
             .await?;
         Ok(flag)
@@ -208,12 +209,12 @@ pub struct Stored {
 
 /// Deletes a job that is not queued or running (checked in the statement).
 /// `None` when no such finished job exists.
-pub async fn delete_finished(pool: &Pool, id: &str) -> Result<Option<Stored>, sqlx::Error> {
+pub async fn delete_finished(pool: &Pool, id: &JobId) -> Result<Option<Stored>, sqlx::Error> {
     crate::on_db!(pool, pool => {
         sqlx::query_as(
             "DELETE FROM jobs WHERE id = $1 AND status NOT IN ('queued', 'running') RETURNING output_local, output_s3_key",
         )
-        .bind(id)
+        .bind(id.as_str())
         .fetch_optional(pool)
         .await
     })
@@ -221,11 +222,11 @@ pub async fn delete_finished(pool: &Pool, id: &str) -> Result<Option<Stored>, sq
 
 /// Replaces a complete job's QA report when it is still `before` (so a
 /// report written meanwhile is never overwritten); whether it was.
-pub async fn replace_report(pool: &Pool, id: &str, before: &str, after: &str) -> Result<bool, sqlx::Error> {
+pub async fn replace_report(pool: &Pool, id: &JobId, before: &str, after: &str) -> Result<bool, sqlx::Error> {
     let rows = crate::on_db!(pool, pool => {
         sqlx::query("UPDATE jobs SET qa_report = $1 WHERE id = $2 AND status = 'complete' AND qa_report = $3")
             .bind(after)
-            .bind(id)
+            .bind(id.as_str())
             .bind(before)
             .execute(pool)
             .await

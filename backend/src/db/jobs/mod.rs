@@ -12,7 +12,7 @@ macro_rules! log_event {
         sqlx::query(
             "INSERT INTO job_events (job_id, at, level, progress, message) VALUES ($1, $2, $3, $4, $5)",
         )
-        .bind($id)
+        .bind(AsRef::<str>::as_ref($id))
         .bind($at)
         .bind($level)
         .bind(i64::from($progress))
@@ -27,7 +27,7 @@ macro_rules! log_event {
 macro_rules! dequeue {
     ($tx:expr, $id:expr) => {
         sqlx::query("DELETE FROM job_queue WHERE job_id = $1")
-            .bind($id)
+            .bind(AsRef::<str>::as_ref($id))
             .execute(&mut *$tx)
             .await
             .map(|_| ())

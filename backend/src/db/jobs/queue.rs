@@ -10,9 +10,9 @@ use types::validate::JobId;
 pub const MAX_ATTEMPTS: i64 = 3;
 
 /// A fresh random job id (see [`JobId`] for its shape).
-pub fn new_id() -> String {
+pub fn new_id() -> JobId {
     let mut rng = rand::thread_rng();
-    JobId::from_indexes(|n| rng.gen_range(0..n)).into()
+    JobId::from_indexes(|n| rng.gen_range(0..n))
 }
 
 /// Everything needed to create a job.
@@ -24,7 +24,8 @@ pub struct NewJob {
     pub template_path: String,
     pub duration_days: u8,
     pub language: String,
-    pub outline_json: String,
+    /// Stored as JSON (`outline_json`), encoded here and nowhere else.
+    pub outline: types::outline::Outline,
     /// The course day it was started with (`start|end|lunch|breaks`); `None`:
     /// the server's settings.
     pub timetable: Option<String>,
@@ -42,7 +43,7 @@ pub struct Quota {
 /// What became of an enqueue.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Enqueued {
-    Id(String),
+    Id(JobId),
     /// The user already has `Quota::active` jobs queued or running.
     TooManyActive,
     /// The user started `Quota::per_hour` jobs in the last hour.
@@ -60,6 +61,7 @@ pub async fn enqueue(pool: &Pool, job: &NewJob, quota: Quota) -> Result<Enqueued
         Pool::Sqlite(_) => None,
         Pool::Postgres(_) => Some("SELECT id FROM users WHERE id = $1 FOR UPDATE"),
     };
+    let outline_json = serde_json::to_string(&job.outline).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     crate::on_db!(pool, pool => {
         let now = now_rfc3339();
         let hour_ago = crate::db::rfc3339(time::OffsetDateTime::now_utc() - time::Duration::hours(1));
@@ -77,14 +79,14 @@ pub async fn enqueue(pool: &Pool, job: &NewJob, quota: Quota) -> Result<Enqueued
                AND (SELECT COUNT(*) FROM jobs WHERE user_id = $2 AND created_at > $11) < $12
              ON CONFLICT (id) DO NOTHING",
             )
-            .bind(&id)
+            .bind(id.as_str())
             .bind(job.user_id)
             .bind(&job.course_title)
             .bind(&job.template_name)
             .bind(&job.template_path)
             .bind(i64::from(job.duration_days))
             .bind(&job.language)
-            .bind(&job.outline_json)
+            .bind(&outline_json)
             .bind(&now)
             .bind(quota.active)
             .bind(&hour_ago)
@@ -114,7 +116,7 @@ pub async fn enqueue(pool: &Pool, job: &NewJob, quota: Quota) -> Result<Enqueued
                 continue; // id collision: draw another
             }
             sqlx::query("INSERT INTO job_queue (job_id, enqueued_at) VALUES ($1, $2)")
-                .bind(&id)
+                .bind(id.as_str())
                 .bind(&now)
                 .execute(&mut *tx)
                 .await?;
@@ -129,7 +131,7 @@ pub async fn enqueue(pool: &Pool, job: &NewJob, quota: Quota) -> Result<Enqueued
 /// job running, holding it until `lease_until` (renewed by [`renew`]).
 /// `None` when the queue is empty. On PostgreSQL, replicas claiming at the
 /// same moment skip each other's locked rows instead of waiting on them.
-pub async fn claim(pool: &Pool, worker: &str, lease_until: &str) -> Result<Option<String>, sqlx::Error> {
+pub async fn claim(pool: &Pool, worker: &str, lease_until: &str) -> Result<Option<JobId>, sqlx::Error> {
     let skip_locked = match pool {
         Pool::Sqlite(_) => "",
         Pool::Postgres(_) => " FOR UPDATE SKIP LOCKED",
@@ -155,12 +157,12 @@ pub async fn claim(pool: &Pool, worker: &str, lease_until: &str) -> Result<Optio
                      log_message = 'Started', error = NULL WHERE id = $2",
             )
             .bind(&now)
-            .bind(id)
+            .bind(id.as_str())
             .execute(&mut *tx)
             .await?;
         }
         tx.commit().await?;
-        Ok(id)
+        id.map(super::rows::stored).transpose()
     })
 }
 
@@ -271,15 +273,15 @@ pub async fn recover(pool: &Pool) -> Result<(u64, u64), sqlx::Error> {
 }
 
 /// Puts one running job back in the queue (graceful shutdown).
-pub async fn requeue(pool: &Pool, id: &str) -> Result<(), sqlx::Error> {
+pub async fn requeue(pool: &Pool, id: &JobId) -> Result<(), sqlx::Error> {
     crate::on_db!(pool, pool => {
         let mut tx = pool.begin().await?;
         sqlx::query("UPDATE jobs SET status = 'queued', log_message = 'Re-queued at shutdown' WHERE id = $1 AND status = 'running'")
-            .bind(id)
+            .bind(id.as_str())
             .execute(&mut *tx)
             .await?;
         sqlx::query("UPDATE job_queue SET claimed_by = NULL, claimed_at = NULL WHERE job_id = $1")
-            .bind(id)
+            .bind(id.as_str())
             .execute(&mut *tx)
             .await?;
         tx.commit().await
@@ -290,7 +292,7 @@ pub async fn requeue(pool: &Pool, id: &str) -> Result<(), sqlx::Error> {
 mod tests {
     #[test]
     fn ids_are_eight_unambiguous_characters() {
-        let ids: std::collections::HashSet<String> = (0..1000).map(|_| super::new_id()).collect();
+        let ids: std::collections::HashSet<String> = (0..1000).map(|_| super::new_id().to_string()).collect();
         assert_eq!(ids.len(), 1000);
         assert!(ids
             .iter()

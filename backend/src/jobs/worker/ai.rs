@@ -11,6 +11,7 @@ use course::banks::Banks;
 use course::content::ModuleText;
 use course::plan::{candidates, offline_texts, CourseOptions};
 use types::outline::Outline;
+use types::validate::JobId;
 
 /// Hash of what a module's text depends on: stored text is reused only for
 /// the same module in the same language.
@@ -30,7 +31,7 @@ fn module_hash(module: &types::outline::Module, lang: &str) -> String {
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn ai_texts(
     state: &AppState,
-    id: &str,
+    id: &JobId,
     llm: &Llm,
     meter: &Meter,
     context: &str,

@@ -15,6 +15,7 @@ use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 use types::jobs::QaReport;
 use types::outline::Outline;
+use types::validate::JobId;
 
 /// A course with this title makes its job panic, in debug builds only: the
 /// failpoint the test suite uses to check that a panicking job fails alone.
@@ -23,15 +24,14 @@ const MAX_PICKS_LOGGED: usize = 40;
 
 pub const PANIC_TITLE_FOR_TESTS: &str = "panic: failpoint for the test suite";
 
-pub(crate) async fn execute(state: &AppState, id: &str) -> Result<Done, Stop> {
+pub(crate) async fn execute(state: &AppState, id: &JobId) -> Result<Done, Stop> {
     let input = db::input(&state.pool, id).await?;
     #[cfg(debug_assertions)]
     if input.course_title == PANIC_TITLE_FOR_TESTS {
         panic!("failpoint: {PANIC_TITLE_FOR_TESTS}");
     }
     stage(state, id, 5, "Reading the outline").await?;
-    let mut outline: Outline = serde_json::from_str(&input.outline_json)
-        .map_err(|e| Stop::Failed(format!("The stored outline is unreadable: {e}")))?;
+    let mut outline: Outline = input.outline.clone();
     outline.title = input.course_title.clone();
     let days = u8::try_from(input.duration_days).unwrap_or(1);
     // Open the template first: whether it has a picture layout shapes the plan.
@@ -55,7 +55,7 @@ pub(crate) async fn execute(state: &AppState, id: &str) -> Result<Done, Stop> {
     let (texts, ai) = match &state.llm {
         None => (offline_texts(&outline, &options.lang), None),
         Some(llm) => {
-            let meter = Meter::for_job(&state.pool, id, llm.budget).await?;
+            let meter = Meter::for_job(&state.pool, id.as_str(), llm.budget).await?;
             let context = writer::course_context(&outline, days, &options.lang);
             let (texts, fallbacks) =
                 ai_texts(state, id, llm, &meter, &context, &outline, &options, &banks).await?;

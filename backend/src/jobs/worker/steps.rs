@@ -8,6 +8,7 @@ use crate::AppState;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
+use types::validate::JobId;
 
 /// Why a job did not complete.
 pub(crate) enum Stop {
@@ -18,7 +19,12 @@ pub(crate) enum Stop {
 impl From<sqlx::Error> for Stop {
     fn from(e: sqlx::Error) -> Self {
         tracing::error!(error = %e, "database error in job");
-        Stop::Failed("A database error interrupted the job.".into())
+        match e {
+            // A stored value this version cannot read (an outline, an id):
+            // say so rather than blame the database.
+            sqlx::Error::Decode(why) => Stop::Failed(format!("The stored job is unreadable: {why}")),
+            _ => Stop::Failed("A database error interrupted the job.".into()),
+        }
     }
 }
 
@@ -39,7 +45,7 @@ pub(crate) struct Done {
     pub(crate) s3_key: Option<String>,
 }
 
-pub(crate) async fn check_cancel(pool: &Pool, id: &str) -> Result<(), Stop> {
+pub(crate) async fn check_cancel(pool: &Pool, id: &JobId) -> Result<(), Stop> {
     if db::cancel_requested(pool, id).await? {
         Err(Stop::Cancelled)
     } else {
@@ -48,7 +54,7 @@ pub(crate) async fn check_cancel(pool: &Pool, id: &str) -> Result<(), Stop> {
 }
 
 /// Resolves once the job's cancellation is requested (polled every 250 ms).
-pub(crate) async fn cancelled(pool: &Pool, id: &str) -> Stop {
+pub(crate) async fn cancelled(pool: &Pool, id: &JobId) -> Stop {
     loop {
         tokio::time::sleep(Duration::from_millis(250)).await;
         if let Err(stop) = check_cancel(pool, id).await {
@@ -58,12 +64,12 @@ pub(crate) async fn cancelled(pool: &Pool, id: &str) -> Stop {
 }
 
 /// Logs a line of a running job (and pushes it to followers).
-pub(crate) async fn note(state: &AppState, id: &str, level: &str, pct: u8, msg: &str) -> Result<(), Stop> {
+pub(crate) async fn note(state: &AppState, id: &JobId, level: &str, pct: u8, msg: &str) -> Result<(), Stop> {
     crate::jobs::progress(state, id, level, pct, msg).await?;
     Ok(())
 }
 
-pub(crate) async fn stage(state: &AppState, id: &str, pct: u8, msg: &str) -> Result<(), Stop> {
+pub(crate) async fn stage(state: &AppState, id: &JobId, pct: u8, msg: &str) -> Result<(), Stop> {
     announce(state, id, pct, msg).await?;
     if !state.jobs.stage_pause.is_zero() {
         tokio::time::sleep(state.jobs.stage_pause).await;
@@ -72,7 +78,7 @@ pub(crate) async fn stage(state: &AppState, id: &str, pct: u8, msg: &str) -> Res
 }
 
 /// The first half of a stage: still wanted? then say what comes next.
-pub(crate) async fn announce(state: &AppState, id: &str, pct: u8, msg: &str) -> Result<(), Stop> {
+pub(crate) async fn announce(state: &AppState, id: &JobId, pct: u8, msg: &str) -> Result<(), Stop> {
     check_cancel(&state.pool, id).await?;
     note(state, id, "info", pct, msg).await
 }

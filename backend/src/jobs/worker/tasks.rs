@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use types::jobs::JobStatus;
+use types::validate::JobId;
 
 /// Running workers; [`Workers::shutdown`] stops them.
 pub struct Workers {
@@ -53,7 +54,7 @@ impl Workers {
             }
         }
         let left: Vec<String> = self.state.jobs.running().keys().cloned().collect();
-        for id in left {
+        for id in left.iter().filter_map(|id| JobId::parse(id)) {
             match db::requeue(&self.state.pool, &id).await {
                 Ok(()) => tracing::info!(job = %id, "re-queued at shutdown"),
                 Err(e) => tracing::error!(job = %id, error = %e, "could not re-queue at shutdown"),
@@ -93,7 +94,7 @@ async fn worker(state: AppState, name: String, mut stop: watch::Receiver<bool>) 
         }
         match db::claim(&state.pool, &name, &state.jobs.lease_until()).await {
             Ok(Some(id)) => {
-                state.jobs.running().insert(id.clone(), ());
+                state.jobs.running().insert(id.to_string(), ());
                 let span = tracing::info_span!("job", job_id = %id, worker = %name);
                 // Its own task: a panic anywhere in a job fails that job, and
                 // this worker goes on to the next one.
@@ -120,7 +121,7 @@ async fn worker(state: AppState, name: String, mut stop: watch::Receiver<bool>) 
                         }
                     }
                 }
-                state.jobs.running().remove(&id);
+                state.jobs.running().remove(id.as_str());
             }
             Ok(None) => {
                 tokio::select! {
@@ -146,7 +147,7 @@ impl Drop for AbortOnDrop {
     }
 }
 
-async fn run(state: &AppState, id: &str, worker: &str) {
+async fn run(state: &AppState, id: &JobId, worker: &str) {
     let started = Instant::now();
     let limit = state.jobs.time_limit;
     // Cancelling drops the pipeline wherever it is, in-flight model calls included.

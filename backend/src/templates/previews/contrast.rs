@@ -9,6 +9,7 @@
 
 use std::path::Path;
 use std::time::Duration;
+use types::validate::JobId;
 
 use deck::measure::{measure, Pixels, TextBox};
 use types::jobs::{QaFinding, QaReport};
@@ -25,7 +26,7 @@ const MEASURED: &str = "measured";
 const WIDTH: &str = "480";
 
 /// Measures a job's deck once and adds what it finds to its QA report.
-pub(super) async fn measure_job(state: &AppState, id: &str) {
+pub(super) async fn measure_job(state: &AppState, id: &JobId) {
     let dir = folder(state, id);
     if dir.join(MEASURED).is_file() || !dir.is_dir() {
         return;
@@ -46,7 +47,7 @@ pub(super) async fn measure_job(state: &AppState, id: &str) {
 }
 
 /// Draws the deck without its text and measures every text box on it.
-async fn findings(state: &AppState, id: &str, dir: &Path) -> Result<Vec<QaFinding>, String> {
+async fn findings(state: &AppState, id: &JobId, dir: &Path) -> Result<Vec<QaFinding>, String> {
     let soffice = sandbox::tool("soffice").ok_or("LibreOffice is not installed")?;
     let pdftoppm = sandbox::tool("pdftoppm").ok_or("pdftoppm is not installed")?;
     let limit = Duration::from_secs(state.config.render_timeout_seconds.max(1));
@@ -147,7 +148,7 @@ fn finding(b: &TextBox, m: deck::measure::Measured) -> Option<QaFinding> {
 
 /// Adds the findings to the job's report, leaving out boxes the geometric
 /// check already reported; the verdict drops to review on a new error.
-async fn add_to_report(state: &AppState, id: &str, found: Vec<QaFinding>) -> crate::Result<()> {
+async fn add_to_report(state: &AppState, id: &JobId, found: Vec<QaFinding>) -> crate::Result<()> {
     for _ in 0..3 {
         let Some(before) = crate::db::jobs::access(&state.pool, id)
             .await?

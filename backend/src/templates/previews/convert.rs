@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Duration;
 use tokio::sync::Semaphore;
+use types::validate::JobId;
 
 /// How long a client should wait before asking again when the queue is full.
 const BUSY_RETRY_SECONDS: u64 = 30;
@@ -110,7 +111,7 @@ pub(crate) trait Source {
 
 pub(crate) struct JobDeck<'a> {
     pub(crate) state: &'a AppState,
-    pub(crate) id: &'a str,
+    pub(crate) id: &'a JobId,
 }
 
 impl Source for JobDeck<'_> {

@@ -10,12 +10,13 @@ use super::store::{
 use crate::AppState;
 use std::path::PathBuf;
 use std::time::Duration;
+use types::validate::JobId;
 
 /// The number of pages of a job's deck in PDF, converting it first when it
 /// has not been (waiting for a conversion already running). Previews of a
 /// deck in object storage are fetched from there before converting anew.
 /// The pictures come after (see [`super::pages::fill`] and [`page_file`]).
-pub async fn ensure(state: &AppState, id: &str, user: Option<i64>) -> Result<usize, PreviewError> {
+pub async fn ensure(state: &AppState, id: &JobId, user: Option<i64>) -> Result<usize, PreviewError> {
     let dir = folder(state, id);
     if let Some(known) = known(&dir).await {
         return known;
@@ -30,13 +31,13 @@ pub async fn ensure(state: &AppState, id: &str, user: Option<i64>) -> Result<usi
             }
         }
         charge(state, user)?;
-        render(state, &dir, id, JobDeck { state, id }).await
+        render(state, &dir, id.as_str(), JobDeck { state, id }).await
     })
     .await
 }
 
 /// Forgets a job's failed conversion, so the next view tries again.
-pub async fn forget_failure(state: &AppState, id: &str) {
+pub async fn forget_failure(state: &AppState, id: &JobId) {
     let _ = tokio::fs::remove_file(failure_file(&folder(state, id))).await;
 }
 
@@ -44,7 +45,7 @@ pub async fn forget_failure(state: &AppState, id: &str) {
 /// from the bucket or drawn when need be; `None` past the last page.
 pub async fn page_file(
     state: &AppState,
-    id: &str,
+    id: &JobId,
     n: usize,
     size: Size,
     user: Option<i64>,
@@ -92,7 +93,7 @@ pub enum Pdf {
 /// A job's PDF, rendered first when need be; `disposition` names the download.
 pub async fn pdf(
     state: &AppState,
-    id: &str,
+    id: &JobId,
     disposition: &str,
     user: Option<i64>,
 ) -> Result<Pdf, PreviewError> {
@@ -112,7 +113,7 @@ pub async fn pdf(
 }
 
 /// Removes a job's previews (with its deck), here and in the bucket.
-pub async fn remove(state: &AppState, id: &str) {
+pub async fn remove(state: &AppState, id: &JobId) {
     let _ = tokio::fs::remove_dir_all(folder(state, id)).await;
     let _ = tokio::fs::remove_file(failure_file(&folder(state, id))).await;
     if let Some(s3) = &state.s3 {
@@ -138,7 +139,7 @@ pub async fn remove(state: &AppState, id: &str) {
 /// again may help.
 pub async fn overview(
     state: &AppState,
-    id: &str,
+    id: &JobId,
     user: Option<i64>,
 ) -> crate::Result<Option<types::jobs::SlidePreviews>> {
     let Some(deck) = crate::db::jobs::complete_deck(&state.pool, id).await? else {
@@ -194,7 +195,7 @@ pub async fn overview(
 /// Converts a job's deck and draws its thumbnails in the background, unless
 /// that is under way; a refusal that is not remembered on disk (busy, over
 /// the allowance) is kept for the next [`overview`].
-fn start(state: &AppState, id: &str, user: Option<i64>) {
+fn start(state: &AppState, id: &JobId, user: Option<i64>) {
     let dir = folder(state, id);
     let running = BUILDING
         .lock()
@@ -221,7 +222,7 @@ fn start(state: &AppState, id: &str, user: Option<i64>) {
 /// Draws a job's previews as soon as it completes (`PREVIEWS_ON_COMPLETION`),
 /// so its page shows thumbnails within seconds; the server's own work, not
 /// counted against anyone's allowance.
-pub fn prepare(state: &AppState, id: &str) {
+pub fn prepare(state: &AppState, id: &JobId) {
     if state.config.previews_on_completion && drawable(state).is_ok() {
         start(state, id, None);
     }
@@ -229,7 +230,7 @@ pub fn prepare(state: &AppState, id: &str) {
 
 /// The notes kept with a job's previews (fetched from the bucket when the
 /// local copy is missing).
-async fn notes(state: &AppState, id: &str) -> Option<Vec<String>> {
+async fn notes(state: &AppState, id: &JobId) -> Option<Vec<String>> {
     let path = folder(state, id).join("notes.json");
     if !path.is_file() {
         let s3 = remote(state, id).await.ok()??;

@@ -10,6 +10,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::{LazyLock, Mutex};
 use std::time::Duration;
+use types::validate::JobId;
 
 use tokio::sync::Semaphore;
 
@@ -139,7 +140,7 @@ pub(super) fn filling(dir: &Path) -> bool {
 /// marks the folder [`DONE`], then measures the contrast of its text on the
 /// drawn slides (see [`super::contrast`]). One filler per folder; a batch that fails
 /// ends the filling (its pages are drawn when asked for, or say why not).
-pub(super) async fn fill(state: &AppState, id: &str, pages: usize) {
+pub(super) async fn fill(state: &AppState, id: &JobId, pages: usize) {
     let dir = folder(state, id);
     let Some(_mine) = Filling::claim(&dir) else {
         return;

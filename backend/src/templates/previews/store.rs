@@ -6,6 +6,7 @@
 use crate::AppState;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use types::validate::JobId;
 
 /// Which picture of a page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,8 +76,8 @@ pub(crate) fn root(state: &AppState) -> PathBuf {
     state.config.data_dir.join("previews")
 }
 
-pub(crate) fn folder(state: &AppState, id: &str) -> PathBuf {
-    root(state).join(id)
+pub(crate) fn folder(state: &AppState, id: &JobId) -> PathBuf {
+    root(state).join(id.as_str())
 }
 
 /// Where a template's preview pages are kept (`key` from [`super::template_key`]).
@@ -89,15 +90,18 @@ pub(crate) fn page_name(n: usize, size: Size) -> String {
 }
 
 /// The S3 key of one of a job's preview files, beside its deck.
-pub(crate) fn object_key(s3: &crate::storage::s3::S3, id: &str, file: &str) -> String {
-    format!("{}.previews/{file}", s3.output_key(id).trim_end_matches(".pptx"))
+pub(crate) fn object_key(s3: &crate::storage::s3::S3, id: &JobId, file: &str) -> String {
+    format!(
+        "{}.previews/{file}",
+        s3.output_key(id.as_str()).trim_end_matches(".pptx")
+    )
 }
 
 /// The object store, when the job's deck is kept there (its previews are
 /// kept beside it; the local folder is then a cache).
 pub(crate) async fn remote(
     state: &AppState,
-    id: &str,
+    id: &JobId,
 ) -> Result<Option<Arc<crate::storage::s3::S3>>, PreviewError> {
     let deck = crate::db::jobs::complete_deck(&state.pool, id)
         .await
@@ -157,7 +161,7 @@ pub(crate) async fn fetch_marker(s3: &crate::storage::s3::S3, key: &str, dir: &P
 /// (Large pictures follow one by one, as they are drawn.)
 pub(crate) async fn upload(
     s3: &crate::storage::s3::S3,
-    id: &str,
+    id: &JobId,
     dir: &Path,
     pages: usize,
 ) -> anyhow::Result<()> {
