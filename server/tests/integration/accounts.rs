@@ -334,10 +334,9 @@ async fn a_session_survives_a_server_restart_and_sign_out_ends_it() {
     assert_eq!(c2.call("/api/me", &[]).await.status(), 200);
     assert_eq!(c2.call("/api/logout", &[]).await.status(), 200);
     assert_eq!(c2.call("/api/me", &[]).await.status(), 401);
-    let left: i64 = backend::on_db!(&app.state.pool, pool => sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE user_id IS NOT NULL")
-        .fetch_one(pool)
-.await)
-        .expect("count");
+    let left = app
+        .count("SELECT COUNT(*) FROM sessions WHERE user_id IS NOT NULL", &[])
+        .await;
     assert_eq!(left, 0);
     app.stop().await;
 }

@@ -43,20 +43,8 @@ async fn app_with(dir: &std::path::Path, llm: backend::llm::LlmConfig) -> (TestA
 }
 
 async fn start(c: &Client, outline: &Value) -> String {
-    let res = c
-        .call(
-            "/api/jobs/start",
-            &[
-                ("title", "Site safety"),
-                ("days", "1"),
-                ("language", "en"),
-                ("template", "Ocean.pptx"),
-                ("outline", &outline.to_string()),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap_or_default());
-    res.json().await.expect("id")
+    c.start_job(&[("title", "Site safety"), ("outline", &outline.to_string())])
+        .await
 }
 
 /// Waits for the job to end, asserts it completed, and returns it with its log.
@@ -470,11 +458,9 @@ async fn a_job_over_its_token_budget_fails_clearly_and_a_retry_resumes_without_r
         error.contains("over its budget of 2000 (LLM_JOB_TOKEN_BUDGET)"),
         "{error}"
     );
-    let stored: i64 = backend::on_db!(&app.state.pool, pool => sqlx::query_scalar("SELECT COUNT(*) FROM job_module_texts WHERE job_id = $1")
-        .bind(&id)
-        .fetch_one(pool)
-.await)
-        .expect("count");
+    let stored = app
+        .count("SELECT COUNT(*) FROM job_module_texts WHERE job_id = $1", &[&*id])
+        .await;
     assert_eq!(stored, 2, "both answered modules are kept");
     app.stop().await;
 

@@ -191,29 +191,20 @@ async fn an_online_backup_restores_every_committed_row_and_damaged_ones_are_refu
 
 #[tokio::test]
 async fn retention_deletes_old_finished_jobs_with_their_decks_and_keeps_the_totals() {
-    let dir = tempfile::tempdir().expect("tmp");
-    let mut config = common::config(dir.path());
-    config.job_retention_days = 30;
-    let app = TestApp::start_with(config).await;
-    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let (app, dir, c) = common::admin_on(|config| {
+        config.job_retention_days = 30;
+    })
+    .await;
     let outline = serde_json::json!({"title": "R", "modules": [{"title": "One", "topics": [{"title": "T", "points": [{"text": "p", "level": 0}]}]}]}).to_string();
     let mut ids = Vec::new();
     for title in ["Old", "New"] {
-        let id: String = c
-            .call(
-                "/api/jobs/start",
-                &[
-                    ("title", title),
-                    ("days", "1"),
-                    ("language", "en"),
-                    ("template", "Forest.pptx"),
-                    ("outline", &outline),
-                ],
-            )
-            .await
-            .json()
-            .await
-            .expect("id");
+        let id = c
+            .start_job(&[
+                ("title", title),
+                ("template", "Forest.pptx"),
+                ("outline", &outline),
+            ])
+            .await;
         c.wait_for(&id, &["complete"], Duration::from_secs(120)).await;
         ids.push(id);
     }
@@ -426,19 +417,9 @@ async fn migrate_db_moves_an_installation_and_checks_the_counts() {
     let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
     common::create_member(&c, "mia@example.com").await;
     let outline = common::sample_outline();
-    let res = c
-        .call(
-            "/api/jobs/start",
-            &[
-                ("title", "Moved course"),
-                ("days", "1"),
-                ("language", "en"),
-                ("template", "Ocean.pptx"),
-                ("outline", &outline),
-            ],
-        )
+    let id = c
+        .start_job(&[("title", "Moved course"), ("outline", &outline)])
         .await;
-    let id: String = res.json().await.expect("id");
     let before = c.wait_for(&id, &["complete"], Duration::from_secs(60)).await;
     app.stop().await;
 

@@ -158,29 +158,21 @@ fn bad_outlines_fail_with_a_clear_message_and_write_nothing() {
 /// bad fields is refused naming each one.
 #[tokio::test]
 async fn a_jobs_spec_exports_and_generates_again() {
-    use crate::common::{self, Client, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
-    let dir = tempfile::tempdir().expect("tmp");
-    let app = TestApp::start_with(common::config(dir.path())).await;
-    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    use crate::common;
+    let (app, dir, c) = common::admin_on(|_| {}).await;
     let outline = serde_json::json!({"title": "Spec", "modules": [
         {"title": "Ladders", "topics": [{"title": "Footing", "points": [{"text": "Check the feet", "level": 0}]}]},
         {"title": "Scaffolds", "topics": [{"title": "Guard rails", "points": []}]}]})
     .to_string();
-    let id: String = c
-        .call(
-            "/api/jobs/start",
-            &[
-                ("title", "Working at height"),
-                ("days", "2"),
-                ("language", "fr"),
-                ("template", "Forest.pptx"),
-                ("outline", &outline),
-            ],
-        )
-        .await
-        .json()
-        .await
-        .expect("id");
+    let id = c
+        .start_job(&[
+            ("title", "Working at height"),
+            ("days", "2"),
+            ("language", "fr"),
+            ("template", "Forest.pptx"),
+            ("outline", &outline),
+        ])
+        .await;
     c.wait_for(&id, &["complete"], std::time::Duration::from_secs(120))
         .await;
     let res = c.get(&format!("/api/jobs/{id}/spec")).await;

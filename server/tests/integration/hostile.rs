@@ -591,10 +591,7 @@ async fn bad_job_arguments_are_4xx_naming_the_field() {
     assert_eq!((got, field(&body)), (422, "user_id"), "{body}");
     let (got, body) = error_text(c.call("/api/usage", &[]).await).await;
     assert_eq!((got, field(&body)), (422, "days"), "{body}");
-    let jobs: i64 = backend::on_db!(&app.state.pool, pool => sqlx::query_scalar("SELECT COUNT(*) FROM jobs")
-        .fetch_one(pool)
-.await)
-    .expect("count");
+    let jobs = app.count("SELECT COUNT(*) FROM jobs", &[]).await;
     assert_eq!(jobs, 0, "nothing was queued");
     app.stop().await;
 }
@@ -603,12 +600,11 @@ async fn bad_job_arguments_are_4xx_naming_the_field() {
 /// running, and at most 30 starts an hour.
 #[tokio::test]
 async fn one_user_cannot_flood_the_queue() {
-    let dir = tempfile::tempdir().expect("tmp");
-    let mut config = common::config(dir.path());
-    config.worker_concurrency = 1;
-    config.job_stage_pause_ms = 5_000;
-    let app = TestApp::start_with(config).await;
-    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let (app, _dir, c) = common::admin_on(|config| {
+        config.worker_concurrency = 1;
+        config.job_stage_pause_ms = 5_000;
+    })
+    .await;
     let outline = outline_json(1);
     let starts: Vec<_> = (0..8)
         .map(|i| {
@@ -803,17 +799,13 @@ async fn slow_clients_hold_nothing_for_long() {
 /// behind, a finished job's stream ends.
 #[tokio::test]
 async fn event_streams_are_capped_cleaned_and_end_with_the_job() {
-    let dir = tempfile::tempdir().expect("tmp");
-    let mut config = common::config(dir.path());
-    config.job_stage_pause_ms = 3_000;
-    let app = TestApp::start_with(config).await;
-    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    let id: String = c
-        .call("/api/jobs/start", &start_form("Streams", "1", &outline_json(1)))
-        .await
-        .json()
-        .await
-        .expect("id");
+    let (app, _dir, c) = common::admin_on(|config| {
+        config.job_stage_pause_ms = 3_000;
+    })
+    .await;
+    let id = c
+        .start_job(&[("title", "Streams"), ("outline", &outline_json(1))])
+        .await;
     // 40: eight streams per user; the ninth is 429.
     let mut open = Vec::new();
     for _ in 0..8 {
@@ -994,10 +986,9 @@ async fn sessions_slide_stay_deleted_and_end_on_reset() {
 .await.map(|r| r.rows_affected()))
     .expect("delete");
     assert_eq!(a.call("/api/me", &[]).await.status(), 401);
-    let left: i64 = backend::on_db!(&app.state.pool, pool => sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE user_id IS NOT NULL")
-        .fetch_one(pool)
-.await)
-        .expect("count");
+    let left = app
+        .count("SELECT COUNT(*) FROM sessions WHERE user_id IS NOT NULL", &[])
+        .await;
     assert_eq!(left, 0);
     // 48: an admin resetting their own password ends their other sessions.
     let here = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
@@ -1030,11 +1021,10 @@ async fn sessions_slide_stay_deleted_and_end_on_reset() {
 /// to run the next job.
 #[tokio::test]
 async fn a_panicking_job_fails_and_the_worker_carries_on() {
-    let dir = tempfile::tempdir().expect("tmp");
-    let mut config = common::config(dir.path());
-    config.worker_concurrency = 1;
-    let app = TestApp::start_with(config).await;
-    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let (app, _dir, c) = common::admin_on(|config| {
+        config.worker_concurrency = 1;
+    })
+    .await;
     let start = |title: &'static str| {
         let c = &c;
         async move {
@@ -1065,12 +1055,9 @@ async fn a_panicking_job_fails_and_the_worker_carries_on() {
 async fn the_janitor_keeps_decks_recorded_under_another_spelling() {
     let (app, dir) = app().await;
     let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    let id: String = c
-        .call("/api/jobs/start", &start_form("Janitor", "1", &outline_json(1)))
-        .await
-        .json()
-        .await
-        .expect("id");
+    let id = c
+        .start_job(&[("title", "Janitor"), ("outline", &outline_json(1))])
+        .await;
     c.wait_for(&id, &["complete"], Duration::from_secs(120)).await;
     let outputs = dir.path().join("outputs");
     let file = std::fs::read_dir(&outputs)
@@ -1100,20 +1087,13 @@ async fn the_janitor_keeps_decks_recorded_under_another_spelling() {
 /// runs once.
 #[tokio::test]
 async fn concurrent_retries_queue_a_job_once() {
-    let dir = tempfile::tempdir().expect("tmp");
-    let mut config = common::config(dir.path());
-    config.job_stage_pause_ms = 2_000;
-    let app = TestApp::start_with(config).await;
-    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    let id: String = c
-        .call(
-            "/api/jobs/start",
-            &start_form("Retry race", "1", &outline_json(1)),
-        )
-        .await
-        .json()
-        .await
-        .expect("id");
+    let (app, _dir, c) = common::admin_on(|config| {
+        config.job_stage_pause_ms = 2_000;
+    })
+    .await;
+    let id = c
+        .start_job(&[("title", "Retry race"), ("outline", &outline_json(1))])
+        .await;
     c.call("/api/jobs/cancel", &[("id", &id)]).await;
     c.wait_for(&id, &["cancelled"], Duration::from_secs(30)).await;
     let retries: Vec<_> = (0..10)
@@ -1135,11 +1115,9 @@ async fn concurrent_retries_queue_a_job_once() {
     let statuses = futures_util::future::join_all(retries).await;
     assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 1, "{statuses:?}");
     assert!(statuses.iter().all(|s| *s == 200 || *s == 409), "{statuses:?}");
-    let queued: i64 = backend::on_db!(&app.state.pool, pool => sqlx::query_scalar("SELECT COUNT(*) FROM job_queue WHERE job_id = $1")
-        .bind(&id)
-        .fetch_one(pool)
-.await)
-        .expect("count");
+    let queued = app
+        .count("SELECT COUNT(*) FROM job_queue WHERE job_id = $1", &[&*id])
+        .await;
     assert_eq!(queued, 1);
     app.stop().await;
 }

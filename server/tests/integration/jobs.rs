@@ -11,30 +11,12 @@ use common::{Client, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
 
 use common::sample_outline;
 
-async fn start(c: &Client, title: &str) -> String {
-    let outline = sample_outline();
-    let res = c
-        .call(
-            "/api/jobs/start",
-            &[
-                ("title", title),
-                ("days", "2"),
-                ("language", "en"),
-                ("template", "Ocean.pptx"),
-                ("outline", &outline),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap_or_default());
-    res.json::<String>().await.expect("id")
-}
-
 #[tokio::test]
 async fn a_job_runs_from_the_api_to_a_stored_deck_and_counts_in_the_day() {
-    let dir = tempfile::tempdir().expect("tmp");
-    let app = TestApp::start_with(common::config(dir.path())).await;
-    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    let id = start(&c, "Fire safety for site leads").await;
+    let (app, dir, c) = common::admin_on(|_| {}).await;
+    let id = c
+        .start_job(&[("title", "Fire safety for site leads"), ("days", "2")])
+        .await;
     assert_eq!(id.len(), 8);
     let j = c
         .wait_for(&id, &["complete", "failed"], Duration::from_secs(30))
@@ -103,16 +85,18 @@ async fn a_job_runs_from_the_api_to_a_stored_deck_and_counts_in_the_day() {
 /// way every time.
 #[tokio::test]
 async fn history_is_newest_first_even_within_one_second() {
-    let dir = tempfile::tempdir().expect("tmp");
-    let mut config = common::config(dir.path());
-    config.worker_concurrency = 1;
-    // Twelve at once: over the per-user default of five.
-    config.max_active_jobs_per_user = 20;
-    let app = TestApp::start_with(config).await;
-    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let (app, _dir, c) = common::admin_on(|config| {
+        config.worker_concurrency = 1;
+        // Twelve at once: over the per-user default of five.
+        config.max_active_jobs_per_user = 20;
+    })
+    .await;
     let mut ids = Vec::new();
     for i in 0..12 {
-        ids.push(start(&c, &format!("Order check {i}")).await);
+        ids.push(
+            c.start_job(&[("title", &format!("Order check {i}")), ("days", "2")])
+                .await,
+        );
     }
     // Read once, so an answer is kept for this version of the jobs...
     let before: serde_json::Value = c.call("/api/jobs", &[]).await.json().await.expect("json");
@@ -140,9 +124,7 @@ async fn history_is_newest_first_even_within_one_second() {
 
 #[tokio::test]
 async fn form_errors_name_their_field() {
-    let dir = tempfile::tempdir().expect("tmp");
-    let app = TestApp::start_with(common::config(dir.path())).await;
-    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let (app, _dir, c) = common::admin_on(|_| {}).await;
     let outline = sample_outline();
     let long = "x".repeat(201);
     for (title, days, lang, template, outline, field) in [
@@ -176,25 +158,24 @@ async fn form_errors_name_their_field() {
         let body: serde_json::Value = res.json().await.expect("json");
         assert_eq!(body["Invalid"]["field"], field);
     }
-    let jobs: i64 = backend::on_db!(&app.state.pool, pool => sqlx::query_scalar("SELECT COUNT(*) FROM jobs")
-        .fetch_one(pool)
-.await)
-    .expect("count");
+    let jobs = app.count("SELECT COUNT(*) FROM jobs", &[]).await;
     assert_eq!(jobs, 0, "nothing was queued");
     app.stop().await;
 }
 
 #[tokio::test]
 async fn each_job_is_claimed_exactly_once_by_several_workers() {
-    let dir = tempfile::tempdir().expect("tmp");
-    let mut config = common::config(dir.path());
-    config.worker_concurrency = 4;
-    config.max_active_jobs_per_user = 20;
-    let app = TestApp::start_with(config).await;
-    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let (app, _dir, c) = common::admin_on(|config| {
+        config.worker_concurrency = 4;
+        config.max_active_jobs_per_user = 20;
+    })
+    .await;
     let mut ids = Vec::new();
     for i in 0..12 {
-        ids.push(start(&c, &format!("Course {i}")).await);
+        ids.push(
+            c.start_job(&[("title", &format!("Course {i}")), ("days", "2")])
+                .await,
+        );
     }
     for id in &ids {
         c.wait_for(id, &["complete"], Duration::from_secs(60)).await;
@@ -207,20 +188,15 @@ async fn each_job_is_claimed_exactly_once_by_several_workers() {
     assert_eq!(rows.len(), 12);
     assert!(rows.iter().all(|(_, a)| *a == 1), "{rows:?}");
     for id in &ids {
-        let starts: i64 = backend::on_db!(&app.state.pool, pool => sqlx::query_scalar(
-            "SELECT COUNT(*) FROM job_events WHERE job_id = $1 AND message = 'Reading the outline'",
-        )
-        .bind(id)
-        .fetch_one(pool)
-.await)
-        .expect("count");
+        let starts = app
+            .count(
+                "SELECT COUNT(*) FROM job_events WHERE job_id = $1 AND message = 'Reading the outline'",
+                &[id],
+            )
+            .await;
         assert_eq!(starts, 1, "{id} ran {starts} times");
     }
-    let left: i64 =
-        backend::on_db!(&app.state.pool, pool => sqlx::query_scalar("SELECT COUNT(*) FROM job_queue")
-        .fetch_one(pool)
-.await)
-        .expect("count");
+    let left = app.count("SELECT COUNT(*) FROM job_queue", &[]).await;
     assert_eq!(left, 0, "no job left in the queue");
     let (courses,): (i64,) =
         backend::on_db!(&app.state.pool, pool => sqlx::query_as("SELECT CAST(SUM(courses) AS BIGINT) FROM daily_activity")
@@ -233,13 +209,12 @@ async fn each_job_is_claimed_exactly_once_by_several_workers() {
 
 #[tokio::test]
 async fn a_job_over_the_time_limit_fails_clearly() {
-    let dir = tempfile::tempdir().expect("tmp");
-    let mut config = common::config(dir.path());
-    config.job_time_limit = 1;
-    config.job_stage_pause_ms = 400;
-    let app = TestApp::start_with(config).await;
-    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    let id = start(&c, "Slow course").await;
+    let (app, dir, c) = common::admin_on(|config| {
+        config.job_time_limit = 1;
+        config.job_stage_pause_ms = 400;
+    })
+    .await;
+    let id = c.start_job(&[("title", "Slow course"), ("days", "2")]).await;
     let j = c
         .wait_for(&id, &["failed", "complete"], Duration::from_secs(20))
         .await;
@@ -257,12 +232,11 @@ async fn a_job_over_the_time_limit_fails_clearly() {
 
 #[tokio::test]
 async fn the_owner_can_cancel_a_running_job_and_retry_it() {
-    let dir = tempfile::tempdir().expect("tmp");
-    let mut config = common::config(dir.path());
-    config.job_stage_pause_ms = 300;
-    let app = TestApp::start_with(config).await;
-    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    let id = start(&c, "To cancel").await;
+    let (app, dir, c) = common::admin_on(|config| {
+        config.job_stage_pause_ms = 300;
+    })
+    .await;
+    let id = c.start_job(&[("title", "To cancel"), ("days", "2")]).await;
     c.wait_for(&id, &["running"], Duration::from_secs(10)).await;
     assert_eq!(c.call("/api/jobs/cancel", &[("id", &id)]).await.status(), 200);
     let j = c
@@ -296,7 +270,7 @@ async fn shutdown_requeues_a_running_job_and_the_next_start_finishes_it() {
     config.shutdown_grace_seconds = 0;
     let app = TestApp::start_with(config.clone()).await;
     let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    let id = start(&c, "Interrupted").await;
+    let id = c.start_job(&[("title", "Interrupted"), ("days", "2")]).await;
     c.wait_for(&id, &["running"], Duration::from_secs(10)).await;
     let pool = app.state.pool.clone();
     app.stop().await;
@@ -349,7 +323,7 @@ async fn a_worker_killed_mid_job_finishes_the_job_after_restart() {
         .find_map(|l| l.strip_prefix("Courseware is running at ").map(str::to_owned))
         .expect("address");
     let c = Client::signed_in(&base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    let id = start(&c, "Crash survivor").await;
+    let id = c.start_job(&[("title", "Crash survivor"), ("days", "2")]).await;
     c.wait_for(&id, &["running"], Duration::from_secs(10)).await;
     child.kill().expect("SIGKILL");
     let _ = child.wait();
@@ -384,9 +358,7 @@ const LONG_BREAKS: &str = concat!(
 /// with nothing queued.
 #[tokio::test]
 async fn a_course_keeps_its_own_timetable_and_a_bad_one_is_refused() {
-    let dir = tempfile::tempdir().expect("tmp");
-    let app = TestApp::start_with(common::config(dir.path())).await;
-    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let (app, dir, c) = common::admin_on(|_| {}).await;
     let outline = sample_outline();
     let form = |start: &'static str, end: &'static str, lunch: &'static str, breaks: &'static str| {
         vec![
@@ -471,7 +443,7 @@ async fn a_course_keeps_its_own_timetable_and_a_bad_one_is_refused() {
     let again = common::deck_text(&std::fs::read(&out).expect("deck"));
     assert!(again.contains("08:30–08:45") && !again.contains("Lunch"));
     // Without a timetable the server's day applies.
-    let plain = start(&c, "Usual day").await;
+    let plain = c.start_job(&[("title", "Usual day"), ("days", "2")]).await;
     c.wait_for(&plain, &["complete"], Duration::from_secs(30)).await;
     let text = common::deck_text(&c.download(&plain).await.bytes().await.expect("deck"));
     assert!(text.contains("12:30–13:30") && text.contains("Lunch"));
@@ -484,12 +456,11 @@ async fn a_course_keeps_its_own_timetable_and_a_bad_one_is_refused() {
 /// count in the day, a second attempt, and the log says why.
 #[tokio::test]
 async fn a_job_whose_lease_lapses_is_requeued_and_completed_once_without_a_restart() {
-    let dir = tempfile::tempdir().expect("tmp");
-    let mut config = common::config(dir.path());
-    config.job_lease_seconds = 3;
-    config.worker_concurrency = 1;
-    let app = TestApp::start_with(config).await;
-    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let (app, _dir, c) = common::admin_on(|config| {
+        config.job_lease_seconds = 3;
+        config.worker_concurrency = 1;
+    })
+    .await;
     // A job held by a worker of a process that no longer exists: claimed,
     // running, its lease already over. (Enqueued and taken in one go, before
     // this server's idle worker looks at the queue again; retried if it won.)
@@ -605,7 +576,9 @@ async fn a_replica_streams_the_progress_of_a_job_another_replica_runs() {
     let b = TestApp::start_with(config_b).await;
     let on_a = Client::signed_in(&a.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
     let on_b = Client::signed_in(&b.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    let id = start(&on_a, "Shared across replicas").await;
+    let id = on_a
+        .start_job(&[("title", "Shared across replicas"), ("days", "2")])
+        .await;
     on_a.wait_for(&id, &["running"], Duration::from_secs(10)).await;
     // Follow it on the replica that is not running it.
     let (runner, other) = if a.state.jobs.runs_here(&id) {

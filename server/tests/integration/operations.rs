@@ -5,7 +5,7 @@ use crate::common;
 
 use std::time::Duration;
 
-use common::{Client, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
+use common::TestApp;
 
 fn metric(text: &str, name_and_labels: &str) -> Option<f64> {
     text.lines()
@@ -42,25 +42,15 @@ async fn ready_says_what_is_not_ready() {
 
 #[tokio::test]
 async fn metrics_show_requests_jobs_and_the_pool_after_a_job() {
-    let dir = tempfile::tempdir().expect("tmp");
-    let app = TestApp::start_with(common::config(dir.path())).await;
-    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let (app, _dir, c) = common::admin_on(|_| {}).await;
     let outline = serde_json::json!({"title": "Metrics", "modules": [{"title": "One", "topics": [{"title": "T", "points": [{"text": "p", "level": 0}]}]}]}).to_string();
-    let id: String = c
-        .call(
-            "/api/jobs/start",
-            &[
-                ("title", "Metrics"),
-                ("days", "1"),
-                ("language", "en"),
-                ("template", "Forest.pptx"),
-                ("outline", &outline),
-            ],
-        )
-        .await
-        .json()
-        .await
-        .expect("id");
+    let id = c
+        .start_job(&[
+            ("title", "Metrics"),
+            ("template", "Forest.pptx"),
+            ("outline", &outline),
+        ])
+        .await;
     c.wait_for(&id, &["complete"], Duration::from_secs(120)).await;
     // Loopback, no token configured: readable without signing in.
     let res = app.client().get("/metrics").await;

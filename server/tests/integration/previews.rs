@@ -8,7 +8,7 @@ use crate::common;
 
 use std::time::Duration;
 
-use common::{Client, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
+use common::Client;
 
 async fn finished_job(c: &Client) -> String {
     c.finished_job("Previewed course", "Ocean.pptx").await
@@ -16,9 +16,7 @@ async fn finished_job(c: &Client) -> String {
 
 #[tokio::test]
 async fn a_finished_deck_is_shown_as_pages_and_exported_as_pdf() {
-    let dir = tempfile::tempdir().expect("tmp");
-    let app = TestApp::start_with(common::config(dir.path())).await;
-    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let (app, dir, c) = common::admin_on(|_| {}).await;
     let id = finished_job(&c).await;
     let slides = c.job(&id).await["job"]["slide_count"].as_u64().expect("slides") as usize;
 
@@ -117,11 +115,10 @@ async fn a_finished_deck_is_shown_as_pages_and_exported_as_pdf() {
 
 #[tokio::test]
 async fn thumbnails_are_drawn_when_the_job_completes_large_pictures_when_asked_for() {
-    let dir = tempfile::tempdir().expect("tmp");
-    let mut config = common::config(dir.path());
-    config.previews_on_completion = true;
-    let app = TestApp::start_with(config).await;
-    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let (app, dir, c) = common::admin_on(|config| {
+        config.previews_on_completion = true;
+    })
+    .await;
     let id = finished_job(&c).await;
     let completed = std::time::Instant::now();
     let slides = c.job(&id).await["job"]["slide_count"].as_u64().expect("slides") as usize;
@@ -174,11 +171,10 @@ async fn thumbnails_are_drawn_when_the_job_completes_large_pictures_when_asked_f
 
 #[tokio::test]
 async fn without_previews_a_job_still_completes_and_downloads() {
-    let dir = tempfile::tempdir().expect("tmp");
-    let mut config = common::config(dir.path());
-    config.previews = false;
-    let app = TestApp::start_with(config).await;
-    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let (app, _dir, c) = common::admin_on(|config| {
+        config.previews = false;
+    })
+    .await;
     let id = finished_job(&c).await;
     let res = c.download(&id).await;
     assert_eq!(res.status(), 200);
@@ -247,9 +243,7 @@ fn role<'a>(r: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
 
 #[tokio::test]
 async fn an_uploaded_template_gets_an_intake_report_with_pictures() {
-    let dir = tempfile::tempdir().expect("tmp");
-    let app = TestApp::start_with(common::config(dir.path())).await;
-    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let (app, _dir, c) = common::admin_on(|_| {}).await;
 
     // The designer's template: a brand title master and a content master,
     // sample slides saying which layout is for what.
@@ -379,11 +373,10 @@ async fn an_uploaded_template_gets_an_intake_report_with_pictures() {
 
 #[tokio::test]
 async fn without_previews_the_intake_report_still_reads_the_template() {
-    let dir = tempfile::tempdir().expect("tmp");
-    let mut config = common::config(dir.path());
-    config.previews = false;
-    let app = TestApp::start_with(config).await;
-    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let (app, _dir, c) = common::admin_on(|config| {
+        config.previews = false;
+    })
+    .await;
     let choice = upload_template(&c, fixture("corporate-photo.pptx")).await;
     let r = report(&c, &choice).await;
     assert_eq!(r["pictures"]["Unavailable"]["retry"], false, "{r}");
@@ -430,11 +423,10 @@ async fn measured(dir: &std::path::Path, id: &str) {
 
 #[tokio::test]
 async fn text_on_a_dark_photo_is_caught_on_the_rendered_slide() {
-    let dir = tempfile::tempdir().expect("tmp");
-    let mut config = common::config(dir.path());
-    config.previews_on_completion = true;
-    let app = TestApp::start_with(config).await;
-    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let (app, dir, c) = common::admin_on(|config| {
+        config.previews_on_completion = true;
+    })
+    .await;
     // A content layout with a dark photo behind its whole body box: the
     // geometric check can only call it unknown (no finding).
     let photo = upload_template(&c, fixture("picture-behind.pptx")).await;

@@ -15,23 +15,6 @@ use crate::common::{self, Client, ADMIN_EMAIL, ADMIN_PASSWORD};
 
 const JOBS: usize = 20;
 
-async fn start(c: &Client, title: &str) -> String {
-    let res = c
-        .call(
-            "/api/jobs/start",
-            &[
-                ("title", title),
-                ("days", "1"),
-                ("language", "en"),
-                ("template", "Ocean.pptx"),
-                ("outline", &common::sample_outline()),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap_or_default());
-    res.json::<String>().await.expect("id")
-}
-
 /// Who holds each claimed job: job id → worker name (`w<n>-<instance>`).
 async fn claims(db: &PgPool) -> HashMap<String, String> {
     sqlx::query_as::<_, (String, String)>(
@@ -117,7 +100,7 @@ async fn twenty_jobs_through_two_replicas_complete_once_when_one_is_killed() {
     // which instance name is A's.
     let mut a = Spawned::start(&shared).await;
     let on_a = Client::signed_in(&a.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    let first = start(&on_a, "Replica course 1").await;
+    let first = on_a.start_job(&[("title", "Replica course 1")]).await;
     until(Duration::from_secs(10), "A claims the first job", || async {
         claims(&db).await.contains_key(&first)
     })
@@ -130,7 +113,10 @@ async fn twenty_jobs_through_two_replicas_complete_once_when_one_is_killed() {
     let mut ids = vec![(first, "A")];
     for i in 2..=JOBS {
         let (via, name) = if i % 2 == 0 { (&on_b, "B") } else { (&on_a, "A") };
-        ids.push((start(via, &format!("Replica course {i}")).await, name));
+        ids.push((
+            via.start_job(&[("title", &format!("Replica course {i}"))]).await,
+            name,
+        ));
     }
 
     // Kill A mid-run: some jobs are done, and A is running at least one.

@@ -4,7 +4,7 @@ use crate::common;
 
 use std::time::Duration;
 
-use common::{Client, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
+use common::Client;
 
 fn samples(path: &str) -> Vec<u8> {
     std::fs::read(format!("{}/samples/{path}", env!("CARGO_MANIFEST_DIR"))).expect("sample")
@@ -26,9 +26,7 @@ fn files_in(dir: &std::path::Path) -> usize {
 
 #[tokio::test]
 async fn outline_uploads_are_checked_by_content() {
-    let dir = tempfile::tempdir().expect("tmp");
-    let app = TestApp::start_with(common::config(dir.path())).await;
-    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let (app, _dir, c) = common::admin_on(|_| {}).await;
     for f in [
         "outlines/workplace-fire-safety.md",
         "outlines/workplace-fire-safety.docx",
@@ -67,9 +65,7 @@ async fn outline_uploads_are_checked_by_content() {
 
 #[tokio::test]
 async fn template_uploads_are_opened_stored_under_generated_names_or_refused_leaving_nothing() {
-    let dir = tempfile::tempdir().expect("tmp");
-    let app = TestApp::start_with(common::config(dir.path())).await;
-    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let (app, dir, c) = common::admin_on(|_| {}).await;
     let uploads = dir.path().join("uploads/templates");
     for (body, status) in [
         (b"PK\x03\x04corrupt".to_vec(), 422),
@@ -126,11 +122,10 @@ async fn template_uploads_are_opened_stored_under_generated_names_or_refused_lea
 
 #[tokio::test]
 async fn progress_streams_to_completion_and_the_signed_link_downloads_the_deck() {
-    let dir = tempfile::tempdir().expect("tmp");
-    let mut config = common::config(dir.path());
-    config.job_stage_pause_ms = 150;
-    let app = TestApp::start_with(config).await;
-    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let (app, dir, c) = common::admin_on(|config| {
+        config.job_stage_pause_ms = 150;
+    })
+    .await;
     let md = samples("outlines/workplace-fire-safety.md");
     let outline = serde_json::to_string(&course::parse::parse(&md).expect("parse")).expect("json");
     let res = c

@@ -222,6 +222,19 @@ impl TestApp {
     pub fn client(&self) -> Client {
         Client::new(self.base.clone())
     }
+
+    /// A `SELECT COUNT(*) …` on this server's database, `$1`, `$2`… bound
+    /// to `binds` in order.
+    pub async fn count(&self, sql: &str, binds: &[&str]) -> i64 {
+        backend::on_db!(&self.state.pool, pool => {
+            let mut query = sqlx::query_scalar(sql);
+            for b in binds {
+                query = query.bind(*b);
+            }
+            query.fetch_one(pool).await
+        })
+        .expect("count")
+    }
 }
 
 /// An HTTP client with its own cookie jar, like one browser.
@@ -272,6 +285,29 @@ impl Client {
         let res = c.login(email, password).await;
         assert!(res.status().is_success(), "sign-in failed: {}", res.status());
         c
+    }
+
+    /// Starts a job from `fields` over the defaults — a one-day English
+    /// course on Ocean from the sample outline — and asserts it was queued;
+    /// its id.
+    pub async fn start_job(&self, fields: &[(&str, &str)]) -> String {
+        let outline = sample_outline();
+        let mut form: Vec<(&str, &str)> = vec![
+            ("title", "Course"),
+            ("days", "1"),
+            ("language", "en"),
+            ("template", "Ocean.pptx"),
+            ("outline", &outline),
+        ];
+        for (name, value) in fields {
+            match form.iter_mut().find(|(n, _)| n == name) {
+                Some(slot) => slot.1 = value,
+                None => form.push((name, value)),
+            }
+        }
+        let res = self.call("/api/jobs/start", &form).await;
+        assert_eq!(res.status(), 200, "{}", res.text().await.unwrap_or_default());
+        res.json::<String>().await.expect("id")
     }
 
     /// A job with its log, as the job page gets it.
