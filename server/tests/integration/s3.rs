@@ -58,6 +58,18 @@ async fn wait_row(
     }
 }
 
+/// Whether `file` is gone within a few seconds. A deck's local copy is
+/// removed right after its move to the bucket is recorded (record first, so
+/// a crash in between leaves a copy, never nothing), so under load the row
+/// can be read a moment before the file goes.
+async fn removed(file: &std::path::Path) -> bool {
+    let t = std::time::Instant::now();
+    while file.exists() && t.elapsed() < Duration::from_secs(5) {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    !file.exists()
+}
+
 #[tokio::test]
 async fn a_deck_lands_in_the_bucket_and_its_presigned_url_works_until_the_ttl() {
     let tmp = tempfile::tempdir().expect("tmp");
@@ -78,15 +90,10 @@ async fn a_deck_lands_in_the_bucket_and_its_presigned_url_works_until_the_ttl() 
         local.is_none(),
         "the local copy is dropped once the upload is confirmed"
     );
-    // The worker removes its file right after the completion is recorded
-    // (on PostgreSQL the completion is what records the object), so under
-    // load the row can be read a moment before the file is gone.
-    let local_file = tmp.path().join("app/outputs").join(format!("{id}.pptx"));
-    let t = std::time::Instant::now();
-    while local_file.exists() && t.elapsed() < Duration::from_secs(5) {
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert!(!local_file.exists(), "the local copy is removed");
+    assert!(
+        removed(&tmp.path().join("app/outputs").join(format!("{id}.pptx"))).await,
+        "the local copy is removed"
+    );
     let stored = s3.object(&key).expect("object in the bucket");
     assert!(deck::check::check_bytes(&stored).expect("check").is_empty());
 
@@ -258,7 +265,7 @@ async fn an_outage_during_upload_keeps_the_deck_local_until_the_service_is_back(
     s3.resume().await;
     let (_, local_after, key) = wait_row(&app, &id, Duration::from_secs(30), |r| r.2.is_some()).await;
     assert!(local_after.is_none());
-    assert!(!local.exists());
+    assert!(removed(&local).await, "the local copy is removed");
     assert_eq!(
         s3.object(&key.expect("key")).expect("object"),
         local_bytes.as_ref()
