@@ -1,7 +1,7 @@
 # Courseware — the two commands a newcomer needs:
 #   make run    build everything and serve on http://127.0.0.1:3000
 #   make test   formatting, lints (server and wasm builds), all tests, end-to-end
-.PHONY: pg-test run test compile native native-step wasm-step e2e-step image-step site bootstrap wasm server server-release fmt-check imports clippy clippy-wasm unit decks e2e clean check-deploy image image-test bootstrap-run
+.PHONY: pg-test run test checks compile native native-step wasm-step e2e-step image-step site bootstrap wasm server server-release fmt-check imports clippy clippy-wasm unit decks e2e clean check-deploy image image-test bootstrap-run
 
 run: bootstrap-run wasm server-release
 	./target/release/courseware serve
@@ -17,24 +17,29 @@ bootstrap-run:
 # the one `cargo test` built: nothing is compiled twice.
 #
 # The order is a small graph on two cores: the tests compile while bootstrap
-# installs packages and builds the tools; then the native half (tests, the
-# decks they built, the PostgreSQL pass) runs beside the wasm bundle, so one
-# fills the cores the other leaves idle; then the browser tests and the image.
+# installs packages and builds the tools; the wasm bundle follows bootstrap
+# and the native half (tests, the decks they built, the PostgreSQL pass)
+# follows the test build, side by side, so one fills the cores the other
+# leaves idle; then the browser tests and the image.
 # Each step is skipped when it already passed on this machine for exactly
 # this tree and these tools (scripts/once; FRESH=1 runs everything).
 test: fmt-check imports
-	$(MAKE) --no-print-directory -j2 -Oline bootstrap compile
-	$(MAKE) --no-print-directory -j2 -Oline native-step wasm-step
+	$(MAKE) --no-print-directory -j2 -Oline checks
 	$(MAKE) --no-print-directory e2e-step
 	$(MAKE) --no-print-directory image-step
+
+# The test build and bootstrap start together; the wasm bundle starts as
+# soon as bootstrap has installed its compiler and tools, the native half
+# when the test build is done too.
+checks: native-step wasm-step
 
 # The test build, unless the tests already passed for this tree.
 compile:
 	+@bash scripts/once --passed native || RUSTC_WORKSPACE_WRAPPER="$(CLIPPY_DRIVER)" cargo test --workspace --exclude frontend --no-run --quiet
 
-native-step:
+native-step: bootstrap compile
 	+@bash scripts/once native $(MAKE) --no-print-directory native
-wasm-step:
+wasm-step: bootstrap
 	+@bash scripts/once wasm $(MAKE) --no-print-directory wasm
 e2e-step:
 	+@bash scripts/once e2e $(MAKE) --no-print-directory server site e2e
