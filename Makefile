@@ -60,10 +60,9 @@ CLIPPY_DRIVER = $(shell rustc --print sysroot)/bin/clippy-driver
 wasm:
 	+WASM_LINT=1 bash scripts/build-wasm
 
-# The bundle for the browser tests and the image (the same build as `wasm`'s,
-# so nothing is rebuilt after it).
-site:
-	+WASM_LINT=1 bash scripts/build-wasm
+# The bundle for the browser tests and the image: `wasm`'s build, which keeps
+# an unchanged bundle (so nothing is rebuilt after it).
+site: wasm
 
 # The debug server with the same feature set as the test build (dev-dependencies
 # included), so building it after `make test` — or the tests after it —

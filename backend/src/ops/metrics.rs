@@ -141,17 +141,17 @@ impl Metrics {
         r.register(
             "courseware_queue_depth",
             "Jobs waiting for a worker",
-            Gauge::<i64>::default().tap(db.queue_depth),
+            gauge(db.queue_depth),
         );
         r.register(
             "courseware_workers_busy",
             "Workers running a job in this process",
-            Gauge::<i64>::default().tap(count(workers.busy)),
+            gauge(count(workers.busy)),
         );
         r.register(
             "courseware_workers",
             "Job workers in this process",
-            Gauge::<i64>::default().tap(count(workers.total.max(1))),
+            gauge(count(workers.total.max(1))),
         );
 
         let calls = Family::<ModelLabel, Counter>::default();
@@ -232,16 +232,11 @@ impl Metrics {
     }
 }
 
-/// A gauge set to a value, in one expression.
-trait Tap {
-    fn tap(self, value: i64) -> Self;
-}
-
-impl Tap for Gauge<i64> {
-    fn tap(self, value: i64) -> Self {
-        self.set(value);
-        self
-    }
+/// A gauge set to `value`.
+fn gauge(value: i64) -> Gauge {
+    let g = Gauge::default();
+    g.set(value);
+    g
 }
 
 fn count(n: usize) -> i64 {
