@@ -31,6 +31,20 @@ fn flags<'a>(user_id: &'a str, is_active: &'a str, is_admin: &'a str) -> [(&'sta
     ]
 }
 
+/// Claims the first administrator's account on /setup as `who`@example.com
+/// with the one-time `code`.
+async fn setup(c: &Client, code: &str, who: &str) -> reqwest::Response {
+    let email = format!("{who}@example.com");
+    let password = format!("{who}-admin-pass");
+    let form = [
+        ("code", code),
+        ("email", &email),
+        ("name", who),
+        ("password", &password),
+    ];
+    c.call("/api/setup", &form).await
+}
+
 #[tokio::test]
 async fn every_route_and_function_needs_a_session_unless_listed_public() {
     let (app, _dir) = app().await;
@@ -69,17 +83,16 @@ async fn every_route_and_function_needs_a_session_unless_listed_public() {
         assert!(to.starts_with("/login?next="), "{path} redirected to {to}");
     }
     // Unknown paths are not a way around the guard either.
-    assert_eq!(anon.get("/no/such/page").await.status(), 303);
+    assert_eq!(anon.status("/no/such/page").await, 303);
     // Public things stay public.
-    assert_eq!(anon.get("/health").await.status(), 200);
-    assert_eq!(anon.get("/login").await.status(), 200);
+    assert_eq!(anon.status("/health").await, 200);
+    assert_eq!(anon.status("/login").await, 200);
     app.stop().await;
 }
 
 #[tokio::test]
 async fn members_get_403_on_admin_functions_and_pages() {
-    let (app, _dir) = app().await;
-    let admin = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let (app, _dir, admin) = common::admin().await;
     let member = signed_in_member(&admin, "member@example.com").await;
 
     let admin_fns: Vec<_> = server_fn_paths()
@@ -96,25 +109,19 @@ async fn members_get_403_on_admin_functions_and_pages() {
             .await;
         assert_eq!(res.status(), 403, "{path}");
     }
-    assert_eq!(member.get("/admin/users").await.status(), 403);
-    assert_eq!(member.get("/").await.status(), 200);
-    let me: serde_json::Value = member.call("/api/me", &[]).await.json().await.expect("json");
+    assert_eq!(member.status("/admin/users").await, 403);
+    assert_eq!(member.status("/").await, 200);
+    let me: serde_json::Value = member.json("/api/me", &[]).await;
     assert_eq!(me["is_admin"], false);
     // The hash never leaves the server.
-    let list = admin
-        .call("/api/admin/users", &[])
-        .await
-        .text()
-        .await
-        .expect("text");
+    let list = admin.text("/api/admin/users", &[]).await;
     assert!(!list.contains("argon2") && !list.contains("password"), "{list}");
     app.stop().await;
 }
 
 #[tokio::test]
 async fn cross_origin_posts_are_refused() {
-    let (app, _dir) = app().await;
-    let admin = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let (app, _dir, admin) = common::admin().await;
     let foreign = admin
         .http
         .post(app.url("/api/admin/users/create"))
@@ -137,12 +144,7 @@ async fn cross_origin_posts_are_refused() {
         .expect("request");
     assert_eq!(by_referer.status(), 403);
     // Nothing was created, and the session still works.
-    let list = admin
-        .call("/api/admin/users", &[])
-        .await
-        .text()
-        .await
-        .expect("text");
+    let list = admin.text("/api/admin/users", &[]).await;
     assert!(!list.contains("x@example.com"));
     let same = admin
         .http
@@ -192,8 +194,7 @@ async fn unknown_email_and_wrong_password_look_the_same() {
 
 #[tokio::test]
 async fn repeated_failures_are_throttled_and_success_clears_the_count() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let mut config = common::config(dir.path());
+    let (_dir, mut config) = common::settings();
     config.login_max_failures = 3;
     let app = TestApp::start_with(config).await;
     let c = app.client();
@@ -208,11 +209,7 @@ async fn repeated_failures_are_throttled_and_success_clears_the_count() {
     // ...but past it even the right password waits.
     let res = c.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
     assert_eq!(res.status(), 429);
-    let retry: u64 = res.headers()["retry-after"]
-        .to_str()
-        .expect("header")
-        .parse()
-        .expect("seconds");
+    let retry: u64 = common::retry_after(&res);
     assert!((1..=900).contains(&retry));
     // Throttling is per email: someone else can still sign in from elsewhere.
     assert_eq!(
@@ -224,8 +221,7 @@ async fn repeated_failures_are_throttled_and_success_clears_the_count() {
 
 #[tokio::test]
 async fn a_disabled_user_is_locked_out_mid_session() {
-    let (app, _dir) = app().await;
-    let admin = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let (app, _dir, admin) = common::admin().await;
     let (email, pw) = ("leaver@example.com", MEMBER_PASSWORD);
     let member = signed_in_member(&admin, email).await;
     assert_eq!(member.call("/api/me", &[]).await.status(), 200);
@@ -239,7 +235,7 @@ async fn a_disabled_user_is_locked_out_mid_session() {
         .await;
     assert_eq!(res.status(), 200);
     assert_eq!(member.call("/api/me", &[]).await.status(), 401);
-    assert_eq!(member.get("/").await.status(), 303);
+    assert_eq!(member.status("/").await, 303);
     let sessions: i64 = backend::on_db!(&app.state.pool, pool => sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE user_id = $1")
         .bind(id.parse::<i64>().expect("id"))
         .fetch_one(pool)
@@ -258,8 +254,7 @@ async fn a_disabled_user_is_locked_out_mid_session() {
 
 #[tokio::test]
 async fn admins_cannot_disable_or_demote_themselves_or_the_last_admin() {
-    let (app, _dir) = app().await;
-    let admin = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let (app, _dir, admin) = common::admin().await;
     let me = user_id(&admin, ADMIN_EMAIL).await.to_string();
     for (active, is_admin) in [("false", "true"), ("true", "false")] {
         let res = admin
@@ -293,8 +288,7 @@ async fn admins_cannot_disable_or_demote_themselves_or_the_last_admin() {
 
 #[tokio::test]
 async fn weak_passwords_and_duplicate_emails_are_refused_with_field_errors() {
-    let (app, _dir) = app().await;
-    let admin = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let (app, _dir, admin) = common::admin().await;
     for (email, pw, field) in [
         ("a@example.com", "short", "password"),
         ("a@example.com", "password123", "password"),
@@ -343,54 +337,23 @@ async fn a_session_survives_a_server_restart_and_sign_out_ends_it() {
 
 #[tokio::test]
 async fn setup_page_exists_only_while_there_are_no_users() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let mut config = common::config(dir.path());
+    let (_dir, mut config) = common::settings();
     config.initial_admin_email = None;
     config.initial_admin_password = None;
     let app = TestApp::start_with(config).await;
     let c = app.client();
     let res = c.get("/").await;
     assert_eq!(res.headers()["location"], "/setup");
-    assert_eq!(c.get("/setup").await.status(), 200);
+    assert_eq!(c.status("/setup").await, 200);
     let code = app.state.setup_code.to_string();
     // Without the code from the server log, nobody gets to be the admin.
-    let res = c
-        .call(
-            "/api/setup",
-            &[
-                ("code", "guessed-code"),
-                ("email", "first@example.com"),
-                ("name", "First"),
-                ("password", "first-admin-pass"),
-            ],
-        )
-        .await;
+    let res = setup(&c, "guessed-code", "first").await;
     assert_eq!(res.status(), 422);
-    let res = c
-        .call(
-            "/api/setup",
-            &[
-                ("code", code.as_str()),
-                ("email", "first@example.com"),
-                ("name", "First"),
-                ("password", "first-admin-pass"),
-            ],
-        )
-        .await;
+    let res = setup(&c, code.as_str(), "first").await;
     assert!(res.status().is_success(), "{}", res.status());
     // Gone once a user exists.
-    assert_eq!(c.get("/setup").await.status(), 303);
-    let again = c
-        .call(
-            "/api/setup",
-            &[
-                ("code", code.as_str()),
-                ("email", "second@example.com"),
-                ("name", "Second"),
-                ("password", "second-admin-pass"),
-            ],
-        )
-        .await;
+    assert_eq!(c.status("/setup").await, 303);
+    let again = setup(&c, code.as_str(), "second").await;
     assert_eq!(again.status(), 404);
     assert!(c
         .login("first@example.com", "first-admin-pass")

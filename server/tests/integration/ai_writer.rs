@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::fake_llm::{self, Api, FakeServer, CACHE, INPUT, OUTPUT};
-use common::{deck_text, messages, Client, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
+use common::{deck_text, messages, Client, TestApp};
 use serde_json::{json, Value};
 use wiremock::ResponseTemplate;
 
@@ -37,8 +37,7 @@ fn outline() -> Value {
 async fn app_with(dir: &std::path::Path, llm: backend::llm::LlmConfig) -> (TestApp, Client) {
     let mut config = common::config(dir);
     config.llm = llm;
-    let app = TestApp::start_with(config).await;
-    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let (app, c) = TestApp::signed_in(config).await;
     (app, c)
 }
 
@@ -49,10 +48,7 @@ async fn start(c: &Client, outline: &Value) -> String {
 
 /// Waits for the job to end, asserts it completed, and returns it with its log.
 async fn completed(c: &Client, id: &str) -> (Value, Vec<String>) {
-    let j = c
-        .wait_for(id, &["complete", "failed"], Duration::from_secs(30))
-        .await;
-    assert_eq!(j["job"]["status"], "complete", "{j}");
+    let j = c.completes(id, Duration::from_secs(30)).await;
     let log = messages(&j);
     (j, log)
 }
@@ -69,6 +65,11 @@ async fn usage_rows(app: &TestApp, id: &str) -> Vec<UsageRow> {
     .fetch_all(pool)
 .await)
     .expect("rows")
+}
+
+/// How many of a job's log messages mention `text`.
+fn mentions(log: &[String], text: &str) -> usize {
+    log.iter().filter(|m| m.contains(text)).count()
 }
 
 #[tokio::test]
@@ -97,13 +98,7 @@ async fn a_whole_job_from_the_form_to_the_download_through_the_fake_anthropic_ap
             .any(|m| m.contains("Writing 2 modules with claude-sonnet-4-5")),
         "{log:?}"
     );
-    assert_eq!(
-        log.iter()
-            .filter(|m| m.contains("written by the AI writer"))
-            .count(),
-        2,
-        "{log:?}"
-    );
+    assert_eq!(mentions(&log, "written by the AI writer"), 2, "{log:?}");
 
     // Requests: the key and version headers, the cached shared context, the tool.
     let bodies = fake.bodies().await;
@@ -238,13 +233,7 @@ async fn openai_compatible_servers_without_json_schema_get_json_mode() {
     let (app, c) = app_with(dir.path(), fake.config()).await;
     let id = start(&c, &outline()).await;
     let (j, log) = completed(&c, &id).await;
-    assert_eq!(
-        log.iter()
-            .filter(|m| m.contains("written by the AI writer"))
-            .count(),
-        3,
-        "{log:?}"
-    );
+    assert_eq!(mentions(&log, "written by the AI writer"), 3, "{log:?}");
     let bodies = fake.bodies().await;
     let (headers, _) = &bodies[0];
     assert_eq!(
@@ -296,9 +285,9 @@ async fn a_malformed_answer_is_repaired_and_one_that_stays_bad_falls_back() {
     let (app, c) = app_with(dir.path(), llm).await;
     let id = start(&c, &outline()).await;
     let (j, log) = completed(&c, &id).await;
-    assert!(
-        log.iter()
-            .any(|m| m.starts_with("info: Module 1 written by the AI writer after 1 repairs (")),
+    assert_eq!(
+        mentions(&log, "info: Module 1 written by the AI writer after 1 repairs ("),
+        1,
         "{log:?}"
     );
     assert!(
@@ -361,13 +350,7 @@ async fn rate_limits_and_overload_are_retried_honouring_retry_after() {
     // Backoff base is 10 ms here, so only retry-after explains a wait of a second.
     assert!(took >= Duration::from_secs(1), "retry-after ignored: {took:?}");
     let log = messages(&j);
-    assert_eq!(
-        log.iter()
-            .filter(|m| m.contains("written by the AI writer ("))
-            .count(),
-        3,
-        "{log:?}"
-    );
+    assert_eq!(mentions(&log, "written by the AI writer ("), 3, "{log:?}");
     // 3 failed attempts + 3 modules + review; only successful calls are billed.
     assert_eq!(fake.calls(), 7);
     assert_eq!(usage_rows(&app, &id).await.len(), 4);
@@ -470,10 +453,7 @@ async fn a_job_over_its_token_budget_fails_clearly_and_a_retry_resumes_without_r
     let before = fake.calls();
     let res = c.call("/api/jobs/retry", &[("id", &id)]).await;
     assert_eq!(res.status(), 200);
-    let j = c
-        .wait_for(&id, &["complete", "failed"], Duration::from_secs(30))
-        .await;
-    assert_eq!(j["job"]["status"], "complete", "{j}");
+    let j = c.completes(&id, Duration::from_secs(30)).await;
     assert!(
         messages(&j)
             .iter()
@@ -514,9 +494,9 @@ async fn an_openai_compatible_answer_that_is_not_json_is_repaired() {
     let (app, c) = app_with(dir.path(), fake.config()).await;
     let id = start(&c, &outline()).await;
     let (j, log) = completed(&c, &id).await;
-    assert!(
-        log.iter()
-            .any(|m| m.starts_with("info: Module 2 written by the AI writer after 1 repairs")),
+    assert_eq!(
+        mentions(&log, "info: Module 2 written by the AI writer after 1 repairs"),
+        1,
         "{log:?}"
     );
     let repair = fake

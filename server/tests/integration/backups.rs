@@ -42,8 +42,7 @@ const NO_QUOTA: backend::db::jobs::Quota = backend::db::jobs::Quota {
 
 #[tokio::test]
 async fn an_online_backup_restores_every_committed_row_and_damaged_ones_are_refused() {
-    let dir = tempfile::tempdir().expect("tmp");
-    let mut config = common::config(dir.path());
+    let (dir, mut config) = common::settings();
     config.worker_concurrency = 1;
     config.job_stage_pause_ms = 200;
     let app = TestApp::start_with(config).await;
@@ -61,12 +60,7 @@ async fn an_online_backup_restores_every_committed_row_and_damaged_ones_are_refu
         return;
     }
     let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    let user: i64 =
-        backend::on_db!(&app.state.pool, pool => sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
-        .bind(ADMIN_EMAIL)
-        .fetch_one(pool)
-.await)
-        .expect("user");
+    let user = app.user_id(ADMIN_EMAIL).await;
     let mut committed = Vec::new();
     for i in 0..300 {
         match backend::db::jobs::enqueue(&app.state.pool, &new_job(user, &format!("Before {i}")), NO_QUOTA)
@@ -140,7 +134,7 @@ async fn an_online_backup_restores_every_committed_row_and_damaged_ones_are_refu
         );
     }
     let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    let history: Vec<serde_json::Value> = c.call("/api/jobs", &[]).await.json().await.expect("history");
+    let history: Vec<serde_json::Value> = c.json("/api/jobs", &[]).await;
     assert!(!history.is_empty());
     app.stop().await;
 
@@ -191,11 +185,8 @@ async fn an_online_backup_restores_every_committed_row_and_damaged_ones_are_refu
 
 #[tokio::test]
 async fn retention_deletes_old_finished_jobs_with_their_decks_and_keeps_the_totals() {
-    let (app, dir, c) = common::admin_on(|config| {
-        config.job_retention_days = 30;
-    })
-    .await;
-    let outline = serde_json::json!({"title": "R", "modules": [{"title": "One", "topics": [{"title": "T", "points": [{"text": "p", "level": 0}]}]}]}).to_string();
+    let (app, dir, c) = common::admin_on(|s| s.job_retention_days = 30).await;
+    let outline = common::small_outline(1);
     let mut ids = Vec::new();
     for title in ["Old", "New"] {
         let id = c
@@ -312,38 +303,34 @@ async fn the_previous_tools_json_is_imported_once_with_bad_rows_reported() {
     if let Some(url) = common::postgres_url(dir.path()) {
         common::ensure_postgres_database(&url).await;
     }
-    let first = run(dir.path());
-    assert!(
-        first.contains("3 imported, 2 skipped, 0 already present"),
-        "{first}"
+    let says = |report: &str, lines: &[&str]| {
+        for line in lines {
+            assert!(report.contains(line), "{line:?} missing from {report}");
+        }
+    };
+    says(
+        &run(dir.path()),
+        &[
+            "3 imported, 2 skipped, 0 already present",
+            "skipped row 3: duration_days 40 is outside 1–10",
+            "skipped row 4: not an object",
+            "activity",
+            "2 imported, 1 skipped, 0 already present",
+            "deck missing.pptx not found",
+        ],
     );
-    assert!(
-        first.contains("skipped row 3: duration_days 40 is outside 1–10"),
-        "{first}"
-    );
-    assert!(first.contains("skipped row 4: not an object"), "{first}");
-    assert!(
-        first.contains("activity") && first.contains("2 imported, 1 skipped"),
-        "{first}"
-    );
-    assert!(
-        first.contains("2 imported, 1 skipped, 0 already present"),
-        "{first}"
-    );
-    assert!(first.contains("deck missing.pptx not found"), "{first}");
-    let second = run(dir.path());
-    assert!(
-        second.contains("0 imported, 2 skipped, 3 already present"),
-        "{second}"
-    );
-    assert!(
-        second.contains("0 imported, 1 skipped, 2 already present"),
-        "{second}"
+    // Run again: everything is already there.
+    says(
+        &run(dir.path()),
+        &[
+            "0 imported, 2 skipped, 3 already present",
+            "0 imported, 1 skipped, 2 already present",
+        ],
     );
 
     let app = TestApp::start_with(common::config(dir.path())).await;
     let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    let history: Vec<serde_json::Value> = c.call("/api/jobs", &[]).await.json().await.expect("history");
+    let history: Vec<serde_json::Value> = c.json("/api/jobs", &[]).await;
     assert_eq!(history.len(), 3);
     assert!(
         history
@@ -390,13 +377,9 @@ async fn the_previous_tools_json_is_imported_once_with_bad_rows_reported() {
     assert!(tokens[0].2.is_some_and(|c| c > 0.0), "priced");
     assert_eq!(tokens[1].0, None);
     // The imported account cannot sign in and does not hide /setup.
-    assert_eq!(
-        app.client()
-            .login("imported@courseware.invalid", "anything at all")
-            .await
-            .status(),
-        401
-    );
+    let anonymous = app.client();
+    let imported = anonymous.login("imported@courseware.invalid", "anything at all");
+    assert_eq!(imported.await.status(), 401);
     app.stop().await;
 }
 
@@ -408,13 +391,11 @@ async fn the_previous_tools_json_is_imported_once_with_bad_rows_reported() {
 /// copy into the now full target is refused.
 #[tokio::test]
 async fn migrate_db_moves_an_installation_and_checks_the_counts() {
-    let old = tempfile::tempdir().expect("tmp");
-    let mut config = common::config(old.path());
+    let (old, mut config) = common::settings();
     config.database_url = None; // the embedded default
     config.secret_key = None;
     config.shared_data_dir = false;
-    let app = TestApp::start_with(config).await;
-    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let (app, c) = TestApp::signed_in(config).await;
     common::create_member(&c, "mia@example.com").await;
     let outline = common::sample_outline();
     let id = c
@@ -453,17 +434,11 @@ async fn migrate_db_moves_an_installation_and_checks_the_counts() {
     // A server on the copy.
     let mut config = common::config(new.path());
     config.database_url = Some(target.as_str().into());
-    let app = TestApp::start_with(config).await;
-    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let (app, c) = TestApp::signed_in(config).await;
     let after = c.job(&id).await;
     assert_eq!(after["job"], before["job"]);
     assert_eq!(after["events"], before["events"]);
-    let day: serde_json::Value = c
-        .call("/api/dashboard", &[])
-        .await
-        .json()
-        .await
-        .expect("dashboard");
+    let day: serde_json::Value = c.json("/api/dashboard", &[]).await;
     assert_eq!(day["courses_today"], 1, "{day}");
     assert!(
         Client::signed_in(&app.base, "mia@example.com", common::MEMBER_PASSWORD)

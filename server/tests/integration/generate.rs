@@ -43,6 +43,24 @@ fn generate_on(outline: &Path, template: &Path, days: u8, lang: &str, out: &Path
     serde_json::from_slice(&std::fs::read(report).expect("report")).expect("json")
 }
 
+/// Asserts that a deck's QA report has none of the findings no deck may
+/// have (text off a slide, unreadable text, missing notes, one layout
+/// throughout) nor any of `also`.
+fn assert_no_findings(report: &serde_json::Value, name: &str, also: &[&str]) {
+    let codes = finding_codes(report);
+    let never = [
+        "overflow",
+        "low_contrast",
+        "over_decoration",
+        "empty_notes",
+        "missing_notes",
+        "layout_monotony",
+    ];
+    for bad in never.iter().chain(also) {
+        assert!(!codes.contains(bad), "{name}: {bad} in {codes:?}");
+    }
+}
+
 #[test]
 fn every_sample_outline_becomes_a_deck_with_all_its_topics() {
     let samples = root().join("server/samples/outlines");
@@ -156,10 +174,22 @@ fn bad_outlines_fail_with_a_clear_message_and_write_nothing() {
 /// A finished job's spec downloads as `Title_YYYY-MM-DD_8hex.json` and
 /// `courseware generate --spec` makes the same course from it; a spec with
 /// bad fields is refused naming each one.
+/// `courseware generate --spec FILE -o OUT`, run from the repository root.
+fn generate_from_spec(file: &Path, out: &Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_courseware"))
+        .current_dir(root())
+        .args(["generate", "--spec"])
+        .arg(file)
+        .arg("-o")
+        .arg(out)
+        .output()
+        .expect("run")
+}
+
 #[tokio::test]
 async fn a_jobs_spec_exports_and_generates_again() {
     use crate::common;
-    let (app, dir, c) = common::admin_on(|_| {}).await;
+    let (app, dir, c) = common::admin().await;
     let outline = serde_json::json!({"title": "Spec", "modules": [
         {"title": "Ladders", "topics": [{"title": "Footing", "points": [{"text": "Check the feet", "level": 0}]}]},
         {"title": "Scaffolds", "topics": [{"title": "Guard rails", "points": []}]}]})
@@ -177,10 +207,7 @@ async fn a_jobs_spec_exports_and_generates_again() {
         .await;
     let res = c.get(&format!("/api/jobs/{id}/spec")).await;
     assert_eq!(res.status(), 200);
-    let disposition = res.headers()["content-disposition"]
-        .to_str()
-        .expect("cd")
-        .to_string();
+    let disposition = common::header(&res, "content-disposition");
     assert!(
         disposition.starts_with("attachment; filename=\"Working_at_height_20"),
         "{disposition}"
@@ -194,24 +221,14 @@ async fn a_jobs_spec_exports_and_generates_again() {
     );
     assert_eq!(spec["template"], "Forest.pptx");
     assert_eq!(spec["outline"]["modules"][1]["title"], "Scaffolds");
-    assert_eq!(c.get("/api/jobs/zzzzzzzz/spec").await.status(), 404);
-    assert_eq!(
-        app.client().get(&format!("/api/jobs/{id}/spec")).await.status(),
-        401
-    );
+    assert_eq!(c.status("/api/jobs/zzzzzzzz/spec").await, 404);
+    assert_eq!(app.client().status(&format!("/api/jobs/{id}/spec")).await, 401);
     app.stop().await;
 
     let file = dir.path().join("spec.json");
     std::fs::write(&file, serde_json::to_vec(&spec).expect("json")).expect("write");
     let out = dir.path().join("from-spec.pptx");
-    let o = Command::new(env!("CARGO_BIN_EXE_courseware"))
-        .current_dir(root())
-        .args(["generate", "--spec"])
-        .arg(&file)
-        .arg("-o")
-        .arg(&out)
-        .output()
-        .expect("run");
+    let o = generate_from_spec(&file, &out);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let text = deck_text(&std::fs::read(&out).expect("deck"));
     assert!(text.contains("Guard rails") && text.contains("Working at height"));
@@ -221,14 +238,7 @@ async fn a_jobs_spec_exports_and_generates_again() {
     bad["days"] = 12.into();
     bad["language"] = "xx".into();
     std::fs::write(&file, serde_json::to_vec(&bad).expect("json")).expect("write");
-    let o = Command::new(env!("CARGO_BIN_EXE_courseware"))
-        .current_dir(root())
-        .args(["generate", "--spec"])
-        .arg(&file)
-        .arg("-o")
-        .arg(&out)
-        .output()
-        .expect("run");
+    let o = generate_from_spec(&file, &out);
     assert!(!o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);
     for field in ["schema:", "days:", "language:"] {
@@ -310,19 +320,7 @@ fn designer_templates_get_timed_decks_with_notes_on_every_slide() {
             let out = out_dir.join(&name);
             let report = generate_on(&path, &fixtures.join(template), 2, "en", &out);
             let bytes = std::fs::read(&out).expect("deck");
-            let codes = finding_codes(&report);
-            for bad in [
-                "missing_notes",
-                "empty_notes",
-                "title_repeated",
-                "overflow",
-                "low_contrast",
-                "over_decoration",
-                "layout_monotony",
-                "not_covered",
-            ] {
-                assert!(!codes.contains(&bad), "{name}: {bad} in {codes:?}");
-            }
+            assert_no_findings(&report, &name, &["title_repeated", "not_covered"]);
             assert_ne!(report["qa"]["verdict"], "fail", "{name}");
             assert_eq!(report["qa"]["breakdown"]["notes"], 1.0, "{name}");
             assert_eq!(report["qa"]["breakdown"]["intent"], 1.0, "{name}");
@@ -504,17 +502,7 @@ fn a_five_day_course_fits_narrow_designer_boxes() {
             "en",
             &out,
         );
-        let codes = finding_codes(&report);
-        for bad in [
-            "overflow",
-            "low_contrast",
-            "over_decoration",
-            "empty_notes",
-            "missing_notes",
-            "layout_monotony",
-        ] {
-            assert!(!codes.contains(&bad), "{template}: {bad}");
-        }
+        assert_no_findings(&report, template, &[]);
         assert_eq!(report["qa"]["verdict"], "pass", "{template}");
         assert!(report["slides"].as_u64().is_some_and(|n| n >= 200), "{report}");
         let text = deck_text(&std::fs::read(&out).expect("deck"));

@@ -93,16 +93,6 @@ impl HealthWatch {
 /// 0.7 s in CI, so the bound sits well between the two.
 const HEALTHY: Duration = Duration::from_secs(2);
 
-async fn post_raw(c: &Client, path: &str, body: Vec<u8>) -> reqwest::Response {
-    c.http
-        .post(format!("{}{path}", c.base))
-        .header("x-file-name", "upload.bin")
-        .body(body)
-        .send()
-        .await
-        .expect("request")
-}
-
 async fn error_text(res: reqwest::Response) -> (u16, serde_json::Value) {
     let status = res.status().as_u16();
     let body: serde_json::Value = res.json().await.unwrap_or(serde_json::Value::Null);
@@ -123,13 +113,6 @@ fn message(body: &serde_json::Value) -> String {
 }
 
 /// A small valid outline, as the New course form sends it.
-fn outline_json(modules: usize) -> String {
-    let modules: Vec<serde_json::Value> = (0..modules)
-        .map(|i| serde_json::json!({"title": format!("Module {i}"), "topics": [{"title": "Topic", "points": [{"text": "A point", "level": 0}]}]}))
-        .collect();
-    serde_json::json!({"title": "Course", "modules": modules}).to_string()
-}
-
 fn start_form<'a>(title: &'a str, days: &'a str, outline: &'a str) -> Vec<(&'static str, &'a str)> {
     vec![
         ("title", title),
@@ -138,6 +121,15 @@ fn start_form<'a>(title: &'a str, days: &'a str, outline: &'a str) -> Vec<(&'sta
         ("template", "Forest.pptx"),
         ("outline", outline),
     ]
+}
+
+/// Posts every form to `path` at once; the answers' statuses, in order.
+async fn post_at_once(c: &Client, path: &str, forms: Vec<Vec<(&str, &str)>>) -> Vec<u16> {
+    let sends = forms.iter().map(|form| {
+        let request = c.http.post(format!("{}{path}", c.base)).form(form);
+        async move { request.send().await.expect("request").status().as_u16() }
+    });
+    futures_util::future::join_all(sends).await
 }
 
 /// A copy of a sample template with `extra` parts added and `patch`
@@ -313,8 +305,7 @@ async fn over_long_sign_in_input_is_refused_at_once() {
 /// header is ignored (a client cannot pick its own address).
 #[tokio::test]
 async fn forwarded_addresses_count_only_behind_trusted_proxies() {
-    let dir = tempfile::tempdir().expect("tmp");
-    let mut config = common::config(dir.path());
+    let (_dir, mut config) = common::settings();
     config.trusted_proxies = "127.0.0.1".parse().expect("proxies");
     config.login_max_failures = 2;
     let app = TestApp::start_with(config).await;
@@ -344,8 +335,7 @@ async fn forwarded_addresses_count_only_behind_trusted_proxies() {
     app.stop().await;
 
     // 10: untrusted: the header is ignored, the connection's address counts.
-    let dir = tempfile::tempdir().expect("tmp");
-    let mut config = common::config(dir.path());
+    let (_dir, mut config) = common::settings();
     config.login_max_failures = 2;
     let app = TestApp::start_with(config).await;
     for i in 0..8 {
@@ -375,8 +365,7 @@ async fn forwarded_addresses_count_only_behind_trusted_proxies() {
 /// for 11 s; 1 MB + 2 MB did not finish in 60 s (release).
 #[tokio::test]
 async fn a_two_rank_outline_is_read_in_linear_time_and_refused_by_its_size() {
-    let (app, _dir) = app().await;
-    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let (app, _dir, c) = common::admin().await;
     let one_mb = format!("T\n{}", "1. a\n- b\n".repeat(100_000));
     let three_mb = format!("T\n{}", "1. a\n- b\n".repeat(300_000));
     let watch = HealthWatch::start(&app.base);
@@ -384,7 +373,7 @@ async fn a_two_rank_outline_is_read_in_linear_time_and_refused_by_its_size() {
     let form = [("text", one_mb.as_str())];
     let paste = c.call("/api/outline/parse", &form);
     let paste2 = c.call("/api/outline/parse", &form);
-    let upload = post_raw(&c, "/api/outline/upload", three_mb.into_bytes());
+    let upload = c.upload("/api/outline/upload", "upload.bin", three_mb.into_bytes());
     let (a, b, u) = tokio::join!(paste, paste2, upload);
     let took = t.elapsed();
     let worst = watch.finish().await;
@@ -413,8 +402,7 @@ async fn a_two_rank_outline_is_read_in_linear_time_and_refused_by_its_size() {
 /// and for chunked bodies, and signed-out callers are refused before.
 #[tokio::test]
 async fn upload_size_limits_hold_before_reading() {
-    let (app, _dir) = app().await;
-    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let (app, _dir, c) = common::admin().await;
     let host = host_of(&app.base);
     // 15: a declared 11 MB outline is refused from its Content-Length alone:
     // the answer comes although not one byte of the body is sent.
@@ -473,7 +461,8 @@ async fn upload_size_limits_hold_before_reading() {
 
     // 17: signed out, even a small upload is a 401 (nothing read, nothing kept).
     assert_eq!(
-        post_raw(&app.client(), "/api/templates/upload", vec![1u8; 1000])
+        app.client()
+            .upload("/api/templates/upload", "upload.bin", vec![1u8; 1000])
             .await
             .status(),
         401
@@ -489,24 +478,30 @@ async fn upload_size_limits_hold_before_reading() {
 /// 422 and the server is unaffected.
 #[tokio::test]
 async fn crafted_pdfs_cannot_crash_or_stall_the_server() {
-    let (app, _dir) = app().await;
-    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let (app, _dir, c) = common::admin().await;
     let watch = HealthWatch::start(&app.base);
     let t = Instant::now();
     // 18: a self-referencing form XObject.
-    let (status, body) = error_text(post_raw(&c, "/api/outline/upload", self_referencing_pdf()).await).await;
+    let (status, body) = error_text(
+        c.upload("/api/outline/upload", "upload.bin", self_referencing_pdf())
+            .await,
+    )
+    .await;
     assert_eq!(status, 422, "{body}");
     assert!(message(&body).contains("PDF"), "{body}");
     // 19: a truncated PDF with a huge declared object.
     let junk = b"%PDF-1.7\n1 0 obj << /Length 999999999 >> stream\n".to_vec();
-    let (status, _) = error_text(post_raw(&c, "/api/outline/upload", junk).await).await;
+    let (status, _) = error_text(c.upload("/api/outline/upload", "upload.bin", junk).await).await;
     assert_eq!(status, 422);
     assert!(t.elapsed() < Duration::from_secs(25), "{:?}", t.elapsed());
     let worst = watch.finish().await;
     assert!(worst < HEALTHY, "/health took {worst:?}");
     // The server still reads real PDFs.
     let real = std::fs::read(samples("outlines/onboarding-new-starters.pdf")).expect("pdf");
-    assert_eq!(post_raw(&c, "/api/outline/upload", real).await.status(), 200);
+    assert_eq!(
+        c.upload("/api/outline/upload", "upload.bin", real).await.status(),
+        200
+    );
     app.stop().await;
 }
 
@@ -514,8 +509,7 @@ async fn crafted_pdfs_cannot_crash_or_stall_the_server() {
 /// one (a zip bomb) is refused without inflating it.
 #[tokio::test]
 async fn a_docx_bomb_is_refused() {
-    let (app, _dir) = app().await;
-    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let (app, _dir, c) = common::admin().await;
     let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
     out.start_file("[Content_Types].xml", opts).expect("start");
@@ -529,7 +523,7 @@ async fn a_docx_bomb_is_refused() {
     let bomb = out.finish().expect("finish").into_inner();
     assert!(bomb.len() < 2 << 20, "{} bytes", bomb.len());
     let t = Instant::now();
-    let (status, body) = error_text(post_raw(&c, "/api/outline/upload", bomb).await).await;
+    let (status, body) = error_text(c.upload("/api/outline/upload", "upload.bin", bomb).await).await;
     assert_eq!(status, 422, "{body}");
     assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
     app.stop().await;
@@ -541,10 +535,9 @@ async fn a_docx_bomb_is_refused() {
 /// Before: `days=300`, `days=x` and a missing field were 500 with serde's text.
 #[tokio::test]
 async fn bad_job_arguments_are_4xx_naming_the_field() {
-    let (app, _dir) = app().await;
-    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    let ok = outline_json(2);
-    let huge = outline_json(5_000);
+    let (app, _dir, c) = common::admin().await;
+    let ok = common::small_outline(2);
+    let huge = common::small_outline(5_000);
     let long_title = "t".repeat(10_000);
     type Form<'a> = Vec<(&'static str, &'a str)>;
     let cases: Vec<(Form, u16, &str)> = vec![
@@ -594,8 +587,7 @@ async fn bad_job_arguments_are_4xx_naming_the_field() {
     assert_eq!((got, field(&body)), (422, "user_id"), "{body}");
     let (got, body) = error_text(c.call("/api/usage", &[]).await).await;
     assert_eq!((got, field(&body)), (422, "days"), "{body}");
-    let jobs = app.count("SELECT COUNT(*) FROM jobs", &[]).await;
-    assert_eq!(jobs, 0, "nothing was queued");
+    app.assert_nothing_queued().await;
     app.stop().await;
 }
 
@@ -603,40 +595,17 @@ async fn bad_job_arguments_are_4xx_naming_the_field() {
 /// running, and at most 30 starts an hour.
 #[tokio::test]
 async fn one_user_cannot_flood_the_queue() {
-    let (app, _dir, c) = common::admin_on(|config| {
-        config.worker_concurrency = 1;
-        config.job_stage_pause_ms = 5_000;
-    })
-    .await;
-    let outline = outline_json(1);
-    let starts: Vec<_> = (0..8)
-        .map(|i| {
-            let http = c.http.clone();
-            let url = format!("{}/api/jobs/start", app.base);
-            let title = format!("Course {i}");
-            let outline = outline.clone();
-            async move {
-                http.post(url)
-                    .form(&start_form(&title, "1", &outline))
-                    .send()
-                    .await
-                    .expect("start")
-                    .status()
-                    .as_u16()
-            }
-        })
-        .collect();
-    let statuses = futures_util::future::join_all(starts).await;
+    let (app, _dir, c) =
+        common::admin_on(|s| (s.worker_concurrency, s.job_stage_pause_ms) = (1, 5_000)).await;
+    let outline = common::small_outline(1);
+    let titles: Vec<String> = (0..8).map(|i| format!("Course {i}")).collect();
+    let forms = titles.iter().map(|t| start_form(t, "1", &outline)).collect();
+    let statuses = post_at_once(&c, "/api/jobs/start", forms).await;
     // 30: exactly five accepted, the rest refused with 409 — even when sent at once.
     assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 5, "{statuses:?}");
     assert!(statuses.iter().all(|s| *s == 200 || *s == 409), "{statuses:?}");
     // 31: the hourly allowance, checked in the same statement.
-    let user: i64 =
-        backend::on_db!(&app.state.pool, pool => sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
-        .bind(ADMIN_EMAIL)
-        .fetch_one(pool)
-.await)
-        .expect("user");
+    let user = app.user_id(ADMIN_EMAIL).await;
     let job = backend::db::jobs::NewJob {
         timetable: None,
         user_id: user,
@@ -672,12 +641,11 @@ async fn one_user_cannot_flood_the_queue() {
 /// shared decks, or that inflate beyond any real template, are refused.
 #[tokio::test]
 async fn dangerous_or_inflated_templates_are_refused_with_a_reason() {
-    let (app, _dir) = app().await;
-    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let (app, _dir, c) = common::admin().await;
     let forest = std::fs::read(samples("templates/Forest.pptx")).expect("template");
     // 32: a macro project.
     let macro_pptx = template_with(&[("ppt/vbaProject.bin", b"\xd0\xcf\x11\xe0fake-ole")], &[]);
-    let (status, body) = error_text(post_raw(&c, "/api/templates/upload", macro_pptx).await).await;
+    let (status, body) = error_text(c.upload("/api/templates/upload", "upload.bin", macro_pptx).await).await;
     assert_eq!(status, 422, "{body}");
     assert!(message(&body).contains("macro"), "{body}");
     // 33: a layout whose picture is linked from a network share.
@@ -688,7 +656,7 @@ async fn dangerous_or_inflated_templates_are_refused_with_a_reason() {
         "<Relationship Id=\"rIdEvil\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/image\" Target=\"file://attacker.example/share/x.png\" TargetMode=\"External\"/></Relationships>",
     );
     let linked = template_with(&[], &[(rels_name, linked.into_bytes())]);
-    let (status, body) = error_text(post_raw(&c, "/api/templates/upload", linked).await).await;
+    let (status, body) = error_text(c.upload("/api/templates/upload", "upload.bin", linked).await).await;
     assert_eq!(status, 422, "{body}");
     assert!(message(&body).contains("external image link"), "{body}");
     // 34: XML nested deeper than any real slide.
@@ -698,18 +666,21 @@ async fn dangerous_or_inflated_templates_are_refused_with_a_reason() {
         "</a>".repeat(10_000)
     );
     let deep = template_with(&[], &[("ppt/presentation.xml", deep.into_bytes())]);
-    let (status, _) = error_text(post_raw(&c, "/api/templates/upload", deep).await).await;
+    let (status, _) = error_text(c.upload("/api/templates/upload", "upload.bin", deep).await).await;
     assert_eq!(status, 422);
     // 35: two million empty elements in one part.
     let wide = format!("<?xml version=\"1.0\"?><r>{}</r>", "<e/>".repeat(2_000_000));
     let wide = template_with(&[], &[("ppt/presentation.xml", wide.into_bytes())]);
     let t = Instant::now();
-    let (status, body) = error_text(post_raw(&c, "/api/templates/upload", wide).await).await;
+    let (status, body) = error_text(c.upload("/api/templates/upload", "upload.bin", wide).await).await;
     assert_eq!(status, 422, "{body}");
     assert!(t.elapsed() < Duration::from_secs(10), "{:?}", t.elapsed());
     // 36: over 50 MB is a 413 before anything is stored.
-    let (status, _) =
-        error_text(post_raw(&c, "/api/templates/upload", vec![0u8; (50 << 20) + 1]).await).await;
+    let (status, _) = error_text(
+        c.upload("/api/templates/upload", "upload.bin", vec![0u8; (50 << 20) + 1])
+            .await,
+    )
+    .await;
     assert_eq!(status, 413);
     let stored = std::fs::read_dir(app.data_dir.join("uploads/templates"))
         .map(|d| d.count())
@@ -727,12 +698,12 @@ async fn dangerous_or_inflated_templates_are_refused_with_a_reason() {
     );
     let repeated = template_with(&[], &[("ppt/presentation.xml", repeated.into_bytes())]);
     let t = Instant::now();
-    let res = post_raw(&c, "/api/templates/upload", repeated).await;
+    let res = c.upload("/api/templates/upload", "upload.bin", repeated).await;
     assert_eq!(res.status(), 200);
     let repeated_layouts = res.json::<serde_json::Value>().await.expect("json")["layouts"].clone();
     assert!(t.elapsed() < Duration::from_secs(10), "{:?}", t.elapsed());
     // The clean template is still accepted, with the same layouts.
-    let res = post_raw(&c, "/api/templates/upload", forest).await;
+    let res = c.upload("/api/templates/upload", "upload.bin", forest).await;
     assert_eq!(res.status(), 200);
     assert_eq!(
         res.json::<serde_json::Value>().await.expect("json")["layouts"],
@@ -802,13 +773,8 @@ async fn slow_clients_hold_nothing_for_long() {
 /// behind, a finished job's stream ends.
 #[tokio::test]
 async fn event_streams_are_capped_cleaned_and_end_with_the_job() {
-    let (app, _dir, c) = common::admin_on(|config| {
-        config.job_stage_pause_ms = 3_000;
-    })
-    .await;
-    let id = c
-        .start_job(&[("title", "Streams"), ("outline", &outline_json(1))])
-        .await;
+    let (app, _dir, c) = common::admin_on(|s| s.job_stage_pause_ms = 3_000).await;
+    let id = c.start_small("Streams").await;
     // 40: eight streams per user; the ninth is 429.
     let mut open = Vec::new();
     for _ in 0..8 {
@@ -912,12 +878,8 @@ async fn responses_carry_security_headers() {
     std::fs::write(app.data_dir.join("site/pkg/chunk_1.wasm.gz"), GZIPPED).expect("gz copy");
     let zipped = app
         .client()
-        .http
-        .get(format!("{}/pkg/chunk_1.wasm", app.base))
-        .header("accept-encoding", "gzip")
-        .send()
-        .await
-        .expect("get");
+        .get_with("/pkg/chunk_1.wasm", "accept-encoding", "gzip")
+        .await;
     assert_eq!(zipped.status(), 200);
     assert_eq!(zipped.headers()["content-encoding"], "gzip");
     assert_eq!(zipped.headers()["cache-control"], "no-cache");
@@ -930,8 +892,7 @@ async fn responses_carry_security_headers() {
     app.stop().await;
 
     // 45: behind https.
-    let dir = tempfile::tempdir().expect("tmp");
-    let mut config = common::config(dir.path());
+    let (_dir, mut config) = common::settings();
     config.public_url = Some("https://courseware.example.com".into());
     let app = TestApp::start_with(config).await;
     let res = app
@@ -955,8 +916,7 @@ async fn responses_carry_security_headers() {
 /// a password reset ends the user's other sessions — the admin's own too.
 #[tokio::test]
 async fn sessions_slide_stay_deleted_and_end_on_reset() {
-    let (app, _dir) = app().await;
-    let a = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let (app, _dir, a) = common::admin().await;
     let expiry = || async {
         let e: i64 = backend::on_db!(&app.state.pool, pool => sqlx::query_scalar("SELECT MAX(expiry_date) FROM sessions")
             .fetch_one(pool)
@@ -967,7 +927,7 @@ async fn sessions_slide_stay_deleted_and_end_on_reset() {
     let first = expiry().await;
     tokio::time::sleep(Duration::from_millis(1100)).await;
     // Within a minute of the last slide, requests write nothing.
-    assert_eq!(a.get("/api/jobs/abcd1234/events").await.status(), 404);
+    assert_eq!(a.status("/api/jobs/abcd1234/events").await, 404);
     assert_eq!(expiry().await, first);
     // 46: a minute later (the session's slide time set back), the next
     // request moves the expiry forward.
@@ -981,7 +941,7 @@ async fn sessions_slide_stay_deleted_and_end_on_reset() {
     };
     backend::on_db!(&app.state.pool, pool => sqlx::query(age).execute(pool).await.map(|r| r.rows_affected()))
         .expect("age the session");
-    assert_eq!(a.get("/api/jobs/abcd1234/events").await.status(), 404);
+    assert_eq!(a.status("/api/jobs/abcd1234/events").await, 404);
     assert!(expiry().await > first, "the session did not slide");
     // 47: a session deleted elsewhere is not revived by its next request.
     backend::on_db!(&app.state.pool, pool => sqlx::query("DELETE FROM sessions")
@@ -996,7 +956,7 @@ async fn sessions_slide_stay_deleted_and_end_on_reset() {
     // 48: an admin resetting their own password ends their other sessions.
     let here = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
     let elsewhere = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    let me: serde_json::Value = here.call("/api/me", &[]).await.json().await.expect("me");
+    let me: serde_json::Value = here.json("/api/me", &[]).await;
     let id = me["id"].to_string();
     let res = here
         .call(
@@ -1005,16 +965,9 @@ async fn sessions_slide_stay_deleted_and_end_on_reset() {
         )
         .await;
     assert_eq!(res.status(), 200);
-    assert_eq!(
-        here.call("/api/me", &[]).await.status(),
-        200,
-        "the session in use stays"
-    );
-    assert_eq!(
-        elsewhere.call("/api/me", &[]).await.status(),
-        401,
-        "the other one ended"
-    );
+    // The session in use stays; the other one ended.
+    assert_eq!(here.call("/api/me", &[]).await.status(), 200);
+    assert_eq!(elsewhere.call("/api/me", &[]).await.status(), 401);
     app.stop().await;
 }
 
@@ -1024,15 +977,15 @@ async fn sessions_slide_stay_deleted_and_end_on_reset() {
 /// to run the next job.
 #[tokio::test]
 async fn a_panicking_job_fails_and_the_worker_carries_on() {
-    let (app, _dir, c) = common::admin_on(|config| {
-        config.worker_concurrency = 1;
-    })
-    .await;
+    let (app, _dir, c) = common::admin_on(|s| s.worker_concurrency = 1).await;
     let start = |title: &'static str| {
         let c = &c;
         async move {
             let res = c
-                .call("/api/jobs/start", &start_form(title, "1", &outline_json(1)))
+                .call(
+                    "/api/jobs/start",
+                    &start_form(title, "1", &common::small_outline(1)),
+                )
                 .await;
             assert_eq!(res.status(), 200);
             res.json::<String>().await.expect("id")
@@ -1056,11 +1009,8 @@ async fn a_panicking_job_fails_and_the_worker_carries_on() {
 /// even when the job recorded it under another spelling of the data folder.
 #[tokio::test]
 async fn the_janitor_keeps_decks_recorded_under_another_spelling() {
-    let (app, dir) = app().await;
-    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    let id = c
-        .start_job(&[("title", "Janitor"), ("outline", &outline_json(1))])
-        .await;
+    let (app, dir, c) = common::admin().await;
+    let id = c.start_small("Janitor").await;
     c.wait_for(&id, &["complete"], Duration::from_secs(120)).await;
     let outputs = dir.path().join("outputs");
     let file = std::fs::read_dir(&outputs)
@@ -1090,32 +1040,11 @@ async fn the_janitor_keeps_decks_recorded_under_another_spelling() {
 /// runs once.
 #[tokio::test]
 async fn concurrent_retries_queue_a_job_once() {
-    let (app, _dir, c) = common::admin_on(|config| {
-        config.job_stage_pause_ms = 2_000;
-    })
-    .await;
-    let id = c
-        .start_job(&[("title", "Retry race"), ("outline", &outline_json(1))])
-        .await;
+    let (app, _dir, c) = common::admin_on(|s| s.job_stage_pause_ms = 2_000).await;
+    let id = c.start_small("Retry race").await;
     c.call("/api/jobs/cancel", &[("id", &id)]).await;
     c.wait_for(&id, &["cancelled"], Duration::from_secs(30)).await;
-    let retries: Vec<_> = (0..10)
-        .map(|_| {
-            let http = c.http.clone();
-            let url = format!("{}/api/jobs/retry", app.base);
-            let id = id.clone();
-            async move {
-                http.post(url)
-                    .form(&[("id", id)])
-                    .send()
-                    .await
-                    .expect("retry")
-                    .status()
-                    .as_u16()
-            }
-        })
-        .collect();
-    let statuses = futures_util::future::join_all(retries).await;
+    let statuses = post_at_once(&c, "/api/jobs/retry", vec![vec![("id", id.as_str())]; 10]).await;
     assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 1, "{statuses:?}");
     assert!(statuses.iter().all(|s| *s == 200 || *s == 409), "{statuses:?}");
     let queued = app
@@ -1273,8 +1202,7 @@ fn office_processes_under(dir: &Path) -> Vec<String> {
 /// (before: copied as it was, and LibreOffice aborted on it).
 #[tokio::test]
 async fn templates_that_fetch_read_or_overflow_are_refused_by_how_they_are_used() {
-    let (app, _dir) = app().await;
-    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let (app, _dir, c) = common::admin().await;
     let forest = std::fs::read(samples("templates/Forest.pptx")).expect("template");
     // 53
     let (status, body) = c
@@ -1340,8 +1268,7 @@ async fn templates_that_fetch_read_or_overflow_are_refused_by_how_they_are_used(
 /// that blocks linked content). The listener on loopback hears nothing.
 #[tokio::test]
 async fn drawing_a_deck_with_a_linked_picture_fetches_nothing() {
-    let (app, dir) = app().await;
-    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let (app, dir, c) = common::admin().await;
     let listener = Listener::start();
     let url = format!("http://127.0.0.1:{}/pixel.png", listener.port);
     // A real deck with the linked picture added to its first slide.
@@ -1423,7 +1350,7 @@ async fn renders_that_time_out_or_are_abandoned_leave_nothing_running() {
     let p = c.previews(&id).await;
     assert!(t.elapsed() < Duration::from_millis(500), "{:?}", t.elapsed());
     assert_eq!(p["retry"], true, "{p}");
-    assert_eq!(c.get(&format!("/api/jobs/{id}/slides/1.png")).await.status(), 422);
+    assert_eq!(c.status(&format!("/api/jobs/{id}/slides/1.png")).await, 422);
     let t = Instant::now();
     let p: serde_json::Value = c
         .call("/api/jobs/previews", &[("id", id.as_str()), ("retry", "true")])
@@ -1438,7 +1365,7 @@ async fn renders_that_time_out_or_are_abandoned_leave_nothing_running() {
     app.stop().await;
 
     // 60: a client that disconnects mid-render leaves no LibreOffice.
-    let (app, dir, c) = common::admin_on(|_| {}).await;
+    let (app, dir, c) = common::admin().await;
     let id = c.finished_job("Abandoned", "Forest.pptx").await;
     let gone = c
         .http
@@ -1541,8 +1468,7 @@ async fn odd_methods_and_request_ids_cannot_grow_metrics_or_logs() {
 /// guesser's lock and clears it.
 #[tokio::test]
 async fn a_stranger_cannot_lock_the_owner_out() {
-    let dir = tempfile::tempdir().expect("tmp");
-    let mut config = common::config(dir.path());
+    let (_dir, mut config) = common::settings();
     config.trusted_proxies = "127.0.0.1".parse().expect("proxies");
     let app = TestApp::start_with(config).await;
     let login_from = |from: &'static str, password: &'static str| {
@@ -1581,12 +1507,7 @@ async fn a_stranger_cannot_lock_the_owner_out() {
     );
     assert!(t.elapsed() < Duration::from_secs(5));
     // The administrator sees the guesser's lock and clears it.
-    let locks: serde_json::Value = owner
-        .call("/api/admin/locks", &[])
-        .await
-        .json()
-        .await
-        .expect("json");
+    let locks: serde_json::Value = owner.json("/api/admin/locks", &[]).await;
     assert!(
         locks
             .as_array()
@@ -1599,11 +1520,8 @@ async fn a_stranger_cannot_lock_the_owner_out() {
         .call("/api/admin/locks/clear", &[("address", "203.0.113.9")])
         .await;
     assert_eq!(cleared.status(), 200);
-    assert_eq!(
-        login_from("203.0.113.9", "not the password").await.1,
-        401,
-        "cleared"
-    );
+    // Cleared: a wrong password is an ordinary refusal again.
+    assert_eq!(login_from("203.0.113.9", "not the password").await.1, 401);
     app.stop().await;
 }
 
@@ -1616,21 +1534,11 @@ async fn drawings_are_rationed_per_user_and_end_with_the_server() {
     let first = c.finished_job("Drawn", "Forest.pptx").await;
     let second = c.finished_job("Not drawn", "Forest.pptx").await;
     // 63: the first deck's drawing uses the allowance; its pictures stay free.
-    assert_eq!(
-        c.get(&format!("/api/jobs/{first}/slides/1.png")).await.status(),
-        200
-    );
-    assert_eq!(
-        c.get(&format!("/api/jobs/{first}/slides/2.png")).await.status(),
-        200
-    );
+    assert_eq!(c.status(&format!("/api/jobs/{first}/slides/1.png")).await, 200);
+    assert_eq!(c.status(&format!("/api/jobs/{first}/slides/2.png")).await, 200);
     let res = c.get(&format!("/api/jobs/{second}/slides/1.png")).await;
     assert_eq!(res.status(), 429);
-    let wait: u64 = res.headers()["retry-after"]
-        .to_str()
-        .expect("ascii")
-        .parse()
-        .expect("seconds");
+    let wait: u64 = common::retry_after(&res);
     assert!((1..=3600).contains(&wait), "{wait}");
     let p = c.previews(&second).await;
     assert_eq!(p["retry"], true, "{p}");
@@ -1643,7 +1551,7 @@ async fn drawings_are_rationed_per_user_and_end_with_the_server() {
     app.stop().await;
 
     // 64: a render in flight when the server stops is killed with it.
-    let (app, dir, c) = common::admin_on(|_| {}).await;
+    let (app, dir, c) = common::admin().await;
     let id = c.finished_job("Stopped", "Forest.pptx").await;
     let pending = {
         let c = c.http.clone();

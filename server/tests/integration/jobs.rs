@@ -13,15 +13,12 @@ use common::sample_outline;
 
 #[tokio::test]
 async fn a_job_runs_from_the_api_to_a_stored_deck_and_counts_in_the_day() {
-    let (app, dir, c) = common::admin_on(|_| {}).await;
+    let (app, dir, c) = common::admin().await;
     let id = c
         .start_job(&[("title", "Fire safety for site leads"), ("days", "2")])
         .await;
     assert_eq!(id.len(), 8);
-    let j = c
-        .wait_for(&id, &["complete", "failed"], Duration::from_secs(30))
-        .await;
-    assert_eq!(j["job"]["status"], "complete", "{j}");
+    let j = c.completes(&id, Duration::from_secs(30)).await;
     assert_eq!(j["job"]["progress"], 100);
     assert_eq!(j["job"]["course_title"], "Fire safety for site leads");
     let slides = j["job"]["slide_count"].as_i64().expect("slides");
@@ -56,7 +53,7 @@ async fn a_job_runs_from_the_api_to_a_stored_deck_and_counts_in_the_day() {
     assert!(deck::check::check_bytes(&bytes).expect("check").is_empty());
     assert!(String::from_utf8_lossy(&bytes).len() > 1000);
     // History and today's snapshot include it.
-    let history: serde_json::Value = c.call("/api/jobs", &[]).await.json().await.expect("json");
+    let history: serde_json::Value = c.json("/api/jobs", &[]).await;
     assert_eq!(history[0]["id"], id.as_str());
     assert_eq!(history[0]["owner_name"], "Ada Admin");
     let filtered: serde_json::Value = c
@@ -73,7 +70,7 @@ async fn a_job_runs_from_the_api_to_a_stored_deck_and_counts_in_the_day() {
         .await
         .expect("json");
     assert_eq!(none.as_array().map(Vec::len), Some(0));
-    let snap: serde_json::Value = c.call("/api/dashboard", &[]).await.json().await.expect("json");
+    let snap: serde_json::Value = c.json("/api/dashboard", &[]).await;
     assert_eq!(snap["courses_today"], 1);
     assert_eq!(snap["slides_today"], slides);
     assert_eq!(snap["days"].as_array().map(Vec::len), Some(90));
@@ -99,7 +96,7 @@ async fn history_is_newest_first_even_within_one_second() {
         );
     }
     // Read once, so an answer is kept for this version of the jobs...
-    let before: serde_json::Value = c.call("/api/jobs", &[]).await.json().await.expect("json");
+    let before: serde_json::Value = c.json("/api/jobs", &[]).await;
     assert_eq!(before.as_array().map(Vec::len), Some(12));
     // ...then force the tie the test is about, as another writer would (the
     // kept answer must not survive a change it did not make itself): every
@@ -110,7 +107,7 @@ async fn history_is_newest_first_even_within_one_second() {
         .expect("update");
     ids.reverse();
     for _ in 0..3 {
-        let history: serde_json::Value = c.call("/api/jobs", &[]).await.json().await.expect("json");
+        let history: serde_json::Value = c.json("/api/jobs", &[]).await;
         let listed: Vec<&str> = history
             .as_array()
             .expect("array")
@@ -124,7 +121,7 @@ async fn history_is_newest_first_even_within_one_second() {
 
 #[tokio::test]
 async fn form_errors_name_their_field() {
-    let (app, _dir, c) = common::admin_on(|_| {}).await;
+    let (app, _dir, c) = common::admin().await;
     let outline = sample_outline();
     let long = "x".repeat(201);
     for (title, days, lang, template, outline, field) in [
@@ -158,18 +155,14 @@ async fn form_errors_name_their_field() {
         let body: serde_json::Value = res.json().await.expect("json");
         assert_eq!(body["Invalid"]["field"], field);
     }
-    let jobs = app.count("SELECT COUNT(*) FROM jobs", &[]).await;
-    assert_eq!(jobs, 0, "nothing was queued");
+    app.assert_nothing_queued().await;
     app.stop().await;
 }
 
 #[tokio::test]
 async fn each_job_is_claimed_exactly_once_by_several_workers() {
-    let (app, _dir, c) = common::admin_on(|config| {
-        config.worker_concurrency = 4;
-        config.max_active_jobs_per_user = 20;
-    })
-    .await;
+    let (app, _dir, c) =
+        common::admin_on(|s| (s.worker_concurrency, s.max_active_jobs_per_user) = (4, 20)).await;
     let mut ids = Vec::new();
     for i in 0..12 {
         ids.push(
@@ -209,11 +202,7 @@ async fn each_job_is_claimed_exactly_once_by_several_workers() {
 
 #[tokio::test]
 async fn a_job_over_the_time_limit_fails_clearly() {
-    let (app, dir, c) = common::admin_on(|config| {
-        config.job_time_limit = 1;
-        config.job_stage_pause_ms = 400;
-    })
-    .await;
+    let (app, dir, c) = common::admin_on(|s| (s.job_time_limit, s.job_stage_pause_ms) = (1, 400)).await;
     let id = c.start_job(&[("title", "Slow course"), ("days", "2")]).await;
     let j = c
         .wait_for(&id, &["failed", "complete"], Duration::from_secs(20))
@@ -232,10 +221,7 @@ async fn a_job_over_the_time_limit_fails_clearly() {
 
 #[tokio::test]
 async fn the_owner_can_cancel_a_running_job_and_retry_it() {
-    let (app, dir, c) = common::admin_on(|config| {
-        config.job_stage_pause_ms = 300;
-    })
-    .await;
+    let (app, dir, c) = common::admin_on(|s| s.job_stage_pause_ms = 300).await;
     let id = c.start_job(&[("title", "To cancel"), ("days", "2")]).await;
     c.wait_for(&id, &["running"], Duration::from_secs(10)).await;
     assert_eq!(c.call("/api/jobs/cancel", &[("id", &id)]).await.status(), 200);
@@ -264,8 +250,7 @@ async fn the_owner_can_cancel_a_running_job_and_retry_it() {
 
 #[tokio::test]
 async fn shutdown_requeues_a_running_job_and_the_next_start_finishes_it() {
-    let dir = tempfile::tempdir().expect("tmp");
-    let mut config = common::config(dir.path());
+    let (_dir, mut config) = common::settings();
     config.job_stage_pause_ms = 1500;
     config.shutdown_grace_seconds = 0;
     let app = TestApp::start_with(config.clone()).await;
@@ -277,12 +262,8 @@ async fn shutdown_requeues_a_running_job_and_the_next_start_finishes_it() {
     drop(pool);
 
     config.job_stage_pause_ms = 0;
-    let app = TestApp::start_with(config).await;
-    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    let j = c
-        .wait_for(&id, &["complete", "failed"], Duration::from_secs(30))
-        .await;
-    assert_eq!(j["job"]["status"], "complete", "{j}");
+    let (app, c) = TestApp::signed_in(config).await;
+    c.completes(&id, Duration::from_secs(30)).await;
     app.stop().await;
 }
 
@@ -330,12 +311,8 @@ async fn a_worker_killed_mid_job_finishes_the_job_after_restart() {
 
     let mut config = common::config(dir.path());
     config.job_lease_seconds = 3;
-    let app = TestApp::start_with(config).await;
-    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    let j = c
-        .wait_for(&id, &["complete", "failed"], Duration::from_secs(30))
-        .await;
-    assert_eq!(j["job"]["status"], "complete", "{j}");
+    let (app, c) = TestApp::signed_in(config).await;
+    c.completes(&id, Duration::from_secs(30)).await;
     let attempts: i64 = backend::on_db!(&app.state.pool, pool => sqlx::query_scalar("SELECT attempts FROM jobs WHERE id = $1")
         .bind(id.as_str())
         .fetch_one(pool)
@@ -358,7 +335,7 @@ const LONG_BREAKS: &str = concat!(
 /// with nothing queued.
 #[tokio::test]
 async fn a_course_keeps_its_own_timetable_and_a_bad_one_is_refused() {
-    let (app, dir, c) = common::admin_on(|_| {}).await;
+    let (app, dir, c) = common::admin().await;
     let outline = sample_outline();
     let form = |start: &'static str, end: &'static str, lunch: &'static str, breaks: &'static str| {
         vec![
@@ -456,11 +433,7 @@ async fn a_course_keeps_its_own_timetable_and_a_bad_one_is_refused() {
 /// count in the day, a second attempt, and the log says why.
 #[tokio::test]
 async fn a_job_whose_lease_lapses_is_requeued_and_completed_once_without_a_restart() {
-    let (app, _dir, c) = common::admin_on(|config| {
-        config.job_lease_seconds = 3;
-        config.worker_concurrency = 1;
-    })
-    .await;
+    let (app, _dir, c) = common::admin_on(|s| (s.job_lease_seconds, s.worker_concurrency) = (3, 1)).await;
     // A job held by a worker of a process that no longer exists: claimed,
     // running, its lease already over. (Enqueued and taken in one go, before
     // this server's idle worker looks at the queue again; retried if it won.)
@@ -632,12 +605,7 @@ async fn a_replica_streams_the_progress_of_a_job_another_replica_runs() {
         "median delay {median:?}: {delays:?}"
     );
     let updates: Vec<serde_json::Value> = timed.into_iter().map(|(_, u)| u).collect();
-    let progress: Vec<i64> = updates
-        .iter()
-        .map(|u| u["progress"].as_i64().expect("progress"))
-        .collect();
-    assert!(progress.windows(2).all(|w| w[0] <= w[1]), "{progress:?}");
-    assert_eq!(progress.last(), Some(&100));
+    common::assert_progress_climbs(&updates);
     a.stop().await;
     b.stop().await;
 }

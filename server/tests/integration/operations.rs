@@ -34,16 +34,16 @@ async fn ready_says_what_is_not_ready() {
         "{body}"
     );
     // Liveness is unaffected: restarting would not fix a full disk.
-    assert_eq!(anon.get("/health").await.status(), 200);
+    assert_eq!(anon.status("/health").await, 200);
     std::fs::remove_file(&outputs).expect("rm");
-    assert_eq!(anon.get("/ready").await.status(), 200);
+    assert_eq!(anon.status("/ready").await, 200);
     app.stop().await;
 }
 
 #[tokio::test]
 async fn metrics_show_requests_jobs_and_the_pool_after_a_job() {
-    let (app, _dir, c) = common::admin_on(|_| {}).await;
-    let outline = serde_json::json!({"title": "Metrics", "modules": [{"title": "One", "topics": [{"title": "T", "points": [{"text": "p", "level": 0}]}]}]}).to_string();
+    let (app, _dir, c) = common::admin().await;
+    let outline = common::small_outline(1);
     let id = c
         .start_job(&[
             ("title", "Metrics"),
@@ -55,10 +55,7 @@ async fn metrics_show_requests_jobs_and_the_pool_after_a_job() {
     // Loopback, no token configured: readable without signing in.
     let res = app.client().get("/metrics").await;
     assert_eq!(res.status(), 200);
-    assert!(res.headers()["content-type"]
-        .to_str()
-        .expect("ct")
-        .starts_with("application/openmetrics-text"));
+    assert!(common::header(&res, "content-type").starts_with("application/openmetrics-text"));
     let text = res.text().await.expect("text");
     // Kept for Prometheus's own parser in `make decks` (scripts/validate_metrics.py).
     let kept = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/test-metrics");
@@ -94,27 +91,22 @@ async fn metrics_show_requests_jobs_and_the_pool_after_a_job() {
     app.stop().await;
 
     // With a token configured, the token is required.
-    let dir = tempfile::tempdir().expect("tmp");
-    let mut config = common::config(dir.path());
+    let (_dir, mut config) = common::settings();
     config.metrics_token = Some("scrape-token-for-tests".parse().expect("secret"));
     let app = TestApp::start_with(config).await;
     let anon = app.client();
-    assert_eq!(anon.get("/metrics").await.status(), 403);
+    assert_eq!(anon.status("/metrics").await, 403);
     let res = anon
-        .http
-        .get(app.url("/metrics"))
-        .bearer_auth("scrape-token-for-tests")
-        .send()
-        .await
-        .expect("metrics");
+        .get_with(
+            "/metrics",
+            "authorization",
+            &format!("Bearer {}", "scrape-token-for-tests"),
+        )
+        .await;
     assert_eq!(res.status(), 200);
     let wrong = anon
-        .http
-        .get(app.url("/metrics"))
-        .bearer_auth("nope")
-        .send()
-        .await
-        .expect("metrics");
+        .get_with("/metrics", "authorization", &format!("Bearer {}", "nope"))
+        .await;
     assert_eq!(wrong.status(), 403);
     app.stop().await;
 }
@@ -157,13 +149,12 @@ async fn the_cluster_lock_is_held_by_one_server_at_a_time() {
 /// directory is declared shared. SQLite needs neither.
 #[tokio::test]
 async fn replicas_refuse_to_start_without_shared_settings() {
-    let dir = tempfile::tempdir().expect("tmp");
-    let mut config = common::config(dir.path());
+    let (_dir, mut config) = common::settings();
     config.secret_key = None;
     config.shared_data_dir = false;
     if !common::on_postgres() {
         let app = TestApp::start_with(config).await;
-        assert_eq!(app.client().get("/health").await.status(), 200);
+        assert_eq!(app.client().status("/health").await, 200);
         app.stop().await;
         return;
     }

@@ -16,7 +16,7 @@ async fn finished_job(c: &Client) -> String {
 
 #[tokio::test]
 async fn a_finished_deck_is_shown_as_pages_and_exported_as_pdf() {
-    let (app, dir, c) = common::admin_on(|_| {}).await;
+    let (app, dir, c) = common::admin().await;
     let id = finished_job(&c).await;
     let slides = c.job(&id).await["job"]["slide_count"].as_u64().expect("slides") as usize;
 
@@ -46,10 +46,7 @@ async fn a_finished_deck_is_shown_as_pages_and_exported_as_pdf() {
     let res = c.get(&format!("/api/jobs/{id}/pdf")).await;
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["content-type"], "application/pdf");
-    assert!(res.headers()["content-disposition"]
-        .to_str()
-        .expect("ascii")
-        .contains("Previewed course.pdf"));
+    assert!(common::header(&res, "content-disposition").contains("Previewed course.pdf"));
     let pdf = res.bytes().await.expect("pdf");
     let file = dir.path().join("deck.pdf");
     std::fs::write(&file, &pdf).expect("write");
@@ -69,56 +66,36 @@ async fn a_finished_deck_is_shown_as_pages_and_exported_as_pdf() {
         let res = c.get(&format!("/api/jobs/{id}/slides/1.png?size={size}")).await;
         assert_eq!(res.status(), 200);
         assert_eq!(res.headers()["content-type"], "image/png");
-        assert!(res.headers()["cache-control"]
-            .to_str()
-            .expect("ascii")
-            .contains("max-age"));
+        assert!(common::header(&res, "cache-control").contains("max-age"));
         let png = res.bytes().await.expect("png");
         assert_eq!(&png[1..4], b"PNG");
     }
-    let thumb = c
-        .get(&format!("/api/jobs/{id}/slides/{slides}.png"))
-        .await
-        .bytes()
-        .await
-        .expect("png");
+    let thumb = c.bytes(&format!("/api/jobs/{id}/slides/{slides}.png")).await;
     let large = c
-        .get(&format!("/api/jobs/{id}/slides/{slides}.png?size=large"))
-        .await
-        .bytes()
-        .await
-        .expect("png");
+        .bytes(&format!("/api/jobs/{id}/slides/{slides}.png?size=large"))
+        .await;
     assert!(large.len() > thumb.len());
-    assert_eq!(c.get(&format!("/api/jobs/{id}/slides/0.png")).await.status(), 404);
+    assert_eq!(c.status(&format!("/api/jobs/{id}/slides/0.png")).await, 404);
     assert_eq!(
-        c.get(&format!("/api/jobs/{id}/slides/{}.png", slides + 1))
-            .await
-            .status(),
+        c.status(&format!("/api/jobs/{id}/slides/{}.png", slides + 1))
+            .await,
         404
     );
-    assert_eq!(c.get(&format!("/api/jobs/{id}/slides/x.png")).await.status(), 404);
+    assert_eq!(c.status(&format!("/api/jobs/{id}/slides/x.png")).await, 404);
     assert_eq!(
-        c.get(&format!("/api/jobs/{id}/slides/1.png?size=huge"))
-            .await
-            .status(),
+        c.status(&format!("/api/jobs/{id}/slides/1.png?size=huge")).await,
         400
     );
-    assert_eq!(c.get("/api/jobs/zzzzzzzz/pdf").await.status(), 404);
-    assert_eq!(c.get("/api/jobs/../pdf").await.status(), 404);
+    assert_eq!(c.status("/api/jobs/zzzzzzzz/pdf").await, 404);
+    assert_eq!(c.status("/api/jobs/../pdf").await, 404);
     // Signed out: nothing.
-    assert_eq!(
-        app.client().get(&format!("/api/jobs/{id}/pdf")).await.status(),
-        401
-    );
+    assert_eq!(app.client().status(&format!("/api/jobs/{id}/pdf")).await, 401);
     app.stop().await;
 }
 
 #[tokio::test]
 async fn thumbnails_are_drawn_when_the_job_completes_large_pictures_when_asked_for() {
-    let (app, dir, c) = common::admin_on(|config| {
-        config.previews_on_completion = true;
-    })
-    .await;
+    let (app, dir, c) = common::admin_on(|s| s.previews_on_completion = true).await;
     let id = finished_job(&c).await;
     let completed = std::time::Instant::now();
     let slides = c.job(&id).await["job"]["slide_count"].as_u64().expect("slides") as usize;
@@ -171,10 +148,7 @@ async fn thumbnails_are_drawn_when_the_job_completes_large_pictures_when_asked_f
 
 #[tokio::test]
 async fn without_previews_a_job_still_completes_and_downloads() {
-    let (app, _dir, c) = common::admin_on(|config| {
-        config.previews = false;
-    })
-    .await;
+    let (app, _dir, c) = common::admin_on(|s| s.previews = false).await;
     let id = finished_job(&c).await;
     let res = c.download(&id).await;
     assert_eq!(res.status(), 200);
@@ -190,8 +164,8 @@ async fn without_previews_a_job_still_completes_and_downloads() {
         p["notes"].as_array().is_some_and(|n| !n.is_empty()),
         "notes still shown"
     );
-    assert_eq!(c.get(&format!("/api/jobs/{id}/pdf")).await.status(), 503);
-    assert_eq!(c.get(&format!("/api/jobs/{id}/slides/1.png")).await.status(), 503);
+    assert_eq!(c.status(&format!("/api/jobs/{id}/pdf")).await, 503);
+    assert_eq!(c.status(&format!("/api/jobs/{id}/slides/1.png")).await, 503);
     app.stop().await;
 }
 
@@ -243,7 +217,7 @@ fn role<'a>(r: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
 
 #[tokio::test]
 async fn an_uploaded_template_gets_an_intake_report_with_pictures() {
-    let (app, _dir, c) = common::admin_on(|_| {}).await;
+    let (app, _dir, c) = common::admin().await;
 
     // The designer's template: a brand title master and a content master,
     // sample slides saying which layout is for what.
@@ -303,9 +277,8 @@ async fn an_uploaded_template_gets_an_intake_report_with_pictures() {
         }
     }
     assert_eq!(
-        c.get(&format!("/api/templates/preview/6.png?template={enc}"))
-            .await
-            .status(),
+        c.status(&format!("/api/templates/preview/6.png?template={enc}"))
+            .await,
         404
     );
 
@@ -348,24 +321,21 @@ async fn an_uploaded_template_gets_an_intake_report_with_pictures() {
             "{bad}"
         );
         assert_eq!(
-            c.get(&format!("/api/templates/preview/1.png?template={bad}"))
-                .await
-                .status(),
+            c.status(&format!("/api/templates/preview/1.png?template={bad}"))
+                .await,
             404,
             "{bad}"
         );
     }
     assert_eq!(
-        c.get("/api/templates/preview/1.png?template=Ocean.pptx&size=huge")
-            .await
-            .status(),
+        c.status("/api/templates/preview/1.png?template=Ocean.pptx&size=huge")
+            .await,
         400
     );
     assert_eq!(
         app.client()
-            .get("/api/templates/preview/1.png?template=Ocean.pptx")
-            .await
-            .status(),
+            .status("/api/templates/preview/1.png?template=Ocean.pptx")
+            .await,
         401
     );
     app.stop().await;
@@ -373,10 +343,7 @@ async fn an_uploaded_template_gets_an_intake_report_with_pictures() {
 
 #[tokio::test]
 async fn without_previews_the_intake_report_still_reads_the_template() {
-    let (app, _dir, c) = common::admin_on(|config| {
-        config.previews = false;
-    })
-    .await;
+    let (app, _dir, c) = common::admin_on(|s| s.previews = false).await;
     let choice = upload_template(&c, fixture("corporate-photo.pptx")).await;
     let r = report(&c, &choice).await;
     assert_eq!(r["pictures"]["Unavailable"]["retry"], false, "{r}");
@@ -387,7 +354,7 @@ async fn without_previews_the_intake_report_still_reads_the_template() {
         "{r}"
     );
     // The sample cards say so too, and list their layouts instead.
-    let cards: serde_json::Value = c.call("/api/templates", &[]).await.json().await.expect("json");
+    let cards: serde_json::Value = c.json("/api/templates", &[]).await;
     let cards = cards.as_array().expect("cards");
     assert!(!cards.is_empty());
     assert!(cards
@@ -423,10 +390,7 @@ async fn measured(dir: &std::path::Path, id: &str) {
 
 #[tokio::test]
 async fn text_on_a_dark_photo_is_caught_on_the_rendered_slide() {
-    let (app, dir, c) = common::admin_on(|config| {
-        config.previews_on_completion = true;
-    })
-    .await;
+    let (app, dir, c) = common::admin_on(|s| s.previews_on_completion = true).await;
     // A content layout with a dark photo behind its whole body box: the
     // geometric check can only call it unknown (no finding).
     let photo = upload_template(&c, fixture("picture-behind.pptx")).await;

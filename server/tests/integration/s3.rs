@@ -10,7 +10,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use common::s3_server::S3Server;
-use common::{Client, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
+use common::{Client, TestApp};
 use serde_json::Value;
 
 use common::sample_outline as outline;
@@ -30,6 +30,18 @@ async fn start_job(c: &Client) -> String {
         .await;
     assert_eq!(res.status(), 200);
     res.json().await.expect("id")
+}
+
+/// A server whose decks go to a fresh S3 server, with `tweak` applied to
+/// its settings, and the administrator signed in.
+async fn on_s3(tweak: impl FnOnce(&mut backend::Config)) -> (tempfile::TempDir, S3Server, TestApp, Client) {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let s3 = S3Server::start(&tmp.path().join("s3")).await;
+    let mut config = common::config(&tmp.path().join("app"));
+    config.s3 = s3.config();
+    tweak(&mut config);
+    let (app, c) = TestApp::signed_in(config).await;
+    (tmp, s3, app, c)
 }
 
 async fn job_row(app: &TestApp, id: &str) -> (String, Option<String>, Option<String>) {
@@ -72,13 +84,7 @@ async fn removed(file: &std::path::Path) -> bool {
 
 #[tokio::test]
 async fn a_deck_lands_in_the_bucket_and_its_presigned_url_works_until_the_ttl() {
-    let tmp = tempfile::tempdir().expect("tmp");
-    let s3 = S3Server::start(&tmp.path().join("s3")).await;
-    let mut config = common::config(&tmp.path().join("app"));
-    config.s3 = s3.config();
-    config.presigned_url_ttl = 3;
-    let app = TestApp::start_with(config).await;
-    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let (tmp, s3, app, c) = on_s3(|s| s.presigned_url_ttl = 3).await;
     let health: Value = c.get("/health").await.json().await.expect("health");
     assert_eq!(health["storage"], "s3", "{health}");
 
@@ -99,13 +105,7 @@ async fn a_deck_lands_in_the_bucket_and_its_presigned_url_works_until_the_ttl() 
 
     // API callers get JSON; a plain HTTP client fetches the same bytes.
     let app_link = c.download_link(&id).await;
-    let res = c
-        .http
-        .get(format!("{}{app_link}", c.base))
-        .header("accept", "application/json")
-        .send()
-        .await
-        .expect("json link");
+    let res = c.get_with(&app_link, "accept", "application/json").await;
     assert_eq!(res.status(), 200);
     let body: Value = res.json().await.expect("json");
     let url = body["url"].as_str().expect("url").to_string();
@@ -139,12 +139,7 @@ async fn a_deck_lands_in_the_bucket_and_its_presigned_url_works_until_the_ttl() 
 
 #[tokio::test]
 async fn previews_are_kept_beside_the_deck_and_the_pdf_is_a_presigned_redirect() {
-    let tmp = tempfile::tempdir().expect("tmp");
-    let s3 = S3Server::start(&tmp.path().join("s3")).await;
-    let mut config = common::config(&tmp.path().join("app"));
-    config.s3 = s3.config();
-    let app = TestApp::start_with(config).await;
-    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let (tmp, s3, app, c) = on_s3(|_| {}).await;
     let id = start_job(&c).await;
     wait_row(&app, &id, Duration::from_secs(30), |r| r.2.is_some()).await;
     let p = c.previews(&id).await;
@@ -197,23 +192,16 @@ async fn previews_are_kept_beside_the_deck_and_the_pdf_is_a_presigned_redirect()
     assert_eq!(again["pages"], p["pages"]);
     assert_eq!(again["drawn"], p["pages"], "{again}");
     assert_eq!(again["notes"], p["notes"]);
-    let res = c.get(&format!("/api/jobs/{id}/slides/{pages}.png")).await;
-    assert_eq!(res.status(), 200);
     assert_eq!(
-        res.bytes().await.expect("png").as_ref(),
+        Some(c.bytes(&format!("/api/jobs/{id}/slides/{pages}.png")).await),
         s3.object(&format!("{prefix}thumb-{pages}.png"))
-            .expect("png")
-            .as_slice()
     );
-    let res = c
-        .get(&format!("/api/jobs/{id}/slides/{pages}.png?size=large"))
-        .await;
-    assert_eq!(res.status(), 200);
     assert_eq!(
-        res.bytes().await.expect("png").as_ref(),
+        Some(
+            c.bytes(&format!("/api/jobs/{id}/slides/{pages}.png?size=large"))
+                .await
+        ),
         s3.object(&format!("{prefix}large-{pages}.png"))
-            .expect("png")
-            .as_slice()
     );
 
     // Deleting the job deletes its previews too.
@@ -226,12 +214,7 @@ async fn previews_are_kept_beside_the_deck_and_the_pdf_is_a_presigned_redirect()
 
 #[tokio::test]
 async fn an_outage_during_upload_keeps_the_deck_local_until_the_service_is_back() {
-    let tmp = tempfile::tempdir().expect("tmp");
-    let mut s3 = S3Server::start(&tmp.path().join("s3")).await;
-    let mut config = common::config(&tmp.path().join("app"));
-    config.s3 = s3.config();
-    let app = TestApp::start_with(config).await;
-    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let (_tmp, mut s3, app, c) = on_s3(|_| {}).await;
 
     s3.stop();
     let id = start_job(&c).await;
@@ -318,14 +301,11 @@ async fn banks_upload_and_sync_move_only_what_changed() {
         .await
         .expect("upload");
     assert_eq!((first.moved, first.skipped), (total, 0));
+    // The second upload moves nothing.
     let second = backend::templates::banks::upload(&bucket, &config)
         .await
         .expect("upload again");
-    assert_eq!(
-        (second.moved, second.skipped),
-        (0, total),
-        "the second upload moves nothing"
-    );
+    assert_eq!((second.moved, second.skipped), (0, total));
     assert_eq!(second.skipped_bytes, first.moved_bytes);
 
     let root = tmp.path().join("banks-root");
@@ -341,14 +321,11 @@ async fn banks_upload_and_sync_move_only_what_changed() {
         std::fs::read(root.join("tagged/catalogue.json")).expect("synced"),
         std::fs::read(src.join("tagged/catalogue.json")).expect("source")
     );
+    // The second sync downloads nothing.
     let s2 = backend::templates::banks::sync(&bucket, &root)
         .await
         .expect("sync again");
-    assert_eq!(
-        (s2.moved, s2.skipped),
-        (0, total),
-        "the second sync downloads nothing"
-    );
+    assert_eq!((s2.moved, s2.skipped), (0, total));
 
     // One changed file: only it moves, both ways.
     std::fs::write(
@@ -466,7 +443,7 @@ async fn large_files_are_uploaded_in_parts() {
 
 #[tokio::test]
 async fn the_janitor_removes_old_temporary_files_but_never_a_decks_only_copy() {
-    let (app, tmp, c) = common::admin_on(|_| {}).await;
+    let (app, tmp, c) = common::admin().await;
     let id = start_job(&c).await;
     let (_, local, _) = wait_row(&app, &id, Duration::from_secs(30), |r| r.0 == "complete").await;
     let local = app.state.storage.file(&local.expect("local deck")).expect("file");
@@ -491,7 +468,7 @@ async fn the_janitor_removes_old_temporary_files_but_never_a_decks_only_copy() {
             .expect("sweep");
     assert_eq!((o, u), (2, 1));
     assert!(local.exists());
-    assert_eq!(c.get(&c.download_link(&id).await).await.status(), 200);
+    assert_eq!(c.status(&c.download_link(&id).await).await, 200);
     app.stop().await;
 }
 
@@ -501,12 +478,7 @@ async fn the_janitor_removes_old_temporary_files_but_never_a_decks_only_copy() {
 /// every deck, so a missing file is a failure to report.
 #[tokio::test]
 async fn an_uploader_skips_decks_another_replica_holds() {
-    let tmp = tempfile::tempdir().expect("tmp");
-    let s3 = S3Server::start(&tmp.path().join("s3")).await;
-    let mut config = common::config(&tmp.path().join("app"));
-    config.s3 = s3.config();
-    let app = TestApp::start_with(config).await;
-    let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let (_tmp, _s3, app, c) = on_s3(|_| {}).await;
     let id = start_job(&c).await;
     wait_row(&app, &id, Duration::from_secs(60), |(_, _, key)| key.is_some()).await;
     // As if another replica had built it and not uploaded it yet.

@@ -4,20 +4,8 @@ use crate::common;
 
 use std::time::Duration;
 
-use common::Client;
-
 fn samples(path: &str) -> Vec<u8> {
     std::fs::read(format!("{}/samples/{path}", env!("CARGO_MANIFEST_DIR"))).expect("sample")
-}
-
-async fn post_raw(c: &Client, path: &str, body: Vec<u8>, name: &str) -> reqwest::Response {
-    c.http
-        .post(format!("{}{path}", c.base))
-        .header("x-file-name", name)
-        .body(body)
-        .send()
-        .await
-        .expect("request")
 }
 
 fn files_in(dir: &std::path::Path) -> usize {
@@ -26,14 +14,14 @@ fn files_in(dir: &std::path::Path) -> usize {
 
 #[tokio::test]
 async fn outline_uploads_are_checked_by_content() {
-    let (app, _dir, c) = common::admin_on(|_| {}).await;
+    let (app, _dir, c) = common::admin().await;
     for f in [
         "outlines/workplace-fire-safety.md",
         "outlines/workplace-fire-safety.docx",
         "outlines/onboarding-new-starters.txt",
         "outlines/onboarding-new-starters.pdf",
     ] {
-        let res = post_raw(&c, "/api/outline/upload", samples(f), "x").await;
+        let res = c.upload("/api/outline/upload", "x", samples(f)).await;
         assert_eq!(res.status(), 200, "{f}");
         let o: serde_json::Value = res.json().await.expect("json");
         assert!(o["modules"].as_array().expect("modules").len() >= 3, "{f}");
@@ -48,41 +36,40 @@ async fn outline_uploads_are_checked_by_content() {
         (Vec::new(), 422, "empty"),
     ];
     for (body, status, text) in cases {
-        let res = post_raw(&c, "/api/outline/upload", body, "outline.md").await;
+        let res = c.upload("/api/outline/upload", "outline.md", body).await;
         assert_eq!(res.status(), status);
         let msg = res.text().await.expect("text");
         assert!(msg.contains(text), "{msg}");
     }
     // Signed out: 401.
-    assert_eq!(
-        post_raw(&app.client(), "/api/outline/upload", b"# x".to_vec(), "x")
-            .await
-            .status(),
-        401
-    );
+    let anonymous = app.client();
+    let upload = anonymous.upload("/api/outline/upload", "x", b"# x".to_vec());
+    assert_eq!(upload.await.status(), 401);
     app.stop().await;
 }
 
 #[tokio::test]
 async fn template_uploads_are_opened_stored_under_generated_names_or_refused_leaving_nothing() {
-    let (app, dir, c) = common::admin_on(|_| {}).await;
+    let (app, dir, c) = common::admin().await;
     let uploads = dir.path().join("uploads/templates");
     for (body, status) in [
         (b"PK\x03\x04corrupt".to_vec(), 422),
         (b"just text".to_vec(), 422),
         (vec![0u8; (50 << 20) + 1], 413),
     ] {
-        let res = post_raw(&c, "/api/templates/upload", body, "../../etc/passwd.pptx").await;
+        let res = c
+            .upload("/api/templates/upload", "../../etc/passwd.pptx", body)
+            .await;
         assert_eq!(res.status(), status);
     }
     assert_eq!(files_in(&uploads), 0, "nothing left behind");
-    let res = post_raw(
-        &c,
-        "/api/templates/upload",
-        samples("templates/Forest.pptx"),
-        "../../evil\";<script>.pptx",
-    )
-    .await;
+    let res = c
+        .upload(
+            "/api/templates/upload",
+            "../../evil\";<script>.pptx",
+            samples("templates/Forest.pptx"),
+        )
+        .await;
     assert_eq!(res.status(), 200);
     let body: serde_json::Value = res.json().await.expect("json");
     let choice = body["template"].as_str().expect("template").to_owned();
@@ -122,10 +109,7 @@ async fn template_uploads_are_opened_stored_under_generated_names_or_refused_lea
 
 #[tokio::test]
 async fn progress_streams_to_completion_and_the_signed_link_downloads_the_deck() {
-    let (app, dir, c) = common::admin_on(|config| {
-        config.job_stage_pause_ms = 150;
-    })
-    .await;
+    let (app, dir, c) = common::admin_on(|s| s.job_stage_pause_ms = 150).await;
     let md = samples("outlines/workplace-fire-safety.md");
     let outline = serde_json::to_string(&course::parse::parse(&md).expect("parse")).expect("json");
     let res = c
@@ -145,21 +129,13 @@ async fn progress_streams_to_completion_and_the_signed_link_downloads_the_deck()
     // Read the event stream until the job ends.
     let updates = c.stream_until_complete(&id, Duration::from_secs(30)).await;
     assert!(updates.len() >= 4, "{updates:?}");
-    let progress: Vec<i64> = updates
-        .iter()
-        .map(|u| u["progress"].as_i64().expect("progress"))
-        .collect();
-    assert!(progress.windows(2).all(|w| w[0] <= w[1]), "{progress:?}");
-    assert_eq!(progress.last(), Some(&100));
+    common::assert_progress_climbs(&updates);
 
     // A signed link downloads the same deck, named after the course title.
     let link = c.download_link(&id).await;
     let res = c.get(&link).await;
     assert_eq!(res.status(), 200);
-    let disposition = res.headers()["content-disposition"]
-        .to_str()
-        .expect("header")
-        .to_owned();
+    let disposition = common::header(&res, "content-disposition");
     assert!(
         disposition.contains("filename=\"Fire Safety Basics.pptx\""),
         "{disposition}"
@@ -172,13 +148,13 @@ async fn progress_streams_to_completion_and_the_signed_link_downloads_the_deck()
 
     // Tampered and expired links are refused.
     let tampered = link.replace(&id, "aaaaaaaa");
-    assert_eq!(c.get(&tampered).await.status(), 403);
+    assert_eq!(c.status(&tampered).await, 403);
     let mut sig_changed = link.clone();
     let last = sig_changed.pop().expect("char");
     sig_changed.push(if last == '0' { '1' } else { '0' });
-    assert_eq!(c.get(&sig_changed).await.status(), 403);
+    assert_eq!(c.status(&sig_changed).await, 403);
     let now = time::OffsetDateTime::now_utc().unix_timestamp() as u64;
     let expired = app.state.link_key.sign(&id, now - 100, 10);
-    assert_eq!(c.get(&expired).await.status(), 403);
+    assert_eq!(c.status(&expired).await, 403);
     app.stop().await;
 }

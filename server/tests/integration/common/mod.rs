@@ -32,6 +32,14 @@ pub fn sample_outline() -> String {
 pub const MEMBER_PASSWORD: &str = "member-password-123";
 
 /// A running server.
+/// An outline of `modules` modules, each one topic with one point.
+pub fn small_outline(modules: usize) -> String {
+    let modules: Vec<serde_json::Value> = (0..modules)
+        .map(|i| serde_json::json!({"title": format!("Module {i}"), "topics": [{"title": "Topic", "points": [{"text": "A point", "level": 0}]}]}))
+        .collect();
+    serde_json::json!({"title": "Course", "modules": modules}).to_string()
+}
+
 pub struct TestApp {
     pub base: String,
     pub data_dir: PathBuf,
@@ -116,6 +124,19 @@ pub async fn admin_on(tweak: impl FnOnce(&mut Config)) -> (TestApp, tempfile::Te
     let app = TestApp::start_with(settings).await;
     let admin = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
     (app, dir, admin)
+}
+
+/// A fresh data folder and the test settings for a server on it.
+pub fn settings() -> (tempfile::TempDir, Config) {
+    let dir = tempfile::tempdir().expect("tmp");
+    let config = config(dir.path());
+    (dir, config)
+}
+
+/// A server on a fresh data folder with the default test settings, and the
+/// administrator signed in to it.
+pub async fn admin() -> (TestApp, tempfile::TempDir, Client) {
+    admin_on(|_| {}).await
 }
 
 /// With `COURSEWARE_TEST_POSTGRES=postgres://127.0.0.1:5432` (as `make
@@ -204,6 +225,13 @@ impl TestApp {
         }
     }
 
+    /// A server on `config`, and the administrator signed in to it.
+    pub async fn signed_in(config: Config) -> (TestApp, Client) {
+        let app = TestApp::start_with(config).await;
+        let admin = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        (app, admin)
+    }
+
     /// Stops the server and waits until it has shut down.
     pub async fn stop(mut self) {
         if let Some(tx) = self.stop.take() {
@@ -234,6 +262,21 @@ impl TestApp {
             query.fetch_one(pool).await
         })
         .expect("count")
+    }
+
+    /// Asserts that no job was ever queued on this server.
+    pub async fn assert_nothing_queued(&self) {
+        assert_eq!(
+            self.count("SELECT COUNT(*) FROM jobs", &[]).await,
+            0,
+            "nothing was queued"
+        );
+    }
+
+    /// The id of the user signed up as `email`.
+    pub async fn user_id(&self, email: &str) -> i64 {
+        self.count("SELECT id FROM users WHERE email = $1", &[email])
+            .await
     }
 }
 
@@ -274,6 +317,58 @@ impl Client {
             .expect("request")
     }
 
+    /// The text a server function answers.
+    pub async fn text(&self, path: &str, form: &[(&str, &str)]) -> String {
+        self.call(path, form).await.text().await.expect("text")
+    }
+
+    /// A GET with one extra header.
+    pub async fn get_with(&self, path: &str, name: &str, value: &str) -> reqwest::Response {
+        self.http
+            .get(format!("{}{path}", self.base))
+            .header(name, value)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Waits until job `id` ends and asserts it completed; the job.
+    pub async fn completes(&self, id: &str, limit: Duration) -> serde_json::Value {
+        let j = self.wait_for(id, &["complete", "failed"], limit).await;
+        assert_eq!(j["job"]["status"], "complete", "{j}");
+        j
+    }
+
+    /// The body of a GET that must answer 200.
+    pub async fn bytes(&self, path: &str) -> Vec<u8> {
+        let res = self.get(path).await;
+        assert_eq!(res.status(), 200, "{path}");
+        res.bytes().await.expect("body").to_vec()
+    }
+
+    /// The status of a GET.
+    pub async fn status(&self, path: &str) -> reqwest::StatusCode {
+        self.get(path).await.status()
+    }
+
+    /// Calls a server function that answers JSON, asserting a 200; the body.
+    pub async fn json<T: serde::de::DeserializeOwned>(&self, path: &str, form: &[(&str, &str)]) -> T {
+        let res = self.call(path, form).await;
+        assert_eq!(res.status(), 200, "{path}");
+        res.json().await.expect("json")
+    }
+
+    /// Posts a file's bytes under `name` to an upload route.
+    pub async fn upload(&self, path: &str, name: &str, body: Vec<u8>) -> reqwest::Response {
+        self.http
+            .post(format!("{}{path}", self.base))
+            .header("x-file-name", name)
+            .body(body)
+            .send()
+            .await
+            .expect("upload")
+    }
+
     pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
         self.call("/api/login", &[("email", email), ("password", password)])
             .await
@@ -308,6 +403,13 @@ impl Client {
         let res = self.call("/api/jobs/start", &form).await;
         assert_eq!(res.status(), 200, "{}", res.text().await.unwrap_or_default());
         res.json::<String>().await.expect("id")
+    }
+
+    /// Starts the quickest course to build — one module of one topic —
+    /// titled `title`; its id.
+    pub async fn start_small(&self, title: &str) -> String {
+        self.start_job(&[("title", title), ("outline", &small_outline(1))])
+            .await
     }
 
     /// A job with its log, as the job page gets it.
@@ -431,14 +533,7 @@ impl Client {
 
     /// Uploads a template's bytes; the answer's status and JSON body.
     pub async fn upload_template(&self, bytes: Vec<u8>) -> (u16, serde_json::Value) {
-        let res = self
-            .http
-            .post(format!("{}/api/templates/upload", self.base))
-            .header("x-file-name", "template.pptx")
-            .body(bytes)
-            .send()
-            .await
-            .expect("upload");
+        let res = self.upload("/api/templates/upload", "template.pptx", bytes).await;
         let status = res.status().as_u16();
         (status, res.json().await.unwrap_or(serde_json::Value::Null))
     }
@@ -476,6 +571,30 @@ pub fn messages(j: &serde_json::Value) -> Vec<String> {
 }
 
 /// The XML of every slide of a deck, concatenated (for "is this text in it").
+/// A response header as text ("" when absent).
+pub fn header(res: &reqwest::Response, name: &str) -> String {
+    res.headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// The seconds a 429 asks the client to wait.
+pub fn retry_after(res: &reqwest::Response) -> u64 {
+    header(res, "retry-after").parse().expect("Retry-After seconds")
+}
+
+/// Asserts that a job's updates never go back and end at 100 %.
+pub fn assert_progress_climbs(updates: &[serde_json::Value]) {
+    let progress: Vec<i64> = updates
+        .iter()
+        .map(|u| u["progress"].as_i64().expect("progress"))
+        .collect();
+    assert!(progress.windows(2).all(|w| w[0] <= w[1]), "{progress:?}");
+    assert_eq!(progress.last(), Some(&100));
+}
+
 pub fn deck_text(bytes: &[u8]) -> String {
     let pkg = deck::opc::Package::from_bytes(bytes, deck::opc::Limits::default()).expect("package");
     let (_, slides) = deck::opc::slides_of(&pkg).expect("slides");
