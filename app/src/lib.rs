@@ -23,7 +23,7 @@ pub use page::{mark_hydrated, APP_NAME};
 use components::layout::Layout;
 use pages::{
     admin_users::AdminUsers, dashboard::Dashboard, history::History, job::JobPage, login::Login,
-    new_course::NewCourse, not_found::NotFound, setup::Setup, usage::Usage,
+    new_course::NewCourse, not_found::NotFound, setup::Setup, tokens::Tokens, usage::Usage,
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -86,6 +86,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/history") view={Lazy::<HistoryPage>::new()}/>
                     <Route path=path!("/jobs/:id") view={Lazy::<JobDetailPage>::new()}/>
                     <Route path=path!("/usage") view={Lazy::<UsagePage>::new()}/>
+                    <Route path=path!("/tokens") view={Lazy::<TokensPage>::new()}/>
                     <Route path=path!("/admin/users") view={Lazy::<AdminUsersPage>::new()}/>
                 </ParentRoute>
             </Routes>
@@ -127,3 +128,4 @@ lazy_page!(HistoryPage, History);
 lazy_page!(JobDetailPage, JobPage);
 lazy_page!(UsagePage, Usage);
 lazy_page!(AdminUsersPage, AdminUsers);
+lazy_page!(TokensPage, Tokens);

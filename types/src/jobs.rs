@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 /// A job's lifecycle state (stored as lower-case text).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(
     feature = "sqlx",
     derive(sqlx::Type),
@@ -58,6 +59,7 @@ impl JobStatus {
 /// One row of the shared history.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct JobSummary {
     pub id: String,
     pub owner_name: String,

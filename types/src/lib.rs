@@ -13,6 +13,7 @@ pub mod limits;
 pub mod outline;
 pub mod spec;
 pub mod templates;
+pub mod tokens;
 pub mod usage;
 pub mod validate;
 

@@ -10,18 +10,21 @@ use crate::limits::{
 
 /// A course outline: course → modules → topics → points.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Outline {
     pub title: String,
     pub modules: Vec<Module>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Module {
     pub title: String,
     pub topics: Vec<Topic>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Topic {
     pub title: String,
     pub points: Vec<Point>,
@@ -29,6 +32,7 @@ pub struct Topic {
 
 /// A point with its depth under the topic (0 = top-level bullet).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Point {
     pub text: String,
     pub level: u8,

@@ -14,6 +14,7 @@ pub const SPEC_SCHEMA: u32 = 1;
 
 /// A course spec (schema 1).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CourseSpec {
     /// The format version (see [`SPEC_SCHEMA`]).
     pub schema: u32,
@@ -38,6 +39,7 @@ pub struct CourseSpec {
 /// lunch `HH:MM/minutes` and breaks `HH:MM/minutes,…` (empty or `none`:
 /// none). The server checks that the parts fit together.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Timetable {
     pub start: String,
     pub end: String,

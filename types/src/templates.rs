@@ -73,6 +73,7 @@ pub enum Pictures {
 /// A template offered on New course: its name and the layouts it has,
 /// shown as they are when its pictures cannot be drawn.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TemplateCard {
     /// The choice a job is started with (a sample's file name).
     pub choice: String,

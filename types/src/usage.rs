@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// Tokens and estimated cost of a set of model calls.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TokenTotals {
     pub calls: i64,
     pub input: i64,

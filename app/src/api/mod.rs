@@ -10,5 +10,6 @@ pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod caller;
 pub mod jobs;
+pub mod tokens;
 pub mod usage;
 pub mod users;

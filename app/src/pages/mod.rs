@@ -8,4 +8,5 @@ pub mod login;
 pub mod new_course;
 pub mod not_found;
 pub mod setup;
+pub mod tokens;
 pub mod usage;

@@ -7,6 +7,7 @@
 pub mod address;
 pub mod password;
 pub mod throttle;
+pub mod tokens;
 
 use std::net::IpAddr;
 

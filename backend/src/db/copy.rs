@@ -142,6 +142,22 @@ const TABLES: &[Table] = &[
         ],
     ),
     (
+        "api_tokens",
+        "id",
+        &[
+            ("id", Int),
+            ("user_id", Int),
+            ("name", Text),
+            ("scope", Text),
+            ("prefix", Text),
+            ("secret_sha256", Text),
+            ("created_at", Text),
+            ("last_used_at", Text),
+            ("expires_at", Text),
+            ("revoked_at", Text),
+        ],
+    ),
+    (
         "legacy_imports",
         "kind, key",
         &[
@@ -154,7 +170,7 @@ const TABLES: &[Table] = &[
 ];
 
 /// Tables whose ids the target numbers itself afterwards (identity columns).
-const IDENTITIES: &[&str] = &["users", "job_events", "token_usage"];
+const IDENTITIES: &[&str] = &["users", "job_events", "token_usage", "api_tokens"];
 
 /// One value as read.
 enum Value {

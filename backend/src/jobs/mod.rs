@@ -45,6 +45,26 @@ pub struct StartRequest {
 }
 
 impl StartRequest {
+    /// A course spec (a spec file's, or the REST API's body) as the form
+    /// would send it.
+    pub fn from_spec(spec: types::spec::CourseSpec) -> StartRequest {
+        let (day_start, day_end, lunch, breaks) = match spec.timetable {
+            Some(t) => (Some(t.start), Some(t.end), Some(t.lunch), Some(t.breaks)),
+            None => (None, None, None, None),
+        };
+        StartRequest {
+            title: spec.title,
+            days: spec.days.to_string(),
+            language: spec.language,
+            template: spec.template,
+            outline: spec.outline,
+            day_start,
+            day_end,
+            lunch,
+            breaks,
+        }
+    }
+
     /// The checked timetable to store with the job, `None` when the form
     /// left every part blank (the server's settings then apply).
     fn timetable(&self, defaults: &crate::config::DayPlan) -> std::result::Result<Option<String>, ApiError> {
@@ -76,6 +96,42 @@ impl StartRequest {
             .map_err(|m| ApiError::invalid("timetable", format!("The timetable: {m}.")))?;
         Ok(Some(plan.timetable().to_stored()))
     }
+}
+
+/// Starts a course from a spec (the REST API's body): its format version
+/// checked, then as [`start`].
+pub async fn start_spec(
+    state: &AppState,
+    user: &CurrentUser,
+    spec: types::spec::CourseSpec,
+) -> Result<JobId> {
+    if spec.schema != types::spec::SPEC_SCHEMA {
+        return Err(ApiError::invalid(
+            "schema",
+            format!(
+                "This spec is format {}; this server reads format {}.",
+                spec.schema,
+                types::spec::SPEC_SCHEMA
+            ),
+        )
+        .into());
+    }
+    start(state, user, StartRequest::from_spec(spec)).await
+}
+
+/// A page of the team's courses, newest first (the REST API's list).
+pub async fn page(
+    state: &AppState,
+    filter: &db::browse::Filter,
+    after: Option<&db::browse::After>,
+    limit: i64,
+) -> Result<(Vec<JobSummary>, Option<db::browse::After>)> {
+    Ok(db::browse::page(&state.pool, filter, after, limit).await?)
+}
+
+/// The deck of a complete job, if it is one.
+pub async fn complete_deck(state: &AppState, id: &JobId) -> Result<Option<db::Deck>> {
+    Ok(db::complete_deck(&state.pool, id).await?)
 }
 
 /// Checks a request and queues the job (the row and its queue entry in one

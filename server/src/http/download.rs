@@ -49,9 +49,20 @@ pub async fn download(
             return StatusCode::NOT_FOUND.into_response();
         }
     };
+    let wants_json = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("application/json"));
+    send_deck(&state, &deck, wants_json).await
+}
+
+/// A complete job's deck as the answer: its bytes, or a redirect to (or,
+/// for `wants_json`, JSON naming) a presigned link when the deck is in
+/// object storage. Shared by signed links and the REST API.
+pub async fn send_deck(state: &AppState, deck: &backend::db::jobs::Deck, wants_json: bool) -> Response {
     let disposition = content_disposition(&deck.course_title);
     let delivered = backend::storage::decks::deliver(
-        &state,
+        state,
         deck.output_local.as_deref(),
         deck.output_s3_key.as_deref(),
         &disposition,
@@ -60,10 +71,6 @@ pub async fn download(
     let no_store = (header::CACHE_CONTROL, "private, no-store".to_string());
     match delivered {
         Ok(Delivery::Presigned { url, ttl }) => {
-            let wants_json = headers
-                .get(header::ACCEPT)
-                .and_then(|v| v.to_str().ok())
-                .is_some_and(|v| v.contains("application/json"));
             if wants_json {
                 let body = serde_json::json!({ "url": url, "expires_in": ttl.as_secs() });
                 ([no_store], Json(body)).into_response()
@@ -81,11 +88,11 @@ pub async fn download(
         )
             .into_response(),
         Err(e @ DeliveryError::Presign(_)) => {
-            tracing::error!(job = ?id, error = %e, "presigning failed");
+            tracing::error!(error = %e, "presigning failed");
             StatusCode::SERVICE_UNAVAILABLE.into_response()
         }
         Err(DeliveryError::NoBucket) => {
-            tracing::error!(job = ?id, "deck is in object storage but no bucket is configured");
+            tracing::error!("deck is in object storage but no bucket is configured");
             invalid(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "",
@@ -93,7 +100,7 @@ pub async fn download(
             )
         }
         Err(e @ DeliveryError::Missing(_)) => {
-            tracing::error!(job = ?id, error = %e, "deck file missing");
+            tracing::error!(error = %e, "deck file missing");
             StatusCode::NOT_FOUND.into_response()
         }
     }

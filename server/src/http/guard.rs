@@ -88,7 +88,8 @@ pub async fn require_session(
             }
         };
     }
-    if is_public(&path) {
+    if is_public(&path) || path.starts_with(super::v1::PREFIX) {
+        // The REST API checks its bearer tokens itself (`http::v1::auth`).
         return next.run(req).await;
     }
 
@@ -136,7 +137,11 @@ pub async fn require_session(
 /// Refuses cross-site state-changing requests (CSRF). The session cookie is
 /// `SameSite=Lax` already; this is the second lock.
 pub async fn same_origin(State(state): State<AppState>, req: Request<Body>, next: Next) -> Response {
-    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+    // The REST API never reads the session cookie (bearer tokens only), so
+    // a page elsewhere cannot act with a signed-in user's rights there.
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
+        || req.uri().path().starts_with(super::v1::PREFIX)
+    {
         return next.run(req).await;
     }
     if let Err(why) = check_origin(req.headers(), state.config.public_url.as_deref()) {

@@ -13,6 +13,7 @@ pub(crate) mod metrics;
 mod previews;
 mod stream;
 mod upload;
+pub mod v1;
 
 use std::time::Duration;
 
@@ -95,6 +96,7 @@ pub fn router(state: AppState) -> Router {
         .route("/ready", get(health::ready))
         .route("/metrics", get(metrics::metrics))
         .merge(job_routes())
+        .merge(v1::router())
         .leptos_routes_with_context(
             &server_state,
             routes,

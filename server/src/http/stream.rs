@@ -17,6 +17,16 @@ use futures_util::StreamExt;
 use types::validate::JobId;
 use types::ApiError;
 
+/// A job's updates as server-sent `update` events, with a keep-alive
+/// comment every 15 s (the page's stream and the REST API's).
+pub fn frame(updates: impl futures_util::Stream<Item = types::jobs::JobUpdate> + Send + 'static) -> Response {
+    let events = updates
+        .map(|u| Ok::<_, Infallible>(Event::default().event("update").json_data(&u).unwrap_or_default()));
+    Sse::new(events)
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+        .into_response()
+}
+
 pub async fn events(
     State(state): State<AppState>,
     Extension(SignedIn(user)): Extension<SignedIn>,
@@ -26,14 +36,7 @@ pub async fn events(
         return StatusCode::NOT_FOUND.into_response();
     };
     match backend::jobs::follow::follow(&state, user.id, &id).await {
-        Ok(updates) => {
-            let events = updates.map(|u| {
-                Ok::<_, Infallible>(Event::default().event("update").json_data(&u).unwrap_or_default())
-            });
-            Sse::new(events)
-                .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
-                .into_response()
-        }
+        Ok(updates) => frame(updates),
         Err(e) => {
             let e = ApiError::from(e);
             let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);

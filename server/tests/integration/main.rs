@@ -9,6 +9,7 @@ mod common;
 
 mod accounts;
 mod ai_writer;
+mod api;
 mod backups;
 mod generate;
 mod hostile;

@@ -264,6 +264,19 @@ impl TestApp {
         .expect("count")
     }
 
+    /// Runs a statement on this server's database, binds as for `count`;
+    /// the rows it changed.
+    pub async fn exec(&self, sql: &str, binds: &[&str]) -> u64 {
+        backend::on_db!(&self.state.pool, pool => {
+            let mut query = sqlx::query(sql);
+            for b in binds {
+                query = query.bind(*b);
+            }
+            query.execute(pool).await.map(|r| r.rows_affected())
+        })
+        .expect("exec")
+    }
+
     /// Asserts that no job was ever queued on this server.
     pub async fn assert_nothing_queued(&self) {
         assert_eq!(
@@ -403,6 +416,16 @@ impl Client {
         let res = self.call("/api/jobs/start", &form).await;
         assert_eq!(res.status(), 200, "{}", res.text().await.unwrap_or_default());
         res.json::<String>().await.expect("id")
+    }
+
+    /// Makes an API token on the API tokens page; a caller that uses it.
+    pub async fn api_token(&self, name: &str, scope: &str) -> Api {
+        let made: serde_json::Value = self
+            .json("/api/tokens/create", &[("name", name), ("scope", scope)])
+            .await;
+        let token = made["token"].as_str().expect("token shown once");
+        assert!(token.starts_with("cw_"), "{made}");
+        Api::with_secret(&self.base, token)
     }
 
     /// Starts the quickest course to build — one module of one topic —
@@ -642,4 +665,97 @@ pub async fn user_id(admin: &Client, email: &str) -> i64 {
         .find(|u| u["email"] == email)
         .and_then(|u| u["id"].as_i64())
         .expect("user listed")
+}
+
+/// A REST API caller with a bearer token, as a script would be.
+pub struct Api {
+    pub base: String,
+    http: reqwest::Client,
+    token: String,
+}
+
+/// An API answer: the status, the headers (lower-case names) and the body
+/// as JSON (`Null` when it is not JSON).
+pub type Answer = (u16, std::collections::BTreeMap<String, String>, serde_json::Value);
+
+impl Api {
+    pub fn with_secret(base: &str, token: &str) -> Api {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        Api {
+            base: base.to_string(),
+            http,
+            token: token.to_string(),
+        }
+    }
+
+    /// The whole token, as shown once when it was made.
+    pub fn secret(&self) -> &str {
+        &self.token
+    }
+
+    async fn answer(&self, req: reqwest::RequestBuilder) -> Answer {
+        let res = req.bearer_auth(&self.token).send().await.expect("request");
+        let status = res.status().as_u16();
+        let headers = res
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.as_str().to_string(), v.to_str().unwrap_or("").to_string()))
+            .collect();
+        let body = res.json().await.unwrap_or(serde_json::Value::Null);
+        (status, headers, body)
+    }
+
+    pub async fn get(&self, path: &str) -> Answer {
+        self.answer(self.http.get(format!("{}{path}", self.base))).await
+    }
+
+    pub async fn post(&self, path: &str, body: &serde_json::Value) -> Answer {
+        self.answer(self.http.post(format!("{}{path}", self.base)).json(body))
+            .await
+    }
+
+    pub async fn post_raw(&self, path: &str, content_type: &str, body: Vec<u8>) -> Answer {
+        let req = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("content-type", content_type)
+            .body(body);
+        self.answer(req).await
+    }
+
+    /// The bytes of a GET that must answer 200.
+    pub async fn bytes(&self, path: &str) -> Vec<u8> {
+        let res = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(res.status(), 200, "{path}");
+        res.bytes().await.expect("bytes").to_vec()
+    }
+
+    /// Polls a course until it is in `status` (failing on another end or
+    /// after `limit`); the course.
+    pub async fn wait_until(&self, id: &str, status: &str, limit: Duration) -> serde_json::Value {
+        let start = Instant::now();
+        loop {
+            let (code, _, course) = self.get(&format!("/api/v1/courses/{id}")).await;
+            assert_eq!(code, 200, "{course}");
+            let now = course["status"].as_str().unwrap_or("").to_string();
+            if now == status {
+                return course;
+            }
+            assert!(
+                !["complete", "failed", "cancelled"].contains(&now.as_str()),
+                "ended {now}, not {status}: {course}"
+            );
+            assert!(start.elapsed() < limit, "not {status} after {limit:?}: {course}");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
 }

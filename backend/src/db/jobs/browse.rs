@@ -1,0 +1,80 @@
+//! The course list of the REST API: filtered, newest first, a page at a time
+//! behind a cursor that stays stable while new jobs arrive.
+
+use types::jobs::{JobStatus, JobSummary};
+
+use super::rows::SUMMARY_SELECT;
+use crate::db::Pool;
+
+/// Which jobs a page lists.
+#[derive(Debug, Default, Clone)]
+pub struct Filter {
+    pub status: Option<JobStatus>,
+    /// The owner's email (any case).
+    pub owner: Option<String>,
+    /// RFC 3339 bounds on `created_at`: from (inclusive), until (exclusive).
+    pub created_from: Option<String>,
+    pub created_until: Option<String>,
+}
+
+/// Where the previous page ended: the last row's `created_at` and tie-breaker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct After {
+    pub created_at: String,
+    pub tie: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    #[sqlx(flatten)]
+    summary: JobSummary,
+    tie: i64,
+}
+
+/// Up to `limit` jobs after `after` (from the newest without one), and where
+/// the next page starts when there may be more.
+pub async fn page(
+    pool: &Pool,
+    filter: &Filter,
+    after: Option<&After>,
+    limit: i64,
+) -> Result<(Vec<JobSummary>, Option<After>), sqlx::Error> {
+    // Jobs started in the same second keep their order: SQLite's rowid,
+    // PostgreSQL's identity column (as the history does).
+    let tie = match pool {
+        Pool::Sqlite(_) => "j.rowid",
+        Pool::Postgres(_) => "j.seq",
+    };
+    let select = SUMMARY_SELECT.replacen("SELECT ", &format!("SELECT {tie} AS tie, "), 1);
+    let sql = format!(
+        "{select} WHERE ($1 IS NULL OR j.status = $1)
+           AND ($2 IS NULL OR lower(u.email) = lower($2))
+           AND ($3 IS NULL OR j.created_at >= $3)
+           AND ($4 IS NULL OR j.created_at < $4)
+           AND ($5 IS NULL OR j.created_at < $5 OR (j.created_at = $5 AND {tie} < $6))
+         ORDER BY j.created_at DESC, {tie} DESC LIMIT $7"
+    );
+    let rows: Vec<Row> = crate::on_db!(pool, pool => {
+        sqlx::query_as(&sql)
+            .bind(filter.status)
+            .bind(filter.owner.as_deref())
+            .bind(filter.created_from.as_deref())
+            .bind(filter.created_until.as_deref())
+            .bind(after.map(|a| a.created_at.as_str()))
+            .bind(after.map_or(0, |a| a.tie))
+            .bind(limit + 1)
+            .fetch_all(pool)
+            .await
+    })?;
+    let more = rows.len() as i64 > limit;
+    let mut jobs = Vec::with_capacity(rows.len());
+    let mut next = None;
+    for row in rows.into_iter().take(limit as usize) {
+        next = Some(After {
+            created_at: row.summary.created_at.clone(),
+            tie: row.tie,
+        });
+        jobs.push(row.summary);
+    }
+    Ok((jobs, if more { next } else { None }))
+}

@@ -1,0 +1,175 @@
+#!/usr/bin/env python3
+"""The REST API checked by clients nobody here wrote, against a running server.
+
+    api_check.py BASE_URL EMAIL PASSWORD WORK_DIR
+
+1. Signs in as a person would and makes a write token on the API tokens
+   page's server function.
+2. Redocly CLI lints the served /api/v1/openapi.json (errors fail).
+3. Schemathesis runs every operation of the served document with that
+   token, all checks on, a bounded number of examples each.
+4. openapi-python-client generates a Python client from the document; the
+   generated client starts a course from a spec, follows it until it is
+   complete and downloads the deck, which python-pptx opens with the slide
+   count the API reported.
+"""
+
+import http.cookiejar
+import importlib
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = ROOT / "target" / "pytools" / "bin"
+
+
+def say(text):
+    print(f"==> api: {text}", file=sys.stderr, flush=True)
+
+
+def make_token(base, email, password):
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+
+    def form(path, fields):
+        data = urllib.parse.urlencode(fields).encode()
+        req = urllib.request.Request(base + path, data=data, headers={"Accept": "application/json"})
+        with opener.open(req, timeout=30) as res:
+            return json.loads(res.read() or b"null")
+
+    form("/api/login", {"email": email, "password": password})
+    made = form("/api/tokens/create", {"name": "API checks", "scope": "write", "days": "1"})
+    token = made["token"]
+    assert token.startswith("cw_"), made
+    return token
+
+
+def run(cmd, **kw):
+    say(" ".join(str(c) for c in cmd[:3]) + " …")
+    result = subprocess.run(cmd, **kw)
+    if result.returncode != 0:
+        sys.exit(f"api check failed: {cmd[0]} exited {result.returncode}")
+
+
+def lint(doc_path):
+    redocly = ROOT / "end2end" / "node_modules" / ".bin" / "redocly"
+    run([str(redocly), "lint", "--format", "stylish", str(doc_path)], cwd=ROOT / "end2end")
+
+
+def fuzz(base, token, examples):
+    run(
+        [
+            str(VENV_BIN / "schemathesis"),
+            "run",
+            f"{base}/api/v1/openapi.json",
+            "--url",
+            base,
+            "--header",
+            f"Authorization: Bearer {token}",
+            "--checks",
+            "all",
+            "--max-examples",
+            str(examples),
+            "--seed",
+            "1",
+            "--no-color",
+        ],
+        env={**os.environ, "SCHEMATHESIS_HOOKS": ""},
+    )
+
+
+def generated_client_round_trip(base, token, doc_path, work):
+    out = work / "client"
+    run(
+        [
+            str(VENV_BIN / "openapi-python-client"),
+            "generate",
+            "--path",
+            str(doc_path),
+            "--output-path",
+            str(out),
+            "--overwrite",
+            "--meta",
+            "none",
+        ]
+    )
+    sys.path.insert(0, str(out.parent))
+    package = out.name
+    client_mod = importlib.import_module(f"{package}.client")
+    start = importlib.import_module(f"{package}.api.courses.start_course")
+    get = importlib.import_module(f"{package}.api.courses.get_course")
+    deck = importlib.import_module(f"{package}.api.courses.course_deck")
+    spec_model = importlib.import_module(f"{package}.models.course_spec").CourseSpec
+
+    client = client_mod.AuthenticatedClient(base_url=base, token=token, timeout=30.0)
+    spec = spec_model.from_dict(
+        {
+            "schema": 1,
+            "title": "Generated client course",
+            "days": 1,
+            "language": "en",
+            "template": "Ocean.pptx",
+            "writer": "offline",
+            "outline": {
+                "title": "Generated client course",
+                "modules": [
+                    {
+                        "title": "Safety",
+                        "topics": [
+                            {"title": "Ladders", "points": [{"text": "Footing first", "level": 0}]},
+                            {"title": "Scaffolds", "points": [{"text": "Guard rails", "level": 0}]},
+                        ],
+                    }
+                ],
+            },
+        }
+    )
+    started = start.sync_detailed(client=client, body=spec)
+    assert started.status_code == 202, (started.status_code, started.content[:300])
+    course_id = started.parsed.id
+    say(f"generated client started course {course_id}")
+    deadline = time.time() + 180
+    while True:
+        course = get.sync(client=client, id=course_id)
+        status = str(course.status.value if hasattr(course.status, "value") else course.status)
+        if status == "complete":
+            break
+        if status in ("failed", "cancelled") or time.time() > deadline:
+            sys.exit(f"api check failed: the course ended {status}")
+        time.sleep(0.5)
+    got = deck.sync_detailed(client=client, id=course_id)
+    assert got.status_code == 200, got.status_code
+    path = work / "from-generated-client.pptx"
+    path.write_bytes(got.content)
+    from pptx import Presentation
+
+    slides = len(Presentation(str(path)).slides)
+    assert slides == course.slide_count, (slides, course.slide_count)
+    say(f"generated client: course {course_id} complete, deck opened by python-pptx: {slides} slides")
+
+
+def main():
+    base, email, password, work = sys.argv[1:5]
+    examples = int(os.environ.get("API_CHECK_EXAMPLES", "25"))
+    work = Path(work)
+    work.mkdir(parents=True, exist_ok=True)
+    token = make_token(base, email, password)
+    with urllib.request.urlopen(f"{base}/api/v1/openapi.json", timeout=30) as res:
+        document = res.read()
+    doc_path = work / "openapi.json"
+    doc_path.write_bytes(document)
+    say(f"document: {len(json.loads(document)['paths'])} paths")
+    lint(doc_path)
+    generated_client_round_trip(base, token, doc_path, work)
+    fuzz(base, token, examples)
+    say("all API checks passed")
+
+
+if __name__ == "__main__":
+    main()

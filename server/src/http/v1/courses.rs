@@ -1,0 +1,358 @@
+//! `/api/v1/courses`: start a course from a spec, list and read courses,
+//! follow one, cancel, retry, delete, and fetch what it made.
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use backend::db::jobs::browse::{After, Filter};
+use backend::AppState;
+use serde::{Deserialize, Serialize};
+use types::jobs::{JobStatus, JobSummary};
+use types::spec::CourseSpec;
+use types::validate::JobId;
+use utoipa::{IntoParams, ToSchema};
+
+use super::auth::{Reader, Writer};
+use super::problem::Problem;
+
+/// Courses per page unless `limit` says otherwise, and the most a page holds.
+const DEFAULT_PAGE: u32 = 50;
+const MAX_PAGE: u32 = 200;
+
+fn job_id(id: &str) -> Result<JobId, Problem> {
+    JobId::parse(id).ok_or_else(Problem::not_found)
+}
+
+async fn course(
+    state: &AppState,
+    caller: &types::account::CurrentUser,
+    id: &JobId,
+) -> Result<JobSummary, Problem> {
+    Ok(backend::jobs::detail(state, caller, id).await?.job)
+}
+
+/// Starts a course from a spec: checked, queued, and answered at once.
+#[utoipa::path(
+    post, path = "/api/v1/courses", tag = "courses", operation_id = "start_course",
+    request_body = CourseSpec,
+    responses(
+        (status = 202, description = "Queued; `Location` is the course", body = JobSummary,
+         headers(("Location" = String, description = "The course's URL"))),
+        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No working token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A read token", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is wrong; `field` names it", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Over the caller's allowance", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("token" = []))
+)]
+pub async fn start(
+    State(state): State<AppState>,
+    Writer(caller): Writer,
+    body: Result<Json<CourseSpec>, JsonRejection>,
+) -> Result<Response, Problem> {
+    let Json(spec) = body?;
+    let id = backend::jobs::start_spec(&state, &caller.user, spec).await?;
+    let job = course(&state, &caller.user, &id).await?;
+    let location = format!("/api/v1/courses/{}", id.as_str());
+    Ok((StatusCode::ACCEPTED, [(header::LOCATION, location)], Json(job)).into_response())
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// Only courses in this state.
+    status: Option<JobStatus>,
+    /// Only courses started by this user (their email).
+    owner: Option<String>,
+    /// Only courses started at or after this time (RFC 3339).
+    created_from: Option<String>,
+    /// Only courses started before this time (RFC 3339).
+    created_until: Option<String>,
+    /// Where to continue: the `next_cursor` of the page before.
+    cursor: Option<String>,
+    /// Courses per page (1–200, default 50).
+    #[param(minimum = 1, maximum = 200)]
+    limit: Option<u32>,
+}
+
+/// A page of courses, newest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CoursePage {
+    pub courses: Vec<JobSummary>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+}
+
+fn time_bound(field: &str, text: Option<String>) -> Result<Option<String>, Problem> {
+    let Some(text) = text else { return Ok(None) };
+    let at =
+        time::OffsetDateTime::parse(&text, &time::format_description::well_known::Rfc3339).map_err(|_| {
+            Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!("{field} is a time like 2026-12-01T09:00:00Z."),
+            )
+            .about(field)
+        })?;
+    Ok(Some(backend::db::rfc3339(at.to_offset(time::UtcOffset::UTC))))
+}
+
+fn encode_cursor(after: &After) -> String {
+    format!("{}_{}", after.tie, after.created_at.replace(':', "."))
+}
+
+fn decode_cursor(text: &str) -> Option<After> {
+    let (tie, at) = text.split_once('_')?;
+    let created_at = at.replace('.', ":");
+    time::OffsetDateTime::parse(&created_at, &time::format_description::well_known::Rfc3339).ok()?;
+    Some(After {
+        created_at,
+        tie: tie.parse().ok()?,
+    })
+}
+
+/// Lists the team's courses, newest first, a page at a time.
+#[utoipa::path(
+    get, path = "/api/v1/courses", tag = "courses", operation_id = "list_courses",
+    params(ListQuery),
+    responses(
+        (status = 200, description = "A page of courses", body = CoursePage),
+        (status = 400, description = "A query parameter is unreadable", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No working token", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A parameter is wrong; `field` names it", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("token" = []))
+)]
+pub async fn list(
+    State(state): State<AppState>,
+    Reader(_caller): Reader,
+    query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<CoursePage>, Problem> {
+    let Query(q) = query.map_err(|e| Problem::new(StatusCode::BAD_REQUEST, e.body_text()))?;
+    let limit = q.limit.unwrap_or(DEFAULT_PAGE);
+    if !(1..=MAX_PAGE).contains(&limit) {
+        return Err(Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("limit is 1 to {MAX_PAGE}."),
+        )
+        .about("limit"));
+    }
+    let after = match q.cursor.as_deref() {
+        None => None,
+        Some(c) => Some(decode_cursor(c).ok_or_else(|| {
+            Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "The cursor is not one this API gave.",
+            )
+            .about("cursor")
+        })?),
+    };
+    let filter = Filter {
+        status: q.status,
+        owner: q
+            .owner
+            .filter(|o| !o.is_empty() && o.len() <= types::limits::MAX_EMAIL_BYTES),
+        created_from: time_bound("created_from", q.created_from)?,
+        created_until: time_bound("created_until", q.created_until)?,
+    };
+    let (courses, next) = backend::jobs::page(&state, &filter, after.as_ref(), i64::from(limit)).await?;
+    Ok(Json(CoursePage {
+        courses,
+        next_cursor: next.as_ref().map(encode_cursor),
+    }))
+}
+
+/// One course: its state, progress and, once complete, slides and QA score.
+#[utoipa::path(
+    get, path = "/api/v1/courses/{id}", tag = "courses", operation_id = "get_course",
+    params(("id" = String, Path, description = "The course's id")),
+    responses(
+        (status = 200, description = "The course", body = JobSummary),
+        (status = 401, description = "No working token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such course", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("token" = []))
+)]
+pub async fn get(
+    State(state): State<AppState>,
+    Reader(caller): Reader,
+    Path(id): Path<String>,
+) -> Result<Json<JobSummary>, Problem> {
+    Ok(Json(course(&state, &caller.user, &job_id(&id)?).await?))
+}
+
+/// The QA report of a complete course: score, verdict and findings per slide.
+#[utoipa::path(
+    get, path = "/api/v1/courses/{id}/qa", tag = "courses", operation_id = "course_qa",
+    params(("id" = String, Path, description = "The course's id")),
+    responses(
+        (status = 200, description = "The QA report", body = serde_json::Value),
+        (status = 401, description = "No working token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such course", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not complete yet", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("token" = []))
+)]
+pub async fn qa(
+    State(state): State<AppState>,
+    Reader(caller): Reader,
+    Path(id): Path<String>,
+) -> Result<Json<serde_json::Value>, Problem> {
+    let detail = backend::jobs::detail(&state, &caller.user, &job_id(&id)?).await?;
+    let report = detail
+        .qa_report
+        .and_then(|r| serde_json::from_str(&r).ok())
+        .ok_or_else(|| {
+            Problem::new(
+                StatusCode::CONFLICT,
+                "The course has no QA report until it is complete.",
+            )
+        })?;
+    Ok(Json(report))
+}
+
+/// The spec a course was started from, to start it again or elsewhere.
+#[utoipa::path(
+    get, path = "/api/v1/courses/{id}/spec", tag = "courses", operation_id = "course_spec",
+    params(("id" = String, Path, description = "The course's id")),
+    responses(
+        (status = 200, description = "The course's spec", body = CourseSpec),
+        (status = 401, description = "No working token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such course", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("token" = []))
+)]
+pub async fn spec(
+    State(state): State<AppState>,
+    Reader(_caller): Reader,
+    Path(id): Path<String>,
+) -> Result<Json<CourseSpec>, Problem> {
+    Ok(Json(backend::jobs::spec(&state, &job_id(&id)?).await?.0))
+}
+
+macro_rules! transition {
+    ($name:ident, $op:literal, $doc:literal, $path:literal, $call:path, $done:literal) => {
+        #[doc = $doc]
+        #[utoipa::path(
+            post, path = $path, tag = "courses", operation_id = $op,
+            params(("id" = String, Path, description = "The course's id")),
+            responses(
+                (status = 202, description = $done, body = JobSummary),
+                (status = 401, description = "No working token", body = Problem, content_type = "application/problem+json"),
+                (status = 403, description = "A read token, or not the owner", body = Problem, content_type = "application/problem+json"),
+                (status = 404, description = "No such course", body = Problem, content_type = "application/problem+json"),
+                (status = 409, description = "Not possible in the course's state", body = Problem, content_type = "application/problem+json"),
+                (status = 429, description = "Over the caller's allowance", body = Problem, content_type = "application/problem+json"),
+            ),
+            security(("token" = []))
+        )]
+        pub async fn $name(
+            State(state): State<AppState>,
+            Writer(caller): Writer,
+            Path(id): Path<String>,
+        ) -> Result<Response, Problem> {
+            let id = job_id(&id)?;
+            $call(&state, &caller.user, &id).await?;
+            let job = course(&state, &caller.user, &id).await?;
+            Ok((StatusCode::ACCEPTED, Json(job)).into_response())
+        }
+    };
+}
+
+transition!(
+    cancel,
+    "cancel_course",
+    "Cancels a queued course at once, or a running one at its next step (owner or administrator).",
+    "/api/v1/courses/{id}/cancel",
+    backend::jobs::cancel,
+    "Cancelled, or asked to stop"
+);
+transition!(
+    retry,
+    "retry_course",
+    "Queues a failed or cancelled course again (owner or administrator).",
+    "/api/v1/courses/{id}/retry",
+    backend::jobs::retry,
+    "Queued again"
+);
+
+/// Deletes a finished course and its deck (owner or administrator).
+#[utoipa::path(
+    delete, path = "/api/v1/courses/{id}", tag = "courses", operation_id = "delete_course",
+    params(("id" = String, Path, description = "The course's id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "No working token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A read token, or not the owner", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such course", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Queued or running: cancel it first", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("token" = []))
+)]
+pub async fn delete(
+    State(state): State<AppState>,
+    Writer(caller): Writer,
+    Path(id): Path<String>,
+) -> Result<StatusCode, Problem> {
+    backend::jobs::delete(&state, &caller.user, &job_id(&id)?).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The deck of a complete course: the .pptx itself, or a redirect to a
+/// short-lived link in object storage.
+#[utoipa::path(
+    get, path = "/api/v1/courses/{id}/deck", tag = "courses", operation_id = "course_deck",
+    params(("id" = String, Path, description = "The course's id")),
+    responses(
+        (status = 200, description = "The deck",
+         content_type = "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+        (status = 302, description = "A presigned link to the deck in object storage"),
+        (status = 401, description = "No working token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such course", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not complete yet", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("token" = []))
+)]
+pub async fn deck(
+    State(state): State<AppState>,
+    Reader(caller): Reader,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    let id = job_id(&id)?;
+    let job = course(&state, &caller.user, &id).await?;
+    if job.status != JobStatus::Complete {
+        return Err(Problem::new(StatusCode::CONFLICT, "The deck is not ready yet."));
+    }
+    let Some(deck) = backend::jobs::complete_deck(&state, &id).await? else {
+        return Err(Problem::not_found());
+    };
+    Ok(crate::http::download::send_deck(&state, &deck, false).await)
+}
+
+/// The course's progress as server-sent events (`update`): its state now,
+/// then every step until it ends.
+#[utoipa::path(
+    get, path = "/api/v1/courses/{id}/events", tag = "courses", operation_id = "course_events",
+    params(("id" = String, Path, description = "The course's id")),
+    responses(
+        (status = 200, description = "A stream of `update` events", content_type = "text/event-stream"),
+        (status = 401, description = "No working token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such course", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many open streams", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("token" = []))
+)]
+pub async fn events(
+    State(state): State<AppState>,
+    Reader(caller): Reader,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    let id = job_id(&id)?;
+    let updates = backend::jobs::follow::follow(&state, caller.user.id, &id).await?;
+    Ok(crate::http::stream::frame(updates))
+}

@@ -1,0 +1,112 @@
+//! The REST API, `/api/v1`: JSON in and out, bearer tokens, errors as
+//! problem details. The OpenAPI document is generated from the handlers'
+//! and types' annotations (utoipa) and served at `/api/v1/openapi.json`;
+//! `/api/v1/docs` is a reference page drawn from it by the server (no
+//! script, no CDN). Handlers call the same backend functions as the
+//! browser's server functions.
+
+mod auth;
+mod catalogue;
+mod courses;
+mod docs;
+pub mod problem;
+
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::Router;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use super::ServerState;
+use problem::Problem;
+
+/// Where the API lives; the session guard and the origin check leave it
+/// to the token checks of its handlers.
+pub const PREFIX: &str = "/api/v1/";
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Courseware API",
+        description = "Start training courses from outlines and templates, follow them, and fetch the decks. \
+                       Authenticate with `Authorization: Bearer cw_…` (a token from the API tokens page); \
+                       errors are RFC 9457 problem details."
+    ),
+    paths(
+        courses::start,
+        courses::list,
+        courses::get,
+        courses::delete,
+        courses::cancel,
+        courses::retry,
+        courses::events,
+        courses::deck,
+        courses::spec,
+        courses::qa,
+        catalogue::templates,
+        catalogue::usage,
+    ),
+    components(schemas(Problem)),
+    modifiers(&TokenAuth),
+    tags(
+        (name = "courses", description = "Courses: start, follow, manage, download"),
+        (name = "catalogue", description = "Templates on offer and the AI writer's spend"),
+    )
+)]
+pub struct ApiDoc;
+
+struct TokenAuth;
+
+impl Modify for TokenAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        // Paths are absolute on the server that serves the document.
+        openapi.servers = Some(vec![utoipa::openapi::server::Server::new("/")]);
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("cw_<prefix>_<secret>")
+                    .description(Some("An API token from the API tokens page"))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// The API's routes, to merge into the application router.
+pub fn router() -> Router<ServerState> {
+    let api = Router::new()
+        .route("/openapi.json", get(openapi_json))
+        .route("/docs", get(docs::page))
+        .route("/courses", post(courses::start).get(courses::list))
+        .route("/courses/{id}", get(courses::get).delete(courses::delete))
+        .route("/courses/{id}/cancel", post(courses::cancel))
+        .route("/courses/{id}/retry", post(courses::retry))
+        .route("/courses/{id}/events", get(courses::events))
+        .route("/courses/{id}/deck", get(courses::deck))
+        .route("/courses/{id}/spec", get(courses::spec))
+        .route("/courses/{id}/qa", get(courses::qa))
+        .route("/templates", get(catalogue::templates))
+        .route("/usage", get(catalogue::usage))
+        .fallback(|| async { Problem::not_found() })
+        .method_not_allowed_fallback(|| async {
+            Problem::new(
+                axum::http::StatusCode::METHOD_NOT_ALLOWED,
+                "This method is not offered here; see /api/v1/openapi.json.",
+            )
+        });
+    Router::new().nest("/api/v1", api)
+}
+
+/// The OpenAPI 3.1 document, as generated.
+pub fn document() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+async fn openapi_json() -> impl IntoResponse {
+    let body = document().to_pretty_json().unwrap_or_default();
+    ([(header::CONTENT_TYPE, "application/json")], body)
+}
