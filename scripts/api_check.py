@@ -62,10 +62,12 @@ def lint(doc_path):
     run([str(redocly), "lint", "--format", "stylish", str(doc_path)], cwd=ROOT / "end2end")
 
 
-def fuzz(base, token, examples):
+def fuzz(base, token, examples, work):
     run(
         [
             str(VENV_BIN / "schemathesis"),
+            "--config-file",
+            str(ROOT / "scripts" / "schemathesis.toml"),
             "run",
             f"{base}/api/v1/openapi.json",
             "--url",
@@ -81,6 +83,7 @@ def fuzz(base, token, examples):
             "--no-color",
         ],
         env={**os.environ, "SCHEMATHESIS_HOOKS": ""},
+        cwd=work,
     )
 
 
@@ -167,7 +170,7 @@ def main():
     say(f"document: {len(json.loads(document)['paths'])} paths")
     lint(doc_path)
     generated_client_round_trip(base, token, doc_path, work)
-    fuzz(base, token, examples)
+    fuzz(base, token, examples, work)
     say("all API checks passed")
 
 

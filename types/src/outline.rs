@@ -12,21 +12,27 @@ use crate::limits::{
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Outline {
+    #[cfg_attr(feature = "openapi", schema(max_length = 500))]
     pub title: String,
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 100))]
     pub modules: Vec<Module>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Module {
+    #[cfg_attr(feature = "openapi", schema(max_length = 500))]
     pub title: String,
+    #[cfg_attr(feature = "openapi", schema(max_items = 1000))]
     pub topics: Vec<Topic>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Topic {
+    #[cfg_attr(feature = "openapi", schema(max_length = 500))]
     pub title: String,
+    #[cfg_attr(feature = "openapi", schema(max_items = 50))]
     pub points: Vec<Point>,
 }
 
@@ -34,7 +40,9 @@ pub struct Topic {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Point {
+    #[cfg_attr(feature = "openapi", schema(max_length = 500))]
     pub text: String,
+    #[cfg_attr(feature = "openapi", schema(maximum = 4))]
     pub level: u8,
 }
 

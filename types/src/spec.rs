@@ -16,14 +16,24 @@ pub const SPEC_SCHEMA: u32 = 1;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CourseSpec {
-    /// The format version (see [`SPEC_SCHEMA`]).
+    /// The format version: 1.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1))]
     pub schema: u32,
+    /// The course title (1–200 characters, not only spaces).
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 200, pattern = r"\S")
+    )]
     pub title: String,
+    /// The course length in days.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 10))]
     pub days: u8,
     /// Language code (`en`, `fr`, `de`, `es`).
+    #[cfg_attr(feature = "openapi", schema(pattern = "^(en|fr|de|es)$"))]
     pub language: String,
     /// The template: a sample's file name, or `upload:<name>.pptx` for an
     /// uploaded one (which only the server that has it can use).
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 300))]
     pub template: String,
     pub outline: Outline,
     /// Which writer made it: `offline` or `ai` (informational; the server's

@@ -72,7 +72,9 @@ impl CourseTitle {
         if s.is_empty() {
             return Err(ApiError::invalid("title", "Enter a course title."));
         }
-        if s.chars().count() > limits::MAX_TITLE_CHARS {
+        // Counted as sent, spaces around it included: the limit the API's
+        // schema states.
+        if raw.chars().count() > limits::MAX_TITLE_CHARS {
             return Err(ApiError::invalid(
                 "title",
                 format!("Use at most {} characters.", limits::MAX_TITLE_CHARS),

@@ -43,6 +43,7 @@ async fn course(
         (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No working token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A read token", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The caller has as many courses queued or running as allowed", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is too large", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field is wrong; `field` names it", body = Problem, content_type = "application/problem+json"),
@@ -70,8 +71,10 @@ pub struct ListQuery {
     /// Only courses started by this user (their email).
     owner: Option<String>,
     /// Only courses started at or after this time (RFC 3339).
+    #[param(format = DateTime)]
     created_from: Option<String>,
     /// Only courses started before this time (RFC 3339).
+    #[param(format = DateTime)]
     created_until: Option<String>,
     /// Where to continue: the `next_cursor` of the page before.
     cursor: Option<String>,
@@ -89,7 +92,13 @@ pub struct CoursePage {
     pub next_cursor: Option<String>,
 }
 
+/// An empty parameter is an absent one (as query builders send them).
+fn given(text: Option<String>) -> Option<String> {
+    text.filter(|t| !t.is_empty())
+}
+
 fn time_bound(field: &str, text: Option<String>) -> Result<Option<String>, Problem> {
+    // Empty is not a time: the schema says date-time.
     let Some(text) = text else { return Ok(None) };
     let at =
         time::OffsetDateTime::parse(&text, &time::format_description::well_known::Rfc3339).map_err(|_| {
@@ -142,7 +151,7 @@ pub async fn list(
         )
         .about("limit"));
     }
-    let after = match q.cursor.as_deref() {
+    let after = match given(q.cursor).as_deref() {
         None => None,
         Some(c) => Some(decode_cursor(c).ok_or_else(|| {
             Problem::new(
@@ -154,9 +163,7 @@ pub async fn list(
     };
     let filter = Filter {
         status: q.status,
-        owner: q
-            .owner
-            .filter(|o| !o.is_empty() && o.len() <= types::limits::MAX_EMAIL_BYTES),
+        owner: given(q.owner).filter(|o| o.len() <= types::limits::MAX_EMAIL_BYTES),
         created_from: time_bound("created_from", q.created_from)?,
         created_until: time_bound("created_until", q.created_until)?,
     };
@@ -309,7 +316,7 @@ pub async fn delete(
     get, path = "/api/v1/courses/{id}/deck", tag = "courses", operation_id = "course_deck",
     params(("id" = String, Path, description = "The course's id")),
     responses(
-        (status = 200, description = "The deck",
+        (status = 200, description = "The deck", body = Vec<u8>,
          content_type = "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
         (status = 302, description = "A presigned link to the deck in object storage"),
         (status = 401, description = "No working token", body = Problem, content_type = "application/problem+json"),
