@@ -65,7 +65,7 @@ fn operation(html: &mut String, method: &str, path: &str, op: &Operation) {
 }
 
 pub async fn page() -> Html<String> {
-    let doc = super::document();
+    let doc = super::openapi::document();
     let mut html = String::from(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>API reference · Courseware</title>\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\

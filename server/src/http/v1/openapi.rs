@@ -1,0 +1,161 @@
+//! The OpenAPI 3.1 document: generated from the handlers' and types'
+//! annotations (utoipa), with the few touches a generator cannot make
+//! (the server, links from a started course, a whole example, the token
+//! scheme).
+
+use axum::http::header;
+use axum::response::IntoResponse;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use super::problem::Problem;
+use super::{catalogue, courses};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Courseware API",
+        description = "Start training courses from outlines and templates, follow them, and fetch the decks. \
+                       Authenticate with `Authorization: Bearer cw_…` (a token from the API tokens page); \
+                       errors are RFC 9457 problem details."
+    ),
+    paths(
+        courses::start,
+        courses::list,
+        courses::get,
+        courses::delete,
+        courses::cancel,
+        courses::retry,
+        courses::events,
+        courses::deck,
+        courses::spec,
+        courses::qa,
+        catalogue::templates,
+        catalogue::usage,
+    ),
+    components(schemas(Problem)),
+    modifiers(&TokenAuth),
+    tags(
+        (name = "courses", description = "Courses: start, follow, manage, download"),
+        (name = "catalogue", description = "Templates on offer and the AI writer's spend"),
+    )
+)]
+pub struct ApiDoc;
+
+struct TokenAuth;
+
+impl Modify for TokenAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        // Paths are absolute on the server that serves the document.
+        openapi.servers = Some(vec![utoipa::openapi::server::Server::new("/")]);
+        link_started_course(openapi);
+        example_course(openapi);
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("cw_<prefix>_<secret>")
+                    .description(Some("An API token from the API tokens page"))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// Links from a started course to what can be done with it next, so a
+/// client (or a tester) can follow the id the answer carries.
+fn link_started_course(openapi: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::link::LinkBuilder;
+    use utoipa::openapi::RefOr;
+    let next = [
+        ("get", "get_course"),
+        ("cancel", "cancel_course"),
+        ("retry", "retry_course"),
+        ("delete", "delete_course"),
+        ("deck", "course_deck"),
+        ("events", "course_events"),
+        ("spec", "course_spec"),
+        ("qa", "course_qa"),
+    ];
+    let started = openapi
+        .paths
+        .paths
+        .get_mut("/api/v1/courses")
+        .and_then(|item| item.post.as_mut())
+        .and_then(|op| op.responses.responses.get_mut("202"));
+    if let Some(RefOr::T(response)) = started {
+        for (name, operation) in next {
+            let link = LinkBuilder::new()
+                .operation_id(operation)
+                .parameter("id", "$response.body#/id")
+                .build();
+            response.links.insert(name.to_string(), RefOr::T(link));
+        }
+    }
+}
+
+/// A whole spec to start a course with, as the request body's example.
+fn example_course(openapi: &mut utoipa::openapi::OpenApi) {
+    let body = openapi
+        .paths
+        .paths
+        .get_mut("/api/v1/courses")
+        .and_then(|item| item.post.as_mut())
+        .and_then(|op| op.request_body.as_mut())
+        .and_then(|body| body.content.get_mut("application/json"));
+    if let Some(content) = body {
+        content.example = Some(serde_json::json!({
+            "schema": 1,
+            "title": "Working at height",
+            "days": 1,
+            "language": "en",
+            "template": "Ocean.pptx",
+            "writer": "offline",
+            "outline": {
+                "title": "Working at height",
+                "modules": [{
+                    "title": "Ladders",
+                    "topics": [
+                        {"title": "Footing", "points": [{"text": "Check the feet", "level": 0}]},
+                        {"title": "Angle", "points": [{"text": "One in four", "level": 0}]}
+                    ]
+                }]
+            }
+        }));
+    }
+}
+
+/// The OpenAPI 3.1 document, as generated.
+pub fn document() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+/// The document as served: utoipa 5.5 writes a link's `operationId` as
+/// `operation_id` (Redocly's lint caught it), so links are mended here.
+pub fn document_json() -> serde_json::Value {
+    let mut doc = serde_json::to_value(document()).unwrap_or_default();
+    let links = doc["paths"]
+        .as_object_mut()
+        .into_iter()
+        .flat_map(|paths| paths.values_mut())
+        .filter_map(|item| item.as_object_mut())
+        .flat_map(|item| item.values_mut())
+        .filter_map(|op| op.get_mut("responses").and_then(|r| r.as_object_mut()))
+        .flat_map(|responses| responses.values_mut())
+        .filter_map(|response| response.get_mut("links").and_then(|l| l.as_object_mut()))
+        .flat_map(|links| links.values_mut())
+        .filter_map(|link| link.as_object_mut());
+    for link in links {
+        if let Some(id) = link.remove("operation_id") {
+            link.insert("operationId".into(), id);
+        }
+    }
+    doc
+}
+
+pub async fn openapi_json() -> impl IntoResponse {
+    let body = serde_json::to_string_pretty(&document_json()).unwrap_or_default();
+    ([(header::CONTENT_TYPE, "application/json")], body)
+}
