@@ -192,6 +192,17 @@ pub struct Config {
     #[arg(long, env = "MIN_TITLE_PT", default_value_t = 24.0, value_parser = min_title_pt)]
     pub min_title_pt: f64,
 
+    /// Hosts webhooks may be sent to even though they resolve to loopback,
+    /// private or link-local addresses (comma-separated host names or
+    /// addresses as written in the endpoint's URL). Empty: none.
+    #[arg(long, env = "WEBHOOK_ALLOW_HOSTS", default_value = "", value_parser = host_list)]
+    pub webhook_allow_hosts: HostList,
+
+    /// Seconds before the first retry of a webhook delivery; each later
+    /// retry waits twice as long (at most an hour), for 24 hours.
+    #[arg(long, env = "WEBHOOK_RETRY_SECONDS", default_value_t = 10)]
+    pub webhook_retry_seconds: u64,
+
     /// Pause between pipeline stages, in milliseconds (0; for demos and tests).
     #[arg(long, env = "JOB_STAGE_PAUSE_MS", default_value_t = 0)]
     pub job_stage_pause_ms: u64,
@@ -387,4 +398,32 @@ mod tests {
             Some("link-signing-secret-value")
         );
     }
+}
+
+/// Host names, lower-cased (`WEBHOOK_ALLOW_HOSTS`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HostList(pub Vec<String>);
+
+impl HostList {
+    pub fn allows(&self, host: &str) -> bool {
+        let host = host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_ascii_lowercase();
+        self.0.contains(&host)
+    }
+}
+
+fn host_list(text: &str) -> Result<HostList, String> {
+    Ok(HostList(
+        text.split(',')
+            .map(|h| {
+                h.trim()
+                    .trim_start_matches('[')
+                    .trim_end_matches(']')
+                    .to_ascii_lowercase()
+            })
+            .filter(|h| !h.is_empty())
+            .collect(),
+    ))
 }

@@ -9,6 +9,7 @@
 //! * [`storage`]: where decks are kept (local, S3), download links, offload;
 //! * [`llm`]: the AI writer, token accounting and spend;
 //! * [`ops`]: health, metrics, backups, the previous tool's import;
+//! * [`webhooks`]: endpoints, signed deliveries and their retries;
 //! * [`db`]: every SQL statement;
 //!
 //! and beside them what all share: [`config`], [`error`], [`state`],
@@ -30,6 +31,7 @@ pub mod secret;
 pub mod state;
 pub mod storage;
 pub mod templates;
+pub mod webhooks;
 
 pub use config::Config;
 pub use error::{Error, Result};

@@ -246,6 +246,10 @@ pub async fn serve(
         state.clone(),
         bg_rx.clone(),
     )));
+    background.push(tokio::spawn(backend::webhooks::send::run(
+        state.clone(),
+        bg_rx.clone(),
+    )));
     if state.s3.is_some() {
         background.push(tokio::spawn(backend::storage::offload::uploader(
             state.clone(),

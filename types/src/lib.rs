@@ -7,6 +7,7 @@
 //! server functions, UI only) behind features.
 
 pub mod account;
+pub mod batches;
 pub mod error;
 pub mod jobs;
 pub mod limits;
@@ -16,5 +17,6 @@ pub mod templates;
 pub mod tokens;
 pub mod usage;
 pub mod validate;
+pub mod webhooks;
 
 pub use error::ApiError;

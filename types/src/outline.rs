@@ -46,7 +46,50 @@ pub struct Point {
     pub level: u8,
 }
 
+/// An outline read from a file, with what is worth fixing before a
+/// course is made from it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OutlineReport {
+    pub outline: Outline,
+    /// Empty modules, topics with nothing under them, limits passed: each
+    /// a sentence for a person. A course can still be started unless a
+    /// limit is passed.
+    pub problems: Vec<String>,
+}
+
 impl Outline {
+    /// What is worth fixing in this outline, in reading order.
+    pub fn problems(&self) -> Vec<String> {
+        let mut found = Vec::new();
+        if let Err(limit) = self.check_limits() {
+            found.push(limit);
+        }
+        if self.modules.is_empty() {
+            found.push(
+                "No modules were found: mark modules and topics as headings (Markdown # and ##, Word's Heading 1 and 2)."
+                    .into(),
+            );
+        }
+        let short = |t: &str| t.chars().take(60).collect::<String>();
+        for module in &self.modules {
+            if module.topics.is_empty() {
+                found.push(format!(
+                    "The module \"{}\" has no topics: it becomes a section with no content slides.",
+                    short(&module.title)
+                ));
+            }
+            for topic in module.topics.iter().filter(|t| t.points.is_empty()) {
+                found.push(format!(
+                    "The topic \"{}\" in \"{}\" has no points: its slides are written from its title alone.",
+                    short(&topic.title),
+                    short(&module.title)
+                ));
+            }
+        }
+        found
+    }
+
     /// Every topic title, in order (for coverage checks and search).
     pub fn topic_titles(&self) -> impl Iterator<Item = &str> {
         self.modules
@@ -147,6 +190,20 @@ mod tests {
                 })
                 .collect(),
         }
+    }
+
+    #[test]
+    fn problems_name_empty_modules_and_bare_topics() {
+        assert!(outline(2, 2, 1).problems().is_empty());
+        assert_eq!(outline(0, 0, 0).problems().len(), 1);
+        let mut o = outline(2, 1, 1);
+        o.modules[0].topics.clear();
+        o.modules[1].topics[0].points.clear();
+        let problems = o.problems();
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[0].contains("\"M0\" has no topics"));
+        assert!(problems[1].contains("\"T0\" in \"M1\" has no points"));
+        assert!(outline(101, 1, 1).problems()[0].contains("101 modules"));
     }
 
     #[test]

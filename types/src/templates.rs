@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// One kind of slide and the layout that will carry it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RoleRow {
     /// `Title slide`, `Section`, `Content`, …
     pub role: String,
@@ -20,6 +21,7 @@ pub struct RoleRow {
 
 /// A master and the kinds of slide the designer's samples put on it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MasterRow {
     pub name: String,
     pub layouts: usize,
@@ -29,6 +31,7 @@ pub struct MasterRow {
 
 /// A preview page: which kind of slide it shows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PreviewPage {
     /// From 1, as in `/api/templates/preview/{n}.png`.
     pub n: usize,
@@ -37,6 +40,7 @@ pub struct PreviewPage {
 
 /// The intake report of a template.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TemplateReport {
     /// The choice a job is started with (`upload:…` or a sample's file name).
     pub choice: String,
@@ -60,6 +64,7 @@ pub struct TemplateReport {
 
 /// A template's preview pictures, never waited for.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Pictures {
     /// Drawn: this many pages.
     Ready { pages: usize },

@@ -54,6 +54,18 @@ const TABLES: &[Table] = &[
         ],
     ),
     (
+        "batches",
+        "created_at, id",
+        &[
+            ("id", Text),
+            ("user_id", Int),
+            ("name", Text),
+            ("created_at", Text),
+            ("cancelled_at", Text),
+            ("completed_at", Text),
+        ],
+    ),
+    (
         "jobs",
         "rowid",
         &[
@@ -82,6 +94,7 @@ const TABLES: &[Table] = &[
             ("error", Text),
             ("cancel_requested", Flag),
             ("timetable", Text),
+            ("batch_id", Text),
         ],
     ),
     (
@@ -158,6 +171,50 @@ const TABLES: &[Table] = &[
         ],
     ),
     (
+        "idempotency_keys",
+        "user_id, key",
+        &[
+            ("user_id", Int),
+            ("key", Text),
+            ("body_sha256", Text),
+            ("job_id", Text),
+            ("created_at", Text),
+        ],
+    ),
+    (
+        "webhook_endpoints",
+        "id",
+        &[
+            ("id", Int),
+            ("user_id", Int),
+            ("url", Text),
+            ("events", Text),
+            ("secret", Text),
+            ("created_at", Text),
+            ("disabled_at", Text),
+        ],
+    ),
+    (
+        "webhook_deliveries",
+        "id",
+        &[
+            ("id", Int),
+            ("endpoint_id", Int),
+            ("message_id", Text),
+            ("event", Text),
+            ("payload", Text),
+            ("status", Text),
+            ("attempts", Int),
+            ("next_at", Text),
+            ("created_at", Text),
+            ("delivered_at", Text),
+            ("last_status", Int),
+            ("last_error", Text),
+            ("claimed_by", Text),
+            ("lease_until", Text),
+        ],
+    ),
+    (
         "legacy_imports",
         "kind, key",
         &[
@@ -170,7 +227,14 @@ const TABLES: &[Table] = &[
 ];
 
 /// Tables whose ids the target numbers itself afterwards (identity columns).
-const IDENTITIES: &[&str] = &["users", "job_events", "token_usage", "api_tokens"];
+const IDENTITIES: &[&str] = &[
+    "users",
+    "job_events",
+    "token_usage",
+    "api_tokens",
+    "webhook_endpoints",
+    "webhook_deliveries",
+];
 
 /// One value as read.
 enum Value {

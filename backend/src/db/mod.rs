@@ -6,12 +6,14 @@
 //! of an error.
 
 pub mod copy;
+pub mod idempotency;
 pub mod jobs;
 pub mod metrics;
 pub mod sessions;
 pub mod tokens;
 pub mod usage;
 pub mod users;
+pub mod webhooks;
 
 use std::path::Path;
 use std::time::Duration;

@@ -136,3 +136,20 @@ pub async fn job_totals(pool: &Pool, job_id: &str) -> Result<TokenTotals, sqlx::
         Ok(totals_of(row).1)
     })
 }
+
+/// Calls recorded for `model`, and their mean input (cached included) and
+/// output tokens: the basis of a batch's estimate.
+pub async fn call_means(pool: &Pool, model: &str) -> Result<(i64, f64, f64), sqlx::Error> {
+    crate::on_db!(pool, pool => {
+        let (calls, input, output): (i64, Option<f64>, Option<f64>) = sqlx::query_as(
+            "SELECT COUNT(*),
+                    AVG(CAST(input_tokens + cache_creation_tokens + cache_read_tokens AS DOUBLE PRECISION)),
+                    AVG(CAST(output_tokens AS DOUBLE PRECISION))
+             FROM token_usage WHERE model = $1",
+        )
+        .bind(model)
+        .fetch_one(pool)
+        .await?;
+        Ok((calls, input.unwrap_or(0.0), output.unwrap_or(0.0)))
+    })
+}

@@ -7,9 +7,11 @@
 //! Rules: everyone signed in sees every job (the team's shared history);
 //! only the owner or an administrator may cancel, retry or delete one.
 
+pub mod batches;
 pub mod follow;
 pub mod history_cache;
 pub mod hub;
+pub mod idempotency;
 pub mod listen;
 pub mod outlines;
 pub mod runtime;
@@ -105,6 +107,12 @@ pub async fn start_spec(
     user: &CurrentUser,
     spec: types::spec::CourseSpec,
 ) -> Result<JobId> {
+    check_schema(&spec)?;
+    start(state, user, StartRequest::from_spec(spec)).await
+}
+
+/// Refuses a spec of another format version than this server reads.
+fn check_schema(spec: &types::spec::CourseSpec) -> Result<()> {
     if spec.schema != types::spec::SPEC_SCHEMA {
         return Err(ApiError::invalid(
             "schema",
@@ -116,7 +124,7 @@ pub async fn start_spec(
         )
         .into());
     }
-    start(state, user, StartRequest::from_spec(spec)).await
+    Ok(())
 }
 
 /// A page of the team's courses, newest first (the REST API's list).
@@ -137,6 +145,34 @@ pub async fn complete_deck(state: &AppState, id: &JobId) -> Result<Option<db::De
 /// Checks a request and queues the job (the row and its queue entry in one
 /// transaction). Returns the job's id.
 pub async fn start(state: &AppState, user: &CurrentUser, req: StartRequest) -> Result<JobId> {
+    let job = prepare(state, user, &req)?;
+    let quota = db::Quota {
+        active: state.config.max_active_jobs_per_user.max(1),
+        per_hour: state.config.max_job_starts_per_hour.max(1),
+    };
+    let id = match db::enqueue(&state.pool, &job, quota).await? {
+        db::Enqueued::Id(id) => id,
+        db::Enqueued::TooManyActive => {
+            return Err(ApiError::Conflict(format!(
+                "You already have {} courses queued or running; \
+                 start this one when one of them has finished.",
+                quota.active
+            ))
+            .into())
+        }
+        db::Enqueued::TooManyStarts => {
+            tracing::warn!(user_id = user.id, "job start rate limit reached");
+            return Err(ApiError::TooManyRequests { retry_after: 600 }.into());
+        }
+    };
+    state.jobs.wake.notify_one();
+    tracing::info!(job = %id, user_id = user.id, "job queued");
+    Ok(id)
+}
+
+/// Checks a start request field by field and makes the job to queue; the
+/// error names the field.
+pub fn prepare(state: &AppState, user: &CurrentUser, req: &StartRequest) -> Result<NewJob> {
     let title = CourseTitle::parse(&req.title)?;
     let days = CourseDays::parse_text(&req.days)?;
     let language = Language::parse(&req.language)?;
@@ -158,43 +194,16 @@ pub async fn start(state: &AppState, user: &CurrentUser, req: StartRequest) -> R
         Some(_) => "Uploaded template".to_string(),
         None => req.template.clone(),
     };
-    let quota = db::Quota {
-        active: state.config.max_active_jobs_per_user.max(1),
-        per_hour: state.config.max_job_starts_per_hour.max(1),
-    };
-    let id = match db::enqueue(
-        &state.pool,
-        &NewJob {
-            user_id: user.id,
-            course_title: title.as_ref().to_owned(),
-            template_name,
-            template_path: path.to_string_lossy().to_string(),
-            duration_days: days.get(),
-            language: language.code().to_owned(),
-            outline: req.outline.clone(),
-            timetable,
-        },
-        quota,
-    )
-    .await?
-    {
-        db::Enqueued::Id(id) => id,
-        db::Enqueued::TooManyActive => {
-            return Err(ApiError::Conflict(format!(
-                "You already have {} courses queued or running; \
-                 start this one when one of them has finished.",
-                quota.active
-            ))
-            .into())
-        }
-        db::Enqueued::TooManyStarts => {
-            tracing::warn!(user_id = user.id, "job start rate limit reached");
-            return Err(ApiError::TooManyRequests { retry_after: 600 }.into());
-        }
-    };
-    state.jobs.wake.notify_one();
-    tracing::info!(job = %id, user_id = user.id, "job queued");
-    Ok(id)
+    Ok(NewJob {
+        user_id: user.id,
+        course_title: title.as_ref().to_owned(),
+        template_name,
+        template_path: path.to_string_lossy().to_string(),
+        duration_days: days.get(),
+        language: language.code().to_owned(),
+        outline: req.outline.clone(),
+        timetable,
+    })
 }
 
 /// The latest jobs of the whole team, optionally filtered by status and a
@@ -450,6 +459,7 @@ pub async fn complete(state: &AppState, id: &JobId, done: &Completed<'_>) -> Res
     tracing::info!(slides = done.slides, secs = done.seconds, "job complete");
     publish(state, id, JobStatus::Complete, event);
     state.jobs.uploads.notify_one();
+    crate::webhooks::job_ended(state, id, JobStatus::Complete).await;
     Ok(())
 }
 
@@ -464,6 +474,7 @@ pub async fn end(
     let event = db::end(&state.pool, id, status, log, error).await?;
     tracing::info!(status = status.as_str(), error, "job ended");
     publish(state, id, status, event);
+    crate::webhooks::job_ended(state, id, status).await;
     Ok(())
 }
 

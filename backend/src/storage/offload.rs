@@ -214,6 +214,9 @@ pub async fn janitor(state: AppState, mut stop: watch::Receiver<bool>) {
         if let Err(e) = sweep(&state, Duration::from_secs(3600), upload_age).await {
             tracing::warn!(error = %e, "janitor pass failed");
         }
+        if let Err(e) = crate::jobs::idempotency::expire(&state).await {
+            tracing::warn!(error = %e, "forgetting old idempotency keys failed");
+        }
         // Retention deletes jobs for the whole cluster: one replica at a time.
         match crate::db::try_cluster_lock(&state.pool, crate::db::locks::RETENTION).await {
             Ok(Some(lock)) => {

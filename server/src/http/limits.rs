@@ -26,6 +26,7 @@ use types::limits::{MAX_FORM_BYTES, MAX_OUTLINE_BYTES, MAX_TEMPLATE_BYTES};
 use types::ApiError;
 
 use super::error::api_error;
+use super::guard::API_PREFIX;
 
 /// Bodies of the public forms (sign-in, set-up, sign-out) and anything
 /// else that is not an API call.
@@ -47,8 +48,10 @@ pub enum BodyPlan {
 pub fn plan_for(path: &str) -> BodyPlan {
     match path {
         "/api/templates/upload" => BodyPlan::Stream(MAX_TEMPLATE_BYTES),
-        "/api/outline/upload" => BodyPlan::Stream(MAX_OUTLINE_BYTES),
+        "/api/outline/upload" | "/api/v1/outlines/parse" => BodyPlan::Stream(MAX_OUTLINE_BYTES),
+        "/api/v1/templates" => BodyPlan::Stream(MAX_TEMPLATE_BYTES),
         "/api/login" | "/api/setup" | "/api/logout" => BodyPlan::Buffer(SMALL_BODY_BYTES),
+        "/api/v1/batches" => BodyPlan::Buffer(types::batches::MAX_BATCH_BYTES),
         p if p.starts_with("/api/") => BodyPlan::Buffer(MAX_FORM_BYTES),
         _ => BodyPlan::Buffer(SMALL_BODY_BYTES),
     }
@@ -85,8 +88,16 @@ fn declared_length(req: &Request) -> Option<u64> {
         .and_then(|v| v.parse().ok())
 }
 
-/// See the module docs.
-pub async fn bound_body(State(state): State<AppState>, req: Request, next: Next) -> Response {
+/// See the module docs. The REST API's refusals are problem documents.
+pub async fn bound_body(state: State<AppState>, req: Request, next: Next) -> Response {
+    if req.uri().path().starts_with(API_PREFIX) {
+        super::v1::problem::reshape(bound(state, req, next).await).await
+    } else {
+        bound(state, req, next).await
+    }
+}
+
+async fn bound(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
         && declared_length(&req).is_none()
     {

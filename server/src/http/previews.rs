@@ -64,14 +64,20 @@ pub async fn pdf(
     Extension(SignedIn(user)): Extension<SignedIn>,
     Path(id): Path<String>,
 ) -> Response {
-    let Some(id) = types::validate::JobId::parse(&id) else {
+    send_pdf(&state, user.id, &id).await
+}
+
+/// A complete course's PDF for `user` (made on first request, counted
+/// against their allowance): the file, or a presigned redirect.
+pub async fn send_pdf(state: &AppState, user: i64, id: &str) -> Response {
+    let Some(id) = types::validate::JobId::parse(id) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let title = backend::jobs::course_title(&state, &id)
+    let title = backend::jobs::course_title(state, &id)
         .await
         .unwrap_or_else(|| "Course".into());
     let disposition = super::download::attachment(&title, "pdf");
-    match previews::pdf(&state, &id, &disposition, Some(user.id)).await {
+    match previews::pdf(state, &id, &disposition, Some(user)).await {
         Ok(Pdf::Presigned(url)) => (
             StatusCode::FOUND,
             [
@@ -87,7 +93,7 @@ pub async fn pdf(
 
 #[derive(Deserialize)]
 pub struct SlideQuery {
-    size: Option<String>,
+    pub size: Option<String>,
 }
 
 /// `{n}.png` with n from 1.
@@ -103,16 +109,22 @@ pub async fn slide(
     Path((id, name)): Path<(String, String)>,
     Query(q): Query<SlideQuery>,
 ) -> Response {
-    let Some(id) = types::validate::JobId::parse(&id) else {
+    send_slide(&state, user.id, &id, &name, q.size.as_deref()).await
+}
+
+/// Page `name` (`{n}.png`) of a complete course's deck for `user`, drawn
+/// on first request.
+pub async fn send_slide(state: &AppState, user: i64, id: &str, name: &str, size: Option<&str>) -> Response {
+    let Some(id) = types::validate::JobId::parse(id) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let Some(size) = Size::parse(q.size.as_deref()) else {
+    let Some(size) = Size::parse(size) else {
         return invalid(StatusCode::BAD_REQUEST, "size", "The size is thumb or large.");
     };
-    let Some(n) = page_number(&name) else {
+    let Some(n) = page_number(name) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    match previews::page_file(&state, &id, n, size, Some(user.id)).await {
+    match previews::page_file(state, &id, n, size, Some(user)).await {
         Ok(Some(path)) => file(path, "image/png", None).await,
         Ok(None) => StatusCode::NOT_FOUND.into_response(),
         Err(e) => refused(e),

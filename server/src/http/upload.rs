@@ -27,7 +27,7 @@ use super::error::{api_error, invalid};
 use super::limits::{too_large, too_slow};
 
 /// A received body on disk, removed when dropped.
-struct Received(PathBuf);
+pub struct Received(pub PathBuf);
 
 impl Drop for Received {
     fn drop(&mut self) {
@@ -37,7 +37,7 @@ impl Drop for Received {
 
 /// Streams `body` into a new file in `dir`, at most `limit` bytes within
 /// `timeout`; the error is the response to send.
-async fn receive(body: Body, dir: &Path, limit: usize, timeout: Duration) -> Result<Received, Response> {
+pub async fn receive(body: Body, dir: &Path, limit: usize, timeout: Duration) -> Result<Received, Response> {
     let internal = |e: std::io::Error| {
         tracing::error!(error = %e, dir = %dir.display(), "storing an upload failed");
         api_error(StatusCode::INTERNAL_SERVER_ERROR, &ApiError::Internal)
@@ -74,11 +74,11 @@ async fn receive(body: Body, dir: &Path, limit: usize, timeout: Duration) -> Res
     }
 }
 
-fn uploads_tmp(state: &AppState) -> PathBuf {
+pub fn uploads_tmp(state: &AppState) -> PathBuf {
     state.config.data_dir.join("uploads").join("incoming")
 }
 
-fn body_timeout(state: &AppState) -> Duration {
+pub fn body_timeout(state: &AppState) -> Duration {
     Duration::from_secs(state.config.body_timeout_seconds.max(1))
 }
 
@@ -101,15 +101,23 @@ pub async fn outline(
     };
     match backend::jobs::outlines::read_file(&state, user.id, &received.0).await {
         Ok(outline) => Json(outline).into_response(),
-        Err(Rejected::Crashed(why)) => {
+        Err(e) => outline_refused(e),
+    }
+}
+
+/// An outline that could not be read, answered: 413 too large, 415 not a
+/// kind we read, 422 unreadable content, 429/503 over an allowance.
+pub fn outline_refused(e: Rejected) -> Response {
+    match e {
+        Rejected::Crashed(why) => {
             tracing::error!(%why, "outline parser crashed");
             api_error(StatusCode::INTERNAL_SERVER_ERROR, &ApiError::Internal)
         }
-        Err(Rejected::Refused(e)) => api_error(
+        Rejected::Refused(e) => api_error(
             StatusCode::from_u16(e.status()).unwrap_or(StatusCode::SERVICE_UNAVAILABLE),
             &e,
         ),
-        Err(e) => {
+        e => {
             let status = match &e {
                 Rejected::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
                 e if e.is_unsupported_type() => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -155,10 +163,16 @@ pub async fn template(
             Json(serde_json::json!({ "template": template, "name": display, "layouts": layouts }))
                 .into_response()
         }
-        Err(e) => match ApiError::from(e) {
-            e @ ApiError::Invalid { .. } => api_error(StatusCode::UNPROCESSABLE_ENTITY, &e),
-            e @ ApiError::Busy { .. } => api_error(StatusCode::SERVICE_UNAVAILABLE, &e),
-            _ => api_error(StatusCode::INTERNAL_SERVER_ERROR, &ApiError::Internal),
-        },
+        Err(e) => template_refused(e),
+    }
+}
+
+/// A template that could not be kept, answered: 422 not a template we can
+/// use (the message says why), 503 the server is busy.
+pub fn template_refused(e: backend::Error) -> Response {
+    match ApiError::from(e) {
+        e @ ApiError::Invalid { .. } => api_error(StatusCode::UNPROCESSABLE_ENTITY, &e),
+        e @ ApiError::Busy { .. } => api_error(StatusCode::SERVICE_UNAVAILABLE, &e),
+        _ => api_error(StatusCode::INTERNAL_SERVER_ERROR, &ApiError::Internal),
     }
 }

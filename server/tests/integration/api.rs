@@ -262,3 +262,317 @@ async fn the_openapi_document_and_its_reference_page_are_served() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_repeated_idempotency_key_finds_the_course_it_started() {
+    let (app, _dir, c) = common::admin_on(|s| s.max_active_jobs_per_user = 20).await;
+    let api = c.api_token("Nightly import", "write").await;
+    let key = "5d0e6f1a-0c3b-4f7e-9b1d-2a8c4e6f8a10";
+    let (status, first_headers, first) = api.post_once("/api/v1/courses", key, &spec("Ladders")).await;
+    assert_eq!(status, 202, "{first}");
+    assert_eq!(first_headers["idempotent-replayed"], "false");
+
+    // The client timed out and sends it again: the same course, not a second.
+    let (status, headers, again) = api.post_once("/api/v1/courses", key, &spec("Ladders")).await;
+    assert_eq!(status, 202, "{again}");
+    assert_eq!(again["id"], first["id"]);
+    assert_eq!(headers["idempotent-replayed"], "true");
+    assert_eq!(headers["location"], first_headers["location"]);
+
+    // The same key with another course is refused, naming the header.
+    let (status, headers, problem) = api.post_once("/api/v1/courses", key, &spec("Scaffolds")).await;
+    assert_eq!(status, 422, "{problem}");
+    assert_eq!(headers["content-type"], "application/problem+json");
+    assert_eq!(problem["field"], "Idempotency-Key");
+
+    // Keys are each caller's own, and a malformed key is named too.
+    let (status, _, problem) = api
+        .post_once("/api/v1/courses", "has a space", &spec("Ladders"))
+        .await;
+    assert_eq!(status, 422, "{problem}");
+    assert_eq!(problem["field"], "Idempotency-Key");
+    let (_, _, other) = api
+        .post_once("/api/v1/courses", "another-key", &spec("Ladders"))
+        .await;
+    assert_ne!(other["id"], first["id"]);
+
+    // A request refused for its spec started nothing, so its key stays free.
+    let mut bad = spec("Bad");
+    bad["days"] = json!(99);
+    let (status, _, _) = api.post_once("/api/v1/courses", "retry-me", &bad).await;
+    assert_eq!(status, 422);
+    let (status, headers, _) = api.post_once("/api/v1/courses", "retry-me", &spec("Good")).await;
+    assert_eq!(status, 202);
+    assert_eq!(headers["idempotent-replayed"], "false");
+
+    let (_, _, page) = api.get("/api/v1/courses").await;
+    assert_eq!(page["courses"].as_array().expect("courses").len(), 3, "{page}");
+    app.stop().await;
+}
+
+fn sample(rel: &str) -> Vec<u8> {
+    std::fs::read(common::spawned::samples(rel)).expect("sample")
+}
+
+#[tokio::test]
+async fn files_sent_to_the_api_are_read_checked_and_kept() {
+    let (app, _dir, c) = common::admin().await;
+    let api = c.api_token("Catalogue import", "write").await;
+    let octets = "application/octet-stream";
+
+    // An outline file becomes the tree a spec carries, with its problems.
+    let (status, _, read) = api
+        .post_raw(
+            "/api/v1/outlines/parse",
+            octets,
+            sample("outlines/workplace-fire-safety.docx"),
+        )
+        .await;
+    assert_eq!(status, 200, "{read}");
+    let modules = read["outline"]["modules"].as_array().expect("modules");
+    assert!(modules.len() >= 3, "{read}");
+    assert_eq!(read["problems"], json!([]), "{read}");
+    let (status, _, thin) = api
+        .post_raw(
+            "/api/v1/outlines/parse",
+            octets,
+            b"# Course\n## A topic with nothing under it\n".to_vec(),
+        )
+        .await;
+    assert_eq!(status, 200, "{thin}");
+    assert!(
+        thin["problems"][0]
+            .as_str()
+            .unwrap_or("")
+            .contains("has no points"),
+        "{thin}"
+    );
+    let (status, headers, refused) = api
+        .post_raw(
+            "/api/v1/outlines/parse",
+            octets,
+            vec![0u8, 159, 146, 150, 0, 1, 2],
+        )
+        .await;
+    assert_eq!(status, 415, "{refused}");
+    assert_eq!(headers["content-type"], "application/problem+json");
+    assert_eq!(refused["field"], "outline");
+
+    // A template is checked, kept under the server's name and reported on;
+    // its choice starts a course.
+    let (status, _, report) = api
+        .post_raw("/api/v1/templates", octets, sample("templates/Forest.pptx"))
+        .await;
+    assert_eq!(status, 201, "{report}");
+    let choice = report["choice"].as_str().expect("choice").to_string();
+    assert!(choice.starts_with("upload:"), "{report}");
+    assert!(report["layouts"].as_u64().expect("layouts") > 3, "{report}");
+    let mut own = spec("On our own template");
+    own["template"] = json!(choice);
+    let (status, _, started) = api.post("/api/v1/courses", &own).await;
+    assert_eq!(status, 202, "{started}");
+    let (status, _, refused) = api
+        .post_raw("/api/v1/templates", octets, b"not a deck".to_vec())
+        .await;
+    assert_eq!(status, 422, "{refused}");
+    assert!(!refused["detail"].as_str().unwrap_or("").is_empty(), "{refused}");
+
+    // A read token may read outlines but not keep templates.
+    let reader = c.api_token("Reader", "read").await;
+    let (status, _, _) = reader
+        .post_raw("/api/v1/outlines/parse", octets, b"# A\n## B\n### C\n".to_vec())
+        .await;
+    assert_eq!(status, 200);
+    let (status, _, _) = reader
+        .post_raw("/api/v1/templates", octets, sample("templates/Forest.pptx"))
+        .await;
+    assert_eq!(status, 403);
+
+    // Too large is refused from its declared length, as a problem document.
+    let (status, headers, body) = api
+        .post_raw("/api/v1/outlines/parse", octets, vec![b'x'; (10 << 20) + 1])
+        .await;
+    assert_eq!(
+        (status, headers["content-type"].as_str()),
+        (413, "application/problem+json"),
+        "{body}"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_complete_course_is_fetched_as_pdf_and_slide_pictures() {
+    let (app, _dir, c) = common::admin().await;
+    let api = c.api_token("Publisher", "read").await;
+    let id = c.finished_job("Drawn for the LMS", "Ocean.pptx").await;
+    let pdf = api.bytes(&format!("/api/v1/courses/{id}/pdf")).await;
+    assert!(pdf.starts_with(b"%PDF"), "a PDF");
+    let png = api.bytes(&format!("/api/v1/courses/{id}/slides/1.png")).await;
+    assert!(png.starts_with(b"\x89PNG"), "a PNG");
+    let (status, headers, _) = api.get(&format!("/api/v1/courses/{id}/slides/999.png")).await;
+    assert_eq!(
+        (status, headers["content-type"].as_str()),
+        (404, "application/problem+json")
+    );
+    let (status, _, body) = api
+        .get(&format!("/api/v1/courses/{id}/slides/1.png?size=huge"))
+        .await;
+    assert_eq!((status, body["field"].as_str()), (400, Some("size")), "{body}");
+    app.stop().await;
+}
+
+/// A batch request of `n` small courses titled `<prefix> 1…n`.
+fn batch(prefix: &str, n: usize) -> Value {
+    let courses: Vec<Value> = (1..=n).map(|i| spec(&format!("{prefix} {i}"))).collect();
+    json!({ "name": format!("{prefix} catalogue"), "courses": courses })
+}
+
+#[tokio::test]
+async fn a_catalogue_batch_is_estimated_then_made_and_followed_as_one() {
+    let (app, _dir, c) = common::admin().await;
+    let api = c.api_token("Catalogue", "write").await;
+
+    // The estimate comes first and queues nothing.
+    let (status, _, estimate) = api
+        .post("/api/v1/batches?dry_run=true", &batch("Safety", 4))
+        .await;
+    assert_eq!(status, 200, "{estimate}");
+    assert_eq!(estimate["courses"], 4);
+    assert_eq!(
+        (estimate["writer"].as_str(), estimate["model_calls"].as_i64()),
+        (Some("offline"), Some(0))
+    );
+    let planned = estimate["slides"].as_i64().expect("slides");
+    assert!(planned >= 4 * 6, "{estimate}");
+    app.assert_nothing_queued().await;
+
+    // More courses than one user may have running: a batch has its own allowance.
+    let (status, headers, started) = api.post("/api/v1/batches", &batch("Safety", 4)).await;
+    assert_eq!(status, 202, "{started}");
+    let id = started["id"].as_str().expect("id").to_string();
+    assert_eq!(headers["location"], format!("/api/v1/batches/{id}"));
+    assert_eq!(
+        (started["total"].as_i64(), started["name"].as_str()),
+        (Some(4), Some("Safety catalogue"))
+    );
+    let titles: Vec<&str> = started["courses"]
+        .as_array()
+        .expect("courses")
+        .iter()
+        .filter_map(|c| c["course_title"].as_str())
+        .collect();
+    assert_eq!(
+        titles,
+        ["Safety 1", "Safety 2", "Safety 3", "Safety 4"],
+        "in the order sent"
+    );
+
+    let limit = std::time::Instant::now() + Duration::from_secs(240);
+    let done = loop {
+        let (status, _, now) = api.get(&format!("/api/v1/batches/{id}")).await;
+        assert_eq!(status, 200, "{now}");
+        if now["finished"] == true {
+            break now;
+        }
+        assert!(std::time::Instant::now() < limit, "not finished: {now}");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    };
+    assert_eq!(done["counts"]["complete"], 4, "{done}");
+    let made: i64 = done["courses"]
+        .as_array()
+        .expect("courses")
+        .iter()
+        .filter_map(|c| c["slide_count"].as_i64())
+        .sum();
+    assert_eq!(made, planned, "the estimate planned the slides the courses have");
+    // Each course is an ordinary course: its deck downloads.
+    let first = done["courses"][0]["id"].as_str().expect("id");
+    assert!(!api
+        .bytes(&format!("/api/v1/courses/{first}/deck"))
+        .await
+        .is_empty());
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_batch_is_checked_whole_before_anything_is_queued_and_cancelled_whole() {
+    let (app, _dir, c) = common::admin_on(|s| s.worker_concurrency = 1).await;
+    let api = c.api_token("Catalogue", "write").await;
+    let mut wrong = batch("Checked", 3);
+    wrong["courses"][1]["days"] = json!(40);
+    let (status, _, problem) = api.post("/api/v1/batches", &wrong).await;
+    assert_eq!(
+        (status, problem["field"].as_str()),
+        (422, Some("courses[1].days")),
+        "{problem}"
+    );
+    assert!(
+        problem["detail"].as_str().unwrap_or("").contains("Checked 2"),
+        "{problem}"
+    );
+    app.assert_nothing_queued().await;
+
+    let (status, _, started) = api.post("/api/v1/batches", &batch("Cancelled", 6)).await;
+    assert_eq!(status, 202, "{started}");
+    let id = started["id"].as_str().expect("id");
+    let (status, _, after) = api
+        .post(&format!("/api/v1/batches/{id}/cancel"), &json!({}))
+        .await;
+    assert_eq!(status, 200, "{after}");
+    assert!(after["cancelled_at"].is_string(), "{after}");
+    // The one a worker holds stops at its next step; the rest end at once.
+    let limit = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let (_, _, now) = api.get(&format!("/api/v1/batches/{id}")).await;
+        if now["finished"] == true {
+            assert!(
+                now["counts"]["cancelled"].as_i64().expect("cancelled") >= 5,
+                "{now}"
+            );
+            break;
+        }
+        assert!(std::time::Instant::now() < limit, "not ended: {now}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let reader = c.api_token("Reader", "read").await;
+    let (status, _, _) = reader
+        .post(&format!("/api/v1/batches/{id}/cancel"), &json!({}))
+        .await;
+    assert_eq!(status, 403);
+    assert_eq!(api.get("/api/v1/batches/zzzzzzzz").await.0, 404);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn another_users_course_is_not_starved_by_a_running_batch() {
+    // Courses that take a few seconds each, as real ones do.
+    let (app, _dir, admin) =
+        common::admin_on(|s| (s.worker_concurrency, s.job_stage_pause_ms) = (1, 400)).await;
+    let api = admin.api_token("Catalogue", "write").await;
+    let member = common::signed_in_member(&admin, "trainer@example.com").await;
+    let (status, _, started) = api.post("/api/v1/batches", &batch("Bulk", 8)).await;
+    assert_eq!(status, 202, "{started}");
+    let batch_id = started["id"].as_str().expect("id").to_string();
+
+    // A colleague starts one course while the batch holds the only worker;
+    // first come, first served, it would wait for all eight.
+    let theirs = member.start_small("Their own course").await;
+    member.completes(&theirs, Duration::from_secs(120)).await;
+
+    // It went next: at most the batch course running when it was queued,
+    // and the one already claimed, went before it.
+    let before = app
+        .count(
+            "SELECT COUNT(*) FROM jobs WHERE batch_id = $1 AND started_at IS NOT NULL
+               AND started_at < (SELECT started_at FROM jobs WHERE id = $2)",
+            &[&batch_id, &theirs],
+        )
+        .await;
+    assert!(before <= 2, "{before} batch courses started first");
+    let (_, _, now) = api.get(&format!("/api/v1/batches/{batch_id}")).await;
+    assert!(
+        now["counts"]["queued"].as_i64().expect("queued") >= 4,
+        "the batch was still waiting: {now}"
+    );
+    app.stop().await;
+}

@@ -635,6 +635,57 @@ async fn one_user_cannot_flood_the_queue() {
     app.stop().await;
 }
 
+/// Batches: 501 courses, a 17 MB body, a fourth open batch — each refused
+/// before anything is queued; a user's own batches never use up their
+/// single-course allowance.
+#[tokio::test]
+async fn batches_cannot_flood_the_queue() {
+    let (app, _dir, c) =
+        common::admin_on(|s| (s.worker_concurrency, s.job_stage_pause_ms) = (1, 5_000)).await;
+    let api = c.api_token("Flood", "write").await;
+    let course = |i: usize| {
+        serde_json::json!({"schema": 1, "title": format!("Course {i}"), "days": 1, "language": "en",
+            "template": "Ocean.pptx",
+            "outline": {"title": "T", "modules": [{"title": "M", "topics": [{"title": "A", "points": []}]}]}})
+    };
+    let many = |n: usize| serde_json::json!({"courses": (0..n).map(course).collect::<Vec<_>>()});
+    let (status, _, problem) = api.post("/api/v1/batches", &many(501)).await;
+    assert_eq!(
+        (status, problem["field"].as_str()),
+        (422, Some("courses")),
+        "{problem}"
+    );
+    let (status, _, problem) = api
+        .post("/api/v1/batches", &serde_json::json!({"courses": []}))
+        .await;
+    assert_eq!(status, 422, "{problem}");
+    let huge = format!("{{\"courses\": [{{\"title\": \"{}\"}}]}}", "x".repeat(17 << 20));
+    let started = Instant::now();
+    let (status, headers, _) = api
+        .post_raw("/api/v1/batches", "application/json", huge.into_bytes())
+        .await;
+    assert_eq!(
+        (status, headers["content-type"].as_str()),
+        (413, "application/problem+json")
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    app.assert_nothing_queued().await;
+
+    for _ in 0..3 {
+        assert_eq!(api.post("/api/v1/batches", &many(2)).await.0, 202);
+    }
+    let (status, _, problem) = api.post("/api/v1/batches", &many(2)).await;
+    assert_eq!(status, 409, "a fourth open batch: {problem}");
+    // Six batch courses are open; single courses still have their own five.
+    let (status, _, single) = api.post("/api/v1/courses", &course(99)).await;
+    assert_eq!(status, 202, "{single}");
+    app.stop().await;
+}
+
 // ---------------------------------------------------------------- templates
 
 /// Cases 32–37: templates that would carry code or outside links into

@@ -19,3 +19,4 @@ mod previews;
 mod replicas;
 mod s3;
 mod uploads_downloads;
+mod webhooks;

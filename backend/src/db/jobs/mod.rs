@@ -34,6 +34,7 @@ macro_rules! dequeue {
     };
 }
 
+pub mod batches;
 pub mod browse;
 mod dashboard;
 mod decks;

@@ -75,8 +75,8 @@ pub async fn enqueue(pool: &Pool, job: &NewJob, quota: Quota) -> Result<Enqueued
                 "INSERT INTO jobs (id, user_id, course_title, template_name, template_path, duration_days, language,
                                outline_json, status, progress, log_message, created_at, timetable)
              SELECT $1, $2, $3, $4, $5, $6, $7, $8, 'queued', 0, 'Waiting for a worker', $9, $13
-             WHERE (SELECT COUNT(*) FROM jobs WHERE user_id = $2 AND status IN ('queued', 'running')) < $10
-               AND (SELECT COUNT(*) FROM jobs WHERE user_id = $2 AND created_at > $11) < $12
+             WHERE (SELECT COUNT(*) FROM jobs WHERE user_id = $2 AND batch_id IS NULL AND status IN ('queued', 'running')) < $10
+               AND (SELECT COUNT(*) FROM jobs WHERE user_id = $2 AND batch_id IS NULL AND created_at > $11) < $12
              ON CONFLICT (id) DO NOTHING",
             )
             .bind(id.as_str())
@@ -96,7 +96,7 @@ pub async fn enqueue(pool: &Pool, job: &NewJob, quota: Quota) -> Result<Enqueued
             .await?;
             if inserted.rows_affected() == 0 {
                 let active: i64 = sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM jobs WHERE user_id = $1 AND status IN ('queued', 'running')",
+                    "SELECT COUNT(*) FROM jobs WHERE user_id = $1 AND batch_id IS NULL AND status IN ('queued', 'running')",
                 )
                 .bind(job.user_id)
                 .fetch_one(&mut *tx)
@@ -105,7 +105,7 @@ pub async fn enqueue(pool: &Pool, job: &NewJob, quota: Quota) -> Result<Enqueued
                     return Ok(Enqueued::TooManyActive);
                 }
                 let recent: i64 =
-                    sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE user_id = $1 AND created_at > $2")
+                    sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE user_id = $1 AND batch_id IS NULL AND created_at > $2")
                         .bind(job.user_id)
                         .bind(&hour_ago)
                         .fetch_one(&mut *tx)
@@ -127,22 +127,31 @@ pub async fn enqueue(pool: &Pool, job: &NewJob, quota: Quota) -> Result<Enqueued
     })
 }
 
-/// Claims the oldest free queue entry for `worker`, atomically, and marks the
-/// job running, holding it until `lease_until` (renewed by [`renew`]).
+/// Claims a free queue entry for `worker`, atomically, and marks the job
+/// running, holding it until `lease_until` (renewed by [`renew`]). Fair
+/// share: the entry of the user with the fewest courses running now goes
+/// first; among equals, the user whose last course started longest ago
+/// (round robin); then the oldest entry — so while one user's 500-course
+/// batch fills every worker, another user's course takes the next free one.
 /// `None` when the queue is empty. On PostgreSQL, replicas claiming at the
 /// same moment skip each other's locked rows instead of waiting on them.
 pub async fn claim(pool: &Pool, worker: &str, lease_until: &str) -> Result<Option<JobId>, sqlx::Error> {
     let skip_locked = match pool {
         Pool::Sqlite(_) => "",
-        Pool::Postgres(_) => " FOR UPDATE SKIP LOCKED",
+        Pool::Postgres(_) => " FOR UPDATE OF q SKIP LOCKED",
     };
     crate::on_db!(pool, pool => {
         let now = now_rfc3339();
         let mut tx = pool.begin().await?;
         let id: Option<String> = sqlx::query_scalar(&format!(
             "UPDATE job_queue SET claimed_by = $1, claimed_at = $2, lease_until = $3
-             WHERE job_id = (SELECT job_id FROM job_queue WHERE claimed_by IS NULL
-                             ORDER BY enqueued_at, job_id LIMIT 1{skip_locked})
+             WHERE job_id = (SELECT q.job_id FROM job_queue q JOIN jobs j ON j.id = q.job_id
+                             WHERE q.claimed_by IS NULL
+                             ORDER BY (SELECT COUNT(*) FROM job_queue c JOIN jobs cj ON cj.id = c.job_id
+                                       WHERE c.claimed_by IS NOT NULL AND cj.user_id = j.user_id),
+                                      (SELECT COALESCE(MAX(s.started_at), '') FROM jobs s WHERE s.user_id = j.user_id),
+                                      q.enqueued_at, q.job_id
+                             LIMIT 1{skip_locked})
                AND claimed_by IS NULL
              RETURNING job_id"
         ))

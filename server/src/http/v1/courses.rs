@@ -3,10 +3,11 @@
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, HeaderName, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use backend::db::jobs::browse::{After, Filter};
+use backend::jobs::idempotency;
 use backend::AppState;
 use serde::{Deserialize, Serialize};
 use types::jobs::{JobStatus, JobSummary};
@@ -37,16 +38,23 @@ async fn course(
 #[utoipa::path(
     post, path = "/api/v1/courses", tag = "courses", operation_id = "start_course",
     request_body = CourseSpec,
+    params(
+        ("Idempotency-Key" = Option<String>, Header,
+         description = "Any 1–255 visible ASCII characters, new for each course (a UUID): sending the same key and spec again within 24 hours answers with the course the first request started instead of starting another")
+    ),
     responses(
-        (status = 202, description = "Queued; `Location` is the course", body = JobSummary,
-         headers(("Location" = String, description = "The course's URL"))),
+        (status = 202, description = "Queued (or, for a repeated `Idempotency-Key`, the course it started); `Location` is the course", body = JobSummary,
+         headers(
+             ("Location" = String, description = "The course's URL"),
+             ("Idempotent-Replayed" = String, description = "`true` when a repeated `Idempotency-Key` found an earlier course")
+         )),
         (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No working token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A read token", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The caller has as many courses queued or running as allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The caller has as many courses queued or running as allowed, or a request with the same `Idempotency-Key` is still being handled", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is too large", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field is wrong; `field` names it", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is wrong, or the `Idempotency-Key` was used with another spec; `field` names it", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Over the caller's allowance", body = Problem, content_type = "application/problem+json"),
     ),
     security(("token" = []))
@@ -54,13 +62,32 @@ async fn course(
 pub async fn start(
     State(state): State<AppState>,
     Writer(caller): Writer,
+    headers: HeaderMap,
     body: Result<Json<CourseSpec>, JsonRejection>,
 ) -> Result<Response, Problem> {
     let Json(spec) = body?;
-    let id = backend::jobs::start_spec(&state, &caller.user, spec).await?;
-    let job = course(&state, &caller.user, &id).await?;
-    let location = format!("/api/v1/courses/{}", id.as_str());
-    Ok((StatusCode::ACCEPTED, [(header::LOCATION, location)], Json(job)).into_response())
+    let key = match headers.get(idempotency::HEADER) {
+        None => None,
+        Some(value) => Some(value.to_str().map_err(|_| {
+            Problem::from(types::ApiError::invalid(
+                idempotency::HEADER,
+                "A key is visible ASCII characters.",
+            ))
+        })?),
+    };
+    let started = idempotency::start_once(&state, &caller.user, spec, key).await?;
+    let job = course(&state, &caller.user, &started.id).await?;
+    let location = format!("/api/v1/courses/{}", started.id.as_str());
+    let replayed = if started.replayed { "true" } else { "false" };
+    Ok((
+        StatusCode::ACCEPTED,
+        [
+            (header::LOCATION, location),
+            (HeaderName::from_static("idempotent-replayed"), replayed.into()),
+        ],
+        Json(job),
+    )
+        .into_response())
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -316,7 +343,7 @@ pub async fn delete(
     get, path = "/api/v1/courses/{id}/deck", tag = "courses", operation_id = "course_deck",
     params(("id" = String, Path, description = "The course's id")),
     responses(
-        (status = 200, description = "The deck", body = Vec<u8>,
+        (status = 200, description = "The deck", body = super::files::File,
          content_type = "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
         (status = 302, description = "A presigned link to the deck in object storage"),
         (status = 401, description = "No working token", body = Problem, content_type = "application/problem+json"),

@@ -6,11 +6,15 @@
 //! browser's server functions.
 
 mod auth;
+mod batches;
 mod catalogue;
 mod courses;
 mod docs;
+mod files;
 mod openapi;
 pub mod problem;
+mod renders;
+mod webhooks;
 
 pub use openapi::{document, document_json};
 
@@ -38,8 +42,24 @@ where
         .route("/courses/{id}/deck", get(courses::deck))
         .route("/courses/{id}/spec", get(courses::spec))
         .route("/courses/{id}/qa", get(courses::qa))
-        .route("/templates", get(catalogue::templates))
+        .route("/courses/{id}/pdf", get(renders::pdf))
+        .route("/courses/{id}/slides/{file}", get(renders::slide))
+        .route("/outlines/parse", post(files::parse_outline))
+        .route(
+            "/templates",
+            get(catalogue::templates).post(files::upload_template),
+        )
         .route("/usage", get(catalogue::usage))
+        .route("/batches", post(batches::start))
+        .route("/batches/{id}", get(batches::get))
+        .route("/batches/{id}/cancel", post(batches::cancel))
+        .route("/webhooks", post(webhooks::create).get(webhooks::list))
+        .route("/webhooks/{id}", axum::routing::delete(webhooks::delete))
+        .route("/webhooks/{id}/deliveries", get(webhooks::deliveries))
+        .route(
+            "/webhooks/{id}/deliveries/{delivery}/resend",
+            post(webhooks::resend),
+        )
         .fallback(|| async { Problem::not_found() })
         .method_not_allowed_fallback(|| async {
             Problem::new(

@@ -9,7 +9,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::problem::Problem;
-use super::{catalogue, courses};
+use super::{batches, catalogue, courses, files, renders, webhooks};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -30,13 +30,27 @@ use super::{catalogue, courses};
         courses::deck,
         courses::spec,
         courses::qa,
+        renders::pdf,
+        renders::slide,
+        batches::start,
+        batches::get,
+        batches::cancel,
+        webhooks::create,
+        webhooks::list,
+        webhooks::delete,
+        webhooks::deliveries,
+        webhooks::resend,
         catalogue::templates,
+        files::upload_template,
+        files::parse_outline,
         catalogue::usage,
     ),
     components(schemas(Problem)),
     modifiers(&TokenAuth),
     tags(
         (name = "courses", description = "Courses: start, follow, manage, download"),
+        (name = "batches", description = "A catalogue's courses started, followed and cancelled together"),
+        (name = "webhooks", description = "Endpoints told when courses and batches end (Standard Webhooks)"),
         (name = "catalogue", description = "Templates on offer and the AI writer's spend"),
     )
 )]
@@ -64,34 +78,57 @@ impl Modify for TokenAuth {
     }
 }
 
-/// Links from a started course to what can be done with it next, so a
-/// client (or a tester) can follow the id the answer carries.
+/// Links from a started course or batch (or a new webhook) to what can be done with it
+/// next, so a client (or a tester) can follow the id the answer carries.
 fn link_started_course(openapi: &mut utoipa::openapi::OpenApi) {
     use utoipa::openapi::link::LinkBuilder;
     use utoipa::openapi::RefOr;
-    let next = [
-        ("get", "get_course"),
-        ("cancel", "cancel_course"),
-        ("retry", "retry_course"),
-        ("delete", "delete_course"),
-        ("deck", "course_deck"),
-        ("events", "course_events"),
-        ("spec", "course_spec"),
-        ("qa", "course_qa"),
+    // (path, status, where the id is, [(link name, operation)])
+    type Next<'a> = (&'a str, &'a str, &'a str, &'a [(&'a str, &'a str)]);
+    let next: [Next; 3] = [
+        (
+            "/api/v1/courses",
+            "202",
+            "$response.body#/id",
+            &[
+                ("get", "get_course"),
+                ("cancel", "cancel_course"),
+                ("retry", "retry_course"),
+                ("delete", "delete_course"),
+                ("deck", "course_deck"),
+                ("events", "course_events"),
+                ("spec", "course_spec"),
+                ("qa", "course_qa"),
+            ],
+        ),
+        (
+            "/api/v1/batches",
+            "202",
+            "$response.body#/id",
+            &[("get", "get_batch"), ("cancel", "cancel_batch")],
+        ),
+        (
+            "/api/v1/webhooks",
+            "201",
+            "$response.body#/endpoint/id",
+            &[("deliveries", "webhook_deliveries"), ("delete", "delete_webhook")],
+        ),
     ];
-    let started = openapi
-        .paths
-        .paths
-        .get_mut("/api/v1/courses")
-        .and_then(|item| item.post.as_mut())
-        .and_then(|op| op.responses.responses.get_mut("202"));
-    if let Some(RefOr::T(response)) = started {
-        for (name, operation) in next {
-            let link = LinkBuilder::new()
-                .operation_id(operation)
-                .parameter("id", "$response.body#/id")
-                .build();
-            response.links.insert(name.to_string(), RefOr::T(link));
+    for (path, status, id, links) in next {
+        let started = openapi
+            .paths
+            .paths
+            .get_mut(path)
+            .and_then(|item| item.post.as_mut())
+            .and_then(|op| op.responses.responses.get_mut(status));
+        if let Some(RefOr::T(response)) = started {
+            for (name, operation) in links {
+                let link = LinkBuilder::new()
+                    .operation_id(*operation)
+                    .parameter("id", id)
+                    .build();
+                response.links.insert(name.to_string(), RefOr::T(link));
+            }
         }
     }
 }

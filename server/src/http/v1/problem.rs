@@ -106,6 +106,42 @@ impl From<JsonRejection> for Problem {
     }
 }
 
+/// Largest error body [`reshape`] reads.
+const MAX_ERROR_BODY: usize = 64 << 10;
+
+/// An error answered in the browser's shape (an `ApiError` as JSON, or a
+/// bare status, from what the API shares with the pages: body limits,
+/// uploads, previews) as a problem document with the same status;
+/// anything else as it is.
+pub async fn reshape(response: Response) -> Response {
+    let kind = response.headers().get(header::CONTENT_TYPE);
+    let is_json = kind.is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    // A bare status (no body) is answered as a problem too.
+    if response.status().as_u16() < 400 || !(is_json || kind.is_none()) {
+        return response;
+    }
+    let status = response.status();
+    let retry = response.headers().get(header::RETRY_AFTER).cloned();
+    let body = http_body_util::Limited::new(response.into_body(), MAX_ERROR_BODY);
+    let error = http_body_util::BodyExt::collect(body)
+        .await
+        .ok()
+        .and_then(|b| serde_json::from_slice::<ApiError>(&b.to_bytes()).ok());
+    let mut problem = match error {
+        Some(e) => {
+            let mut p = Problem::from(e);
+            p.status = status.as_u16();
+            p.title = status.canonical_reason().unwrap_or("Error").to_string();
+            p
+        }
+        None => Problem::new(status, status.canonical_reason().unwrap_or("Error")),
+    };
+    if problem.retry_after.is_none() {
+        problem.retry_after = retry.and_then(|v| v.to_str().ok()?.parse().ok());
+    }
+    problem.into_response()
+}
+
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);

@@ -101,6 +101,8 @@ pub fn config(data_dir: &Path) -> Config {
         job_time_limit: 600,
         job_lease_seconds: 30,
         job_stage_pause_ms: 0,
+        webhook_allow_hosts: Default::default(),
+        webhook_retry_seconds: 1,
         render_timeout_seconds: 120,
         renders_per_hour: types::limits::MAX_RENDERS_PER_HOUR,
         previews: true,
@@ -715,6 +717,15 @@ impl Api {
     pub async fn post(&self, path: &str, body: &serde_json::Value) -> Answer {
         self.answer(self.http.post(format!("{}{path}", self.base)).json(body))
             .await
+    }
+
+    /// A POST with an `Idempotency-Key`.
+    pub async fn post_once(&self, path: &str, key: &str, body: &serde_json::Value) -> Answer {
+        let req = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("idempotency-key", key);
+        self.answer(req.json(body)).await
     }
 
     pub async fn post_raw(&self, path: &str, content_type: &str, body: Vec<u8>) -> Answer {
