@@ -12,9 +12,15 @@
    generated client starts a course from a spec, follows it until it is
    complete and downloads the deck, which python-pptx opens with the slide
    count the API reported.
+5. A webhook receiver registered beforehand refuses the first two
+   deliveries, then takes the course's `course.completed`; the Standard
+   Webhooks reference library (`standardwebhooks`) verifies every
+   delivery's signature, and the message is taken exactly once by its id.
 """
 
 import http.cookiejar
+import http.server
+import threading
 import importlib
 import json
 import os
@@ -48,6 +54,78 @@ def make_token(base, email, password):
     token = made["token"]
     assert token.startswith("cw_"), made
     return token
+
+
+class Receiver:
+    """A webhook endpoint on a free localhost port: answers 503 to the
+    first `refuse` deliveries, then 204; verifies every one."""
+
+    def __init__(self, refuse=2):
+        self.refuse = refuse
+        self.secret = None
+        self.attempts = []  # (message id, verified event or the error)
+        self.taken = []  # message ids answered 204
+        receiver = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("content-length", "0")))
+                from standardwebhooks.webhooks import Webhook
+
+                try:
+                    event = Webhook(receiver.secret).verify(body, dict(self.headers.items()))
+                except Exception as e:  # an unverifiable delivery fails the check
+                    event = f"not verified: {e}"
+                receiver.attempts.append((self.headers.get("webhook-id"), event))
+                if len(receiver.attempts) <= receiver.refuse:
+                    self.send_response(503)
+                else:
+                    receiver.taken.append(self.headers.get("webhook-id"))
+                    self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.server.server_address[1]}/hooks/courseware"
+
+
+def register_webhook(base, token, receiver):
+    body = json.dumps({"url": receiver.url, "events": ["course.completed", "course.failed"]}).encode()
+    req = urllib.request.Request(
+        f"{base}/api/v1/webhooks",
+        data=body,
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(req, timeout=30) as res:
+        made = json.loads(res.read())
+    receiver.secret = made["secret"]
+    say(f"webhook {made['endpoint']['id']} registered for {receiver.url}")
+
+
+def webhook_delivered(receiver, course_id):
+    deadline = time.time() + 60
+    while not receiver.taken and time.time() < deadline:
+        time.sleep(0.2)
+    if not receiver.taken:
+        sys.exit(f"api check failed: no webhook delivery taken; attempts: {receiver.attempts}")
+    unverified = [a for a in receiver.attempts if not isinstance(a[1], dict)]
+    if unverified:
+        sys.exit(f"api check failed: deliveries standardwebhooks could not verify: {unverified}")
+    ids = {a[0] for a in receiver.attempts}
+    event = receiver.attempts[-1][1]
+    if len(ids) != 1 or len(receiver.taken) != 1 or event["data"]["course"]["id"] != course_id:
+        sys.exit(f"api check failed: expected one message about {course_id}, got {receiver.attempts}")
+    say(
+        f"webhook: {event['type']} for {course_id} verified by standardwebhooks, "
+        f"taken once after {len(receiver.attempts) - 1} refusals"
+    )
+    receiver.server.shutdown()
 
 
 def run(cmd, **kw):
@@ -155,6 +233,7 @@ def generated_client_round_trip(base, token, doc_path, work):
     slides = len(Presentation(str(path)).slides)
     assert slides == course.slide_count, (slides, course.slide_count)
     say(f"generated client: course {course_id} complete, deck opened by python-pptx: {slides} slides")
+    return course_id
 
 
 def main():
@@ -169,7 +248,10 @@ def main():
     doc_path.write_bytes(document)
     say(f"document: {len(json.loads(document)['paths'])} paths")
     lint(doc_path)
-    generated_client_round_trip(base, token, doc_path, work)
+    receiver = Receiver(refuse=2)
+    register_webhook(base, token, receiver)
+    course_id = generated_client_round_trip(base, token, doc_path, work)
+    webhook_delivered(receiver, course_id)
     fuzz(base, token, examples, work)
     say("all API checks passed")
 
