@@ -24,6 +24,7 @@ use components::layout::Layout;
 use pages::{
     admin_users::AdminUsers, dashboard::Dashboard, history::History, job::JobPage, login::Login,
     new_course::NewCourse, not_found::NotFound, setup::Setup, tokens::Tokens, usage::Usage,
+    webhooks::Webhooks,
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -87,6 +88,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/jobs/:id") view={Lazy::<JobDetailPage>::new()}/>
                     <Route path=path!("/usage") view={Lazy::<UsagePage>::new()}/>
                     <Route path=path!("/tokens") view={Lazy::<TokensPage>::new()}/>
+                    <Route path=path!("/webhooks") view={Lazy::<WebhooksPage>::new()}/>
                     <Route path=path!("/admin/users") view={Lazy::<AdminUsersPage>::new()}/>
                 </ParentRoute>
             </Routes>
@@ -129,3 +131,4 @@ lazy_page!(JobDetailPage, JobPage);
 lazy_page!(UsagePage, Usage);
 lazy_page!(AdminUsersPage, AdminUsers);
 lazy_page!(TokensPage, Tokens);
+lazy_page!(WebhooksPage, Webhooks);

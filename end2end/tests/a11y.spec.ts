@@ -23,7 +23,7 @@ test("every page passes axe-core's WCAG 2 A/AA rules", async ({ page }) => {
       form: { title: "Accessible course", days: "1", language: "en", template: "Ocean.pptx", outline: JSON.stringify(outline) },
     })
   ).json();
-  for (const p of ["/", "/new", "/history", "/usage", "/tokens", "/admin/users", `/jobs/${id}`]) {
+  for (const p of ["/", "/new", "/history", "/usage", "/tokens", "/webhooks", "/admin/users", `/jobs/${id}`]) {
     await page.goto(p);
     await hydrated(page);
     if (p.startsWith("/jobs/")) {

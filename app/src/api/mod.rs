@@ -13,3 +13,4 @@ pub mod jobs;
 pub mod tokens;
 pub mod usage;
 pub mod users;
+pub mod webhooks;

@@ -56,6 +56,7 @@ pub fn Layout() -> impl IntoView {
                 <A href="/history">"History"</A>
                 <A href="/usage">"Usage"</A>
                 <A href="/tokens">"API tokens"</A>
+                <A href="/webhooks">"Webhooks"</A>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
                         user.await.ok().filter(|u| u.is_admin).map(|_| view! {

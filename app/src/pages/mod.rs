@@ -10,3 +10,4 @@ pub mod not_found;
 pub mod setup;
 pub mod tokens;
 pub mod usage;
+pub mod webhooks;
