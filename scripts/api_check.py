@@ -16,6 +16,8 @@
    deliveries, then takes the course's `course.completed`; the Standard
    Webhooks reference library (`standardwebhooks`) verifies every
    delivery's signature, and the message is taken exactly once by its id.
+6. The official MCP Python SDK drives the MCP server over HTTP and over
+   stdio (scripts/mcp_check.py).
 """
 
 import http.cookiejar
@@ -31,6 +33,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import mcp_check
+
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / "target" / "pytools" / "bin"
 
@@ -39,7 +43,7 @@ def say(text):
     print(f"==> api: {text}", file=sys.stderr, flush=True)
 
 
-def make_token(base, email, password):
+def make_token(base, email, password, scope="write"):
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
 
@@ -50,7 +54,7 @@ def make_token(base, email, password):
             return json.loads(res.read() or b"null")
 
     form("/api/login", {"email": email, "password": password})
-    made = form("/api/tokens/create", {"name": "API checks", "scope": "write", "days": "1"})
+    made = form("/api/tokens/create", {"name": f"API checks ({scope})", "scope": scope, "days": "1"})
     token = made["token"]
     assert token.startswith("cw_"), made
     return token
@@ -252,6 +256,12 @@ def main():
     register_webhook(base, token, receiver)
     course_id = generated_client_round_trip(base, token, doc_path, work)
     webhook_delivered(receiver, course_id)
+    mcp_check.check(base, token, make_token(base, email, password, "read"), os.environ["COURSEWARE_BIN"], {
+        "DATA_DIR": os.environ["COURSEWARE_DATA_DIR"],
+        "SAMPLE_TEMPLATES_DIR": os.environ["SAMPLE_TEMPLATES_DIR"],
+        "COURSEWARE_BIND": base.removeprefix("http://"),
+        "RUST_LOG": "warn",
+    })
     fuzz(base, token, examples, work)
     say("all API checks passed")
 

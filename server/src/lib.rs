@@ -8,6 +8,7 @@
 
 pub mod cli;
 pub mod http;
+pub mod mcp;
 pub mod startup;
 pub mod telemetry;
 

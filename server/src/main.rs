@@ -46,6 +46,10 @@ enum Command {
     /// daily activity, token usage. Bad rows are reported and skipped;
     /// running it again imports nothing new.
     ImportLegacy(cli::legacy::ImportArgs),
+    /// Serve the MCP tools for AI assistants on stdin/stdout, acting for the
+    /// API token in COURSEWARE_TOKEN over this installation's database (the
+    /// running server builds the courses). Logs go to stderr.
+    Mcp,
     /// Restore a backup as the database of DATA_DIR (the current one is
     /// kept aside). Refuses while a server uses DATA_DIR unless --force.
     Restore(cli::backup::RestoreArgs),
@@ -70,7 +74,11 @@ async fn serve_main() {
         }
     }
     let parsed = Cli::parse();
-    server::telemetry::init(parsed.config.log_format);
+    if matches!(parsed.command, Some(Command::Mcp)) {
+        server::telemetry::init_stderr(parsed.config.log_format);
+    } else {
+        server::telemetry::init(parsed.config.log_format);
+    }
     if let Err(e) = run(parsed).await {
         tracing::error!("{e:#}");
         eprintln!("error: {e:#}");
@@ -91,5 +99,6 @@ async fn run(parsed: Cli) -> anyhow::Result<()> {
         Command::Backup(args) => cli::backup::backup(args, config).await,
         Command::ImportLegacy(args) => cli::legacy::run(args, config).await,
         Command::Restore(args) => cli::backup::restore(args, config).await,
+        Command::Mcp => cli::mcp::run(config).await,
     }
 }

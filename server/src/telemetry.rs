@@ -8,11 +8,25 @@ use tracing_subscriber::EnvFilter;
 
 /// Installs the global subscriber. `RUST_LOG` overrides the default filter.
 pub fn init(format: LogFormat) {
+    init_to(format, std::io::stdout);
+}
+
+/// As [`init`], writing to stderr: for `courseware mcp`, whose stdout is
+/// the protocol.
+pub fn init_stderr(format: LogFormat) {
+    init_to(format, std::io::stderr);
+}
+
+fn init_to<W>(format: LogFormat, writer: W)
+where
+    W: for<'a> tracing_subscriber::fmt::MakeWriter<'a> + Send + Sync + 'static,
+{
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_sessions=warn"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_target(false);
+        .with_target(false)
+        .with_writer(writer);
     // `try_init` fails only if a subscriber is already set (tests); that is fine.
     let _ = match format {
         LogFormat::Pretty => builder.try_init(),

@@ -9,5 +9,6 @@ pub mod child;
 pub mod deck;
 pub mod generate;
 pub mod legacy;
+pub mod mcp;
 pub mod migrate;
 pub mod serve;

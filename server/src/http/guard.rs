@@ -39,6 +39,15 @@ pub const PUBLIC_PATHS: &[&str] = &[
 /// origin check leave it to the token checks of its handlers.
 pub const API_PREFIX: &str = "/api/v1/";
 
+/// The MCP server's streamable HTTP endpoint (`http::mcp`), token-checked
+/// like the REST API.
+pub const MCP_PATH: &str = "/mcp";
+
+/// Whether `path` is checked by bearer token instead of the session.
+pub fn token_checked(path: &str) -> bool {
+    path.starts_with(API_PREFIX) || path == MCP_PATH
+}
+
 /// Path prefixes anyone may reach: the browser bundle and stylesheet.
 pub const PUBLIC_PREFIXES: &[&str] = &["/pkg/"];
 
@@ -50,6 +59,18 @@ const SETUP_PATHS: &[&str] = &["/setup", "/api/setup"];
 
 pub fn is_public(path: &str) -> bool {
     PUBLIC_PATHS.contains(&path) || PUBLIC_PREFIXES.iter().any(|p| path.starts_with(p))
+}
+
+/// A signed, expiring download link (`/api/jobs/{id}/download?exp=…&sig=…`):
+/// the signature is the credential, checked by its handler, as a presigned
+/// S3 link is — so an assistant or a colleague can fetch the deck.
+fn is_signed_link(path: &str, query: Option<&str>) -> bool {
+    let signed = query.is_some_and(|q| q.split('&').any(|p| p.starts_with("sig=")));
+    signed
+        && path
+            .strip_prefix("/api/jobs/")
+            .and_then(|rest| rest.strip_suffix("/download"))
+            .is_some_and(|id| !id.is_empty() && !id.contains('/'))
 }
 
 fn is_admin_path(path: &str) -> bool {
@@ -92,8 +113,9 @@ pub async fn require_session(
             }
         };
     }
-    if is_public(&path) || path.starts_with(API_PREFIX) {
-        // The REST API checks its bearer tokens itself (`http::v1::auth`).
+    if is_public(&path) || token_checked(&path) || is_signed_link(&path, req.uri().query()) {
+        // The REST API and MCP check their bearer tokens themselves
+        // (`http::v1::auth`, `http::mcp`).
         return next.run(req).await;
     }
 
@@ -141,10 +163,10 @@ pub async fn require_session(
 /// Refuses cross-site state-changing requests (CSRF). The session cookie is
 /// `SameSite=Lax` already; this is the second lock.
 pub async fn same_origin(State(state): State<AppState>, req: Request<Body>, next: Next) -> Response {
-    // The REST API never reads the session cookie (bearer tokens only), so
-    // a page elsewhere cannot act with a signed-in user's rights there.
+    // The REST API and MCP never read the session cookie (bearer tokens
+    // only), so a page elsewhere cannot act with a signed-in user's rights there.
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
-        || req.uri().path().starts_with(API_PREFIX)
+        || token_checked(req.uri().path())
     {
         return next.run(req).await;
     }

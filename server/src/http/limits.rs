@@ -26,7 +26,7 @@ use types::limits::{MAX_FORM_BYTES, MAX_OUTLINE_BYTES, MAX_TEMPLATE_BYTES};
 use types::ApiError;
 
 use super::error::api_error;
-use super::guard::API_PREFIX;
+use super::guard::token_checked;
 
 /// Bodies of the public forms (sign-in, set-up, sign-out) and anything
 /// else that is not an API call.
@@ -52,6 +52,7 @@ pub fn plan_for(path: &str) -> BodyPlan {
         "/api/v1/templates" => BodyPlan::Stream(MAX_TEMPLATE_BYTES),
         "/api/login" | "/api/setup" | "/api/logout" => BodyPlan::Buffer(SMALL_BODY_BYTES),
         "/api/v1/batches" => BodyPlan::Buffer(types::batches::MAX_BATCH_BYTES),
+        super::guard::MCP_PATH => BodyPlan::Buffer(MAX_FORM_BYTES),
         p if p.starts_with("/api/") => BodyPlan::Buffer(MAX_FORM_BYTES),
         _ => BodyPlan::Buffer(SMALL_BODY_BYTES),
     }
@@ -88,9 +89,9 @@ fn declared_length(req: &Request) -> Option<u64> {
         .and_then(|v| v.parse().ok())
 }
 
-/// See the module docs. The REST API's refusals are problem documents.
+/// See the module docs. The REST API's and MCP's refusals are problem documents.
 pub async fn bound_body(state: State<AppState>, req: Request, next: Next) -> Response {
-    if req.uri().path().starts_with(API_PREFIX) {
+    if token_checked(req.uri().path()) {
         super::v1::problem::reshape(bound(state, req, next).await).await
     } else {
         bound(state, req, next).await

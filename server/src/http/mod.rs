@@ -9,6 +9,7 @@ pub mod guard;
 pub mod headers;
 pub mod health;
 pub mod limits;
+mod mcp;
 pub(crate) mod metrics;
 mod previews;
 mod stream;
@@ -97,6 +98,7 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(metrics::metrics))
         .merge(job_routes())
         .merge(v1::router())
+        .merge(mcp::router(state.clone()))
         .leptos_routes_with_context(
             &server_state,
             routes,

@@ -576,3 +576,43 @@ async fn another_users_course_is_not_starved_by_a_running_batch() {
     );
     app.stop().await;
 }
+
+/// `/mcp` (the MCP server over HTTP; its tools are driven end to end by the
+/// official MCP Python SDK in scripts/mcp_check.py): only working tokens get
+/// in, and bodies are bounded before they are read.
+#[tokio::test]
+async fn the_mcp_endpoint_lets_in_working_tokens_and_bounded_bodies_only() {
+    let (app, _dir, c) = common::admin().await;
+    let assistant = c.api_token("Assistant", "write").await;
+    let list_tools = json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list"});
+
+    for stranger in [
+        Api::with_secret(&app.base, ""),
+        Api::with_secret(&app.base, "cw_made_up"),
+    ] {
+        let (status, headers, problem) = stranger.post("/mcp", &list_tools).await;
+        assert_eq!(status, 401);
+        assert_eq!(headers["www-authenticate"], "Bearer");
+        assert_eq!(headers["content-type"], "application/problem+json");
+        assert!(
+            problem["detail"].as_str().expect("detail").contains("token"),
+            "{problem}"
+        );
+    }
+
+    // A body over the limit is refused before it is read; a broken one is
+    // the client's error, not the server's.
+    let huge = vec![b' '; types::limits::MAX_FORM_BYTES + 1];
+    assert_eq!(assistant.post_raw("/mcp", "application/json", huge).await.0, 413);
+    let (status, _, _) = assistant
+        .post_raw("/mcp", "application/json", b"{\"jsonrpc\":".to_vec())
+        .await;
+    assert!((400..500).contains(&status), "{status}");
+
+    // Revoked: the next request is refused.
+    let list: Vec<Value> = c.json("/api/tokens", &[]).await;
+    let id = list[0]["id"].to_string();
+    assert_eq!(c.call("/api/tokens/revoke", &[("id", &id)]).await.status(), 200);
+    assert_eq!(assistant.post("/mcp", &list_tools).await.0, 401);
+    app.stop().await;
+}

@@ -156,5 +156,16 @@ async fn progress_streams_to_completion_and_the_signed_link_downloads_the_deck()
     let now = time::OffsetDateTime::now_utc().unix_timestamp() as u64;
     let expired = app.state.link_key.sign(&id, now - 100, 10);
     assert_eq!(c.status(&expired).await, 403);
+
+    // The link is the credential, as a presigned S3 link is: it works for
+    // someone who is not signed in (an assistant, a colleague it was sent
+    // to), and only while it is valid.
+    let stranger = app.client();
+    let res = stranger.get(&link).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.bytes().await.expect("bytes").len(), bytes.len());
+    assert_eq!(stranger.status(&sig_changed).await, 403);
+    assert_eq!(stranger.status(&expired).await, 403);
+    assert_eq!(stranger.status(&format!("/api/jobs/{id}/download")).await, 401);
     app.stop().await;
 }

@@ -22,7 +22,7 @@ pub struct Writer(pub TokenCaller);
 /// Longest `Authorization` header looked at (a token is 52 characters).
 const MAX_HEADER: usize = 200;
 
-async fn caller(parts: &Parts, state: &AppState) -> Result<TokenCaller, Problem> {
+pub(crate) async fn caller(parts: &Parts, state: &AppState) -> Result<TokenCaller, Problem> {
     let unauthorized = || {
         Problem::new(
             StatusCode::UNAUTHORIZED,

@@ -5,7 +5,7 @@
 //! script, no CDN). Handlers call the same backend functions as the
 //! browser's server functions.
 
-mod auth;
+pub(crate) mod auth;
 mod batches;
 mod catalogue;
 mod courses;
