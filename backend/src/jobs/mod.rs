@@ -13,6 +13,7 @@ pub mod history_cache;
 pub mod hub;
 pub mod idempotency;
 pub mod listen;
+pub mod outline_zip;
 pub mod outlines;
 pub mod runtime;
 pub mod worker;

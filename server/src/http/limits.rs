@@ -52,6 +52,9 @@ pub fn plan_for(path: &str) -> BodyPlan {
         "/api/v1/templates" => BodyPlan::Stream(MAX_TEMPLATE_BYTES),
         "/api/login" | "/api/setup" | "/api/logout" => BodyPlan::Buffer(SMALL_BODY_BYTES),
         "/api/v1/batches" => BodyPlan::Buffer(types::batches::MAX_BATCH_BYTES),
+        // A JSON spec is held to MAX_FORM_BYTES by its handler; a form
+        // carries an outline file.
+        "/api/v1/courses" => BodyPlan::Buffer(MAX_OUTLINE_BYTES + SMALL_BODY_BYTES),
         super::guard::MCP_PATH => BodyPlan::Buffer(MAX_FORM_BYTES),
         p if p.starts_with("/api/") => BodyPlan::Buffer(MAX_FORM_BYTES),
         _ => BodyPlan::Buffer(SMALL_BODY_BYTES),

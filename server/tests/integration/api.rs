@@ -616,3 +616,155 @@ async fn the_mcp_endpoint_lets_in_working_tokens_and_bounded_bodies_only() {
     assert_eq!(assistant.post("/mcp", &list_tools).await.0, 401);
     app.stop().await;
 }
+
+/// A zip of the given files, as a catalogue team would send its outlines.
+fn zip_of(files: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write;
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, bytes) in files {
+        out.start_file(*name, zip::write::SimpleFileOptions::default())
+            .expect("entry");
+        out.write_all(bytes).expect("write");
+    }
+    out.finish().expect("finish").into_inner()
+}
+
+#[tokio::test]
+async fn an_outline_file_starts_a_course_and_a_zip_of_them_a_batch() {
+    let (app, _dir, c) = common::admin().await;
+    let api = c.api_token("LMS", "write").await;
+    let ladders: &[u8] = b"# Ladder safety\n## Ladders\n- Footing\n  - Check the feet\n- Angle\n";
+    let settings = [
+        ("title", "Ladder safety"),
+        ("days", "1"),
+        ("template", "Ocean.pptx"),
+    ];
+
+    // A course from a file and settings as parts: the same course a spec makes.
+    let (status, headers, course) = api
+        .post_form(
+            "/api/v1/courses",
+            &settings,
+            Some(("outline", "ladders.md", ladders)),
+        )
+        .await;
+    assert_eq!(status, 202, "{course}");
+    assert!(headers["location"].starts_with("/api/v1/courses/"));
+    let id = course["id"].as_str().expect("id");
+    let (_, _, spec) = api.get(&format!("/api/v1/courses/{id}/spec")).await;
+    assert_eq!(
+        (spec["title"].as_str(), spec["language"].as_str()),
+        (Some("Ladder safety"), Some("en"))
+    );
+    assert_eq!(spec["outline"]["modules"][0]["title"], "Ladders", "{spec}");
+
+    // What is wrong is named, and nothing is queued for it.
+    let refusals = [
+        (
+            vec![("title", "T"), ("days", "two"), ("template", "Ocean.pptx")],
+            true,
+            "days",
+        ),
+        (
+            vec![("title", "T"), ("days", "1"), ("colour", "red")],
+            true,
+            "colour",
+        ),
+        (settings.to_vec(), false, "outline"),
+        (
+            vec![("title", "T"), ("days", "1"), ("template", "Nope.pptx")],
+            true,
+            "template",
+        ),
+    ];
+    for (texts, with_file, field) in refusals {
+        let file = with_file.then_some(("outline", "ladders.md", ladders));
+        let (status, _, problem) = api.post_form("/api/v1/courses", &texts, file).await;
+        assert_eq!(
+            (status, problem["field"].as_str()),
+            (422, Some(field)),
+            "{problem}"
+        );
+    }
+    let picture: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+    let (status, _, problem) = api
+        .post_form("/api/v1/courses", &settings, Some(("outline", "x.png", picture)))
+        .await;
+    assert_eq!(
+        (status, problem["field"].as_str()),
+        (422, Some("outline")),
+        "{problem}"
+    );
+
+    // A zip of outline files: one course each, titled by its outline (or
+    // its file's name), the archiver's clutter skipped; estimated first.
+    let zip = zip_of(&[
+        ("catalogue/ladders.md", ladders),
+        ("catalogue/__MACOSX/._ladders.md", b"junk"),
+        ("catalogue/scaffolds.txt", b"Scaffolds\n- Tags\n- Guard rails\n"),
+        ("catalogue/harness.md", b"# Harness\n- Fitting\n- Anchors\n"),
+    ]);
+    let batch_settings = [
+        ("name", "Height safety"),
+        ("days", "1"),
+        ("template", "Ocean.pptx"),
+    ];
+    let (status, _, estimate) = api
+        .post_form(
+            "/api/v1/batches?dry_run=true",
+            &batch_settings,
+            Some(("outlines", "c.zip", &zip)),
+        )
+        .await;
+    assert_eq!(
+        (status, estimate["courses"].as_i64()),
+        (200, Some(3)),
+        "{estimate}"
+    );
+    let (status, _, batch) = api
+        .post_form(
+            "/api/v1/batches",
+            &batch_settings,
+            Some(("outlines", "c.zip", &zip)),
+        )
+        .await;
+    assert_eq!(status, 202, "{batch}");
+    assert_eq!(batch["name"], "Height safety");
+    let mut titles: Vec<&str> = batch["courses"]
+        .as_array()
+        .expect("courses")
+        .iter()
+        .filter_map(|c| c["course_title"].as_str())
+        .collect();
+    titles.sort_unstable();
+    assert_eq!(titles.len(), 3, "{batch}");
+    assert!(
+        titles.contains(&"scaffolds") || titles.contains(&"Scaffolds"),
+        "{titles:?}"
+    );
+
+    // A zip that is not one, or holds nothing to read, is refused whole.
+    for (bytes, says) in [
+        (b"not a zip".to_vec(), "not a zip"),
+        (zip_of(&[("__MACOSX/x", b"j")]), "no outline files"),
+        (zip_of(&[("a.md", b"# A\n- t\n"), ("b.png", picture)]), "b.png"),
+    ] {
+        let (status, _, problem) = api
+            .post_form(
+                "/api/v1/batches",
+                &batch_settings,
+                Some(("outlines", "c.zip", &bytes)),
+            )
+            .await;
+        assert_eq!(
+            (status, problem["field"].as_str()),
+            (422, Some("outlines")),
+            "{problem}"
+        );
+        assert!(
+            problem["detail"].as_str().expect("detail").contains(says),
+            "{problem}"
+        );
+    }
+    app.stop().await;
+}

@@ -1,8 +1,7 @@
 //! `/api/v1/courses`: start a course from a spec, list and read courses,
 //! follow one, cancel, retry, delete, and fetch what it made.
 
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRequest, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderName, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -11,16 +10,35 @@ use backend::jobs::idempotency;
 use backend::AppState;
 use serde::{Deserialize, Serialize};
 use types::jobs::{JobStatus, JobSummary};
+use types::limits::MAX_FORM_BYTES;
 use types::spec::CourseSpec;
 use types::validate::JobId;
 use utoipa::{IntoParams, ToSchema};
 
 use super::auth::{Reader, Writer};
+use super::forms;
 use super::problem::Problem;
 
 /// Courses per page unless `limit` says otherwise, and the most a page holds.
 const DEFAULT_PAGE: u32 = 50;
 const MAX_PAGE: u32 = 200;
+
+/// A JSON body of at most `limit` bytes, read as `T` (refusals as problems).
+pub(super) async fn json_body<T: serde::de::DeserializeOwned>(
+    req: Request,
+    limit: usize,
+) -> Result<T, Problem> {
+    let (parts, body) = req.into_parts();
+    let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| {
+        Problem::from(types::ApiError::TooLarge(format!(
+            "The request is larger than {}.",
+            crate::http::limits::human_size(limit)
+        )))
+    })?;
+    let req = Request::from_parts(parts, axum::body::Body::from(bytes));
+    let Json(value) = Json::<T>::from_request(req, &()).await?;
+    Ok(value)
+}
 
 fn job_id(id: &str) -> Result<JobId, Problem> {
     JobId::parse(id).ok_or_else(Problem::not_found)
@@ -34,10 +52,16 @@ async fn course(
     Ok(backend::jobs::detail(state, caller, id).await?.job)
 }
 
-/// Starts a course from a spec: checked, queued, and answered at once.
+/// Starts a course: checked, queued, and answered at once.
+///
+/// The body is a course spec (JSON), or a form with the outline as a file
+/// and the other settings as parts.
 #[utoipa::path(
     post, path = "/api/v1/courses", tag = "courses", operation_id = "start_course",
-    request_body = CourseSpec,
+    request_body(content(
+        (CourseSpec = "application/json"),
+        (super::forms::CourseForm = "multipart/form-data"),
+    )),
     params(
         ("Idempotency-Key" = Option<String>, Header,
          description = "Any 1–255 visible ASCII characters, new for each course (a UUID): sending the same key and spec again within 24 hours answers with the course the first request started instead of starting another")
@@ -48,13 +72,13 @@ async fn course(
              ("Location" = String, description = "The course's URL"),
              ("Idempotent-Replayed" = String, description = "`true` when a repeated `Idempotency-Key` found an earlier course")
          )),
-        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "The body is not JSON, or the form is unreadable", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No working token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A read token", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The caller has as many courses queued or running as allowed, or a request with the same `Idempotency-Key` is still being handled", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field is wrong, or the `Idempotency-Key` was used with another spec; `field` names it", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is too large (a JSON spec 4 MB, a form 10 MB)", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Neither JSON nor a form", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is wrong, the outline file unreadable, or the `Idempotency-Key` was used with another spec; `field` names it", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Over the caller's allowance", body = Problem, content_type = "application/problem+json"),
     ),
     security(("token" = []))
@@ -63,9 +87,24 @@ pub async fn start(
     State(state): State<AppState>,
     Writer(caller): Writer,
     headers: HeaderMap,
-    body: Result<Json<CourseSpec>, JsonRejection>,
+    req: Request,
 ) -> Result<Response, Problem> {
-    let Json(spec) = body?;
+    let spec = if forms::is_multipart(&headers) {
+        let got = forms::read(req, "outline", forms::COURSE_PARTS).await?;
+        let Some((_, bytes)) = got.file.clone() else {
+            return Err(types::ApiError::invalid(
+                "outline",
+                "Send the outline as a file in the `outline` part.",
+            )
+            .into());
+        };
+        let outline = backend::jobs::outlines::read(&state, caller.user.id, bytes)
+            .await
+            .map_err(|e| Problem::from(backend::Error::from(e)))?;
+        got.spec(outline, None)?
+    } else {
+        json_body::<CourseSpec>(req, MAX_FORM_BYTES).await?
+    };
     let key = match headers.get(idempotency::HEADER) {
         None => None,
         Some(value) => Some(value.to_str().map_err(|_| {

@@ -11,6 +11,7 @@ mod catalogue;
 mod courses;
 mod docs;
 mod files;
+mod forms;
 mod openapi;
 pub mod problem;
 mod renders;

@@ -728,6 +728,38 @@ impl Api {
         self.answer(req.json(body)).await
     }
 
+    /// A POST of a `multipart/form-data` form: text parts and one file
+    /// (part name, file name, bytes).
+    pub async fn post_form(
+        &self,
+        path: &str,
+        texts: &[(&str, &str)],
+        file: Option<(&str, &str, &[u8])>,
+    ) -> Answer {
+        const BOUNDARY: &str = "courseware-test-boundary-7d3f";
+        let mut body = Vec::new();
+        for (name, value) in texts {
+            body.extend_from_slice(
+                format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                    .as_bytes(),
+            );
+        }
+        if let Some((name, file_name, bytes)) = file {
+            body.extend_from_slice(
+                format!(
+                    "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\n\
+                     Content-Type: application/octet-stream\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+        self.post_raw(path, &format!("multipart/form-data; boundary={BOUNDARY}"), body)
+            .await
+    }
+
     pub async fn post_raw(&self, path: &str, content_type: &str, body: Vec<u8>) -> Answer {
         let req = self
             .http
