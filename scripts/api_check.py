@@ -18,6 +18,7 @@
    delivery's signature, and the message is taken exactly once by its id.
 6. The official MCP Python SDK drives the MCP server over HTTP and over
    stdio (scripts/mcp_check.py).
+7. No token's secret is in the metrics scrape or the server's log.
 """
 
 import http.cookiejar
@@ -43,6 +44,10 @@ def say(text):
     print(f"==> api: {text}", file=sys.stderr, flush=True)
 
 
+# Every token made, to look for afterwards where none may appear.
+MADE_TOKENS = []
+
+
 def make_token(base, email, password, scope="write"):
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
@@ -57,6 +62,7 @@ def make_token(base, email, password, scope="write"):
     made = form("/api/tokens/create", {"name": f"API checks ({scope})", "scope": scope, "days": "1"})
     token = made["token"]
     assert token.startswith("cw_"), made
+    MADE_TOKENS.append(token)
     return token
 
 
@@ -263,7 +269,21 @@ def main():
         "RUST_LOG": "warn",
     })
     fuzz(base, token, examples, work)
+    no_secrets_shown(base, work)
     say("all API checks passed")
+
+
+def no_secrets_shown(base, work):
+    """No token made here appears in the metrics scrape or the server's log
+    (scripts/api-check keeps it at info level: every request is logged)."""
+    with urllib.request.urlopen(f"{base}/metrics", timeout=30) as res:
+        scrape = res.read().decode()
+    log = Path(os.environ["COURSEWARE_LOG"]).read_text(errors="replace")
+    assert len(log) > 10_000, f"the server log is only {len(log)} bytes: is it logging requests?"
+    for token in MADE_TOKENS:
+        for place, text in (("metrics", scrape), ("server log", log)):
+            assert token not in text and token[12:] not in text, f"a token's secret is in the {place}"
+    say(f"no token's secret in the metrics ({len(scrape)} bytes) or the server log ({len(log)} bytes)")
 
 
 if __name__ == "__main__":

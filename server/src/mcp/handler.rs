@@ -10,7 +10,7 @@ use rmcp::{tool_handler, ErrorData, RoleServer, ServerHandler};
 use types::jobs::JobStatus;
 use types::validate::JobId;
 
-use super::{course_uri, course_view, internal, Courseware, RESOURCE_PREFIX};
+use super::server::{course_uri, course_view, internal, Courseware, RESOURCE_PREFIX};
 
 /// Finished courses listed as resources, newest first.
 const RESOURCES_LISTED: i64 = 50;

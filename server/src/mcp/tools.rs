@@ -14,7 +14,7 @@ use types::spec::{CourseSpec, SPEC_SCHEMA};
 use types::validate::JobId;
 use types::ApiError;
 
-use super::{course_view, internal, Courseware};
+use super::server::{course_view, internal, Courseware};
 
 #[derive(Debug, Deserialize, rmcp::schemars::JsonSchema)]
 #[schemars(crate = "rmcp::schemars")]
