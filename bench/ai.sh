@@ -40,14 +40,18 @@ import http.cookiejar, json, sys, time, urllib.parse, urllib.request
 port, outline_path, conc = sys.argv[1], sys.argv[2], sys.argv[3]
 base = f"http://127.0.0.1:{port}"
 op = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-def call(path, data=None, raw=None):
-    body = raw if raw is not None else urllib.parse.urlencode(data or {}).encode()
-    return json.loads(op.open(urllib.request.Request(base + path, data=body, method="POST")).read() or b"null")
+def call(path, data=None, raw=None, spec=None):
+    headers = {}
+    if spec is not None:  # the New course page's start: one spec as JSON
+        body, headers = json.dumps({"spec": spec}).encode(), {"Content-Type": "application/json"}
+    else:
+        body = raw if raw is not None else urllib.parse.urlencode(data or {}).encode()
+    return json.loads(op.open(urllib.request.Request(base + path, data=body, method="POST", headers=headers)).read() or b"null")
 call("/api/login", {"email": "bench@example.com", "password": "bench-password-1"})
 outline = call("/api/outline/upload", raw=open(outline_path, "rb").read())
 t = time.time()
-jid = call("/api/jobs/start", {"title": "Benchmark course", "days": 5, "language": "en",
-                               "template": "Ocean.pptx", "outline": json.dumps(outline)})
+jid = call("/api/jobs/start", spec={"schema": 1, "title": "Benchmark course", "days": 5, "language": "en",
+                                    "template": "Ocean.pptx", "outline": outline})
 while True:
     d = call("/api/jobs/get", {"id": jid})
     if d["job"]["status"] in ("complete", "failed"):

@@ -32,7 +32,11 @@ base, courses, workers = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 def session(email, password):
     op = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
     def form(path, fields):
-        req = urllib.request.Request(base + path, data=urllib.parse.urlencode(fields).encode())
+        if "spec" in fields:  # the New course page's start: one spec as JSON
+            req = urllib.request.Request(base + path, data=json.dumps(fields).encode(),
+                                         headers={"Content-Type": "application/json"})
+        else:
+            req = urllib.request.Request(base + path, data=urllib.parse.urlencode(fields).encode())
         return json.loads(op.open(req).read() or b"null")
     form("/api/login", {"email": email, "password": password})
     return form
@@ -71,8 +75,8 @@ queued_s = time.time() - t0
 while api(token, "GET", f"/api/v1/batches/{batch['id']}")["counts"]["running"] < workers:
     time.sleep(0.01)
 t1 = time.time()
-theirs = trainer("/api/jobs/start", {"title": "Their own course", "days": "2", "language": "en",
-                                     "template": "Ocean.pptx", "outline": json.dumps(outline)})
+theirs = trainer("/api/jobs/start", {"spec": {"schema": 1, "title": "Their own course", "days": 2,
+                                              "language": "en", "template": "Ocean.pptx", "outline": outline}})
 wait(theirs)
 theirs_s = time.time() - t1
 state = api(token, "GET", f"/api/v1/batches/{batch['id']}")

@@ -39,8 +39,11 @@ port, outline_path, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
 base = f"http://127.0.0.1:{port}"
 jar = http.cookiejar.CookieJar()
 op = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-def call(path, data=None, raw=None):
-    if raw is not None:
+def call(path, data=None, raw=None, spec=None):
+    if spec is not None:  # the New course page's start: one spec as JSON
+        req = urllib.request.Request(base + path, data=json.dumps({"spec": spec}).encode(), method="POST",
+                                     headers={"Content-Type": "application/json"})
+    elif raw is not None:
         req = urllib.request.Request(base + path, data=raw, method="POST")
     else:
         req = urllib.request.Request(base + path, data=urllib.parse.urlencode(data or {}).encode(), method="POST")
@@ -50,8 +53,8 @@ outline = call("/api/outline/upload", raw=open(outline_path, "rb").read())
 walls, slides = [], 0
 for _ in range(runs):
     t = time.time()
-    jid = call("/api/jobs/start", {"title": "Benchmark course", "days": 5, "language": "en",
-                                   "template": "Ocean.pptx", "outline": json.dumps(outline)})
+    jid = call("/api/jobs/start", spec={"schema": 1, "title": "Benchmark course", "days": 5, "language": "en",
+                                        "template": "Ocean.pptx", "outline": outline})
     while True:
         j = call("/api/jobs/get", {"id": jid})["job"]
         if j["status"] in ("complete", "failed"):

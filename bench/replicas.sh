@@ -43,22 +43,27 @@ import http.cookiejar, json, subprocess, sys, time, urllib.parse, urllib.request
 jobs, db, bases = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
 def client(base):
     op = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-    def call(path, data=None, raw=None):
-        body = raw if raw is not None else urllib.parse.urlencode(data).encode()
-        return json.loads(op.open(urllib.request.Request(base + path, data=body, method="POST")).read() or b"null")
+    def call(path, data=None, raw=None, spec=None):
+        headers = {}
+        if spec is not None:  # the New course page's start: one spec as JSON
+            body, headers = json.dumps({"spec": spec}).encode(), {"Content-Type": "application/json"}
+        else:
+            body = raw if raw is not None else urllib.parse.urlencode(data).encode()
+        req = urllib.request.Request(base + path, data=body, method="POST", headers=headers)
+        return json.loads(op.open(req).read() or b"null")
     call("/api/login", {"email": "bench@example.com", "password": "bench-password-1"})
     return call
 clients = [client(b) for b in bases]
 md = open("server/samples/outlines/workplace-fire-safety.md", "rb").read()
-outline = json.dumps(clients[0]("/api/outline/upload", raw=md))
+outline = clients[0]("/api/outline/upload", raw=md)
 def count(status):
     out = subprocess.run(["psql", db, "-Atc", f"SELECT COUNT(*) FROM jobs WHERE status IN ({status})"],
                          capture_output=True, text=True, check=True).stdout
     return int(out.strip())
 t0 = time.time()
 for i in range(jobs):
-    clients[i % len(clients)]("/api/jobs/start", {"title": f"Bench {i}", "days": 2, "language": "en",
-                                                  "template": "Ocean.pptx", "outline": outline})
+    clients[i % len(clients)]("/api/jobs/start", spec={"schema": 1, "title": f"Bench {i}", "days": 2,
+                                                       "language": "en", "template": "Ocean.pptx", "outline": outline})
 submitted = time.time() - t0
 while count("'complete', 'failed', 'cancelled'") < jobs:
     time.sleep(0.05)

@@ -34,9 +34,10 @@ for run in $(seq "$runs"); do
     --data-urlencode email=bench@example.com --data-urlencode password=bench-password-1 >/dev/null
   curl -fsS -c "$jar" -b "$jar" -X POST "http://127.0.0.1:$pa/api/outline/upload" \
     --data-binary @server/samples/outlines/workplace-fire-safety.md -o "$work/outline.json"
-  id=$(curl -fsS -c "$jar" -b "$jar" -X POST "http://127.0.0.1:$pa/api/jobs/start" --data-urlencode title=Requeue \
-    --data-urlencode days=1 --data-urlencode language=en --data-urlencode template=Ocean.pptx \
-    --data-urlencode "outline@$work/outline.json" | tr -d '"')
+  id=$(python3 -c 'import json, sys; print(json.dumps({"spec": {"schema": 1, "title": "Requeue", "days": 1,
+      "language": "en", "template": "Ocean.pptx", "outline": json.load(open(sys.argv[1]))}}))' "$work/outline.json" |
+    curl -fsS -c "$jar" -b "$jar" -X POST "http://127.0.0.1:$pa/api/jobs/start" \
+      -H 'Content-Type: application/json' --data-binary @- | tr -d '"')
   for _ in $(seq 100); do [ "$(q "SELECT status FROM jobs WHERE id = '$id'")" = running ] && break; sleep 0.05; done
   pb=$(free_port); serve b-$run "$pb"; b=$!; pids+=("$b"); up "$pb"
   # A random moment of A's heartbeat cycle, as a real crash would be.

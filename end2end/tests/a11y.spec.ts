@@ -20,7 +20,7 @@ test("every page passes axe-core's WCAG 2 A/AA rules", async ({ page }) => {
   const outline = await (await page.request.post("/api/outline/upload", { data: md })).json();
   const id: string = await (
     await page.request.post("/api/jobs/start", {
-      form: { title: "Accessible course", days: "1", language: "en", template: "Ocean.pptx", outline: JSON.stringify(outline) },
+      data: { spec: { schema: 1, title: "Accessible course", days: 1, language: "en", template: "Ocean.pptx", outline } },
     })
   ).json();
   for (const p of ["/", "/new", "/history", "/usage", "/tokens", "/webhooks", "/admin/users", `/jobs/${id}`]) {

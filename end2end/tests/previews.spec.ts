@@ -10,7 +10,7 @@ test("a finished job shows its slides, a large view with notes and findings, and
   const outline = await (await page.request.post("/api/outline/upload", { data: md })).json();
   const id: string = await (
     await page.request.post("/api/jobs/start", {
-      form: { title: "Seen before downloaded", days: "1", language: "en", template: "Ocean.pptx", outline: JSON.stringify(outline) },
+      data: { spec: { schema: 1, title: "Seen before downloaded", days: 1, language: "en", template: "Ocean.pptx", outline } },
     })
   ).json();
   await page.goto(`/jobs/${id}`);

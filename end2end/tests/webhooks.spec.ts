@@ -33,7 +33,7 @@ test("a webhook added on its page hears a course complete, shows the delivery an
   const md = "# Hooked\n## Ladders\n### Footing\n- Check the feet\n";
   const outline = await (await page.request.post("/api/outline/upload", { data: md })).json();
   await page.request.post("/api/jobs/start", {
-    form: { title: "Hooked course", days: "1", language: "en", template: "Ocean.pptx", outline: JSON.stringify(outline) },
+    data: { spec: { schema: 1, title: "Hooked course", days: 1, language: "en", template: "Ocean.pptx", outline } },
   });
   await expect.poll(() => ids.length, { timeout: 60_000 }).toBe(1);
 

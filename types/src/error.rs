@@ -90,6 +90,42 @@ impl ApiError {
     }
 }
 
+/// Marks the field an argument's decoding error is about (see
+/// [`field_error_text`] and [`named_field_error`]).
+const FIELD_MARK: char = '\u{1e}';
+
+/// An argument decoding error's text that keeps the field it is about:
+/// `path` as serde_path_to_error gives it (`days`, `outline.modules[2]`, `.`).
+pub fn field_error_text(path: &str, error: &impl std::fmt::Display) -> String {
+    format!("{FIELD_MARK}{path}{FIELD_MARK}{error}")
+}
+
+/// The field error an argument's decoding error (from [`field_error_text`],
+/// with whatever the decoder appended) stands for: the top-level field named
+/// (a missing field names itself), the decoder's words without positions.
+pub fn named_field_error(text: &str) -> Option<ApiError> {
+    let (_, rest) = text.split_once(FIELD_MARK)?;
+    let (path, message) = rest.split_once(FIELD_MARK)?;
+    let message = message.split(" at line ").next().unwrap_or(message).trim();
+    let top = path
+        .split(['.', '['])
+        .find(|p| !p.is_empty())
+        .map(str::to_owned)
+        .or_else(|| {
+            message
+                .strip_prefix("missing field `")
+                .and_then(|m| m.split('`').next())
+                .map(str::to_owned)
+        })
+        .unwrap_or_default();
+    let shown = if top.is_empty() {
+        format!("The request could not be read: {message}.")
+    } else {
+        format!("{top} could not be read: {message}.")
+    };
+    Some(ApiError::invalid(&top, shown))
+}
+
 /// How the error travels through Leptos's server functions (JSON, both ways).
 /// Only the UI crate switches this on; the backend has no Leptos.
 #[cfg(feature = "leptos")]
@@ -97,14 +133,22 @@ mod server_fn_codec {
     use leptos::server_fn::codec::JsonEncoding;
     use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 
-    use super::ApiError;
+    use crate::error::{named_field_error, ApiError};
 
     impl FromServerFnError for ApiError {
         type Encoder = JsonEncoding;
 
         fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
             match value {
-                ServerFnErrorErr::Args(m) | ServerFnErrorErr::MissingArg(m) => Self::invalid("", m),
+                ServerFnErrorErr::Args(m) | ServerFnErrorErr::MissingArg(m) => {
+                    named_field_error(&m).unwrap_or_else(|| Self::invalid("", m))
+                }
+                // In the browser, an answer that cannot be decoded; on the
+                // server, a request that cannot be: the caller's to fix.
+                ServerFnErrorErr::Deserialization(m) if !cfg!(target_arch = "wasm32") => {
+                    named_field_error(&m)
+                        .unwrap_or_else(|| Self::invalid("", format!("The request could not be read: {m}")))
+                }
                 ServerFnErrorErr::Request(m)
                 | ServerFnErrorErr::Deserialization(m)
                 | ServerFnErrorErr::Serialization(m) => Self::Transport(m),
@@ -117,6 +161,29 @@ mod server_fn_codec {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_decoding_error_names_its_top_level_field() {
+        let said = |path: &str, inner: &str| {
+            named_field_error(&format!("{} at line 1 column 9", field_error_text(path, &inner)))
+                .expect("marked")
+        };
+        let e = said("days", "invalid value: integer `300`, expected u8");
+        assert_eq!(
+            e,
+            ApiError::invalid(
+                "days",
+                "days could not be read: invalid value: integer `300`, expected u8."
+            )
+        );
+        assert!(
+            matches!(said("outline.modules[2].title", "invalid type"), ApiError::Invalid { field, .. } if field == "outline")
+        );
+        assert!(
+            matches!(said(".", "missing field `title`"), ApiError::Invalid { field, .. } if field == "title")
+        );
+        assert_eq!(named_field_error("no marks here"), None);
+    }
 
     #[test]
     fn bad_credentials_never_says_which_part_was_wrong() {

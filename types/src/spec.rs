@@ -80,6 +80,23 @@ impl Timetable {
     }
 }
 
+/// A spec as an argument that must be read as a whole (the New course
+/// page's start, sent as JSON): a field that cannot be read is named in
+/// the error (see [`crate::error::named_field_error`]), as the REST API
+/// names it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(transparent)]
+pub struct SpecArg(pub CourseSpec);
+
+impl<'de> Deserialize<'de> for SpecArg {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        serde_path_to_error::deserialize(d).map(SpecArg).map_err(|e| {
+            let path = e.path().to_string();
+            <D::Error as serde::de::Error>::custom(crate::error::field_error_text(&path, e.inner()))
+        })
+    }
+}
+
 fn offline() -> String {
     "offline".into()
 }

@@ -75,45 +75,17 @@ pub async fn parse_outline_text(text: String) -> Result<Outline, ApiError> {
     )
 }
 
-/// Queues a generation job; returns its id. One argument per form field
-/// (the timetable's four are optional: blank takes the server's day).
-#[server(prefix = "/api", endpoint = "jobs/start")]
-pub async fn start_job(
-    title: String,
-    days: String,
-    language: String,
-    template: String,
-    outline: String,
-    #[server(default)] day_start: Option<String>,
-    #[server(default)] day_end: Option<String>,
-    #[server(default)] lunch: Option<String>,
-    #[server(default)] breaks: Option<String>,
-) -> Result<String, ApiError> {
+/// Queues a course from the New course page, sent as one spec (JSON) — the
+/// REST API's body, down the same path (`backend::jobs::start_spec`); its id.
+#[server(prefix = "/api", endpoint = "jobs/start", input = leptos::server_fn::codec::Json)]
+pub async fn start_job(spec: types::spec::SpecArg) -> Result<String, ApiError> {
     use crate::api::caller::{require_user, respond};
     respond(
         async {
             let (state, user) = require_user().await?;
-            // The outline arrives as JSON in its form field: decoded once here.
-            if outline.len() > types::limits::MAX_FORM_BYTES {
-                return Err(ApiError::TooLarge(format!(
-                    "The outline is larger than {} MB.",
-                    types::limits::MAX_FORM_BYTES >> 20
-                )));
-            }
-            let outline: types::outline::Outline = serde_json::from_str(&outline)
-                .map_err(|_| ApiError::invalid("outline", "The outline could not be read."))?;
-            let request = backend::jobs::StartRequest {
-                title,
-                days,
-                language,
-                template,
-                outline,
-                day_start,
-                day_end,
-                lunch,
-                breaks,
-            };
-            Ok(backend::jobs::start(&state, &user, request).await?.to_string())
+            Ok(backend::jobs::start_spec(&state, &user, spec.0)
+                .await?
+                .to_string())
         }
         .await,
     )

@@ -148,27 +148,29 @@ pub fn NewCourse() -> impl IntoView {
             });
         }
     };
-    // The form as a spec file, offered for download as it stands.
+    // The form as a spec: what Generate sends, and the spec file offered
+    // for download as it stands.
+    let form_spec = move || types::spec::CourseSpec {
+        schema: types::spec::SPEC_SCHEMA,
+        title: title.get(),
+        days: days.get(),
+        language: language.get(),
+        template: template.get(),
+        outline: outline.get().unwrap_or_default(),
+        writer: "offline".into(),
+        timetable: {
+            let t = types::spec::Timetable {
+                start: day_start.get(),
+                end: day_end.get(),
+                lunch: lunch.get(),
+                breaks: breaks.get(),
+            };
+            (!(t.start.is_empty() && t.end.is_empty() && t.lunch.is_empty() && t.breaks.is_empty()))
+                .then_some(t)
+        },
+    };
     let spec_href = move || {
-        let spec = types::spec::CourseSpec {
-            schema: types::spec::SPEC_SCHEMA,
-            title: title.get(),
-            days: days.get(),
-            language: language.get(),
-            template: template.get(),
-            outline: outline.get().unwrap_or_default(),
-            writer: "offline".into(),
-            timetable: {
-                let t = types::spec::Timetable {
-                    start: day_start.get(),
-                    end: day_end.get(),
-                    lunch: lunch.get(),
-                    breaks: breaks.get(),
-                };
-                (!(t.start.is_empty() && t.end.is_empty() && t.lunch.is_empty() && t.breaks.is_empty()))
-                    .then_some(t)
-            },
-        };
+        let spec = form_spec();
         let json = serde_json::to_string_pretty(&spec).unwrap_or_default();
         format!(
             "data:application/json;charset=utf-8,{}",
@@ -204,30 +206,18 @@ pub fn NewCourse() -> impl IntoView {
     };
 
     let generate = move |_| {
-        let Some(o) = outline.get_untracked() else {
+        if outline.get_untracked().is_none() {
             error.set(Some(ApiError::invalid(
                 "outline",
                 "Upload or paste an outline first.",
             )));
             return;
-        };
+        }
         let navigate = navigate.clone();
+        let spec = untrack(form_spec);
         busy.set(true);
         leptos::task::spawn_local(async move {
-            let json = serde_json::to_string(&o).unwrap_or_default();
-            match start_job(
-                title.get_untracked(),
-                days.get_untracked().to_string(),
-                language.get_untracked(),
-                template.get_untracked(),
-                json,
-                Some(day_start.get_untracked()),
-                Some(day_end.get_untracked()),
-                Some(lunch.get_untracked()),
-                Some(breaks.get_untracked()),
-            )
-            .await
-            {
+            match start_job(types::spec::SpecArg(spec)).await {
                 Ok(id) => navigate(&format!("/jobs/{id}"), Default::default()),
                 Err(e) => {
                     error.set(Some(e));

@@ -150,23 +150,25 @@ pub async fn claim(
     };
     crate::on_db!(pool, pool => {
         let mut tx = pool.begin().await?;
-        let ids: Vec<i64> = sqlx::query_scalar(&format!(
-            "SELECT id FROM webhook_deliveries
-             WHERE status = 'pending' AND next_at <= $1 AND (lease_until IS NULL OR lease_until < $1)
-             ORDER BY next_at, id LIMIT $2{skip_locked}"
+        // One statement claims: on SQLite the transaction holds the write
+        // lock from its start (a read first could not be upgraded once
+        // another writer commits); on PostgreSQL claimers skip each other.
+        let mut ids: Vec<i64> = sqlx::query_scalar(&format!(
+            "UPDATE webhook_deliveries SET claimed_by = $3, lease_until = $4
+             WHERE id IN (SELECT id FROM webhook_deliveries
+                          WHERE status = 'pending' AND next_at <= $1 AND (lease_until IS NULL OR lease_until < $1)
+                          ORDER BY next_at, id LIMIT $2{skip_locked})
+             RETURNING id"
         ))
         .bind(now)
         .bind(limit)
+        .bind(worker)
+        .bind(lease_until)
         .fetch_all(&mut *tx)
         .await?;
+        ids.sort_unstable();
         let mut due = Vec::with_capacity(ids.len());
         for id in ids {
-            sqlx::query("UPDATE webhook_deliveries SET claimed_by = $2, lease_until = $3 WHERE id = $1")
-                .bind(id)
-                .bind(worker)
-                .bind(lease_until)
-                .execute(&mut *tx)
-                .await?;
             let row: Due = sqlx::query_as(
                 "SELECT d.id, d.endpoint_id, d.message_id, d.event, d.payload, d.attempts, d.created_at, e.url, e.secret
                  FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE d.id = $1",

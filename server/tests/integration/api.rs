@@ -455,12 +455,7 @@ async fn a_catalogue_batch_is_estimated_then_made_and_followed_as_one() {
         (started["total"].as_i64(), started["name"].as_str()),
         (Some(4), Some("Safety catalogue"))
     );
-    let titles: Vec<&str> = started["courses"]
-        .as_array()
-        .expect("courses")
-        .iter()
-        .filter_map(|c| c["course_title"].as_str())
-        .collect();
+    let titles = common::texts(&started["courses"], "course_title");
     assert_eq!(
         titles,
         ["Safety 1", "Safety 2", "Safety 3", "Safety 4"],
@@ -730,12 +725,7 @@ async fn an_outline_file_starts_a_course_and_a_zip_of_them_a_batch() {
         .await;
     assert_eq!(status, 202, "{batch}");
     assert_eq!(batch["name"], "Height safety");
-    let mut titles: Vec<&str> = batch["courses"]
-        .as_array()
-        .expect("courses")
-        .iter()
-        .filter_map(|c| c["course_title"].as_str())
-        .collect();
+    let mut titles = common::texts(&batch["courses"], "course_title");
     titles.sort_unstable();
     assert_eq!(titles.len(), 3, "{batch}");
     assert!(

@@ -124,9 +124,15 @@ fn start_form<'a>(title: &'a str, days: &'a str, outline: &'a str) -> Vec<(&'sta
 }
 
 /// Posts every form to `path` at once; the answers' statuses, in order.
+/// (A start is sent as the New course page sends it: one spec.)
 async fn post_at_once(c: &Client, path: &str, forms: Vec<Vec<(&str, &str)>>) -> Vec<u16> {
     let sends = forms.iter().map(|form| {
-        let request = c.http.post(format!("{}{path}", c.base)).form(form);
+        let request = c.http.post(format!("{}{path}", c.base));
+        let request = if path == "/api/jobs/start" {
+            request.json(&common::start_body(form))
+        } else {
+            request.form(form)
+        };
         async move { request.send().await.expect("request").status().as_u16() }
     });
     futures_util::future::join_all(sends).await
@@ -559,21 +565,21 @@ async fn bad_job_arguments_are_4xx_naming_the_field() {
         ), // 27: missing field
     ];
     for (form, status, name) in cases {
-        let (got, body) = error_text(c.call("/api/jobs/start", &form).await).await;
+        let (got, body) = error_text(c.start(&form).await).await;
         assert_eq!(got, status, "{name}: {body}");
         assert_eq!(field(&body), name, "{body}");
     }
     // 28: an unknown language; 29: a template path.
     let mut form = start_form("Course", "1", &ok);
     form[2] = ("language", "xx");
-    let (got, body) = error_text(c.call("/api/jobs/start", &form).await).await;
+    let (got, body) = error_text(c.start(&form).await).await;
     assert_eq!((got, field(&body)), (422, "language"), "{body}");
     let mut form = start_form("Course", "1", &ok);
     form[3] = ("template", "../../../etc/passwd");
-    let (got, body) = error_text(c.call("/api/jobs/start", &form).await).await;
+    let (got, body) = error_text(c.start(&form).await).await;
     assert_eq!((got, field(&body)), (422, "template"), "{body}");
     // The 5,000-module outline says what is too large.
-    let (_, body) = error_text(c.call("/api/jobs/start", &start_form("C", "1", &huge)).await).await;
+    let (_, body) = error_text(c.start(&start_form("C", "1", &huge)).await).await;
     assert!(message(&body).contains("5000 modules"), "{body}");
     // Other server functions: a non-number id, a missing argument.
     let (got, body) = error_text(
@@ -676,7 +682,8 @@ async fn batches_cannot_flood_the_queue() {
     app.assert_nothing_queued().await;
 
     for _ in 0..3 {
-        assert_eq!(api.post("/api/v1/batches", &many(2)).await.0, 202);
+        let (status, _, body) = api.post("/api/v1/batches", &many(2)).await;
+        assert_eq!(status, 202, "{body}");
     }
     let (status, _, problem) = api.post("/api/v1/batches", &many(2)).await;
     assert_eq!(status, 409, "a fourth open batch: {problem}");
@@ -1032,12 +1039,7 @@ async fn a_panicking_job_fails_and_the_worker_carries_on() {
     let start = |title: &'static str| {
         let c = &c;
         async move {
-            let res = c
-                .call(
-                    "/api/jobs/start",
-                    &start_form(title, "1", &common::small_outline(1)),
-                )
-                .await;
+            let res = c.start(&start_form(title, "1", &common::small_outline(1))).await;
             assert_eq!(res.status(), 200);
             res.json::<String>().await.expect("id")
         }
@@ -1232,6 +1234,19 @@ impl Drop for Listener {
 
 /// LibreOffice processes whose command line names `dir` (a test's own data
 /// folder), so other tests' renders do not count.
+/// Waits (at most 5 s) until no office process runs under `dir`.
+async fn all_office_processes_end(dir: &Path) {
+    let t = Instant::now();
+    while !office_processes_under(dir).is_empty() {
+        assert!(
+            t.elapsed() < Duration::from_secs(5),
+            "{:?}",
+            office_processes_under(dir)
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 fn office_processes_under(dir: &Path) -> Vec<String> {
     let out = std::process::Command::new("pgrep")
         .args(["-a", "-f", &dir.display().to_string()])
@@ -1425,15 +1440,7 @@ async fn renders_that_time_out_or_are_abandoned_leave_nothing_running() {
         .send()
         .await;
     assert!(gone.is_err(), "the client gave up before the render ended");
-    let t = Instant::now();
-    while !office_processes_under(dir.path()).is_empty() {
-        assert!(
-            t.elapsed() < Duration::from_secs(5),
-            "{:?}",
-            office_processes_under(dir.path())
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    all_office_processes_end(dir.path()).await;
     eprintln!(
         "abandoned render: nothing left {} ms after the client went",
         t.elapsed().as_millis()
@@ -1446,18 +1453,17 @@ async fn renders_that_time_out_or_are_abandoned_leave_nothing_running() {
 /// `/metrics` (before: 50 × 20 kB methods made it 15 MB), a long or odd
 /// request id is replaced by our own, a plain one is kept, and the log
 /// lines stay short.
+/// The `/metrics` text.
+async fn scrape(http: &reqwest::Client, base: &str) -> String {
+    let res = http.get(format!("{base}/metrics")).send().await.expect("metrics");
+    res.text().await.expect("text")
+}
+
 #[tokio::test]
 async fn odd_methods_and_request_ids_cannot_grow_metrics_or_logs() {
     let s = Spawned::start(&[("RUST_LOG", "info"), ("LOG_FORMAT", "json")]).await;
     let http = reqwest::Client::new();
-    let before = http
-        .get(format!("{}/metrics", s.base))
-        .send()
-        .await
-        .expect("metrics")
-        .text()
-        .await
-        .expect("text");
+    let before = scrape(&http, &s.base).await;
     let long_id = "x".repeat(5_000);
     for i in 0..1_000 {
         let method =
@@ -1484,14 +1490,7 @@ async fn odd_methods_and_request_ids_cannot_grow_metrics_or_logs() {
         .await
         .expect("health");
     assert_eq!(plain.headers()["x-request-id"], "trace-abc-123");
-    let after = http
-        .get(format!("{}/metrics", s.base))
-        .send()
-        .await
-        .expect("metrics")
-        .text()
-        .await
-        .expect("text");
+    let after = scrape(&http, &s.base).await;
     assert!(after.contains("method=\"other\""), "odd methods count as other");
     assert!(!after.contains("M999"), "no made-up method is a label");
     assert!(
@@ -1615,14 +1614,6 @@ async fn drawings_are_rationed_per_user_and_end_with_the_server() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     app.stop().await;
-    let t = Instant::now();
-    while !office_processes_under(dir.path()).is_empty() {
-        assert!(
-            t.elapsed() < Duration::from_secs(5),
-            "{:?}",
-            office_processes_under(dir.path())
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    all_office_processes_end(dir.path()).await;
     pending.abort();
 }

@@ -23,12 +23,7 @@ async fn a_job_runs_from_the_api_to_a_stored_deck_and_counts_in_the_day() {
     assert_eq!(j["job"]["course_title"], "Fire safety for site leads");
     let slides = j["job"]["slide_count"].as_i64().expect("slides");
     assert!(slides > 20);
-    let messages: Vec<&str> = j["events"]
-        .as_array()
-        .expect("events")
-        .iter()
-        .filter_map(|e| e["message"].as_str())
-        .collect();
+    let messages = common::texts(&j["events"], "message");
     assert!(messages.iter().any(|m| m.starts_with("Planned")), "{messages:?}");
     // The log's slide count is the deck's, splits included.
     let built = format!("Built {slides} slides");
@@ -140,16 +135,13 @@ async fn form_errors_name_their_field() {
         ),
     ] {
         let res = c
-            .call(
-                "/api/jobs/start",
-                &[
-                    ("title", title),
-                    ("days", days),
-                    ("language", lang),
-                    ("template", template),
-                    ("outline", outline),
-                ],
-            )
+            .start(&[
+                ("title", title),
+                ("days", days),
+                ("language", lang),
+                ("template", template),
+                ("outline", outline),
+            ])
             .await;
         assert_eq!(res.status(), 422, "{field}");
         let body: serde_json::Value = res.json().await.expect("json");
@@ -357,14 +349,14 @@ async fn a_course_keeps_its_own_timetable_and_a_bad_one_is_refused() {
     ] {
         let mut f = form(start, end, lunch, breaks);
         f.push(("outline", &outline));
-        let res = c.call("/api/jobs/start", &f).await;
+        let res = c.start(&f).await;
         assert_eq!(res.status(), 422, "{start} {end} {lunch}");
         let body: serde_json::Value = res.json().await.expect("json");
         assert_eq!(body["Invalid"]["field"], "timetable", "{body}");
     }
     let mut f = form("08:30", "12:30", "none", "10:15/15");
     f.push(("outline", &outline));
-    let res = c.call("/api/jobs/start", &f).await;
+    let res = c.start(&f).await;
     assert_eq!(res.status(), 200, "{}", res.text().await.unwrap_or_default());
     let id: String = res.json().await.expect("id");
     c.wait_for(&id, &["complete"], Duration::from_secs(30)).await;

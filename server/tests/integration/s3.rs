@@ -17,16 +17,13 @@ use common::sample_outline as outline;
 
 async fn start_job(c: &Client) -> String {
     let res = c
-        .call(
-            "/api/jobs/start",
-            &[
-                ("title", "Fire safety"),
-                ("days", "1"),
-                ("language", "en"),
-                ("template", "Ocean.pptx"),
-                ("outline", &outline()),
-            ],
-        )
+        .start(&[
+            ("title", "Fire safety"),
+            ("days", "1"),
+            ("language", "en"),
+            ("template", "Ocean.pptx"),
+            ("outline", &outline()),
+        ])
         .await;
     assert_eq!(res.status(), 200);
     res.json().await.expect("id")

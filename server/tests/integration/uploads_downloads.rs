@@ -91,16 +91,13 @@ async fn template_uploads_are_opened_stored_under_generated_names_or_refused_lea
         ("upload:../../x.pptx", 422),
     ] {
         let res = c
-            .call(
-                "/api/jobs/start",
-                &[
-                    ("title", "T"),
-                    ("days", "1"),
-                    ("language", "en"),
-                    ("template", template),
-                    ("outline", &outline),
-                ],
-            )
+            .start(&[
+                ("title", "T"),
+                ("days", "1"),
+                ("language", "en"),
+                ("template", template),
+                ("outline", &outline),
+            ])
             .await;
         assert_eq!(res.status(), status, "{template}");
     }
@@ -113,16 +110,13 @@ async fn progress_streams_to_completion_and_the_signed_link_downloads_the_deck()
     let md = samples("outlines/workplace-fire-safety.md");
     let outline = serde_json::to_string(&course::parse::parse(&md).expect("parse")).expect("json");
     let res = c
-        .call(
-            "/api/jobs/start",
-            &[
-                ("title", "Fire / Safety: \"Basics\""),
-                ("days", "1"),
-                ("language", "en"),
-                ("template", "Ocean.pptx"),
-                ("outline", &outline),
-            ],
-        )
+        .start(&[
+            ("title", "Fire / Safety: \"Basics\""),
+            ("days", "1"),
+            ("language", "en"),
+            ("template", "Ocean.pptx"),
+            ("outline", &outline),
+        ])
         .await;
     let id: String = res.json().await.expect("id");
 

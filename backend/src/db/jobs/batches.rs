@@ -53,30 +53,38 @@ pub async fn enqueue(
         if let Some(lock) = lock_user {
             sqlx::query(lock).bind(user_id).execute(&mut *tx).await?;
         }
-        let open: i64 = sqlx::query_scalar(
-            "SELECT COUNT(DISTINCT batch_id) FROM jobs
-             WHERE user_id = $1 AND batch_id IS NOT NULL AND status IN ('queued', 'running')",
-        )
-        .bind(user_id)
-        .fetch_one(&mut *tx)
-        .await?;
-        if open >= max_open {
-            return Ok(Queued::TooManyOpen);
-        }
+        // The allowance is checked inside the first statement, a write: on
+        // SQLite the transaction then holds the write lock from its start
+        // (a read first could not be upgraded once another writer commits).
         let batch = loop {
             let id = new_id();
             let done = sqlx::query(
-                "INSERT INTO batches (id, user_id, name, created_at) VALUES ($1, $2, $3, $4)
+                "INSERT INTO batches (id, user_id, name, created_at)
+                 SELECT $1, $2, $3, $4
+                 WHERE (SELECT COUNT(DISTINCT batch_id) FROM jobs
+                        WHERE user_id = $2 AND batch_id IS NOT NULL AND status IN ('queued', 'running')) < $5
                  ON CONFLICT (id) DO NOTHING",
             )
             .bind(id.as_str())
             .bind(user_id)
             .bind(name)
             .bind(&now)
+            .bind(max_open)
             .execute(&mut *tx)
             .await?;
             if done.rows_affected() == 1 {
                 break id;
+            }
+            // Refused by the allowance, or (rarely) the id was taken.
+            let open: i64 = sqlx::query_scalar(
+                "SELECT COUNT(DISTINCT batch_id) FROM jobs
+                 WHERE user_id = $1 AND batch_id IS NOT NULL AND status IN ('queued', 'running')",
+            )
+            .bind(user_id)
+            .fetch_one(&mut *tx)
+            .await?;
+            if open >= max_open {
+                return Ok(Queued::TooManyOpen);
             }
         };
         let mut ids = Vec::with_capacity(jobs.len());

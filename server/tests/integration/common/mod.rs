@@ -324,6 +324,17 @@ impl Client {
             .expect("request")
     }
 
+    /// Starts a course as the New course page does: the fields of `form`
+    /// (as the old form sent them; see [`start_body`]) as one spec.
+    pub async fn start(&self, form: &[(&str, &str)]) -> reqwest::Response {
+        self.http
+            .post(format!("{}/api/jobs/start", self.base))
+            .json(&start_body(form))
+            .send()
+            .await
+            .expect("request")
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.http
             .get(format!("{}{}", self.base, path))
@@ -415,7 +426,7 @@ impl Client {
                 None => form.push((name, value)),
             }
         }
-        let res = self.call("/api/jobs/start", &form).await;
+        let res = self.start(&form).await;
         assert_eq!(res.status(), 200, "{}", res.text().await.unwrap_or_default());
         res.json::<String>().await.expect("id")
     }
@@ -514,16 +525,13 @@ impl Client {
     pub async fn finished_job(&self, title: &str, template: &str) -> String {
         let outline = sample_outline();
         let res = self
-            .call(
-                "/api/jobs/start",
-                &[
-                    ("title", title),
-                    ("days", "1"),
-                    ("language", "en"),
-                    ("template", template),
-                    ("outline", &outline),
-                ],
-            )
+            .start(&[
+                ("title", title),
+                ("days", "1"),
+                ("language", "en"),
+                ("template", template),
+                ("outline", &outline),
+            ])
             .await;
         assert_eq!(res.status(), 200, "{}", res.text().await.unwrap_or_default());
         let id: String = res.json().await.expect("id");
@@ -801,4 +809,46 @@ impl Api {
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
     }
+}
+
+/// The New course page's start body, `{"spec": CourseSpec}`, from form-like
+/// fields: `days` a number when it reads as one (else sent as it is, for the
+/// server to refuse), `outline` the tree when it is JSON (else the text),
+/// the timetable's four parts when any is given.
+pub fn start_body(form: &[(&str, &str)]) -> serde_json::Value {
+    let get = |k: &str| form.iter().find(|(n, _)| *n == k).map(|(_, v)| *v);
+    let mut spec = serde_json::Map::new();
+    spec.insert("schema".into(), 1.into());
+    for key in ["title", "language", "template"] {
+        if let Some(v) = get(key) {
+            spec.insert(key.into(), v.into());
+        }
+    }
+    if let Some(days) = get("days") {
+        let value = days
+            .parse::<i64>()
+            .map_or_else(|_| serde_json::Value::from(days), serde_json::Value::from);
+        spec.insert("days".into(), value);
+    }
+    if let Some(outline) = get("outline") {
+        let value = serde_json::from_str(outline).unwrap_or_else(|_| serde_json::Value::from(outline));
+        spec.insert("outline".into(), value);
+    }
+    let parts = ["day_start", "day_end", "lunch", "breaks"].map(get);
+    if parts.iter().any(Option::is_some) {
+        let [start, end, lunch, breaks] = parts.map(Option::unwrap_or_default);
+        spec.insert(
+            "timetable".into(),
+            serde_json::json!({"start": start, "end": end, "lunch": lunch, "breaks": breaks}),
+        );
+    }
+    serde_json::json!({ "spec": spec })
+}
+
+/// The `key` text of each item of the JSON list `list` (items without it
+/// are left out): a batch's course titles, a job's log messages.
+pub fn texts<'a>(list: &'a serde_json::Value, key: &str) -> Vec<&'a str> {
+    list.as_array()
+        .map(|items| items.iter().filter_map(|item| item[key].as_str()).collect())
+        .unwrap_or_default()
 }
