@@ -103,12 +103,7 @@ async fn history_is_newest_first_even_within_one_second() {
     ids.reverse();
     for _ in 0..3 {
         let history: serde_json::Value = c.json("/api/jobs", &[]).await;
-        let listed: Vec<&str> = history
-            .as_array()
-            .expect("array")
-            .iter()
-            .filter_map(|j| j["id"].as_str())
-            .collect();
+        let listed = common::texts(&history, "id");
         assert_eq!(listed, ids, "history must be newest first");
     }
     app.stop().await;
