@@ -192,7 +192,9 @@ pub fn prepare(state: &AppState, user: &CurrentUser, req: &StartRequest) -> Resu
         .map_err(|m| ApiError::invalid("outline", m))?;
     let timetable = req.timetable(&state.config.day)?;
     let template_name = match req.template.strip_prefix("upload:") {
-        Some(_) => "Uploaded template".to_string(),
+        Some(_) => {
+            templates::upload_name(&state.config, &req.template).unwrap_or_else(|| "Uploaded template".into())
+        }
         None => req.template.clone(),
     };
     Ok(NewJob {

@@ -160,7 +160,9 @@ pub async fn sweep(
     let keep = names(db::local_deck_paths(&state.pool).await?);
     let outputs = remove_old(&outputs_dir, &keep, output_age);
     // Uploaded templates a queued or running job still needs are kept.
-    let needed = names(db::templates_in_use(&state.pool).await?);
+    let mut needed = names(db::templates_in_use(&state.pool).await?);
+    let names_kept: Vec<String> = needed.iter().map(|t| format!("{t}.name")).collect();
+    needed.extend(names_kept);
     let uploads = remove_old(&crate::templates::uploads_dir(&state.config), &needed, upload_age);
     let previews = crate::templates::previews::sweep_templates(state);
     if previews > 0 {

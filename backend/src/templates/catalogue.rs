@@ -40,22 +40,46 @@ pub fn resolve(config: &Config, choice: &str) -> Option<PathBuf> {
         .then(|| config.sample_templates_dir.join(choice))
 }
 
+/// Where the name a person knows an uploaded template by (its file's name,
+/// as sent) is kept: beside it, as `<generated>.pptx.name`.
+pub fn upload_name_file(dir: &Path, file: &str) -> PathBuf {
+    dir.join(format!("{file}.name"))
+}
+
+/// The name a person knows an uploaded template by, if it was sent with it.
+pub fn upload_name(config: &Config, choice: &str) -> Option<String> {
+    let file = choice.strip_prefix("upload:")?;
+    resolve(config, choice)?;
+    let name = std::fs::read_to_string(upload_name_file(&uploads_dir(config), file)).ok()?;
+    let name = name.trim();
+    (!name.is_empty()).then(|| name.to_owned())
+}
+
+/// Longest name kept for an uploaded template.
+const MAX_UPLOAD_NAME: usize = 100;
+
 /// Checks an uploaded template (received in the file at `received`) by
 /// opening it on a blocking thread behind the template gate — refusing macro
 /// projects, ActiveX controls and links to outside files, which would travel
 /// into every deck made from it — then stores it under a generated name.
-/// Returns the choice to start a job with and the number of layouts found.
-pub async fn store_upload(config: &Config, received: &Path) -> crate::Result<(String, usize)> {
+/// `name` (the file's name as sent, without control characters) is kept
+/// beside it for the job history. Returns the choice to start a job with
+/// and the number of layouts found.
+pub async fn store_upload(
+    config: &Config,
+    received: &Path,
+    name: Option<&str>,
+) -> crate::Result<(String, usize)> {
     let _place = crate::gate::TEMPLATE.enter().await?;
     let data = tokio::fs::read(received).await?;
     let layouts = tokio::task::spawn_blocking(move || check_template(&data))
         .await
         .map_err(|e| anyhow::anyhow!("opening the template stopped: {e}"))??;
     let dir = uploads_dir(config);
-    let name: String = (0..16)
+    let generated: String = (0..16)
         .map(|_| (b'a' + rand::random::<u8>() % 26) as char)
         .collect();
-    let file = format!("{name}.pptx");
+    let file = format!("{generated}.pptx");
     let tmp = dir.join(format!(".{file}.part"));
     let result = async {
         tokio::fs::create_dir_all(&dir).await?;
@@ -66,6 +90,18 @@ pub async fn store_upload(config: &Config, received: &Path) -> crate::Result<(St
     if let Err(e) = result {
         let _ = tokio::fs::remove_file(&tmp).await;
         return Err(e.into());
+    }
+    let shown: String = name
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(MAX_UPLOAD_NAME)
+        .collect();
+    if !shown.trim().is_empty() {
+        // Only the history's wording depends on it: a failure is logged.
+        if let Err(e) = tokio::fs::write(upload_name_file(&dir, &file), shown.trim()).await {
+            tracing::warn!(error = %e, "keeping an uploaded template's name failed");
+        }
     }
     Ok((format!("upload:{file}"), layouts))
 }

@@ -8,5 +8,7 @@ pub mod catalogue;
 pub mod intake;
 pub mod previews;
 
-pub use catalogue::{check_template, resolve, sample_names, store_upload, uploads_dir};
+pub use catalogue::{
+    check_template, resolve, sample_names, store_upload, upload_name, upload_name_file, uploads_dir,
+};
 pub use intake::{cards, describe, pictures, report};

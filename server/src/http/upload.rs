@@ -158,7 +158,7 @@ pub async fn template(
         Ok(r) => r,
         Err(response) => return response,
     };
-    match backend::templates::store_upload(&state.config, &received.0).await {
+    match backend::templates::store_upload(&state.config, &received.0, Some(&display)).await {
         Ok((template, layouts)) => {
             Json(serde_json::json!({ "template": template, "name": display, "layouts": layouts }))
                 .into_response()

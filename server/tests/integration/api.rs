@@ -359,9 +359,13 @@ async fn files_sent_to_the_api_are_read_checked_and_kept() {
     assert_eq!(refused["field"], "outline");
 
     // A template is checked, kept under the server's name and reported on;
-    // its choice starts a course.
+    // its choice starts a course, listed under the name it was sent with.
     let (status, _, report) = api
-        .post_raw("/api/v1/templates", octets, sample("templates/Forest.pptx"))
+        .post_raw(
+            "/api/v1/templates?name=Acme%20brand%202026",
+            octets,
+            sample("templates/Forest.pptx"),
+        )
         .await;
     assert_eq!(status, 201, "{report}");
     let choice = report["choice"].as_str().expect("choice").to_string();
@@ -371,6 +375,7 @@ async fn files_sent_to_the_api_are_read_checked_and_kept() {
     own["template"] = json!(choice);
     let (status, _, started) = api.post("/api/v1/courses", &own).await;
     assert_eq!(status, 202, "{started}");
+    assert_eq!(started["template_name"], "Acme brand 2026", "{started}");
     let (status, _, refused) = api
         .post_raw("/api/v1/templates", octets, b"not a deck".to_vec())
         .await;

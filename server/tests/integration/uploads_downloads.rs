@@ -81,7 +81,8 @@ async fn template_uploads_are_opened_stored_under_generated_names_or_refused_lea
         !body["name"].as_str().unwrap_or("").contains(['/', '"', '<']),
         "{body}"
     );
-    assert_eq!(files_in(&uploads), 1);
+    // The template, and beside it the name it was sent with (made harmless).
+    assert_eq!(files_in(&uploads), 2);
     // A job can use it; a made-up upload name cannot.
     let md = samples("outlines/workplace-fire-safety.md");
     let outline = serde_json::to_string(&course::parse::parse(&md).expect("parse")).expect("json");
@@ -100,6 +101,11 @@ async fn template_uploads_are_opened_stored_under_generated_names_or_refused_lea
             ])
             .await;
         assert_eq!(res.status(), status, "{template}");
+        if status == 200 {
+            // The history names the template as it was sent.
+            let id: String = res.json().await.expect("id");
+            assert_eq!(c.job(&id).await["job"]["template_name"], "evil script", "{id}");
+        }
     }
     app.stop().await;
 }

@@ -4,7 +4,8 @@
 //! limits and allowances as the pages' uploads (`http::upload`).
 
 use axum::body::Body;
-use axum::extract::State;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -13,7 +14,7 @@ use types::limits::{MAX_OUTLINE_BYTES, MAX_TEMPLATE_BYTES};
 use types::outline::OutlineReport;
 use types::templates::TemplateReport;
 use types::ApiError;
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 use super::auth::{Reader, Writer};
 use super::problem::{reshape, Problem};
@@ -58,16 +59,26 @@ pub async fn parse_outline(State(state): State<AppState>, Reader(caller): Reader
     }
 }
 
+#[derive(Debug, serde::Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TemplateQuery {
+    /// The name people know the template by, shown in the history (its
+    /// first 100 characters; absent: "Uploaded template").
+    name: Option<String>,
+}
+
 /// Checks a template (.pptx or .potx) by opening it, keeps it under a name
 /// of the server's making, and answers its intake report: the layout each
 /// kind of slide will use and why, and what is hard to read. `choice` is
 /// the `template` to start courses with.
 #[utoipa::path(
     post, path = "/api/v1/templates", tag = "catalogue", operation_id = "upload_template",
+    params(TemplateQuery),
     request_body(content = File, content_type = "application/octet-stream",
                  description = "The template file, at most 50 MB"),
     responses(
         (status = 201, description = "Kept; the intake report", body = TemplateReport),
+        (status = 400, description = "A query parameter is unreadable", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No working token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A read token", body = Problem, content_type = "application/problem+json"),
         (status = 408, description = "The file arrived too slowly", body = Problem, content_type = "application/problem+json"),
@@ -78,7 +89,20 @@ pub async fn parse_outline(State(state): State<AppState>, Reader(caller): Reader
     ),
     security(("token" = []))
 )]
-pub async fn upload_template(State(state): State<AppState>, Writer(caller): Writer, body: Body) -> Response {
+pub async fn upload_template(
+    State(state): State<AppState>,
+    Writer(caller): Writer,
+    query: Result<Query<TemplateQuery>, QueryRejection>,
+    body: Body,
+) -> Response {
+    let name = match query {
+        Ok(Query(q)) => q.name,
+        Err(e) => {
+            return Problem::new(StatusCode::BAD_REQUEST, e.body_text())
+                .about("name")
+                .into_response()
+        }
+    };
     let user = caller.user.id;
     if let Err(retry_after) = state.template_uploads.hit(user) {
         return Problem::from(ApiError::TooManyRequests { retry_after }).into_response();
@@ -88,7 +112,7 @@ pub async fn upload_template(State(state): State<AppState>, Writer(caller): Writ
         Ok(received) => received,
         Err(refused) => return reshape(refused).await,
     };
-    let choice = match backend::templates::store_upload(&state.config, &received.0).await {
+    let choice = match backend::templates::store_upload(&state.config, &received.0, name.as_deref()).await {
         Ok((choice, _layouts)) => choice,
         Err(e) => return reshape(upload::template_refused(e)).await,
     };

@@ -566,7 +566,9 @@ impl Client {
 
     /// Uploads a template's bytes; the answer's status and JSON body.
     pub async fn upload_template(&self, bytes: Vec<u8>) -> (u16, serde_json::Value) {
-        let res = self.upload("/api/templates/upload", "template.pptx", bytes).await;
+        let res = self
+            .upload("/api/templates/upload", "Brand template.pptx", bytes)
+            .await;
         let status = res.status().as_u16();
         (status, res.json().await.unwrap_or(serde_json::Value::Null))
     }
