@@ -26,6 +26,18 @@ pub fn JobPage() -> impl IntoView {
     let live_progress = RwSignal::new(None::<i64>);
     let live_log = RwSignal::new(Vec::<JobEvent>::new());
     let action_error = RwSignal::new(None::<types::error::ApiError>);
+    // Delete asks first: the course, its deck and its pictures go for good.
+    let confirming_delete = RwSignal::new(false);
+    let keep_button = NodeRef::<leptos::html::Button>::new();
+    // The question takes the focus (on "Keep it": the safe answer) when it
+    // appears, so a keyboard user hears it and Enter does no harm.
+    Effect::new(move |_| {
+        if let Some(el) = keep_button.get() {
+            request_animation_frame(move || {
+                let _ = el.focus();
+            });
+        }
+    });
 
     #[cfg(feature = "hydrate")]
     {
@@ -132,10 +144,19 @@ pub fn JobPage() -> impl IntoView {
                                     {move || (can && matches!(status(), JobStatus::Failed | JobStatus::Cancelled)).then(|| view! {
                                         <button type="button" class="btn" on:click=move |_| run("retry")>"Retry"</button>
                                     })}
-                                    {move || (can && status().is_terminal()).then(|| view! {
-                                        <button type="button" class="btn btn-danger" on:click=move |_| run("delete")>"Delete"</button>
+                                    {move || (can && status().is_terminal() && !confirming_delete.get()).then(|| view! {
+                                        <button type="button" class="btn btn-danger" data-testid="delete" on:click=move |_| confirming_delete.set(true)>"Delete"</button>
                                     })}
                                 </div>
+                                {move || confirming_delete.get().then(|| view! {
+                                    <div class="notice notice-warning confirm" role="alertdialog" aria-labelledby="confirm-delete-text" data-testid="confirm-delete">
+                                        <p id="confirm-delete-text">"Delete this course? Its deck, PDF and slide pictures go with it, for everyone on the team."</p>
+                                        <div class="actions">
+                                            <button type="button" class="btn btn-danger" on:click=move |_| run("delete")>"Delete for good"</button>
+                                            <button type="button" class="btn" node_ref=keep_button on:click=move |_| confirming_delete.set(false)>"Keep it"</button>
+                                        </div>
+                                    </div>
+                                })}
                                 {move || action_error.get().map(|e| view! { <ErrorNotice error=e/> })}
                                 {j.error.clone().map(|e| view! { <p class="notice notice-error">{e}</p> })}
                             </section>
@@ -335,8 +356,13 @@ fn SlideView(
         "Escape" => open.set(None),
         _ => {}
     };
+    // Keys are heard on the window while the view is open: each slide is a
+    // view of its own, and a key pressed while the next one takes the focus
+    // must not be lost.
+    let keys = window_event_listener(leptos::ev::keydown, on_key);
+    on_cleanup(move || keys.remove());
     view! {
-        <div class="lightbox" role="dialog" aria-modal="true" aria-label=format!("Slide {n} of {pages}") tabindex="-1" node_ref=dialog on:keydown=on_key data-testid="slide-view">
+        <div class="lightbox" role="dialog" aria-modal="true" aria-label=format!("Slide {n} of {pages}") tabindex="-1" node_ref=dialog data-testid="slide-view">
             <div class="lightbox-body">
                 <img alt=format!("Slide {n}") src=format!("/api/jobs/{id}/slides/{n}.png?size=large")/>
                 <aside>
