@@ -123,6 +123,15 @@ fn start_form<'a>(title: &'a str, days: &'a str, outline: &'a str) -> Vec<(&'sta
     ]
 }
 
+/// `template`'s presentation.xml with its first `<…/>` element starting
+/// with `open` replaced by what `make` makes of it.
+fn presentation_with(template: &[u8], open: &str, make: impl FnOnce(&str) -> String) -> String {
+    let pres = String::from_utf8(part_of(template, "ppt/presentation.xml")).expect("utf8");
+    let start = pres.find(open).expect("the element");
+    let end = start + pres[start..].find("/>").expect("its end") + 2;
+    format!("{}{}{}", &pres[..start], make(&pres[start..end]), &pres[end..])
+}
+
 /// The start of what the server answers on `sock` within `limit`.
 async fn first_answer(sock: &mut tokio::net::TcpStream, limit: Duration) -> String {
     let mut buf = vec![0u8; 4096];
@@ -751,15 +760,7 @@ async fn dangerous_or_inflated_templates_are_refused_with_a_reason() {
         .unwrap_or(0);
     assert_eq!(stored, 0, "nothing refused was kept");
     // 37: one master listed 20,000 times is read once.
-    let pres = String::from_utf8(part_of(&forest, "ppt/presentation.xml")).expect("utf8");
-    let start = pres.find("<p:sldMasterId ").expect("master id");
-    let end = start + pres[start..].find("/>").expect("end") + 2;
-    let repeated = format!(
-        "{}{}{}",
-        &pres[..start],
-        pres[start..end].repeat(20_000),
-        &pres[end..]
-    );
+    let repeated = presentation_with(&forest, "<p:sldMasterId ", |master| master.repeat(20_000));
     let repeated = template_with(&[], &[("ppt/presentation.xml", repeated.into_bytes())]);
     let t = Instant::now();
     let res = c.upload("/api/templates/upload", "upload.bin", repeated).await;
@@ -1276,14 +1277,9 @@ async fn templates_that_fetch_read_or_overflow_are_refused_by_how_they_are_used(
     let svg = br#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"><image xlink:href="file:///etc/passwd" width="9" height="9"/></svg>"#;
     let theme = String::from_utf8(part_of(&forest, "ppt/theme/theme1.xml")).expect("utf8");
     let theme = theme.replacen("?>", "?><!DOCTYPE t [<!ENTITY a \"aaaa\">]>", 1);
-    let pres = String::from_utf8(part_of(&forest, "ppt/presentation.xml")).expect("utf8");
-    let start = pres.find("<p:sldSz").expect("sldSz");
-    let end = start + pres[start..].find("/>").expect("end") + 2;
-    let huge = format!(
-        "{}<p:sldSz cx=\"2000000000000000000\" cy=\"6858000\"/>{}",
-        &pres[..start],
-        &pres[end..]
-    );
+    let huge = presentation_with(&forest, "<p:sldSz", |_| {
+        "<p:sldSz cx=\"2000000000000000000\" cy=\"6858000\"/>".to_string()
+    });
     let refused = [
         (
             template_with_linked_picture("hyperlink", "http://169.254.169.254/latest/meta-data/"),
