@@ -27,10 +27,13 @@ test("upload an outline, edit the tree, generate, watch progress, download a val
   await tree.getByRole("button", { name: "Remove module 3" }).click();
   await expect(tree.getByLabel("Module 3 title")).toHaveCount(0);
 
-  // A missing template is a field error next to the field.
+  // A missing template is a field error next to the field, which takes the
+  // focus (and so comes into view).
   await page.locator("#title").fill("Fire safety for site leads");
   await page.getByRole("button", { name: "Generate deck" }).click();
   await expect(page.locator(".field-error")).toContainText("template");
+  await expect(page.locator("#template")).toBeFocused();
+  await expect(page.locator("#template")).toBeInViewport();
 
   await page.locator("#template").selectOption("Ocean.pptx");
   await page.locator("#days").selectOption("2");
@@ -83,4 +86,20 @@ test("upload an outline, edit the tree, generate, watch progress, download a val
   await page.getByRole("link", { name: "Dashboard" }).click();
   await expect(page.getByTestId("courses-today")).not.toHaveText("0");
   await expect(page.getByTestId("snapshot")).toBeVisible();
+});
+
+test("on a phone, an error far up the form is brought into view and focused", async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await signIn(page, ADMIN.email, ADMIN.password);
+  await page.goto("/new");
+  await hydrated(page);
+  await page.locator("#outline-file").setInputFiles(outline);
+  await expect(page.getByTestId("outline-tree")).toBeVisible();
+  const generate = page.getByRole("button", { name: "Generate deck" });
+  await generate.scrollIntoViewIfNeeded();
+  await expect(page.locator("#template")).not.toBeInViewport();
+  await generate.click();
+  await expect(page.getByRole("alert").filter({ hasText: "template" })).toBeVisible();
+  await expect(page.locator("#template")).toBeFocused();
+  await expect(page.locator("#template")).toBeInViewport();
 });

@@ -205,12 +205,15 @@ pub fn NewCourse() -> impl IntoView {
         .file_name(&date, &hex)
     };
 
+    // A refusal is shown beside its field, and the focus goes there (the
+    // page scrolls to it; a screen reader reads the field and its message).
+    let refuse = move |e: ApiError| {
+        focus_field(&e);
+        error.set(Some(e));
+    };
     let generate = move |_| {
         if outline.get_untracked().is_none() {
-            error.set(Some(ApiError::invalid(
-                "outline",
-                "Upload or paste an outline first.",
-            )));
+            refuse(ApiError::invalid("outline", "Upload or paste an outline first."));
             return;
         }
         let navigate = navigate.clone();
@@ -220,7 +223,7 @@ pub fn NewCourse() -> impl IntoView {
             match start_job(types::spec::SpecArg(spec)).await {
                 Ok(id) => navigate(&format!("/jobs/{id}"), Default::default()),
                 Err(e) => {
-                    error.set(Some(e));
+                    refuse(e);
                     busy.set(false);
                 }
             }
@@ -256,21 +259,21 @@ pub fn NewCourse() -> impl IntoView {
                 <div>
                     <label for="title">"Course title"</label>
                     <input id="title" maxlength="200" prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev))/>
-                    {move || field("title")().map(|m| view! { <p class="field-error">{m}</p> })}
+                    {move || field("title")().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
                 </div>
                 <div>
                     <label for="days">"Length"</label>
                     <select id="days" on:change=move |ev| days.set(event_target_value(&ev).parse().unwrap_or(1))>
                         {(1..=10u8).map(|d| view! { <option value=d.to_string() selected=move || days.get() == d>{format!("{d} day{}", if d == 1 { "" } else { "s" })}</option> }).collect_view()}
                     </select>
-                    {move || field("days")().map(|m| view! { <p class="field-error">{m}</p> })}
+                    {move || field("days")().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
                 </div>
                 <div>
                     <label for="language">"Language"</label>
                     <select id="language" on:change=move |ev| language.set(event_target_value(&ev))>
                         {LANGUAGES.iter().map(|(code, name)| view! { <option value=*code selected=move || language.get() == *code>{*name}</option> }).collect_view()}
                     </select>
-                    {move || field("language")().map(|m| view! { <p class="field-error">{m}</p> })}
+                    {move || field("language")().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
                 </div>
                 <fieldset class="timetable" data-testid="timetable">
                     <legend>"Course day (optional: blank parts take the usual day, e.g. 09:00–17:00)"</legend>
@@ -282,7 +285,7 @@ pub fn NewCourse() -> impl IntoView {
                     <input id="lunch" maxlength="20" placeholder="12:30/60" prop:value=move || lunch.get() on:input=move |ev| lunch.set(event_target_value(&ev))/>
                     <label for="breaks">"Breaks (HH:MM/minutes, comma-separated)"</label>
                     <input id="breaks" maxlength="100" placeholder="10:30/15,15:00/15" prop:value=move || breaks.get() on:input=move |ev| breaks.set(event_target_value(&ev))/>
-                    {move || field("timetable")().map(|m| view! { <p class="field-error">{m}</p> })}
+                    {move || field("timetable")().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
                 </fieldset>
                 <div>
                     <label for="template">"Template"</label>
@@ -305,7 +308,7 @@ pub fn NewCourse() -> impl IntoView {
                     <label class="file-label">"or upload a .pptx/.potx (max 50 MB) "
                         <input type="file" accept=".pptx,.potx" data-testid="template-file" on:change=upload_template/>
                     </label>
-                    {move || field("template")().map(|m| view! { <p class="field-error">{m}</p> })}
+                    {move || field("template")().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
                 </div>
             </div>
             <Suspense fallback=|| ()>
@@ -333,7 +336,7 @@ pub fn NewCourse() -> impl IntoView {
                     <button type="button" class="btn btn-small" on:click=read_pasted disabled=move || busy.get()>"Read pasted outline"</button>
                 </div>
             </div>
-            {move || field("outline")().map(|m| view! { <p class="field-error" data-testid="outline-error">{m}</p> })}
+            {move || field("outline")().map(|m| view! { <p class="field-error" role="alert" data-testid="outline-error">{m}</p> })}
             {move || has_outline.get().then(|| view! {
                 <Suspense fallback=|| ()>{Suspend::new(async move { outline_editor(outline).await })}</Suspense>
             })}
@@ -463,5 +466,32 @@ fn OutlineEditor(outline: RwSignal<Option<Outline>>) -> impl IntoView {
             <button type="button" class="btn btn-small btn-add"
                 on:click=move |_| edit(Box::new(|o| o.modules.push(Module { title: "New module".into(), topics: vec![Topic { title: "New topic".into(), points: vec![] }] })))>"+ Module"</button>
         </div>
+    }
+}
+
+/// Moves the focus to the input a field error is about (the browser
+/// scrolls it into view). The error's message is drawn beside it.
+#[allow(unused_variables)]
+fn focus_field(e: &ApiError) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let ApiError::Invalid { field, .. } = e else {
+            return;
+        };
+        let id = match field.as_str() {
+            "timetable" => "day_start",
+            "outline" => "outline-file",
+            other => other,
+        };
+        let el = document()
+            .get_element_by_id(id)
+            .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(el) = el {
+            // After the message is drawn, so the scroll shows both.
+            request_animation_frame(move || {
+                let _ = el.focus();
+            });
+        }
     }
 }
