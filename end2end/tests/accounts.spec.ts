@@ -37,6 +37,10 @@ test("an admin creates a member, who sees no Admin link, gets 403, and signs out
   await expect(page.getByTestId("user-name")).toHaveText(ADMIN.name);
   await page.getByTestId("admin-link").click();
   await expect(page.getByRole("heading", { name: "Users" })).toBeVisible();
+  // Last sign-in reads as a date and time, not a raw timestamp.
+  const adminRow = page.getByTestId("users-table").getByRole("row").filter({ hasText: ADMIN.email });
+  await expect(adminRow).toContainText(/\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
+  await expect(adminRow).not.toContainText(/\d{2}T\d{2}:/);
   const form = page.getByTestId("create-user");
   await form.getByLabel("Name").fill(member.name);
   await form.getByLabel("Email").fill(member.email);

@@ -92,7 +92,7 @@ fn UserTable(
                                 <td>{u.email.clone()}</td>
                                 <td>{if admin { "Admin" } else { "Member" }}</td>
                                 <td>{if active { "Active" } else { "Disabled" }}</td>
-                                <td>{u.last_login_at.clone().unwrap_or_else(|| "never".into())}</td>
+                                <td>{u.last_login_at.as_deref().map_or_else(|| "never".to_string(), readable_time)}</td>
                                 <td class="actions">
                                     <button class="btn btn-small" on:click=move |_| { update.dispatch(UpdateUser { user_id: id.to_string(), is_active: (!active).to_string(), is_admin: admin.to_string() }); }>
                                         {if active { "Disable" } else { "Enable" }}
@@ -163,5 +163,25 @@ fn SignInLocks() -> impl IntoView {
                 })}
             </Transition>
         </section>
+    }
+}
+
+/// "2026-12-04T14:05:09.123Z" as people read it: "2026-12-04 14:05 UTC".
+fn readable_time(at: &str) -> String {
+    match (at.get(..10), at.get(11..16)) {
+        (Some(day), Some(time)) if at.as_bytes().get(10) == Some(&b'T') => format!("{day} {time} UTC"),
+        _ => at.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_sign_in_time_reads_to_the_minute() {
+        assert_eq!(
+            super::readable_time("2026-12-04T14:05:09.123Z"),
+            "2026-12-04 14:05 UTC"
+        );
+        assert_eq!(super::readable_time("odd"), "odd");
     }
 }

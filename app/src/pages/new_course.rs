@@ -327,7 +327,7 @@ pub fn NewCourse() -> impl IntoView {
             <h2>"Outline"</h2>
             <div class="grid-form">
                 <div>
-                    <label for="outline-file">"Upload .docx, .md or .txt (max 10 MB)"</label>
+                    <label for="outline-file">"Upload a Word, PDF, Markdown or text file (max 10 MB)"</label>
                     <input id="outline-file" type="file" accept=".docx,.md,.txt,.pdf" on:change=upload_outline/>
                 </div>
                 <div>
