@@ -404,15 +404,19 @@ pub async fn dashboard(state: &AppState) -> Result<Snapshot> {
     })
 }
 
+/// A signed link to `id`'s deck from now, valid for `PRESIGNED_URL_TTL`
+/// (for a caller that knows the job is complete).
+pub fn sign_link(state: &AppState, id: &JobId) -> String {
+    let now = time::OffsetDateTime::now_utc().unix_timestamp().max(0) as u64;
+    state
+        .link_key
+        .sign(id.as_str(), now, state.config.presigned_url_ttl)
+}
+
 /// A signed link to download a complete job's deck, valid for `PRESIGNED_URL_TTL`.
 pub async fn download_link(state: &AppState, id: &JobId) -> Result<String> {
     match access(state, id).await?.status {
-        JobStatus::Complete => {
-            let now = time::OffsetDateTime::now_utc().unix_timestamp().max(0) as u64;
-            Ok(state
-                .link_key
-                .sign(id.as_str(), now, state.config.presigned_url_ttl))
-        }
+        JobStatus::Complete => Ok(sign_link(state, id)),
         _ => Err(ApiError::Conflict("The deck is not ready yet.".into()).into()),
     }
 }

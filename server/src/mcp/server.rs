@@ -131,16 +131,8 @@ pub(super) async fn course_view(
 ) -> Value {
     let job = &detail.job;
     let link = match job.status {
-        JobStatus::Complete => JobId::parse(&job.id).map(|id| {
-            let state = &server.state;
-            let now = time::OffsetDateTime::now_utc().unix_timestamp().max(0) as u64;
-            server.absolute(
-                &state
-                    .link_key
-                    .sign(id.as_str(), now, state.config.presigned_url_ttl),
-                ctx,
-            )
-        }),
+        JobStatus::Complete => JobId::parse(&job.id)
+            .map(|id| server.absolute(&backend::jobs::sign_link(&server.state, &id), ctx)),
         _ => None,
     };
     json!({

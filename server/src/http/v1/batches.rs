@@ -83,7 +83,7 @@ async fn from_zip(
     user: &types::account::CurrentUser,
     body: Request,
 ) -> Result<BatchRequest, Problem> {
-    let got = forms::read(body, "outlines", forms::BATCH_PARTS).await?;
+    let got = forms::read(body, "outlines", "name").await?;
     let Some((_, zip)) = got.file.clone() else {
         return Err(ApiError::invalid(
             "outlines",

@@ -90,7 +90,7 @@ pub async fn start(
     req: Request,
 ) -> Result<Response, Problem> {
     let spec = if forms::is_multipart(&headers) {
-        let got = forms::read(req, "outline", forms::COURSE_PARTS).await?;
+        let got = forms::read(req, "outline", "title").await?;
         let Some((_, bytes)) = got.file.clone() else {
             return Err(types::ApiError::invalid(
                 "outline",

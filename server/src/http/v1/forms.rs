@@ -67,21 +67,10 @@ pub struct BatchForm {
 /// Longest text part read (a title is at most 200 characters).
 const MAX_TEXT_PART: usize = 1000;
 
-/// The text parts of a course's form.
-pub const COURSE_PARTS: &[&str] = &[
-    "title",
-    "days",
-    "template",
-    "language",
-    "day_start",
-    "day_end",
-    "lunch",
-    "breaks",
-];
-
-/// The text parts of a batch's form (each course's title is its outline's).
-pub const BATCH_PARTS: &[&str] = &[
-    "name",
+/// The text parts a course's and a batch's forms share; each also takes
+/// one of its own (`title` for a course, `name` for a batch, whose
+/// courses are titled by their outlines).
+const SHARED_PARTS: &[&str] = &[
     "days",
     "template",
     "language",
@@ -159,13 +148,13 @@ pub fn is_multipart(headers: &HeaderMap) -> bool {
 }
 
 /// Reads a form whose one file part is `file_part` and whose text parts
-/// are among `text_parts`. The body was bounded by `limits::bound_body`
+/// are `own_part` and the [`SHARED_PARTS`]. The body was bounded by `limits::bound_body`
 /// before it got here; the parts are bounded again one by one. Unknown or
 /// repeated parts are refused by name.
 pub async fn read(
     req: Request,
     file_part: &'static str,
-    text_parts: &[&'static str],
+    own_part: &'static str,
 ) -> Result<Received, Problem> {
     let unreadable = |why: String| {
         Problem::new(
@@ -188,7 +177,10 @@ pub async fn read(
             got.file = Some((file_name, bytes));
             continue;
         }
-        let Some(known) = text_parts.iter().copied().find(|p| *p == name) else {
+        let Some(known) = std::iter::once(own_part)
+            .chain(SHARED_PARTS.iter().copied())
+            .find(|p| *p == name)
+        else {
             let shown: String = name.chars().take(40).collect();
             return Err(
                 ApiError::invalid(&shown, format!("`{shown}` is not a part this form takes.")).into(),
