@@ -99,3 +99,35 @@ pub fn go(url: &str) {
         let _ = w.location().set_href(url);
     }
 }
+
+/// Keeps Tab inside the dialog `root` (a focus trap): Tab on its last
+/// control goes to the first, Shift+Tab on the first to the last, and a
+/// focus that has left the dialog is brought back.
+pub fn keep_tab_inside(root: &web_sys::Element, ev: &web_sys::KeyboardEvent) {
+    const CONTROLS: &str = "button:not([disabled]), a[href], input:not([disabled]), select, textarea, [tabindex]:not([tabindex='-1'])";
+    let Ok(list) = root.query_selector_all(CONTROLS) else {
+        return;
+    };
+    let controls: Vec<web_sys::HtmlElement> = (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|n| n.dyn_into().ok())
+        .collect();
+    let (Some(first), Some(last)) = (controls.first(), controls.last()) else {
+        ev.prevent_default();
+        return;
+    };
+    let active = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element());
+    let is = |e: &web_sys::HtmlElement| active.as_ref().is_some_and(|a| a == e.unchecked_ref::<web_sys::Element>());
+    let inside = active.as_ref().is_some_and(|a| a != root && root.contains(Some(a)));
+    let to = if ev.shift_key() {
+        (is(first) || !inside).then_some(last)
+    } else {
+        (is(last) || !inside).then_some(first)
+    };
+    if let Some(to) = to {
+        ev.prevent_default();
+        let _ = to.focus();
+    }
+}

@@ -22,7 +22,7 @@ pub use page::{mark_hydrated, APP_NAME};
 
 use components::layout::Layout;
 use pages::{
-    admin_users::AdminUsers, dashboard::Dashboard, history::History, job::JobPage, login::Login,
+    account::Account, admin_users::AdminUsers, dashboard::Dashboard, history::History, job::JobPage, login::Login,
     new_course::NewCourse, not_found::NotFound, setup::Setup, tokens::Tokens, usage::Usage,
     webhooks::Webhooks,
 };
@@ -90,6 +90,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/tokens") view={Lazy::<TokensPage>::new()}/>
                     <Route path=path!("/webhooks") view={Lazy::<WebhooksPage>::new()}/>
                     <Route path=path!("/admin/users") view={Lazy::<AdminUsersPage>::new()}/>
+                    <Route path=path!("/account") view={Lazy::<AccountPage>::new()}/>
                 </ParentRoute>
             </Routes>
         </Router>
@@ -130,5 +131,6 @@ lazy_page!(HistoryPage, History);
 lazy_page!(JobDetailPage, JobPage);
 lazy_page!(UsagePage, Usage);
 lazy_page!(AdminUsersPage, AdminUsers);
+lazy_page!(AccountPage, Account);
 lazy_page!(TokensPage, Tokens);
 lazy_page!(WebhooksPage, Webhooks);

@@ -135,6 +135,12 @@ pub struct Config {
     #[arg(long, env = "BACKUP_DIR")]
     pub backup_dir: Option<PathBuf>,
 
+    /// A deleted course is kept, hidden, this many minutes so its owner can
+    /// undo the delete; then the janitor removes it with its deck (0: a
+    /// delete is immediate and cannot be undone).
+    #[arg(long, env = "DELETED_KEEP_MINUTES", default_value_t = 60)]
+    pub deleted_keep_minutes: u64,
+
     /// Finished jobs older than this many days are deleted with their decks by
     /// the janitor (0: kept forever). Daily activity and token totals stay.
     #[arg(long, env = "JOB_RETENTION_DAYS", default_value_t = 0)]

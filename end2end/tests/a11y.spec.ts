@@ -1,7 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
-import * as fs from "fs";
 import * as path from "path";
-import { ADMIN, expect, hydrated, signIn, test } from "./helpers";
+import { ADMIN, expect, hydrated, signIn, startCourse, test } from "./helpers";
 
 /** axe-core's WCAG 2 A and AA rules on the page as it stands. */
 async function violations(page: import("@playwright/test").Page) {
@@ -16,14 +15,8 @@ test("every page passes axe-core's WCAG 2 A/AA rules", async ({ page }) => {
 
   await signIn(page, ADMIN.email, ADMIN.password);
   // A finished job, so the history, dashboard and job page have content.
-  const md = fs.readFileSync(path.join(__dirname, "../../server/samples/outlines/workplace-fire-safety.md"));
-  const outline = await (await page.request.post("/api/outline/upload", { data: md })).json();
-  const id: string = await (
-    await page.request.post("/api/jobs/start", {
-      data: { spec: { schema: 1, title: "Accessible course", days: 1, language: "en", template: "Ocean.pptx", outline } },
-    })
-  ).json();
-  for (const p of ["/", "/new", "/history", "/usage", "/tokens", "/webhooks", "/admin/users", `/jobs/${id}`]) {
+  const id = await startCourse(page, "Accessible course");
+  for (const p of ["/", "/new", "/history", "/usage", "/tokens", "/webhooks", "/admin/users", "/account", `/jobs/${id}`]) {
     await page.goto(p);
     await hydrated(page);
     if (p.startsWith("/jobs/")) {
@@ -36,4 +29,53 @@ test("every page passes axe-core's WCAG 2 A/AA rules", async ({ page }) => {
   await page.getByRole("button", { name: "Open slide 1", exact: true }).click();
   await expect(page.getByTestId("slide-view")).toBeVisible();
   expect(await violations(page), "slide view").toEqual([]);
+});
+
+/** How far the page is wider than the window (0: no sideways scroll). */
+async function overflow(page: import("@playwright/test").Page) {
+  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+}
+
+test("every page fits a 360 px phone with no sideways scroll, the slide view too", async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.goto("/login");
+  await hydrated(page);
+  expect(await overflow(page), "/login").toBe(0);
+  await signIn(page, ADMIN.email, ADMIN.password);
+  const id = await startCourse(page, "A course read on a phone, with a title long enough to wrap twice");
+  for (const p of ["/", "/new", "/history", "/usage", "/tokens", "/webhooks", "/admin/users", "/account", `/jobs/${id}`]) {
+    await page.goto(p);
+    await hydrated(page);
+    if (p.startsWith("/jobs/")) {
+      await expect(page.getByTestId("job-status")).toHaveText("complete", { timeout: 30_000 });
+      await expect(page.getByTestId("qa-report")).toBeVisible();
+    }
+    expect(await overflow(page), p).toBe(0);
+  }
+  // New course with an outline read: the tree and the timetable fit too.
+  await page.goto("/new");
+  await hydrated(page);
+  await page.locator("#outline-file").setInputFiles(path.join(__dirname, "../../server/samples/outlines/workplace-fire-safety.md"));
+  await expect(page.getByTestId("outline-tree")).toBeVisible();
+  expect(await overflow(page), "/new with an outline").toBe(0);
+  for (const label of ["Starts", "Ends"]) {
+    const box = (await page.getByLabel(label, { exact: true }).boundingBox())!;
+    expect(box.x + box.width, label).toBeLessThanOrEqual(360);
+  }
+  // The slide view: the slide, its notes and every button on the screen.
+  await page.goto(`/jobs/${id}`);
+  await hydrated(page);
+  await page.getByRole("button", { name: "Open slide 1", exact: true }).click();
+  const view = page.getByTestId("slide-view");
+  await expect(view).toBeVisible();
+  expect(await view.evaluate((v) => v.scrollWidth - v.clientWidth), "slide view").toBe(0);
+  for (const name of ["← Previous", "Next →", "Close"]) {
+    const b = view.getByRole("button", { name });
+    await b.scrollIntoViewIfNeeded();
+    const box = (await b.boundingBox())!;
+    expect(box.x >= 0 && box.x + box.width <= 360, name).toBe(true);
+  }
+  await view.getByRole("button", { name: "Close" }).click();
+  expect(await overflow(page), "job page after the slide view").toBe(0);
 });

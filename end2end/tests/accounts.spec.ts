@@ -102,3 +102,93 @@ test("a page open when the session ends sends the user to sign in and back", asy
   await page.waitForURL((u) => u.pathname === "/admin/users");
   await expect(page.getByRole("heading", { name: "Users" })).toBeVisible();
 });
+
+test("a member changes their own name and password; their other sessions end", async ({ page, browser }) => {
+  const member = { name: "Noor Member", email: `noor.${Date.now()}@example.com`, password: "member-password-77" };
+  await signIn(page, ADMIN.email, ADMIN.password);
+  const made = await page.request.post("/api/admin/users/create", { form: { ...member, is_admin: "" } });
+  expect(made.status(), await made.text()).toBe(200);
+
+  const elsewhere = await browser.newContext({ baseURL: test.info().project.use.baseURL });
+  const other = await elsewhere.newPage();
+  await signIn(other, member.email, member.password);
+  const context = await browser.newContext({ baseURL: test.info().project.use.baseURL, viewport: { width: 390, height: 844 } });
+  const phone = await context.newPage();
+  await signIn(phone, member.email, member.password);
+
+  // On a phone the account page is in the navigation strip.
+  await phone.getByRole("link", { name: "Your account" }).click();
+  await expect(phone.getByRole("heading", { name: "Your account" })).toBeVisible();
+  await expect(phone.getByTestId("account-email")).toHaveText(member.email);
+  await phone.getByLabel("Name", { exact: true }).fill("Noor N. Member");
+  await phone.getByRole("button", { name: "Save name" }).click();
+  await expect(phone.getByTestId("rename-done")).toBeVisible();
+
+  // A wrong current password is named on its field and changes nothing.
+  await phone.getByLabel("Current password").fill("not-my-password");
+  await phone.getByLabel("New password").fill("member-password-78");
+  await phone.getByRole("button", { name: "Change password" }).click();
+  await expect(phone.locator("#current-password-error")).toHaveText("That is not your current password.");
+  await expect(phone.getByLabel("Current password")).toHaveAttribute("aria-invalid", "true");
+  // A weak new one is refused on its own field.
+  await phone.getByLabel("Current password").fill(member.password);
+  await phone.getByLabel("New password").fill("short");
+  await phone.evaluate(() => document.querySelectorAll("form").forEach((f) => (f.noValidate = true)));
+  await phone.getByRole("button", { name: "Change password" }).click();
+  await expect(phone.locator("#new-password-error")).toContainText("at least");
+  await phone.getByLabel("New password").fill("member-password-78");
+  await phone.getByRole("button", { name: "Change password" }).click();
+  await expect(phone.getByTestId("password-done")).toHaveText("Password changed; 1 other session was signed out.");
+  await expect(phone.getByLabel("Current password")).toHaveValue("");
+
+  // This browser stays signed in; the other one is out; the new password works.
+  await phone.goto("/history");
+  await expect(phone.getByRole("heading", { name: "History" })).toBeVisible();
+  await other.goto("/");
+  await expect(other).toHaveURL(/\/login/);
+  await signIn(other, member.email, "member-password-78");
+  await expect(other.getByTestId("user-name")).toHaveText("Noor N. Member");
+  await elsewhere.close();
+  await context.close();
+});
+
+test("Admin → Users: disabling asks first, a refusal does not linger, and every row's actions fit", async ({ page }) => {
+  const member = { name: "Dan Member", email: `dan.${Date.now()}@example.com`, password: "member-password-55" };
+  await page.setViewportSize({ width: 1366, height: 900 });
+  await signIn(page, ADMIN.email, ADMIN.password);
+  const made = await page.request.post("/api/admin/users/create", { form: { ...member, is_admin: "" } });
+  expect(made.status()).toBe(200);
+  await page.goto("/admin/users");
+  await hydrated(page);
+  const table = page.getByTestId("users-table");
+  // Every Reset button is inside the card, none clipped by its edge.
+  const card = await table.locator("xpath=..").boundingBox();
+  for (const reset of await table.getByRole("button", { name: "Reset" }).all()) {
+    const box = await reset.boundingBox();
+    expect(box!.x + box!.width).toBeLessThanOrEqual(card!.x + card!.width);
+  }
+
+  const row = table.getByRole("row").filter({ hasText: member.email });
+  // Disable asks in the row; "Keep" keeps the user active.
+  await row.getByRole("button", { name: "Disable" }).click();
+  await expect(row.getByTestId("confirm-disable")).toContainText(`Disable ${member.name}?`);
+  await row.getByRole("button", { name: "Keep" }).click();
+  await expect(row).toContainText("Active");
+
+  // Disabling yourself is refused with a banner...
+  const mine = table.getByRole("row").filter({ hasText: ADMIN.email });
+  await mine.getByRole("button", { name: "Disable" }).click();
+  await mine.getByTestId("confirm-disable").getByRole("button", { name: "Disable" }).click();
+  const refusal = page.getByRole("alert").filter({ hasText: "You cannot disable or demote yourself." });
+  await expect(refusal).toBeVisible();
+  // ...that goes once a later action succeeds.
+  await row.getByLabel(`New password for ${member.email}`).fill("member-password-56");
+  await row.getByRole("button", { name: "Reset" }).click();
+  await expect(page.getByText("Password changed; the user's sessions were ended.")).toBeVisible();
+  await expect(refusal).toHaveCount(0);
+
+  await row.getByRole("button", { name: "Disable" }).click();
+  await row.getByTestId("confirm-disable").getByRole("button", { name: "Disable" }).click();
+  await expect(row).toContainText("Disabled");
+  await expect(row.getByRole("button", { name: "Enable" })).toBeVisible();
+});

@@ -1,25 +1,18 @@
-import * as fs from "fs";
-import * as path from "path";
-import { ADMIN, expect, hydrated, signIn, test } from "./helpers";
+import { ADMIN, expect, hydrated, signIn, startCourse, test } from "./helpers";
 
 // Deleting a course asks first, with the focus on the safe answer; "Keep it"
-// keeps it; "Delete for good" removes it. On a laptop and on a phone.
+// keeps it; "Delete" removes it, and "Undo" on the history brings it back.
+// On a laptop and on a phone.
 for (const [label, viewport] of [
   ["1366 px", { width: 1366, height: 768 }],
   ["390 px", { width: 390, height: 844 }],
 ] as const) {
-  test(`deleting a course asks first and can be kept (${label})`, async ({ page }) => {
+  test(`deleting a course asks first, can be kept, and can be undone (${label})`, async ({ page }) => {
     test.setTimeout(90_000);
     await page.setViewportSize(viewport);
     await signIn(page, ADMIN.email, ADMIN.password);
-    const md = fs.readFileSync(path.join(__dirname, "../../server/samples/outlines/workplace-fire-safety.md"));
-    const outline = await (await page.request.post("/api/outline/upload", { data: md })).json();
     const title = `Kept or not (${label})`;
-    const id: string = await (
-      await page.request.post("/api/jobs/start", {
-        data: { spec: { schema: 1, title, days: 1, language: "en", template: "Ocean.pptx", outline } },
-      })
-    ).json();
+    const id = await startCourse(page, title);
     await page.goto(`/jobs/${id}`);
     await hydrated(page);
     await expect(page.getByTestId("job-status")).toHaveText("complete", { timeout: 30_000 });
@@ -33,10 +26,17 @@ for (const [label, viewport] of [
     await expect(page.getByTestId("job-status")).toHaveText("complete");
 
     await page.getByTestId("delete").click();
-    await page.getByRole("alertdialog").getByRole("button", { name: "Delete for good" }).click();
-    await expect(page).toHaveURL(/\/history$/);
+    await page.getByRole("alertdialog").getByRole("button", { name: "Delete", exact: true }).click();
+    await expect(page).toHaveURL(new RegExp(`/history\\?deleted=${id}&keep=60$`));
     await hydrated(page);
     await expect(page.getByTestId("history-table").or(page.locator(".empty"))).toBeVisible();
     await expect(page.getByText(title)).toHaveCount(0);
+    // The undo, offered on the way out: the course comes back as it was.
+    await expect(page.getByTestId("deleted-notice")).toContainText("You can undo this for 60 minutes.");
+    await page.getByTestId("undo-delete").click();
+    await expect(page).toHaveURL(new RegExp(`/jobs/${id}$`));
+    await expect(page.getByTestId("job-status")).toHaveText("complete");
+    await page.goto("/history");
+    await expect(page.getByTestId("history-table")).toContainText(title);
   });
 }

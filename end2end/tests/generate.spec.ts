@@ -26,6 +26,18 @@ test("upload an outline, edit the tree, generate, watch progress, download a val
   await tree.getByLabel("Topic 1.1 title").press("Tab");
   await tree.getByRole("button", { name: "Remove module 3" }).click();
   await expect(tree.getByLabel("Module 3 title")).toHaveCount(0);
+  // Points are edited in place; a new one takes the focus, ready to type.
+  await tree.getByLabel("Point 1.1.1").fill("Heat, fuel and oxygen: take one away");
+  await tree.getByLabel("Point 1.1.1").press("Tab");
+  await tree.getByRole("button", { name: "Add a point to topic 1.1" }).click();
+  const added = tree.locator("[aria-label^='Point 1.1.']").last();
+  await expect(added).toBeFocused();
+  await page.keyboard.type("Which one does a blanket take away?");
+  await added.press("Tab");
+  await expect(added).toHaveValue("Which one does a blanket take away?");
+  await tree.getByRole("button", { name: "+ Topic" }).first().click();
+  await expect(tree.locator("[aria-label^='Topic 1.']").last()).toBeFocused();
+  await tree.getByRole("button", { name: /Remove topic 1\.\d+/ }).last().click();
 
   // A missing template is a field error next to the field, which takes the
   // focus (and so comes into view).
@@ -36,6 +48,11 @@ test("upload an outline, edit the tree, generate, watch progress, download a val
   await expect(page.locator("#template")).toBeInViewport();
 
   await page.locator("#template").selectOption("Ocean.pptx");
+  // Ten days from this outline is allowed, but the page says it is thin.
+  await page.locator("#days").selectOption("10");
+  await expect(page.getByTestId("thin-outline")).toContainText(/This outline holds about (half a day|1 day|1½ days) of material\. Over 10 days/);
+  await page.locator("#days").selectOption("1");
+  await expect(page.getByTestId("thin-outline")).toHaveCount(0);
   await page.locator("#days").selectOption("2");
   // The course's own day: it starts at 08:30 (lunch and breaks as usual).
   await page.locator("#day_start").fill("08:30");
@@ -54,6 +71,16 @@ test("upload an outline, edit the tree, generate, watch progress, download a val
   await expect(page.getByTestId("qa-report")).toContainText("/100");
   // The score's parts and the layouts the deck used are shown.
   await expect(page.getByTestId("qa-breakdown")).toContainText("slides with notes 100%");
+  // What the verdict means, in words; any findings' engineering detail is
+  // one click away.
+  await expect(page.getByTestId("qa-meaning")).toHaveText(/^(Ready to teach from\.|Usable: .*|Not ready: .*)$/);
+  const detail = page.getByTestId("qa-detail");
+  if (await detail.count()) {
+    await expect(page.getByTestId("qa-plain")).toBeVisible();
+    await expect(page.getByTestId("qa-findings")).toBeHidden();
+    await detail.locator("summary").click();
+    await expect(page.getByTestId("qa-findings")).toBeVisible();
+  }
   await expect(page.getByTestId("job-log")).toContainText("Layouts used:");
   expect(requests.some((p) => /^\/api\/jobs\/[a-z0-9]{8}\/events$/.test(p)), requests.join(" ")).toBe(true);
   expect(requests.filter((p) => p === "/api/jobs/get").length, requests.join(" ")).toBeLessThanOrEqual(2);

@@ -1,4 +1,6 @@
 import { expect, Page, test as base } from "@playwright/test";
+import * as fs from "fs";
+import * as path from "path";
 
 /** The administrator scripts/e2e creates through INITIAL_ADMIN_*. */
 export const ADMIN = {
@@ -46,4 +48,19 @@ export async function signIn(page: Page, email: string, password: string, landin
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL((u) => u.pathname + u.search === landing);
   await hydrated(page);
+}
+
+/**
+ * Starts a course from the fire-safety sample outline on the Ocean template
+ * as the signed-in user of `page` (the same JSON spec the New course page
+ * sends) and answers its job id.
+ */
+export async function startCourse(page: Page, title: string, days = 1): Promise<string> {
+  const md = fs.readFileSync(path.join(__dirname, "../../server/samples/outlines/workplace-fire-safety.md"));
+  const outline = await (await page.request.post("/api/outline/upload", { data: md })).json();
+  const res = await page.request.post("/api/jobs/start", {
+    data: { spec: { schema: 1, title, days, language: "en", template: "Ocean.pptx", outline } },
+  });
+  expect(res.status(), await res.text()).toBe(200);
+  return await res.json();
 }

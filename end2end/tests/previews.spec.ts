@@ -1,18 +1,12 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { ADMIN, expect, hydrated, signIn, test } from "./helpers";
+import { ADMIN, expect, hydrated, signIn, startCourse, test } from "./helpers";
 
 test("a finished job shows its slides, a large view with notes and findings, and exports a PDF", async ({ page }) => {
   test.setTimeout(120_000);
   await signIn(page, ADMIN.email, ADMIN.password);
-  const md = fs.readFileSync(path.join(__dirname, "../../server/samples/outlines/workplace-fire-safety.md"));
-  const outline = await (await page.request.post("/api/outline/upload", { data: md })).json();
-  const id: string = await (
-    await page.request.post("/api/jobs/start", {
-      data: { spec: { schema: 1, title: "Seen before downloaded", days: 1, language: "en", template: "Ocean.pptx", outline } },
-    })
-  ).json();
+  const id = await startCourse(page, "Seen before downloaded");
   await page.goto(`/jobs/${id}`);
   await hydrated(page);
   await expect(page.getByTestId("job-status")).toHaveText("complete", { timeout: 30_000 });
@@ -41,8 +35,17 @@ test("a finished job shows its slides, a large view with notes and findings, and
   await expect(page.getByTestId("slide-findings")).toBeVisible();
   await page.keyboard.press("ArrowRight");
   await expect(view.getByRole("heading", { name: `Slide 2 of ${slides}` })).toBeVisible();
+  // Tab stays in the view: round its three buttons and back, either way.
+  for (const key of ["Tab", "Tab", "Tab", "Tab", "Shift+Tab", "Shift+Tab", "Shift+Tab"]) {
+    await page.keyboard.press(key);
+    expect(await view.evaluate((v) => v.contains(document.activeElement) && v !== document.activeElement), key).toBe(true);
+  }
+  await page.keyboard.press("ArrowRight");
+  await expect(view.getByRole("heading", { name: `Slide 3 of ${slides}` })).toBeVisible();
+  // Escape closes it and the focus is on the thumbnail of the slide it showed.
   await page.keyboard.press("Escape");
   await expect(view).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Open slide 3", exact: true })).toBeFocused();
 
   // The PDF: one page per slide.
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("pdf-download").click()]);

@@ -32,6 +32,14 @@ test("templates show their slides, and an uploaded one its intake report before 
   await expect(page.getByTestId("intake-summary")).toContainText("2 masters");
   const roles = page.getByTestId("intake-roles");
   await expect(roles.getByRole("row", { name: /Title slide/ })).toContainText("the designer's sample slides use it");
+  // Plain words first: what the masters and the readability findings mean
+  // for the slides, and what to do...
+  await expect(page.getByTestId("intake-masters-summary")).toContainText("2 slide masters; the designer's own sample slides use");
+  await expect(page.getByTestId("intake-advice")).toContainText("text over a picture or shape");
+  await expect(page.getByTestId("intake-advice")).toContainText("Slide Master");
+  // ...the engineering detail one click away.
+  await expect(page.getByTestId("intake-warnings")).toBeHidden();
+  await page.getByTestId("intake-detail").locator("summary").click();
   await expect(page.getByTestId("intake-masters")).toContainText("the designer's samples use it for");
   await expect(page.getByTestId("intake-warnings")).toContainText("runs over");
   // The report comes first; its pictures follow when drawn.

@@ -79,6 +79,14 @@ pub struct JobSummary {
     pub error: Option<String>,
 }
 
+/// One page of the team's history, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryPage {
+    pub jobs: Vec<JobSummary>,
+    /// Where the next (older) page starts; `None` on the last page.
+    pub next: Option<String>,
+}
+
 /// A line of a job's log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]

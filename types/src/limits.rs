@@ -15,8 +15,8 @@ pub const MAX_TITLE_CHARS: usize = 200;
 /// Allowed course lengths, in days.
 pub const COURSE_DAYS: RangeInclusive<u8> = 1..=10;
 
-/// Jobs listed by the history endpoint.
-pub const HISTORY_ROWS: i64 = 100;
+/// Jobs on one page of the history ("Show older" loads the next).
+pub const HISTORY_ROWS: i64 = 25;
 
 /// Longest history search text, in characters.
 pub const MAX_SEARCH_CHARS: usize = 200;

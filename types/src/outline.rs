@@ -58,7 +58,56 @@ pub struct OutlineReport {
     pub problems: Vec<String>,
 }
 
+/// Teaching minutes in a usual course day (09:00–17:00 less lunch and two
+/// breaks), the day the material estimate is measured in.
+pub const TEACHING_DAY_MINUTES: u32 = 390;
+
 impl Outline {
+    /// Minutes of teaching the outline's material fills at a usual pace: a
+    /// module's frame (objectives, activity, recap, quiz) 30 minutes, a topic
+    /// 10, each of its points (up to ten) 4 more.
+    pub fn material_minutes(&self) -> u32 {
+        self.modules
+            .iter()
+            .map(|m| {
+                30 + m
+                    .topics
+                    .iter()
+                    .map(|t| 10 + 4 * t.points.len().min(10) as u32)
+                    .sum::<u32>()
+            })
+            .sum()
+    }
+
+    /// When `days` is more than two and a half times what the material fills, a sentence
+    /// saying so, what each topic would have to fill, and what to do.
+    pub fn thin_for(&self, days: u8) -> Option<String> {
+        let topics = self.modules.iter().map(|m| m.topics.len()).sum::<usize>().max(1) as u32;
+        let material = self.material_minutes();
+        let asked = u32::from(days) * TEACHING_DAY_MINUTES;
+        if material == 0 || 2 * asked <= 5 * material {
+            return None;
+        }
+        // To the half day, at least half a day.
+        let halves = ((material * 2 + TEACHING_DAY_MINUTES / 2) / TEACHING_DAY_MINUTES).max(1);
+        let holds = match halves {
+            1 => "half a day".to_string(),
+            2 => "1 day".to_string(),
+            h if h % 2 == 0 => format!("{} days", h / 2),
+            h => format!("{}½ days", h / 2),
+        };
+        let per_topic = asked / topics;
+        let per_topic = if per_topic >= 90 {
+            format!("{} h {:02} min", per_topic / 60, per_topic % 60)
+        } else {
+            format!("{per_topic} minutes")
+        };
+        Some(format!(
+            "This outline holds about {holds} of material. Over {days} days each of its {topics} topics would fill \
+             about {per_topic}, so slides and activities repeat. Add modules, topics or points, or choose fewer days."
+        ))
+    }
+
     /// What is worth fixing in this outline, in reading order.
     pub fn problems(&self) -> Vec<String> {
         let mut found = Vec::new();
@@ -168,6 +217,32 @@ impl Outline {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_short_outline_is_thin_for_a_long_course_and_says_what_it_holds() {
+        use super::{Module, Outline, Point, Topic};
+        // Three modules of three topics with four points each: ~1 day.
+        let topic = Topic {
+            title: "T".into(),
+            points: vec![Point { text: "p".into(), level: 0 }; 4],
+        };
+        let module = Module {
+            title: "M".into(),
+            topics: vec![topic; 3],
+        };
+        let o = Outline {
+            title: "O".into(),
+            modules: vec![module; 3],
+        };
+        assert_eq!(o.material_minutes(), 3 * (30 + 3 * 26));
+        assert_eq!(o.thin_for(1), None);
+        assert_eq!(o.thin_for(2), None, "twice the material is still a course");
+        assert!(o.thin_for(3).is_some(), "three and a half times is not");
+        let ten = o.thin_for(10).expect("ten days of one");
+        assert!(ten.starts_with("This outline holds about 1 day of material. Over 10 days each of its 9 topics would fill about 7 h 13 min"), "{ten}");
+        let empty = Outline::default();
+        assert_eq!(empty.thin_for(10), None, "no material: the outline's own problems say so");
+    }
+
     use super::*;
 
     fn outline(modules: usize, topics: usize, points: usize) -> Outline {

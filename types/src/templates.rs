@@ -50,8 +50,13 @@ pub struct TemplateReport {
     pub sample_slides: usize,
     pub masters: Vec<MasterRow>,
     pub roles: Vec<RoleRow>,
-    /// Layouts whose text is hard to read, and why.
+    /// Layouts whose text is hard to read, and why: the technical detail,
+    /// one line per layout.
     pub warnings: Vec<String>,
+    /// What the warnings mean for the user's courses and what to do, in
+    /// plain words (a few sentences).
+    #[serde(default)]
+    pub advice: Vec<String>,
     /// Preview pages, one per kind of slide shown (empty when not available).
     pub pages: Vec<PreviewPage>,
     /// Why there are no previews, when there are none.

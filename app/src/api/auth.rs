@@ -70,3 +70,36 @@ pub async fn setup_admin(
         .await,
     )
 }
+
+/// Changes the signed-in user's own name.
+#[server(prefix = "/api", endpoint = "account/name")]
+pub async fn rename_me(name: String) -> Result<CurrentUser, ApiError> {
+    use crate::api::caller::{require_user, respond};
+    respond(
+        async {
+            let (state, user) = require_user().await?;
+            Ok(backend::accounts::rename_self(&state, &user, &name).await?)
+        }
+        .await,
+    )
+}
+
+/// Changes the signed-in user's own password (the current one first) and
+/// ends their other sessions; answers how many ended.
+#[server(prefix = "/api", endpoint = "account/password")]
+pub async fn change_password(current: String, new: String) -> Result<u64, ApiError> {
+    use crate::api::caller::{require_user, respond, session};
+    use backend::accounts::address::ClientAddr;
+    respond(
+        async {
+            let (state, user) = require_user().await?;
+            let client = leptos_axum::extract::<axum::Extension<ClientAddr>>()
+                .await
+                .ok()
+                .map(|axum::Extension(ClientAddr(ip))| ip);
+            let session = session().await?;
+            Ok(backend::accounts::change_own_password(&state, &user, &session, current, new, client).await?)
+        }
+        .await,
+    )
+}

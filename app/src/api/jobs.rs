@@ -7,7 +7,7 @@
 #![allow(clippy::too_many_arguments)]
 
 use leptos::prelude::*;
-use types::jobs::{JobDetail, JobSummary, Snapshot};
+use types::jobs::{HistoryPage, JobDetail, JobSummary, Snapshot};
 use types::outline::Outline;
 use types::ApiError;
 
@@ -113,14 +113,19 @@ pub async fn slide_previews(id: String, retry: Option<bool>) -> Result<types::jo
     )
 }
 
-/// The latest 100 jobs of the whole team, optionally filtered.
+/// A page of the whole team's jobs, newest first, optionally filtered;
+/// `cursor` is the `next` of the page before.
 #[server(prefix = "/api", endpoint = "jobs")]
-pub async fn list_jobs(status: Option<String>, search: Option<String>) -> Result<Vec<JobSummary>, ApiError> {
+pub async fn list_jobs(
+    status: Option<String>,
+    search: Option<String>,
+    cursor: Option<String>,
+) -> Result<HistoryPage, ApiError> {
     use crate::api::caller::{require_user, respond};
     respond(
         async {
             let (state, _) = require_user().await?;
-            Ok(backend::jobs::history(&state, status, search).await?)
+            Ok(backend::jobs::history(&state, status, search, cursor).await?)
         }
         .await,
     )
@@ -168,15 +173,31 @@ pub async fn retry_job(id: String) -> Result<(), ApiError> {
     )
 }
 
-/// Deletes a finished job and its file (owner or admin).
+/// Deletes a finished job (owner or admin); answers how many minutes it is
+/// kept for an undo (0: gone at once).
 #[server(prefix = "/api", endpoint = "jobs/delete")]
-pub async fn delete_job(id: String) -> Result<(), ApiError> {
+pub async fn delete_job(id: String) -> Result<u64, ApiError> {
     use crate::api::caller::{job_id, require_user, respond};
     respond(
         async {
             let (state, user) = require_user().await?;
             let id = job_id(&id)?;
-            Ok(backend::jobs::delete(&state, &user, &id).await?)
+            backend::jobs::delete(&state, &user, &id).await?;
+            Ok(state.config.deleted_keep_minutes)
+        }
+        .await,
+    )
+}
+
+/// Undoes a delete while the job is still kept (owner or administrator).
+#[server(prefix = "/api", endpoint = "jobs/restore")]
+pub async fn restore_job(id: String) -> Result<(), ApiError> {
+    use crate::api::caller::{job_id, require_user, respond};
+    respond(
+        async {
+            let (state, user) = require_user().await?;
+            let id = job_id(&id)?;
+            Ok(backend::jobs::restore(&state, &user, &id).await?)
         }
         .await,
     )

@@ -10,9 +10,15 @@ use leptos::server_fn::ServerFn;
 use crate::components::widgets::{submit_to, ErrorNotice};
 use crate::APP_NAME;
 
+/// The signed-in user as the header shows them; a page that changes them
+/// (the account page's name) refetches it.
+#[derive(Clone, Copy)]
+pub struct SignedInUser(pub Resource<Result<types::account::CurrentUser, types::ApiError>, crate::codec::Json>);
+
 #[component]
 pub fn Layout() -> impl IntoView {
     let user = Resource::<_, crate::codec::Json>::new_with_options(|| (), |_| me(), false);
+    provide_context(SignedInUser(user));
     let logout = ServerAction::<Logout>::new();
     // Collapsing the navigation is a purely client-side interaction: it only
     // works once the page has hydrated.
@@ -39,7 +45,7 @@ pub fn Layout() -> impl IntoView {
                         {move || Suspend::new(async move {
                             match user.await {
                                 Ok(u) => view! {
-                                    <span class="user-name" data-testid="user-name">{u.name}</span>
+                                    <A href="/account" attr:class="user-name" attr:data-testid="user-name" attr:title="Your account">{u.name}</A>
                                     <form class="inline" method="post" action=Logout::url() on:submit=submit_to(logout, |_| Logout {})>
                                         <button type="submit" class="btn btn-quiet">"Sign out"</button>
                                     </form>
@@ -57,6 +63,7 @@ pub fn Layout() -> impl IntoView {
                 <A href="/usage">"Usage"</A>
                 <A href="/tokens">"API tokens"</A>
                 <A href="/webhooks">"Webhooks"</A>
+                <A href="/account">"Your account"</A>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
                         user.await.ok().filter(|u| u.is_admin).map(|_| view! {

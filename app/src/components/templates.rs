@@ -184,20 +184,36 @@ fn ReportBody(r: TemplateReport, on_accept: Callback<()>, on_reject: Callback<()
                 }).collect_view()}
             </tbody>
         </table>
-        <h3>"Masters"</h3>
-        <ul data-testid="intake-masters">
-            {r.masters.into_iter().map(|m| view! {
-                <li>{format!("{} — {} layout{}{}", m.name, m.layouts, if m.layouts == 1 { "" } else { "s" },
-                    if m.used_for.is_empty() { ", not used by the sample slides".to_string() }
-                    else { format!(", the designer's samples use it for: {}", m.used_for.join(", ")) })}</li>
-            }).collect_view()}
-        </ul>
-        {(!r.warnings.is_empty()).then(|| view! {
+        <p data-testid="intake-masters-summary">{
+            let used = r.masters.iter().filter(|m| !m.used_for.is_empty()).count();
+            match (r.masters.len(), used) {
+                (1, _) => "All its layouts come from one slide master.".to_string(),
+                (n, 0) => format!("Its layouts come from {n} slide masters."),
+                (n, u) => format!("Its layouts come from {n} slide masters; the designer's own sample slides use {u} of them, and Courseware follows that choice."),
+            }
+        }</p>
+        {(!r.advice.is_empty()).then(|| view! {
             <h3>"Readability"</h3>
-            <ul class="warnings" data-testid="intake-warnings">
-                {r.warnings.into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}
-            </ul>
+            <div data-testid="intake-advice">{r.advice.into_iter().map(|a| view! { <p>{a}</p> }).collect_view()}</div>
         })}
+        <details class="detail" data-testid="intake-detail">
+            <summary>{format!("Technical detail: {} master{}{}", r.masters.len(), if r.masters.len() == 1 { "" } else { "s" },
+                if r.warnings.is_empty() { String::new() } else { format!(", {} layout finding{}", r.warnings.len(), if r.warnings.len() == 1 { "" } else { "s" }) })}</summary>
+            <h4>"Masters"</h4>
+            <ul data-testid="intake-masters">
+                {r.masters.into_iter().map(|m| view! {
+                    <li>{format!("{} — {} layout{}{}", m.name, m.layouts, if m.layouts == 1 { "" } else { "s" },
+                        if m.used_for.is_empty() { ", not used by the sample slides".to_string() }
+                        else { format!(", the designer's samples use it for: {}", m.used_for.join(", ")) })}</li>
+                }).collect_view()}
+            </ul>
+            {(!r.warnings.is_empty()).then(|| view! {
+                <h4>"Layout findings"</h4>
+                <ul class="warnings" data-testid="intake-warnings">
+                    {r.warnings.into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}
+                </ul>
+            })}
+        </details>
         <div class="actions">
             <button type="button" class="btn btn-primary" data-testid="intake-accept" on:click=move |_| on_accept.run(())>"Use this template"</button>
             <button type="button" class="btn" data-testid="intake-reject" on:click=move |_| on_reject.run(())>"Pick another"</button>

@@ -20,6 +20,19 @@ pub fn AdminUsers() -> impl IntoView {
         false,
     );
     let err = move |f| field_error(create.value().get(), f);
+    // One outcome on show at a time: a later action's result replaces an
+    // earlier one's banner (a refused "Disable" is not left standing after
+    // a password reset that worked).
+    Effect::new(move |_| {
+        if create.version().get() + reset.version().get() > 0 {
+            update.value().set(None);
+        }
+    });
+    Effect::new(move |_| {
+        if create.version().get() + update.version().get() > 0 {
+            reset.value().set(None);
+        }
+    });
 
     view! {
         <Title text="Users"/>
@@ -78,6 +91,8 @@ fn UserTable(
     update: ServerAction<UpdateUser>,
     reset: ServerAction<ResetPassword>,
 ) -> impl IntoView {
+    // Disabling signs the user out at once, so it is asked first, in the row.
+    let confirming = RwSignal::new(None::<i64>);
     view! {
         <div class="card table-wrap">
             <table class="table" data-testid="users-table">
@@ -94,9 +109,26 @@ fn UserTable(
                                 <td>{if active { "Active" } else { "Disabled" }}</td>
                                 <td>{u.last_login_at.as_deref().map_or_else(|| "never".to_string(), readable_time)}</td>
                                 <td class="actions">
-                                    <button class="btn btn-small" on:click=move |_| { update.dispatch(UpdateUser { user_id: id.to_string(), is_active: (!active).to_string(), is_admin: admin.to_string() }); }>
-                                        {if active { "Disable" } else { "Enable" }}
-                                    </button>
+                                    {
+                                        let who = u.name.clone();
+                                        let set_active = move |on: bool| {
+                                            confirming.set(None);
+                                            update.dispatch(UpdateUser { user_id: id.to_string(), is_active: on.to_string(), is_admin: admin.to_string() });
+                                        };
+                                        move || if confirming.get() == Some(id) {
+                                            view! {
+                                                <span class="confirm-inline" role="alertdialog" aria-label=format!("Disable {who}?") data-testid="confirm-disable">
+                                                    {format!("Disable {who}? They are signed out at once. ")}
+                                                    <button class="btn btn-small btn-danger" on:click=move |_| set_active(false)>"Disable"</button>
+                                                    <button class="btn btn-small" on:click=move |_| confirming.set(None)>"Keep"</button>
+                                                </span>
+                                            }.into_any()
+                                        } else if active {
+                                            view! { <button class="btn btn-small" on:click=move |_| confirming.set(Some(id))>"Disable"</button> }.into_any()
+                                        } else {
+                                            view! { <button class="btn btn-small" on:click=move |_| set_active(true)>"Enable"</button> }.into_any()
+                                        }
+                                    }
                                     <button class="btn btn-small" on:click=move |_| { update.dispatch(UpdateUser { user_id: id.to_string(), is_active: active.to_string(), is_admin: (!admin).to_string() }); }>
                                         {if admin { "Remove admin" } else { "Make admin" }}
                                     </button>

@@ -11,7 +11,7 @@ use crate::pages::history::JobTable;
 #[component]
 pub fn Dashboard() -> impl IntoView {
     let snap = Resource::<_, crate::codec::Json>::new_with_options(|| (), |_| dashboard(), false);
-    let recent = Resource::<_, crate::codec::Json>::new_with_options(|| (), |_| list_jobs(None, None), false);
+    let recent = Resource::<_, crate::codec::Json>::new_with_options(|| (), |_| list_jobs(None, None, None), false);
     let range = RwSignal::new(30usize);
     view! {
         <Title text="Dashboard"/>
@@ -56,10 +56,10 @@ pub fn Dashboard() -> impl IntoView {
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     match recent.await {
-                        Ok(list) if list.is_empty() => view! {
+                        Ok(page) if page.jobs.is_empty() => view! {
                             <section class="card empty"><p>"No courses yet."</p><A href="/new">"Create the first one"</A></section>
                         }.into_any(),
-                        Ok(list) => view! { <JobTable jobs=list.into_iter().take(10).collect()/> }.into_any(),
+                        Ok(page) => view! { <JobTable jobs=page.jobs.into_iter().take(10).collect()/> }.into_any(),
                         Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                     }
                 })}

@@ -1,10 +1,12 @@
-//! History: the latest 100 jobs of the whole team, filterable.
+//! History: the whole team's jobs, newest first, filterable, a page at a
+//! time ("Show older" adds the next page below).
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
-use crate::api::jobs::list_jobs;
+use crate::api::jobs::{list_jobs, restore_job};
+use leptos_router::hooks::{use_navigate, use_query_map};
 use crate::components::widgets::{ErrorNotice, PageHeader};
 use types::jobs::{JobStatus, JobSummary};
 
@@ -13,14 +15,49 @@ pub fn History() -> impl IntoView {
     let status = RwSignal::new(String::new());
     let search = RwSignal::new(String::new());
     let pending = RwSignal::new(String::new());
+    let given = |s: String| (!s.is_empty()).then_some(s);
     let jobs = Resource::<_, crate::codec::Json>::new_with_options(
         move || (status.get(), search.get()),
-        |(s, q)| list_jobs((!s.is_empty()).then_some(s), (!q.is_empty()).then_some(q)),
+        move |(s, q)| list_jobs(given(s), given(q), None),
         false,
     );
+    // Older pages loaded below the first, and where the next one starts
+    // (`None` until "Show older" is first used: the first page's own).
+    let older = RwSignal::new(Vec::<JobSummary>::new());
+    let older_next = RwSignal::new(None::<Option<String>>);
+    let loading = RwSignal::new(false);
+    let more_error = RwSignal::new(None::<types::error::ApiError>);
+    // A new filter starts from the newest again.
+    Effect::new(move |_| {
+        let _ = (status.get(), search.get());
+        older.set(Vec::new());
+        older_next.set(None);
+        more_error.set(None);
+    });
+    let show_older = move |cursor: String| {
+        loading.set(true);
+        leptos::task::spawn_local(async move {
+            let r = list_jobs(
+                given(status.get_untracked()),
+                given(search.get_untracked()),
+                Some(cursor),
+            )
+            .await;
+            match r {
+                Ok(page) => {
+                    older.update(|o| o.extend(page.jobs));
+                    older_next.set(Some(page.next));
+                    more_error.set(None);
+                }
+                Err(e) => more_error.set(Some(e)),
+            }
+            loading.set(false);
+        });
+    };
     view! {
         <Title text="History"/>
         <PageHeader title="History" lead="Every course the team has generated, newest first."/>
+        <DeletedNotice/>
         <div class="filters">
             <select aria-label="Status" on:change=move |ev| status.set(event_target_value(&ev))>
                 <option value="">"All statuses"</option>
@@ -43,11 +80,26 @@ pub fn History() -> impl IntoView {
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match jobs.await {
-                    Ok(list) if list.is_empty() && (!status.get_untracked().is_empty() || !search.get_untracked().is_empty()) => view! {
+                    Ok(page) if page.jobs.is_empty() && (!status.get_untracked().is_empty() || !search.get_untracked().is_empty()) => view! {
                         <section class="card empty" data-testid="history-no-match"><p>"No courses match this status or search."</p></section>
                     }.into_any(),
-                    Ok(list) if list.is_empty() => view! { <section class="card empty"><p>"No courses yet."</p><A href="/new">"Create the first one"</A></section> }.into_any(),
-                    Ok(list) => view! { <JobTable jobs=list/> }.into_any(),
+                    Ok(page) if page.jobs.is_empty() => view! { <section class="card empty"><p>"No courses yet."</p><A href="/new">"Create the first one"</A></section> }.into_any(),
+                    Ok(page) => {
+                        let (first, first_next) = (page.jobs, page.next);
+                        let next = move || older_next.get().unwrap_or_else(|| first_next.clone());
+                        view! {
+                            {move || view! { <JobTable jobs=first.iter().cloned().chain(older.get()).collect()/> }}
+                            {move || more_error.get().map(|e| view! { <ErrorNotice error=e/> })}
+                            {move || next().map(|cursor| view! {
+                                <p class="more">
+                                    <button type="button" class="btn" data-testid="history-more" disabled=move || loading.get()
+                                        on:click=move |_| show_older(cursor.clone())>
+                                        {move || if loading.get() { "Loading…" } else { "Show older courses" }}
+                                    </button>
+                                </p>
+                            })}
+                        }.into_any()
+                    }
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                 }
             })}
@@ -75,5 +127,43 @@ pub fn JobTable(jobs: Vec<JobSummary>) -> impl IntoView {
                 </tbody>
             </table>
         </div>
+    }
+}
+
+/// After a delete (`?deleted=ID&keep=MINUTES`): says so, with "Undo" while
+/// the course is kept; the undo brings it back and opens it again.
+#[component]
+fn DeletedNotice() -> impl IntoView {
+    let query = use_query_map();
+    let deleted = move || query.read().get("deleted").filter(|d| !d.is_empty());
+    let keep = move || query.read().get("keep").and_then(|k| k.parse::<u64>().ok()).unwrap_or(0);
+    let error = RwSignal::new(None::<types::error::ApiError>);
+    let undo = move |_| {
+        let Some(id) = deleted() else { return };
+        let navigate = use_navigate();
+        leptos::task::spawn_local(async move {
+            match restore_job(id.clone()).await {
+                Ok(()) => navigate(&format!("/jobs/{id}"), Default::default()),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    move || {
+        deleted().map(|_| {
+            let keep = keep();
+            view! {
+                <div class="notice notice-ok deleted" role="status" data-testid="deleted-notice">
+                    {if keep == 0 {
+                        view! { <span>"The course was deleted."</span> }.into_any()
+                    } else {
+                        view! {
+                            <span>{format!("The course was deleted. You can undo this for {} minutes. ", keep)}</span>
+                            <button type="button" class="btn btn-small" data-testid="undo-delete" on:click=undo>"Undo"</button>
+                        }.into_any()
+                    }}
+                    {move || error.get().map(|e| view! { <span class="field-error" role="alert">{format!(" {e}")}</span> })}
+                </div>
+            }
+        })
     }
 }

@@ -26,7 +26,8 @@ pub fn JobPage() -> impl IntoView {
     let live_progress = RwSignal::new(None::<i64>);
     let live_log = RwSignal::new(Vec::<JobEvent>::new());
     let action_error = RwSignal::new(None::<types::error::ApiError>);
-    // Delete asks first: the course, its deck and its pictures go for good.
+    // Delete asks first: the course, its deck and its pictures go (kept a
+    // while for an undo, offered on the history page it leads to).
     let confirming_delete = RwSignal::new(false);
     let keep_button = NodeRef::<leptos::html::Button>::new();
     // The question takes the focus (on "Keep it": the safe answer) when it
@@ -69,11 +70,17 @@ pub fn JobPage() -> impl IntoView {
             let r = match which {
                 "cancel" => cancel_job(job).await,
                 "retry" => retry_job(job).await,
-                "delete" => delete_job(job).await,
+                // To the history, which offers the undo while it is kept.
+                "delete" => match delete_job(job.clone()).await {
+                    Ok(keep) => {
+                        navigate(&format!("/history?deleted={job}&keep={keep}"), Default::default());
+                        return;
+                    }
+                    Err(e) => Err(e),
+                },
                 _ => Ok(()),
             };
             match r {
-                Ok(()) if which == "delete" => navigate("/history", Default::default()),
                 Ok(()) => {
                     action_error.set(None);
                     live_status.set(None);
@@ -150,9 +157,9 @@ pub fn JobPage() -> impl IntoView {
                                 </div>
                                 {move || confirming_delete.get().then(|| view! {
                                     <div class="notice notice-warning confirm" role="alertdialog" aria-labelledby="confirm-delete-text" data-testid="confirm-delete">
-                                        <p id="confirm-delete-text">"Delete this course? Its deck, PDF and slide pictures go with it, for everyone on the team."</p>
+                                        <p id="confirm-delete-text">"Delete this course? Its deck, PDF and slide pictures go with it, for everyone on the team. Right after, you can still undo it for a while."</p>
                                         <div class="actions">
-                                            <button type="button" class="btn btn-danger" on:click=move |_| run("delete")>"Delete for good"</button>
+                                            <button type="button" class="btn btn-danger" on:click=move |_| run("delete")>"Delete"</button>
                                             <button type="button" class="btn" node_ref=keep_button on:click=move |_| confirming_delete.set(false)>"Keep it"</button>
                                         </div>
                                     </div>
@@ -253,6 +260,20 @@ fn SlideGrid(id: String, first: SlidePreviews, findings: StoredValue<Vec<QaFindi
         state.with(|p| (p.pages == 0 && !p.drawing).then(|| (p.unavailable.clone(), p.retry)))
     });
     let notes = move |n: usize| state.with(|p| p.notes.get(n - 1).cloned().unwrap_or_default());
+    // Closing the large view gives the focus back to the thumbnail of the
+    // slide it showed last, so the keyboard user is where they were.
+    Effect::new(move |before: Option<Option<usize>>| {
+        let now = open.get();
+        if let (Some(Some(n)), None) = (before, now) {
+            if let Ok(Some(thumb)) = document().query_selector(&format!("[data-thumb='{n}']")) {
+                use leptos::wasm_bindgen::JsCast;
+                if let Ok(thumb) = thumb.dyn_into::<leptos::web_sys::HtmlElement>() {
+                    let _ = thumb.focus();
+                }
+            }
+        }
+        now
+    });
     move || {
         if let Some((why, retry)) = unavailable.get() {
             return view! {
@@ -285,7 +306,7 @@ fn SlideGrid(id: String, first: SlidePreviews, findings: StoredValue<Vec<QaFindi
             <ul class="thumbs" data-testid="thumbs">
                 {(1..=pages).map(|n| view! {
                     <li>
-                        <button type="button" class="thumb" aria-label=format!("Open slide {n}") on:click=move |_| open.set(Some(n))>
+                        <button type="button" class="thumb" data-thumb=n aria-label=format!("Open slide {n}") on:click=move |_| open.set(Some(n))>
                             {move || if state.with(|p| n <= p.drawn) {
                                 view! { <img loading="lazy" width="320" height="240" alt=format!("Slide {n}") src=format!("/api/jobs/{}/slides/{n}.png?size=thumb", id.get_value())/> }.into_any()
                             } else {
@@ -329,7 +350,8 @@ async fn slide_view(
     view! { <SlideView id n pages note findings open/> }.into_any()
 }
 
-/// One slide large, its notes and findings; keyboard: ← → Escape.
+/// One slide large, its notes and findings; keyboard: ← → Escape, and Tab
+/// stays inside the view.
 #[component]
 fn SlideView(
     id: String,
@@ -354,6 +376,13 @@ fn SlideView(
         "ArrowRight" => go(n + 1),
         "ArrowLeft" => go(n.saturating_sub(1)),
         "Escape" => open.set(None),
+        "Tab" => {
+            // A modal view keeps the focus: Tab cycles its own buttons.
+            #[cfg(feature = "hydrate")]
+            if let Some(root) = dialog.get_untracked() {
+                crate::client::keep_tab_inside(&root, &ev);
+            }
+        }
         _ => {}
     };
     // Keys are heard on the window while the view is open: each slide is a
@@ -393,6 +422,66 @@ fn finding(f: QaFinding) -> impl IntoView {
     view! { <li><span class=format!("sev sev-{}", f.severity)>{f.severity.clone()}</span>" "{f.message}</li> }
 }
 
+/// The findings in plain words: one line per kind of problem, the most
+/// serious first, with the slides it is on (", slides 4, 9 and 12").
+fn plain_findings(findings: &[QaFinding]) -> Vec<(&'static str, String)> {
+    let rank = |s: &str| match s {
+        "error" => 0,
+        "warning" => 1,
+        _ => 2,
+    };
+    let mut kinds: Vec<(usize, &'static str, Vec<usize>)> = Vec::new();
+    for f in findings {
+        let what = plain_words(&f.code);
+        match kinds.iter_mut().find(|(_, w, _)| *w == what) {
+            Some((r, _, slides)) => {
+                *r = (*r).min(rank(&f.severity));
+                if f.slide > 0 && !slides.contains(&f.slide) {
+                    slides.push(f.slide);
+                }
+            }
+            None => kinds.push((rank(&f.severity), what, (f.slide > 0).then_some(f.slide).into_iter().collect())),
+        }
+    }
+    kinds.sort_by_key(|(r, _, _)| *r);
+    kinds
+        .into_iter()
+        .map(|(_, what, mut slides)| {
+            slides.sort_unstable();
+            let list: Vec<String> = slides.iter().take(12).map(|n| n.to_string()).collect();
+            let more = slides.len().saturating_sub(12);
+            let on = match (list.as_slice(), more) {
+                ([], _) => String::new(),
+                ([one], _) => format!(" — slide {one}"),
+                (many, 0) => format!(" — slides {} and {}", many[..many.len() - 1].join(", "), many[many.len() - 1]),
+                (many, more) => format!(" — slides {} and {more} more", many.join(", ")),
+            };
+            (what, on)
+        })
+        .collect()
+}
+
+/// What a finding's code means for the person teaching from the deck.
+fn plain_words(code: &str) -> &'static str {
+    match code {
+        "overflow" => "Text is too long for its box and may be cut off",
+        "off_slide" => "Something sits partly off the slide",
+        "overlap" => "Text boxes overlap each other",
+        "over_decoration" => "Text runs over a picture or shape of the template",
+        "low_contrast" => "Text is hard to read against what lies behind it",
+        "too_many_bullets" | "too_many_words" => "A slide holds more text than people read at a glance",
+        "small_title" => "A title is set smaller than the template's usual size",
+        "missing_notes" | "empty_notes" => "A slide has no speaker notes",
+        "missing_alt_text" => "A picture has no description for screen readers",
+        "title_repeated" => "Two slides have the same title",
+        "not_covered" => "Part of the outline is not in the deck",
+        "layout_intent" => "A slide is not on the layout the template's designer meant for it",
+        "layout_monotony" | "repetitive_slides" => "Many slides in a row look alike",
+        "stale_slide_count" => "A slide count in the text no longer matches the deck",
+        _ => "Other findings",
+    }
+}
+
 #[component]
 fn QaReport(qa: Report) -> impl IntoView {
     let parts = qa.breakdown.as_ref().map(|b| {
@@ -416,6 +505,8 @@ fn QaReport(qa: Report) -> impl IntoView {
     by_slide.sort_by_key(|(n, _)| *n);
     let fallbacks = qa.fallback_modules.clone();
     let lint = qa.lint_score;
+    let n_findings = qa.findings.len();
+    let plain = plain_findings(&qa.findings);
     view! {
         <section class="card" data-testid="qa-report">
             <h2>"Quality check"</h2>
@@ -437,21 +528,76 @@ fn QaReport(qa: Report) -> impl IntoView {
                 <p class="notice notice-warning">{format!("Written offline after the AI writer gave up: module(s) {}.",
                     fallbacks.iter().map(|m| m.to_string()).collect::<Vec<_>>().join(", "))}</p>
             })}
+            <p data-testid="qa-meaning">{match qa.verdict.as_str() {
+                "pass" => "Ready to teach from.",
+                "fail" => "Not ready: fix what is listed below, or generate the course again.",
+                _ => "Usable: look at the slides listed below before you teach from it.",
+            }}</p>
+            {(!plain.is_empty()).then(|| view! {
+                <ul class="plain-findings" data-testid="qa-plain">
+                    {plain.into_iter().map(|(what, slides)| view! { <li>{what}{slides}</li> }).collect_view()}
+                </ul>
+            })}
             {if by_slide.is_empty() {
                 view! { <p class="muted">"No findings."</p> }.into_any()
             } else {
                 view! {
-                    <table class="table" data-testid="qa-findings">
-                        <thead><tr><th>"Slide"</th><th>"Findings"</th></tr></thead>
-                        <tbody>{by_slide.into_iter().map(|(n, fs)| view! {
-                            <tr>
-                                <td>{if n == 0 { "Whole deck".to_string() } else { n.to_string() }}</td>
-                                <td><ul class="findings">{fs.into_iter().map(finding).collect_view()}</ul></td>
-                            </tr>
-                        }).collect_view()}</tbody>
-                    </table>
+                    <details class="detail" data-testid="qa-detail">
+                        <summary>{format!("Technical detail: {} finding{}", n_findings, if n_findings == 1 { "" } else { "s" })}</summary>
+                        <div class="table-wrap"><table class="table wrap" data-testid="qa-findings">
+                            <thead><tr><th>"Slide"</th><th>"Findings"</th></tr></thead>
+                            <tbody>{by_slide.into_iter().map(|(n, fs)| view! {
+                                <tr>
+                                    <td>{if n == 0 { "Whole deck".to_string() } else { n.to_string() }}</td>
+                                    <td><ul class="findings">{fs.into_iter().map(finding).collect_view()}</ul></td>
+                                </tr>
+                            }).collect_view()}</tbody>
+                        </table></div>
+                    </details>
                 }.into_any()
             }}
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use types::jobs::QaFinding;
+
+    fn f(slide: usize, severity: &str, code: &str) -> QaFinding {
+        QaFinding {
+            slide,
+            severity: severity.into(),
+            code: code.into(),
+            message: "technical".into(),
+        }
+    }
+
+    #[test]
+    fn findings_read_as_kinds_of_problem_with_their_slides_the_worst_first() {
+        let said = super::plain_findings(&[
+            f(9, "warning", "too_many_words"),
+            f(4, "error", "overflow"),
+            f(2, "warning", "too_many_bullets"),
+            f(12, "error", "overflow"),
+            f(4, "error", "overflow"),
+            f(0, "info", "layout_monotony"),
+            f(7, "info", "something_new"),
+        ]);
+        let lines: Vec<String> = said.into_iter().map(|(what, on)| format!("{what}{on}")).collect();
+        assert_eq!(
+            lines,
+            [
+                "Text is too long for its box and may be cut off — slides 4 and 12",
+                "A slide holds more text than people read at a glance — slides 2 and 9",
+                "Many slides in a row look alike",
+                "Other findings — slide 7",
+            ]
+        );
+        let many: Vec<QaFinding> = (1..=15).map(|n| f(n, "warning", "missing_notes")).collect();
+        assert_eq!(
+            super::plain_findings(&many)[0].1,
+            " — slides 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 and 3 more"
+        );
     }
 }

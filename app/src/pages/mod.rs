@@ -1,5 +1,6 @@
 //! One module per page.
 
+pub mod account;
 pub mod admin_users;
 pub mod dashboard;
 pub mod history;

@@ -9,7 +9,7 @@ use crate::api::jobs::{list_templates, parse_outline_text, start_job};
 use crate::components::templates::{IntakeReport, TemplateGallery};
 use crate::components::widgets::{ErrorNotice, PageHeader};
 use types::error::ApiError;
-use types::outline::{Module, Outline, Topic};
+use types::outline::{Module, Outline, Point, Topic};
 use types::validate::LANGUAGES;
 
 #[component]
@@ -156,7 +156,11 @@ pub fn NewCourse() -> impl IntoView {
         days: days.get(),
         language: language.get(),
         template: template.get(),
-        outline: outline.get().unwrap_or_default(),
+        // A point added and left blank is not part of the course.
+        outline: outline.get().map(|mut o| {
+            o.modules.iter_mut().flat_map(|m| m.topics.iter_mut()).for_each(|t| t.points.retain(|p| !p.text.trim().is_empty()));
+            o
+        }).unwrap_or_default(),
         writer: "offline".into(),
         timetable: {
             let t = types::spec::Timetable {
@@ -268,6 +272,10 @@ pub fn NewCourse() -> impl IntoView {
                     </select>
                     {move || field("days")().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
                 </div>
+                // A long course from a short outline is allowed, but said.
+                {move || outline.with(|o| o.as_ref().and_then(|o| o.thin_for(days.get()))).map(|m| view! {
+                    <p class="notice notice-warning span-all" role="status" data-testid="thin-outline">{m}</p>
+                })}
                 <div>
                     <label for="language">"Language"</label>
                     <select id="language" on:change=move |ev| language.set(event_target_value(&ev))>
@@ -410,7 +418,8 @@ fn outline_editor(outline: RwSignal<Option<Outline>>) -> AnyView {
 }
 
 /// The outline as an editable tree: rename, add, remove and reorder modules
-/// and topics (points are shown under their topic).
+/// and topics; edit, add and remove a topic's points. What is added takes
+/// the focus, its text selected, ready to type over.
 #[component]
 fn OutlineEditor(outline: RwSignal<Option<Outline>>) -> impl IntoView {
     let edit = move |f: Box<dyn FnOnce(&mut Outline)>| {
@@ -449,24 +458,61 @@ fn OutlineEditor(outline: RwSignal<Option<Outline>>) -> impl IntoView {
                                             on:click=move |_| edit(Box::new(move |o| o.modules[mi].topics.swap(ti, ti - 1)))>"↑"</button>
                                         <button type="button" class="btn btn-small" title="Move down" disabled=ti + 1 == n_topics
                                             on:click=move |_| edit(Box::new(move |o| o.modules[mi].topics.swap(ti, ti + 1)))>"↓"</button>
-                                        <button type="button" class="btn btn-small" title="Remove topic"
+                                        <button type="button" class="btn btn-small" title="Remove topic" aria-label=format!("Remove topic {}.{}", mi + 1, ti + 1)
                                             on:click=move |_| edit(Box::new(move |o| { o.modules[mi].topics.remove(ti); }))>"✕"</button>
                                     </div>
-                                    {(!t.points.is_empty()).then(|| view! {
-                                        <ul class="tree-points">{t.points.into_iter().map(|p| view! { <li class=format!("lvl{}", p.level)>{p.text}</li> }).collect_view()}</ul>
-                                    })}
+                                    <ul class="tree-points">
+                                        {t.points.into_iter().enumerate().map(|(pi, p)| {
+                                            let label = format!("Point {}.{}.{}", mi + 1, ti + 1, pi + 1);
+                                            view! {
+                                                <li class=format!("lvl{}", p.level)>
+                                                    <input class="tree-input" aria-label=label.clone() value=p.text
+                                                        on:change=move |ev| { let v = event_target_value(&ev); edit(Box::new(move |o| o.modules[mi].topics[ti].points[pi].text = v)); }/>
+                                                    <button type="button" class="btn btn-small" title="Remove point" aria-label=format!("Remove p{}", &label[1..])
+                                                        on:click=move |_| edit(Box::new(move |o| { o.modules[mi].topics[ti].points.remove(pi); }))>"✕"</button>
+                                                </li>
+                                            }
+                                        }).collect_view()}
+                                    </ul>
+                                    <button type="button" class="btn btn-small btn-add btn-add-point" aria-label=format!("Add a point to topic {}.{}", mi + 1, ti + 1)
+                                        on:click=move |_| {
+                                            edit(Box::new(move |o| o.modules[mi].topics[ti].points.push(Point { text: String::new(), level: 0 })));
+                                            let at = outline.with_untracked(|o| o.as_ref().map_or(0, |o| o.modules[mi].topics[ti].points.len()));
+                                            focus_label(format!("Point {}.{}.{}", mi + 1, ti + 1, at));
+                                        }>"+ Point"</button>
                                 </div>
                             }).collect_view()}
                             <button type="button" class="btn btn-small btn-add"
-                                on:click=move |_| edit(Box::new(move |o| o.modules[mi].topics.push(Topic { title: "New topic".into(), points: vec![] })))>"+ Topic"</button>
+                                on:click=move |_| {
+                                    edit(Box::new(move |o| o.modules[mi].topics.push(Topic { title: "New topic".into(), points: vec![] })));
+                                    focus_label(format!("Topic {}.{} title", mi + 1, n_topics + 1));
+                                }>"+ Topic"</button>
                         </div>
                     }
                 }).collect_view()
             }}
             <button type="button" class="btn btn-small btn-add"
-                on:click=move |_| edit(Box::new(|o| o.modules.push(Module { title: "New module".into(), topics: vec![Topic { title: "New topic".into(), points: vec![] }] })))>"+ Module"</button>
+                on:click=move |_| {
+                    edit(Box::new(|o| o.modules.push(Module { title: "New module".into(), topics: vec![Topic { title: "New topic".into(), points: vec![] }] })));
+                    let n = outline.with_untracked(|o| o.as_ref().map_or(0, |o| o.modules.len()));
+                    focus_label(format!("Module {n} title"));
+                }>"+ Module"</button>
         </div>
     }
+}
+
+/// Focuses (and selects the text of) the tree input labelled `label` once
+/// the tree has been drawn again.
+fn focus_label(label: String) {
+    request_animation_frame(move || {
+        if let Ok(Some(el)) = document().query_selector(&format!("[aria-label='{label}']")) {
+            use leptos::wasm_bindgen::JsCast;
+            if let Ok(input) = el.dyn_into::<leptos::web_sys::HtmlInputElement>() {
+                let _ = input.focus();
+                input.select();
+            }
+        }
+    });
 }
 
 /// Moves the focus to the input a field error is about (the browser

@@ -219,6 +219,57 @@ pub async fn reset_password(
     Ok(())
 }
 
+/// A user changes their own name (shown in the header, the history and
+/// the jobs they own).
+pub async fn rename_self(state: &AppState, user: &CurrentUser, name: &str) -> Result<CurrentUser> {
+    let name = PersonName::parse(name)?;
+    if !users::set_name(&state.pool, user.id, name.as_ref()).await? {
+        return Err(ApiError::NotFound.into());
+    }
+    tracing::info!(user_id = user.id, "name changed by its owner");
+    Ok(CurrentUser {
+        name: name.as_ref().to_owned(),
+        ..user.clone()
+    })
+}
+
+/// A user changes their own password: the current one first (counted like a
+/// sign-in attempt, so it cannot be guessed here either), then the new one
+/// by the same policy as every password. Every other session of theirs ends;
+/// the one in use stays signed in.
+pub async fn change_own_password(
+    state: &AppState,
+    user: &CurrentUser,
+    session: &Session,
+    current: String,
+    new: String,
+    client: Option<IpAddr>,
+) -> Result<u64> {
+    if current.len() > MAX_PASSWORD_BYTES || new.len() > MAX_PASSWORD_BYTES {
+        return Err(ApiError::TooLarge("A password is at most 1,024 bytes.".into()).into());
+    }
+    if let Err(retry_after) = state.throttle.attempt(&user.email, client) {
+        return Err(ApiError::TooManyRequests { retry_after }.into());
+    }
+    let hash = users::credentials(&state.pool, &user.email)
+        .await?
+        .map(|c| c.password_hash);
+    if !password::verify(current, hash).await? {
+        return Err(ApiError::invalid("current", "That is not your current password.").into());
+    }
+    state.throttle.succeeded(&user.email, client);
+    password::check_policy(&new).map_err(|e| match e {
+        ApiError::Invalid { message, .. } => ApiError::invalid("new", message),
+        other => other,
+    })?;
+    let hash = password::hash(new).await?;
+    users::set_password(&state.pool, user.id, &hash).await?;
+    let keep = session.id().map(|id| id.to_string());
+    let ended = DbSessionStore::delete_for_user(&state.pool, user.id, keep.as_deref()).await?;
+    tracing::info!(user_id = user.id, sessions_ended = ended, "password changed by its owner");
+    Ok(ended)
+}
+
 /// Enables or disables a user and grants or removes administrator rights.
 pub async fn update_user(
     state: &AppState,

@@ -95,6 +95,7 @@ const TABLES: &[Table] = &[
             ("cancel_requested", Flag),
             ("timetable", Text),
             ("batch_id", Text),
+            ("deleted_at", Text),
         ],
     ),
     (

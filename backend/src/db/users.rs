@@ -138,6 +138,17 @@ pub async fn set_password(pool: &Pool, id: i64, hash: &PasswordHash) -> Result<b
     })
 }
 
+pub async fn set_name(pool: &Pool, id: i64, name: &str) -> Result<bool, sqlx::Error> {
+    crate::on_db!(pool, pool => {
+        let done = sqlx::query("UPDATE users SET name = $1 WHERE id = $2")
+            .bind(name)
+            .bind(id)
+            .execute(pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    })
+}
+
 /// Sets `is_active` and `is_admin` in one statement, refusing (returning
 /// `false`) when the change would leave no active administrator.
 pub async fn set_flags(pool: &Pool, id: i64, is_active: bool, is_admin: bool) -> Result<bool, sqlx::Error> {

@@ -19,13 +19,13 @@ pub mod runtime;
 pub mod worker;
 
 use types::account::CurrentUser;
-use types::jobs::{JobDetail, JobStatus, JobSummary, JobUpdate, Snapshot};
-use types::limits::MAX_SEARCH_CHARS;
+use types::jobs::{HistoryPage, JobDetail, JobStatus, JobSummary, JobUpdate, Snapshot};
+use types::limits::{HISTORY_ROWS, MAX_SEARCH_CHARS};
 use types::outline::Outline;
 use types::validate::{CourseDays, CourseTitle, JobId, Language};
 use types::ApiError;
 
-use crate::db::jobs::{self as db, Completed, NewJob};
+use crate::db::jobs::{self as db, browse, Completed, NewJob};
 use crate::db::usage;
 use crate::{templates, AppState, Result};
 
@@ -209,33 +209,46 @@ pub fn prepare(state: &AppState, user: &CurrentUser, req: &StartRequest) -> Resu
     })
 }
 
-/// The latest jobs of the whole team, optionally filtered by status and a
-/// title search.
+/// A page of the whole team's jobs, newest first, optionally filtered by
+/// status and a title search; `cursor` is the `next` of the page before.
 ///
 /// The history is read far more often than jobs change, so answers are kept
-/// per filter until the jobs' change version moves (see [`history_cache`]);
-/// one single-row query checks it.
+/// per filter and page until the jobs' change version moves (see
+/// [`history_cache`]); the version is bumped by database triggers, so
+/// changes made by any writer invalidate them.
 pub async fn history(
     state: &AppState,
     status: Option<String>,
     search: Option<String>,
-) -> Result<Vec<JobSummary>> {
-    let status = status.as_deref().and_then(JobStatus::parse);
-    let search = search
-        .map(|s| s.trim().chars().take(MAX_SEARCH_CHARS).collect::<String>())
-        .filter(|s| !s.is_empty());
+    cursor: Option<String>,
+) -> Result<HistoryPage> {
+    let after = match cursor.as_deref().filter(|c| !c.is_empty()) {
+        None => None,
+        Some(c) => Some(
+            browse::After::from_cursor(c)
+                .ok_or_else(|| ApiError::invalid("cursor", "That page of the history does not exist."))?,
+        ),
+    };
+    let filter = browse::Filter {
+        status: status.as_deref().and_then(JobStatus::parse),
+        search: search
+            .map(|s| s.trim().chars().take(MAX_SEARCH_CHARS).collect::<String>())
+            .filter(|s| !s.is_empty()),
+        ..Default::default()
+    };
     // Read the version first: rows read after it are at least that new.
     let version = db::version(&state.pool).await?;
-    let filter = (status, search);
-    if let Some(rows) = state.jobs.history.get(version, &filter) {
-        return Ok(rows.as_ref().clone());
+    let key = (filter.status, filter.search.clone(), after.clone());
+    if let Some(page) = state.jobs.history.get(version, &key) {
+        return Ok(page.as_ref().clone());
     }
-    let rows = db::history(&state.pool, filter.0, filter.1.as_deref()).await?;
-    state
-        .jobs
-        .history
-        .put(version, filter, std::sync::Arc::new(rows.clone()));
-    Ok(rows)
+    let (jobs, next) = browse::page(&state.pool, &filter, after.as_ref(), HISTORY_ROWS).await?;
+    let page = HistoryPage {
+        jobs,
+        next: next.as_ref().map(browse::After::to_cursor),
+    };
+    state.jobs.history.put(version, key, std::sync::Arc::new(page.clone()));
+    Ok(page)
 }
 
 fn may_manage(user: &CurrentUser, access: &db::Access) -> bool {
@@ -349,15 +362,41 @@ pub async fn retry(state: &AppState, user: &CurrentUser, id: &JobId) -> Result<(
     Ok(())
 }
 
-/// Deletes a finished job and its deck, wherever it is kept (owner or admin).
+/// Deletes a finished job (owner or admin). With `DELETED_KEEP_MINUTES` set
+/// (the default) it is hidden at once and kept that long for
+/// [`restore`]; the janitor then removes it with its deck (see
+/// `storage::offload::purge_deleted`). With 0 it goes at once.
 pub async fn delete(state: &AppState, user: &CurrentUser, id: &JobId) -> Result<()> {
     let row = access(state, id).await?;
     if !may_manage(user, &row) {
         return Err(ApiError::Forbidden.into());
     }
-    if !remove_finished(state, id).await? {
+    let gone = if state.config.deleted_keep_minutes == 0 {
+        remove_finished(state, id).await?
+    } else {
+        db::mark_deleted(&state.pool, id, &crate::db::now_rfc3339()).await?
+    };
+    if !gone {
         return Err(ApiError::Conflict("Cancel the job before deleting it.".into()).into());
     }
+    tracing::info!(job_id = %id, by = user.id, keep_minutes = state.config.deleted_keep_minutes, "job deleted");
+    Ok(())
+}
+
+/// Undoes a delete while the job is still kept (owner or administrator):
+/// it is back everywhere as it was. `NotFound` once the janitor has
+/// removed it (or for a job that was never deleted).
+pub async fn restore(state: &AppState, user: &CurrentUser, id: &JobId) -> Result<()> {
+    let Some(owner) = db::deleted_owner(&state.pool, id).await? else {
+        return Err(ApiError::NotFound.into());
+    };
+    if owner != user.id && !user.is_admin {
+        return Err(ApiError::Forbidden.into());
+    }
+    if !db::undelete(&state.pool, id).await? {
+        return Err(ApiError::NotFound.into());
+    }
+    tracing::info!(job_id = %id, by = user.id, "deleted job restored");
     Ok(())
 }
 

@@ -208,6 +208,29 @@ pub async fn expire_jobs(state: &AppState) -> anyhow::Result<usize> {
     Ok(removed)
 }
 
+/// Removes for good, with their decks, the deleted jobs whose undo time
+/// (`DELETED_KEEP_MINUTES`) has passed. Returns how many went.
+pub async fn purge_deleted(state: &AppState) -> anyhow::Result<usize> {
+    let keep = i64::try_from(state.config.deleted_keep_minutes).unwrap_or(i64::MAX / 60);
+    let before = crate::db::rfc3339(time::OffsetDateTime::now_utc() - time::Duration::minutes(keep));
+    let mut removed = 0;
+    loop {
+        let ids = db::deleted_before(&state.pool, &before, 200).await?;
+        for id in &ids {
+            if crate::jobs::remove_finished(state, id).await? {
+                removed += 1;
+            }
+        }
+        if ids.len() < 200 {
+            break;
+        }
+    }
+    if removed > 0 {
+        tracing::info!(removed, "deleted jobs past their undo time removed");
+    }
+    Ok(removed)
+}
+
 /// Runs [`sweep`] every `JANITOR_INTERVAL_SECONDS`.
 pub async fn janitor(state: AppState, mut stop: watch::Receiver<bool>) {
     let every = Duration::from_secs(state.config.janitor_interval_seconds.max(1));
@@ -224,6 +247,9 @@ pub async fn janitor(state: AppState, mut stop: watch::Receiver<bool>) {
             Ok(Some(lock)) => {
                 if let Err(e) = expire_jobs(&state).await {
                     tracing::warn!(error = %e, "retention pass failed");
+                }
+                if let Err(e) = purge_deleted(&state).await {
+                    tracing::warn!(error = %e, "removing deleted jobs failed");
                 }
                 lock.release().await;
             }

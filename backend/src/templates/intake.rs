@@ -183,6 +183,7 @@ pub fn describe(t: &deck::Template, choice: String) -> types::templates::Templat
         })
         .take(50)
         .collect();
+    let advice = advice(t);
     let (cx, cy) = t.slide_size;
     let aspect = match (cx, cy) {
         _ if cy > 0 && (cx * 9 - cy * 16).abs() * 100 < cy * 16 => "16:9".to_string(),
@@ -198,8 +199,123 @@ pub fn describe(t: &deck::Template, choice: String) -> types::templates::Templat
         masters,
         roles,
         warnings,
+        advice,
         pages: Vec::new(),
         unavailable: None,
         pictures: Default::default(),
+    }
+}
+
+/// What the readability findings mean for the user's courses, in a few
+/// sentences for a person (the findings themselves, per layout and box,
+/// stay one click away).
+fn advice(t: &deck::Template) -> Vec<String> {
+    let mut faint: Vec<(String, String)> = Vec::new();
+    let (mut faint_layouts, mut covered_layouts) = (0, 0);
+    for l in &t.layouts {
+        let problems: Vec<_> = l.readability.iter().filter(|r| r.problem).collect();
+        if problems.iter().any(|r| r.over_decoration.is_none()) {
+            faint_layouts += 1;
+        }
+        if problems.iter().any(|r| r.over_decoration.is_some()) {
+            covered_layouts += 1;
+        }
+        for r in problems.iter().filter(|r| r.over_decoration.is_none()) {
+            let pair = (colour_name(&r.text), colour_name(r.behind.as_deref().unwrap_or("")));
+            if !faint.contains(&pair) {
+                faint.push(pair);
+            }
+        }
+    }
+    let layouts = |n: usize| if n == 1 { "1 layout".to_string() } else { format!("{n} layouts") };
+    let mut said = Vec::new();
+    if faint_layouts > 0 {
+        let examples: Vec<String> = faint
+            .iter()
+            .take(3)
+            .map(|(text, behind)| format!("{text} on {behind}"))
+            .collect();
+        said.push(format!(
+            "{} {} text in a colour too close to what lies behind it ({}): hard to read, above all on a projector. \
+             Courseware puts your slides on other layouts while one fits; to use these too, give their text a \
+             darker or lighter colour in PowerPoint's Slide Master view.",
+            layouts(faint_layouts),
+            if faint_layouts == 1 { "has" } else { "have" },
+            examples.join(", ")
+        ));
+    }
+    if covered_layouts > 0 {
+        said.push(format!(
+            "{} {} text over a picture or shape, so words and artwork overlap. Courseware avoids {} while \
+             another layout fits; move the text box clear of the artwork in the Slide Master to use {}.",
+            layouts(covered_layouts),
+            if covered_layouts == 1 { "puts" } else { "put" },
+            if covered_layouts == 1 { "it" } else { "them" },
+            if covered_layouts == 1 { "it" } else { "them" },
+        ));
+    }
+    said
+}
+
+/// A colour as people name it ("dark grey", "purple"), from its hex.
+fn colour_name(hex: &str) -> String {
+    let Some(deck::readability::Rgb(r, g, b)) = deck::readability::Rgb::hex(hex) else {
+        return "a picture".into();
+    };
+    let (r, g, b) = (f64::from(r) / 255.0, f64::from(g) / 255.0, f64::from(b) / 255.0);
+    let (max, min) = (r.max(g).max(b), r.min(g).min(b));
+    let light = (max + min) / 2.0;
+    let chroma = max - min;
+    if chroma < 0.12 {
+        return match light {
+            l if l < 0.15 => "black",
+            l if l < 0.35 => "dark grey",
+            l if l < 0.75 => "grey",
+            l if l < 0.93 => "light grey",
+            _ => "white",
+        }
+        .into();
+    }
+    let hue = if max == r {
+        60.0 * (((g - b) / chroma).rem_euclid(6.0))
+    } else if max == g {
+        60.0 * ((b - r) / chroma + 2.0)
+    } else {
+        60.0 * ((r - g) / chroma + 4.0)
+    };
+    let name = match hue {
+        h if h < 15.0 || h >= 345.0 => "red",
+        h if h < 45.0 => "orange",
+        h if h < 70.0 => "yellow",
+        h if h < 160.0 => "green",
+        h if h < 200.0 => "teal",
+        h if h < 255.0 => "blue",
+        h if h < 320.0 => "purple",
+        _ => "pink",
+    };
+    match light {
+        l if l < 0.35 => format!("dark {name}"),
+        l if l > 0.8 => format!("pale {name}"),
+        _ => name.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn colours_are_named_as_people_name_them() {
+        for (hex, name) in [
+            ("666666", "grey"),
+            ("780373", "dark purple"),
+            ("FFFFFF", "white"),
+            ("000000", "black"),
+            ("1E3A8A", "dark blue"),
+            ("F4C7C3", "pale red"),
+            ("2E7D32", "dark green"),
+            ("E91E63", "pink"),
+            ("", "a picture"),
+        ] {
+            assert_eq!(super::colour_name(hex), name, "{hex}");
+        }
     }
 }

@@ -194,9 +194,10 @@ async fn unknown_email_and_wrong_password_look_the_same() {
 
 #[tokio::test]
 async fn repeated_failures_are_throttled_and_success_clears_the_count() {
-    let (_dir, mut config) = common::settings();
-    config.login_max_failures = 3;
-    let app = TestApp::start_with(config).await;
+    let (app, _dir) = common::server_on(|s| {
+        s.login_max_failures = 3;
+    })
+    .await;
     let c = app.client();
     for _ in 0..2 {
         assert_eq!(c.login(ADMIN_EMAIL, "wrong-password-x").await.status(), 401);
@@ -337,10 +338,11 @@ async fn a_session_survives_a_server_restart_and_sign_out_ends_it() {
 
 #[tokio::test]
 async fn setup_page_exists_only_while_there_are_no_users() {
-    let (_dir, mut config) = common::settings();
-    config.initial_admin_email = None;
-    config.initial_admin_password = None;
-    let app = TestApp::start_with(config).await;
+    let (app, _dir) = common::server_on(|s| {
+        s.initial_admin_email = None;
+        s.initial_admin_password = None;
+    })
+    .await;
     let c = app.client();
     let res = c.get("/").await;
     assert_eq!(res.headers()["location"], "/setup");

@@ -52,7 +52,7 @@ async fn a_course_runs_from_a_spec_to_its_deck_through_the_api() {
     assert_eq!(back["outline"], spec("Working at height")["outline"]);
 
     // The same job as the browser sees it: one path, one history.
-    let history: Vec<Value> = c.json("/api/jobs", &[]).await;
+    let history = c.history(&[]).await;
     assert_eq!(history[0]["id"], id.as_str());
     app.stop().await;
 }
@@ -547,7 +547,7 @@ async fn a_batch_is_checked_whole_before_anything_is_queued_and_cancelled_whole(
 async fn another_users_course_is_not_starved_by_a_running_batch() {
     // Courses that take a few seconds each, as real ones do.
     let (app, _dir, admin) =
-        common::admin_on(|s| (s.worker_concurrency, s.job_stage_pause_ms) = (1, 400)).await;
+        common::one_slow_worker(400).await;
     let api = admin.api_token("Catalogue", "write").await;
     let member = common::signed_in_member(&admin, "trainer@example.com").await;
     let (status, _, started) = api.post("/api/v1/batches", &batch("Bulk", 8)).await;

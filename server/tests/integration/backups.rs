@@ -134,7 +134,7 @@ async fn an_online_backup_restores_every_committed_row_and_damaged_ones_are_refu
         );
     }
     let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    let history: Vec<serde_json::Value> = c.json("/api/jobs", &[]).await;
+    let history = c.history(&[]).await;
     assert!(!history.is_empty());
     app.stop().await;
 
@@ -330,7 +330,7 @@ async fn the_previous_tools_json_is_imported_once_with_bad_rows_reported() {
 
     let app = TestApp::start_with(common::config(dir.path())).await;
     let c = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    let history: Vec<serde_json::Value> = c.json("/api/jobs", &[]).await;
+    let history = c.history(&[]).await;
     assert_eq!(history.len(), 3);
     assert!(
         history

@@ -330,10 +330,11 @@ async fn over_long_sign_in_input_is_refused_at_once() {
 /// header is ignored (a client cannot pick its own address).
 #[tokio::test]
 async fn forwarded_addresses_count_only_behind_trusted_proxies() {
-    let (_dir, mut config) = common::settings();
-    config.trusted_proxies = "127.0.0.1".parse().expect("proxies");
-    config.login_max_failures = 2;
-    let app = TestApp::start_with(config).await;
+    let (app, _dir) = common::server_on(|s| {
+        s.trusted_proxies = "127.0.0.1".parse().expect("proxies");
+        s.login_max_failures = 2;
+    })
+    .await;
     let attempt = |from: &'static str, i: usize| {
         let c = app.client();
         async move {
@@ -360,9 +361,10 @@ async fn forwarded_addresses_count_only_behind_trusted_proxies() {
     app.stop().await;
 
     // 10: untrusted: the header is ignored, the connection's address counts.
-    let (_dir, mut config) = common::settings();
-    config.login_max_failures = 2;
-    let app = TestApp::start_with(config).await;
+    let (app, _dir) = common::server_on(|s| {
+        s.login_max_failures = 2;
+    })
+    .await;
     for i in 0..8 {
         let c = app.client();
         let res = c
@@ -617,7 +619,7 @@ async fn bad_job_arguments_are_4xx_naming_the_field() {
 #[tokio::test]
 async fn one_user_cannot_flood_the_queue() {
     let (app, _dir, c) =
-        common::admin_on(|s| (s.worker_concurrency, s.job_stage_pause_ms) = (1, 5_000)).await;
+        common::one_slow_worker(5_000).await;
     let outline = common::small_outline(1);
     let titles: Vec<String> = (0..8).map(|i| format!("Course {i}")).collect();
     let forms = titles.iter().map(|t| start_form(t, "1", &outline)).collect();
@@ -662,7 +664,7 @@ async fn one_user_cannot_flood_the_queue() {
 #[tokio::test]
 async fn batches_cannot_flood_the_queue() {
     let (app, _dir, c) =
-        common::admin_on(|s| (s.worker_concurrency, s.job_stage_pause_ms) = (1, 5_000)).await;
+        common::one_slow_worker(5_000).await;
     let api = c.api_token("Flood", "write").await;
     let course = |i: usize| {
         serde_json::json!({"schema": 1, "title": format!("Course {i}"), "days": 1, "language": "en",
@@ -952,9 +954,10 @@ async fn responses_carry_security_headers() {
     app.stop().await;
 
     // 45: behind https.
-    let (_dir, mut config) = common::settings();
-    config.public_url = Some("https://courseware.example.com".into());
-    let app = TestApp::start_with(config).await;
+    let (app, _dir) = common::server_on(|s| {
+        s.public_url = Some("https://courseware.example.com".into());
+    })
+    .await;
     let res = app
         .client()
         .http
@@ -1390,14 +1393,7 @@ async fn renders_that_time_out_or_are_abandoned_leave_nothing_running() {
     let id = c.finished_job("Timed out", "Forest.pptx").await;
     // 58: LibreOffice cannot start and convert in a second: killed.
     let p = c.previews(&id).await;
-    assert_eq!(p["pages"], 0, "{p}");
-    assert_eq!(p["retry"], true, "{p}");
-    assert!(
-        p["unavailable"]
-            .as_str()
-            .is_some_and(|u| u.contains("took too long")),
-        "{p}"
-    );
+    common::assert_no_pictures(&p, "took too long", true);
     std::thread::sleep(Duration::from_millis(300));
     assert_eq!(office_processes_under(dir.path()), Vec::<String>::new());
     // 59: remembered — the next views answer at once, the image says 422.
@@ -1507,9 +1503,10 @@ async fn odd_methods_and_request_ids_cannot_grow_metrics_or_logs() {
 /// guesser's lock and clears it.
 #[tokio::test]
 async fn a_stranger_cannot_lock_the_owner_out() {
-    let (_dir, mut config) = common::settings();
-    config.trusted_proxies = "127.0.0.1".parse().expect("proxies");
-    let app = TestApp::start_with(config).await;
+    let (app, _dir) = common::server_on(|s| {
+        s.trusted_proxies = "127.0.0.1".parse().expect("proxies");
+    })
+    .await;
     let login_from = |from: &'static str, password: &'static str| {
         let c = app.client();
         async move {
@@ -1580,13 +1577,7 @@ async fn drawings_are_rationed_per_user_and_end_with_the_server() {
     let wait: u64 = common::retry_after(&res);
     assert!((1..=3600).contains(&wait), "{wait}");
     let p = c.previews(&second).await;
-    assert_eq!(p["retry"], true, "{p}");
-    assert!(
-        p["unavailable"]
-            .as_str()
-            .is_some_and(|u| u.contains("many previews")),
-        "{p}"
-    );
+    common::assert_no_pictures(&p, "many previews", true);
     app.stop().await;
 
     // 64: a render in flight when the server stops is killed with it.

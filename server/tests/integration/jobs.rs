@@ -48,23 +48,14 @@ async fn a_job_runs_from_the_api_to_a_stored_deck_and_counts_in_the_day() {
     assert!(deck::check::check_bytes(&bytes).expect("check").is_empty());
     assert!(String::from_utf8_lossy(&bytes).len() > 1000);
     // History and today's snapshot include it.
-    let history: serde_json::Value = c.json("/api/jobs", &[]).await;
+    let history = c.history(&[]).await;
     assert_eq!(history[0]["id"], id.as_str());
     assert_eq!(history[0]["owner_name"], "Ada Admin");
-    let filtered: serde_json::Value = c
-        .call("/api/jobs", &[("search", "site leads"), ("status", "complete")])
-        .await
-        .json()
-        .await
-        .expect("json");
-    assert_eq!(filtered.as_array().map(Vec::len), Some(1));
-    let none: serde_json::Value = c
-        .call("/api/jobs", &[("status", "failed")])
-        .await
-        .json()
-        .await
-        .expect("json");
-    assert_eq!(none.as_array().map(Vec::len), Some(0));
+    let filtered = c
+        .history(&[("search", "SITE Leads"), ("status", "complete")])
+        .await;
+    assert_eq!(filtered.len(), 1, "a search ignores case");
+    assert_eq!(c.history(&[("status", "failed")]).await.len(), 0);
     let snap: serde_json::Value = c.json("/api/dashboard", &[]).await;
     assert_eq!(snap["courses_today"], 1);
     assert_eq!(snap["slides_today"], slides);
@@ -74,25 +65,24 @@ async fn a_job_runs_from_the_api_to_a_stored_deck_and_counts_in_the_day() {
 
 /// Timestamps have one-second resolution, so jobs started in the same second
 /// tie on `created_at`: history must still list them newest first, the same
-/// way every time.
+/// way every time, and page through them without losing or repeating one.
 #[tokio::test]
-async fn history_is_newest_first_even_within_one_second() {
+async fn history_pages_newest_first_even_within_one_second() {
     let (app, _dir, c) = common::admin_on(|config| {
         config.worker_concurrency = 1;
-        // Twelve at once: over the per-user default of five.
-        config.max_active_jobs_per_user = 20;
+        // Thirty at once: over the per-user defaults.
+        (config.max_active_jobs_per_user, config.max_job_starts_per_hour) = (40, 40);
     })
     .await;
     let mut ids = Vec::new();
-    for i in 0..12 {
+    for i in 0..30 {
         ids.push(
             c.start_job(&[("title", &format!("Order check {i}")), ("days", "2")])
                 .await,
         );
     }
     // Read once, so an answer is kept for this version of the jobs...
-    let before: serde_json::Value = c.json("/api/jobs", &[]).await;
-    assert_eq!(before.as_array().map(Vec::len), Some(12));
+    assert_eq!(c.history(&[]).await.len(), 25, "a page holds 25");
     // ...then force the tie the test is about, as another writer would (the
     // kept answer must not survive a change it did not make itself): every
     // job in the very same second.
@@ -101,11 +91,24 @@ async fn history_is_newest_first_even_within_one_second() {
 .await.map(|r| r.rows_affected()))
         .expect("update");
     ids.reverse();
-    for _ in 0..3 {
-        let history: serde_json::Value = c.json("/api/jobs", &[]).await;
-        let listed = common::texts(&history, "id");
-        assert_eq!(listed, ids, "history must be newest first");
-    }
+    let first: serde_json::Value = c.json("/api/jobs", &[]).await;
+    let cursor = first["next"].as_str().expect("an older page");
+    // A course started between two pages does not shift the next one.
+    c.start_job(&[("title", "Started while paging"), ("days", "1")])
+        .await;
+    let second: serde_json::Value = c.json("/api/jobs", &[("cursor", cursor)]).await;
+    assert_eq!(second["next"], serde_json::Value::Null, "the last page");
+    let mut listed = common::texts(&first["jobs"], "id");
+    listed.extend(common::texts(&second["jobs"], "id"));
+    assert_eq!(listed, ids, "history must be newest first, each job once");
+    assert_eq!(
+        c.history(&[]).await[0]["course_title"],
+        "Started while paging"
+    );
+    let got = c.call("/api/jobs", &[("cursor", "not-a-page")]).await;
+    assert_eq!(got.status(), 422, "a made-up cursor is refused");
+    let problem: serde_json::Value = got.json().await.expect("json");
+    assert_eq!(problem["Invalid"]["field"], "cursor", "{problem}");
     app.stop().await;
 }
 
@@ -228,10 +231,28 @@ async fn the_owner_can_cancel_a_running_job_and_retry_it() {
         .await;
     assert_eq!(j["job"]["status"], "complete");
     assert_eq!(c.call("/api/jobs/cancel", &[("id", &id)]).await.status(), 409);
-    // Delete removes the row and the file.
+    // Delete hides it at once, everywhere; it is kept for the undo.
+    let deck = dir.path().join("outputs").join(format!("{id}.pptx"));
     assert_eq!(c.call("/api/jobs/delete", &[("id", &id)]).await.status(), 200);
     assert_eq!(c.call("/api/jobs/get", &[("id", &id)]).await.status(), 404);
-    assert!(!dir.path().join("outputs").join(format!("{id}.pptx")).exists());
+    assert_eq!(c.call("/api/jobs/delete", &[("id", &id)]).await.status(), 404);
+    assert!(c.history(&[]).await.iter().all(|j| j["id"] != id.as_str()));
+    assert!(deck.exists(), "kept until the undo time ends");
+    // Only its owner (or an administrator) can undo it; then it is back.
+    assert_eq!(other.call("/api/jobs/restore", &[("id", &id)]).await.status(), 403);
+    assert_eq!(c.call("/api/jobs/restore", &[("id", &id)]).await.status(), 200);
+    assert_eq!(c.completes(&id, Duration::from_secs(1)).await["job"]["id"], id.as_str());
+    assert_eq!(c.download(&id).await.status(), 200);
+    // Once the undo time has passed, the janitor removes row and deck.
+    assert_eq!(c.call("/api/jobs/delete", &[("id", &id)]).await.status(), 200);
+    backend::on_db!(&app.state.pool, pool => sqlx::query("UPDATE jobs SET deleted_at = '2026-01-01T00:00:00Z'")
+        .execute(pool)
+        .await.map(|r| r.rows_affected()))
+        .expect("backdate");
+    let purged = backend::storage::offload::purge_deleted(&app.state).await;
+    assert_eq!(purged.expect("purge"), 1);
+    assert!(!deck.exists());
+    assert_eq!(c.call("/api/jobs/restore", &[("id", &id)]).await.status(), 404);
     app.stop().await;
 }
 

@@ -91,9 +91,10 @@ async fn metrics_show_requests_jobs_and_the_pool_after_a_job() {
     app.stop().await;
 
     // With a token configured, the token is required.
-    let (_dir, mut config) = common::settings();
-    config.metrics_token = Some("scrape-token-for-tests".parse().expect("secret"));
-    let app = TestApp::start_with(config).await;
+    let (app, _dir) = common::server_on(|s| {
+        s.metrics_token = Some("scrape-token-for-tests".parse().expect("secret"));
+    })
+    .await;
     let anon = app.client();
     assert_eq!(anon.status("/metrics").await, 403);
     let res = anon

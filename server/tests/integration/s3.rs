@@ -81,7 +81,7 @@ async fn removed(file: &std::path::Path) -> bool {
 
 #[tokio::test]
 async fn a_deck_lands_in_the_bucket_and_its_presigned_url_works_until_the_ttl() {
-    let (tmp, s3, app, c) = on_s3(|s| s.presigned_url_ttl = 3).await;
+    let (tmp, s3, app, c) = on_s3(|s| (s.presigned_url_ttl, s.deleted_keep_minutes) = (3, 0)).await;
     let health: Value = c.get("/health").await.json().await.expect("health");
     assert_eq!(health["storage"], "s3", "{health}");
 
@@ -127,7 +127,7 @@ async fn a_deck_lands_in_the_bucket_and_its_presigned_url_works_until_the_ttl() 
     let res = plain.get(&url).send().await.expect("expired get");
     assert_eq!(res.status(), 403, "an expired presigned URL must be refused");
 
-    // Deleting the job deletes the object.
+    // With no undo time, deleting the job deletes the object at once.
     let res = c.call("/api/jobs/delete", &[("id", &id)]).await;
     assert_eq!(res.status(), 200);
     assert!(s3.object(&key).is_none());
@@ -136,7 +136,7 @@ async fn a_deck_lands_in_the_bucket_and_its_presigned_url_works_until_the_ttl() 
 
 #[tokio::test]
 async fn previews_are_kept_beside_the_deck_and_the_pdf_is_a_presigned_redirect() {
-    let (tmp, s3, app, c) = on_s3(|_| {}).await;
+    let (tmp, s3, app, c) = on_s3(|s| s.deleted_keep_minutes = 0).await;
     let id = start_job(&c).await;
     wait_row(&app, &id, Duration::from_secs(30), |r| r.2.is_some()).await;
     let p = c.previews(&id).await;
@@ -201,7 +201,7 @@ async fn previews_are_kept_beside_the_deck_and_the_pdf_is_a_presigned_redirect()
         s3.object(&format!("{prefix}large-{pages}.png"))
     );
 
-    // Deleting the job deletes its previews too.
+    // With no undo time, deleting the job deletes its previews at once too.
     let res = c.call("/api/jobs/delete", &[("id", &id)]).await;
     assert_eq!(res.status(), 200);
     assert!(s3.object(&format!("{prefix}deck.pdf")).is_none());

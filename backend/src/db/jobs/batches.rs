@@ -148,7 +148,7 @@ pub async fn courses(pool: &Pool, id: &JobId) -> Result<(Vec<BatchCourse>, Batch
     let courses: Vec<BatchCourse> = crate::on_db!(pool, pool => {
         sqlx::query_as(&format!(
             "SELECT id, course_title, status, progress, slide_count, qa_score, error
-             FROM jobs WHERE batch_id = $1 ORDER BY {order}"
+             FROM jobs WHERE batch_id = $1 AND deleted_at IS NULL ORDER BY {order}"
         ))
         .bind(id.as_str())
         .fetch_all(pool)

@@ -1,5 +1,6 @@
-//! The course list of the REST API: filtered, newest first, a page at a time
-//! behind a cursor that stays stable while new jobs arrive.
+//! The team's courses — the history page and the REST API's list: filtered,
+//! newest first, a page at a time behind a cursor that stays stable while new
+//! jobs arrive.
 
 use types::jobs::{JobStatus, JobSummary};
 
@@ -15,13 +16,33 @@ pub struct Filter {
     /// RFC 3339 bounds on `created_at`: from (inclusive), until (exclusive).
     pub created_from: Option<String>,
     pub created_until: Option<String>,
+    /// Text the title contains (any case; `%` and `_` match themselves).
+    pub search: Option<String>,
 }
 
 /// Where the previous page ended: the last row's `created_at` and tie-breaker.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct After {
     pub created_at: String,
     pub tie: i64,
+}
+
+impl After {
+    /// The cursor as clients carry it: opaque, URL-safe.
+    pub fn to_cursor(&self) -> String {
+        format!("{}_{}", self.tie, self.created_at.replace(':', "."))
+    }
+
+    /// A cursor [`After::to_cursor`] made; `None` for anything else.
+    pub fn from_cursor(text: &str) -> Option<After> {
+        let (tie, at) = text.split_once('_')?;
+        let created_at = at.replace('.', ":");
+        time::OffsetDateTime::parse(&created_at, &time::format_description::well_known::Rfc3339).ok()?;
+        Some(After {
+            created_at,
+            tie: tie.parse().ok()?,
+        })
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -47,13 +68,20 @@ pub async fn page(
     };
     let select = SUMMARY_SELECT.replacen("SELECT ", &format!("SELECT {tie} AS tie, "), 1);
     let sql = format!(
-        "{select} WHERE ($1 IS NULL OR j.status = $1)
+        "{select} WHERE j.deleted_at IS NULL AND ($1 IS NULL OR j.status = $1)
            AND ($2 IS NULL OR lower(u.email) = lower($2))
            AND ($3 IS NULL OR j.created_at >= $3)
            AND ($4 IS NULL OR j.created_at < $4)
            AND ($5 IS NULL OR j.created_at < $5 OR (j.created_at = $5 AND {tie} < $6))
+           AND ($8 IS NULL OR lower(j.course_title) LIKE lower($8) ESCAPE '\\')
          ORDER BY j.created_at DESC, {tie} DESC LIMIT $7"
     );
+    let like = filter.search.as_deref().map(|s| {
+        format!(
+            "%{}%",
+            s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+        )
+    });
     let rows: Vec<Row> = crate::on_db!(pool, pool => {
         sqlx::query_as(&sql)
             .bind(filter.status)
@@ -63,6 +91,7 @@ pub async fn page(
             .bind(after.map(|a| a.created_at.as_str()))
             .bind(after.map_or(0, |a| a.tie))
             .bind(limit + 1)
+            .bind(like)
             .fetch_all(pool)
             .await
     })?;
@@ -77,4 +106,21 @@ pub async fn page(
         jobs.push(row.summary);
     }
     Ok((jobs, if more { next } else { None }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::After;
+
+    #[test]
+    fn a_cursor_reads_back_as_itself_and_nothing_else_reads() {
+        let after = After {
+            created_at: "2026-12-04T10:11:12Z".into(),
+            tie: 42,
+        };
+        assert_eq!(After::from_cursor(&after.to_cursor()), Some(after));
+        for junk in ["", "42", "x_2026-12-04T10.11.12Z", "42_yesterday", "42_2026-12-04T10:11:12Z'--"] {
+            assert_eq!(After::from_cursor(junk), None, "{junk}");
+        }
+    }
 }

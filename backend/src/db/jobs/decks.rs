@@ -5,6 +5,21 @@
 use crate::db::{now_rfc3339, Pool};
 use types::validate::JobId;
 
+/// Deleted jobs whose undo time ended before `before` (RFC 3339), at most
+/// `limit` — for the janitor, which deletes them for good.
+pub async fn deleted_before(pool: &Pool, before: &str, limit: i64) -> Result<Vec<JobId>, sqlx::Error> {
+    crate::on_db!(pool, pool => {
+        let ids: Vec<String> = sqlx::query_scalar(
+            "SELECT id FROM jobs WHERE deleted_at IS NOT NULL AND deleted_at < $1 ORDER BY deleted_at LIMIT $2",
+        )
+        .bind(before)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?;
+        ids.into_iter().map(super::rows::stored).collect()
+    })
+}
+
 /// Finished jobs created before `before` (RFC 3339), oldest first, at most
 /// `limit` — for the janitor's retention pass.
 pub async fn finished_before(pool: &Pool, before: &str, limit: i64) -> Result<Vec<JobId>, sqlx::Error> {

@@ -220,6 +220,44 @@ pub async fn delete_finished(pool: &Pool, id: &JobId) -> Result<Option<Stored>, 
     })
 }
 
+/// Hides a job that is not queued or running (deleted, still undoable);
+/// `false` when it is queued, running, already deleted or gone.
+pub async fn mark_deleted(pool: &Pool, id: &JobId, at: &str) -> Result<bool, sqlx::Error> {
+    let rows = crate::on_db!(pool, pool => {
+        sqlx::query(
+            "UPDATE jobs SET deleted_at = $2 WHERE id = $1 AND deleted_at IS NULL AND status NOT IN ('queued', 'running')",
+        )
+        .bind(id.as_str())
+        .bind(at)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    Ok(rows == 1)
+}
+
+/// Who owns a deleted job that is still kept (`None`: not deleted, or gone).
+pub async fn deleted_owner(pool: &Pool, id: &JobId) -> Result<Option<i64>, sqlx::Error> {
+    crate::on_db!(pool, pool => {
+        sqlx::query_scalar("SELECT user_id FROM jobs WHERE id = $1 AND deleted_at IS NOT NULL")
+            .bind(id.as_str())
+            .fetch_optional(pool)
+            .await
+    })
+}
+
+/// Brings a deleted job back; `false` when it is not deleted (or gone).
+pub async fn undelete(pool: &Pool, id: &JobId) -> Result<bool, sqlx::Error> {
+    let rows = crate::on_db!(pool, pool => {
+        sqlx::query("UPDATE jobs SET deleted_at = NULL WHERE id = $1 AND deleted_at IS NOT NULL")
+            .bind(id.as_str())
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected())
+    })?;
+    Ok(rows == 1)
+}
+
 /// Replaces a complete job's QA report when it is still `before` (so a
 /// report written meanwhile is never overwritten); whether it was.
 pub async fn replace_report(pool: &Pool, id: &JobId, before: &str, after: &str) -> Result<bool, sqlx::Error> {

@@ -3,7 +3,6 @@
 
 use crate::db::Pool;
 use types::jobs::{JobEvent, JobStatus, JobSummary};
-use types::limits::HISTORY_ROWS;
 use types::validate::JobId;
 
 /// A job id read back from the database: the ids there are the ones
@@ -22,7 +21,7 @@ pub struct Access {
 
 pub async fn access(pool: &Pool, id: &JobId) -> Result<Option<Access>, sqlx::Error> {
     crate::on_db!(pool, pool => {
-        sqlx::query_as("SELECT user_id, status, qa_report FROM jobs WHERE id = $1")
+        sqlx::query_as("SELECT user_id, status, qa_report FROM jobs WHERE id = $1 AND deleted_at IS NULL")
             .bind(id.as_str())
             .fetch_optional(pool)
             .await
@@ -51,7 +50,7 @@ pub struct Deck {
 pub async fn complete_deck(pool: &Pool, id: &JobId) -> Result<Option<Deck>, sqlx::Error> {
     crate::on_db!(pool, pool => {
         sqlx::query_as(
-            "SELECT course_title, output_local, output_s3_key FROM jobs WHERE id = $1 AND status = 'complete'",
+            "SELECT course_title, output_local, output_s3_key FROM jobs WHERE id = $1 AND status = 'complete' AND deleted_at IS NULL",
         )
         .bind(id.as_str())
         .fetch_optional(pool)
@@ -108,41 +107,10 @@ pub(super) const SUMMARY_SELECT: &str = "SELECT j.id, u.name AS owner_name, j.co
 
 pub async fn summary(pool: &Pool, id: &JobId) -> Result<Option<JobSummary>, sqlx::Error> {
     crate::on_db!(pool, pool => {
-        sqlx::query_as(&format!("{SUMMARY_SELECT} WHERE j.id = $1"))
+        sqlx::query_as(&format!("{SUMMARY_SELECT} WHERE j.id = $1 AND j.deleted_at IS NULL"))
             .bind(id.as_str())
             .fetch_optional(pool)
             .await
-    })
-}
-
-/// The latest [`HISTORY_ROWS`] jobs, optionally filtered by status and a title search.
-pub async fn history(
-    pool: &Pool,
-    status: Option<JobStatus>,
-    search: Option<&str>,
-) -> Result<Vec<JobSummary>, sqlx::Error> {
-    // Jobs started in the same second keep their order: SQLite's rowid,
-    // PostgreSQL's identity column.
-    let tie = match pool {
-        Pool::Sqlite(_) => "j.rowid",
-        Pool::Postgres(_) => "j.seq",
-    };
-    crate::on_db!(pool, pool => {
-        let like = search.map(|s| {
-            format!(
-                "%{}%",
-                s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
-            )
-        });
-        sqlx::query_as(&format!(
-            "{SUMMARY_SELECT} WHERE ($1 IS NULL OR j.status = $1) AND ($2 IS NULL OR j.course_title LIKE $2 ESCAPE '\\')
-             ORDER BY j.created_at DESC, {tie} DESC LIMIT $3"
-        ))
-        .bind(status)
-        .bind(like)
-        .bind(HISTORY_ROWS)
-        .fetch_all(pool)
-        .await
     })
 }
 

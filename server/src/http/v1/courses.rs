@@ -177,20 +177,6 @@ fn time_bound(field: &str, text: Option<String>) -> Result<Option<String>, Probl
     Ok(Some(backend::db::rfc3339(at.to_offset(time::UtcOffset::UTC))))
 }
 
-fn encode_cursor(after: &After) -> String {
-    format!("{}_{}", after.tie, after.created_at.replace(':', "."))
-}
-
-fn decode_cursor(text: &str) -> Option<After> {
-    let (tie, at) = text.split_once('_')?;
-    let created_at = at.replace('.', ":");
-    time::OffsetDateTime::parse(&created_at, &time::format_description::well_known::Rfc3339).ok()?;
-    Some(After {
-        created_at,
-        tie: tie.parse().ok()?,
-    })
-}
-
 /// Lists the team's courses, newest first, a page at a time.
 #[utoipa::path(
     get, path = "/api/v1/courses", tag = "courses", operation_id = "list_courses",
@@ -219,7 +205,7 @@ pub async fn list(
     }
     let after = match given(q.cursor).as_deref() {
         None => None,
-        Some(c) => Some(decode_cursor(c).ok_or_else(|| {
+        Some(c) => Some(After::from_cursor(c).ok_or_else(|| {
             Problem::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "The cursor is not one this API gave.",
@@ -232,11 +218,12 @@ pub async fn list(
         owner: given(q.owner).filter(|o| o.len() <= types::limits::MAX_EMAIL_BYTES),
         created_from: time_bound("created_from", q.created_from)?,
         created_until: time_bound("created_until", q.created_until)?,
+        search: None,
     };
     let (courses, next) = backend::jobs::page(&state, &filter, after.as_ref(), i64::from(limit)).await?;
     Ok(Json(CoursePage {
         courses,
-        next_cursor: next.as_ref().map(encode_cursor),
+        next_cursor: next.as_ref().map(After::to_cursor),
     }))
 }
 
@@ -353,8 +340,18 @@ transition!(
     backend::jobs::retry,
     "Queued again"
 );
+transition!(
+    restore,
+    "restore_course",
+    "Undoes a delete while the course is still kept (`DELETED_KEEP_MINUTES` after it; owner or administrator).",
+    "/api/v1/courses/{id}/restore",
+    backend::jobs::restore,
+    "Back, as it was"
+);
 
-/// Deletes a finished course and its deck (owner or administrator).
+/// Deletes a finished course and its deck (owner or administrator). It is
+/// hidden at once and kept `DELETED_KEEP_MINUTES` (default 60) so that
+/// `POST /api/v1/courses/{id}/restore` can undo it; then it is gone.
 #[utoipa::path(
     delete, path = "/api/v1/courses/{id}", tag = "courses", operation_id = "delete_course",
     params(("id" = String, Path, description = "The course's id")),

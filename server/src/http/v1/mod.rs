@@ -39,6 +39,7 @@ where
         .route("/courses/{id}", get(courses::get).delete(courses::delete))
         .route("/courses/{id}/cancel", post(courses::cancel))
         .route("/courses/{id}/retry", post(courses::retry))
+        .route("/courses/{id}/restore", post(courses::restore))
         .route("/courses/{id}/events", get(courses::events))
         .route("/courses/{id}/deck", get(courses::deck))
         .route("/courses/{id}/spec", get(courses::spec))

@@ -26,6 +26,7 @@ use super::{batches, catalogue, courses, files, renders, webhooks};
         courses::delete,
         courses::cancel,
         courses::retry,
+        courses::restore,
         courses::events,
         courses::deck,
         courses::spec,

@@ -95,6 +95,7 @@ pub fn config(data_dir: &Path) -> Config {
         backup_keep: 7,
         backup_dir: None,
         job_retention_days: 0,
+        deleted_keep_minutes: 60,
         worker_concurrency: 2,
         max_active_jobs_per_user: types::limits::MAX_ACTIVE_JOBS_PER_USER,
         max_job_starts_per_hour: types::limits::MAX_JOB_STARTS_PER_HOUR,
@@ -126,6 +127,20 @@ pub async fn admin_on(tweak: impl FnOnce(&mut Config)) -> (TestApp, tempfile::Te
     let app = TestApp::start_with(settings).await;
     let admin = Client::signed_in(&app.base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
     (app, dir, admin)
+}
+
+/// A server on a fresh data folder with `tweak` applied to its settings, no
+/// one signed in; the folder lives as long as the caller keeps it.
+pub async fn server_on(tweak: impl FnOnce(&mut Config)) -> (TestApp, tempfile::TempDir) {
+    let (dir, mut settings) = settings();
+    tweak(&mut settings);
+    (TestApp::start_with(settings).await, dir)
+}
+
+/// One worker that pauses `pause_ms` between stages: courses that take a
+/// while, as real ones do, so a test can act while they run or wait.
+pub async fn one_slow_worker(pause_ms: u64) -> (TestApp, tempfile::TempDir, Client) {
+    admin_on(|s| (s.worker_concurrency, s.job_stage_pause_ms) = (1, pause_ms)).await
 }
 
 /// A fresh data folder and the test settings for a server on it.
@@ -382,6 +397,13 @@ impl Client {
         let res = self.call(path, form).await;
         assert_eq!(res.status(), 200, "{path}");
         res.json().await.expect("json")
+    }
+
+    /// The first page of the team's history with `filter` (status, search,
+    /// cursor): its jobs, newest first.
+    pub async fn history(&self, filter: &[(&str, &str)]) -> Vec<serde_json::Value> {
+        let page: serde_json::Value = self.json("/api/jobs", filter).await;
+        page["jobs"].as_array().cloned().expect("a page of jobs")
     }
 
     /// Posts a file's bytes under `name` to an upload route.
@@ -853,4 +875,15 @@ pub fn texts<'a>(list: &'a serde_json::Value, key: &str) -> Vec<&'a str> {
     list.as_array()
         .map(|items| items.iter().filter_map(|item| item[key].as_str()).collect())
         .unwrap_or_default()
+}
+
+/// Asserts that a previews answer has no pictures, says why in words that
+/// contain `why`, and whether it offers "Try again".
+pub fn assert_no_pictures(previews: &serde_json::Value, why: &str, retry: bool) {
+    let p = previews;
+    assert_eq!((p["pages"].as_u64(), p["retry"].as_bool()), (Some(0), Some(retry)), "{p}");
+    assert!(
+        p["unavailable"].as_str().is_some_and(|u| u.contains(why)),
+        "{p} should say {why:?}"
+    );
 }
