@@ -119,8 +119,14 @@ pub fn keep_tab_inside(root: &web_sys::Element, ev: &web_sys::KeyboardEvent) {
     let active = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.active_element());
-    let is = |e: &web_sys::HtmlElement| active.as_ref().is_some_and(|a| a == e.unchecked_ref::<web_sys::Element>());
-    let inside = active.as_ref().is_some_and(|a| a != root && root.contains(Some(a)));
+    let is = |e: &web_sys::HtmlElement| {
+        active
+            .as_ref()
+            .is_some_and(|a| a == e.unchecked_ref::<web_sys::Element>())
+    };
+    let inside = active
+        .as_ref()
+        .is_some_and(|a| a != root && root.contains(Some(a)));
     let to = if ev.shift_key() {
         (is(first) || !inside).then_some(last)
     } else {

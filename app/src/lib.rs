@@ -22,8 +22,8 @@ pub use page::{mark_hydrated, APP_NAME};
 
 use components::layout::Layout;
 use pages::{
-    account::Account, admin_users::AdminUsers, dashboard::Dashboard, history::History, job::JobPage, login::Login,
-    new_course::NewCourse, not_found::NotFound, setup::Setup, tokens::Tokens, usage::Usage,
+    account::Account, admin_users::AdminUsers, dashboard::Dashboard, history::History, job::JobPage,
+    login::Login, new_course::NewCourse, not_found::NotFound, setup::Setup, tokens::Tokens, usage::Usage,
     webhooks::Webhooks,
 };
 

@@ -27,16 +27,16 @@ test("upload an outline, edit the tree, generate, watch progress, download a val
   await tree.getByRole("button", { name: "Remove module 3" }).click();
   await expect(tree.getByLabel("Module 3 title")).toHaveCount(0);
   // Points are edited in place; a new one takes the focus, ready to type.
-  await tree.getByLabel("Point 1.1.1").fill("Heat, fuel and oxygen: take one away");
-  await tree.getByLabel("Point 1.1.1").press("Tab");
+  await tree.getByLabel("Point 1.1.1", { exact: true }).fill("Heat, fuel and oxygen: take one away");
+  await tree.getByLabel("Point 1.1.1", { exact: true }).press("Tab");
   await tree.getByRole("button", { name: "Add a point to topic 1.1" }).click();
-  const added = tree.locator("[aria-label^='Point 1.1.']").last();
+  const added = tree.locator("input[aria-label^='Point 1.1.']").last();
   await expect(added).toBeFocused();
   await page.keyboard.type("Which one does a blanket take away?");
   await added.press("Tab");
   await expect(added).toHaveValue("Which one does a blanket take away?");
   await tree.getByRole("button", { name: "+ Topic" }).first().click();
-  await expect(tree.locator("[aria-label^='Topic 1.']").last()).toBeFocused();
+  await expect(tree.locator("input[aria-label^='Topic 1.']").last()).toBeFocused();
   await tree.getByRole("button", { name: /Remove topic 1\.\d+/ }).last().click();
 
   // A missing template is a field error next to the field, which takes the

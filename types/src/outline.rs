@@ -223,7 +223,13 @@ mod tests {
         // Three modules of three topics with four points each: ~1 day.
         let topic = Topic {
             title: "T".into(),
-            points: vec![Point { text: "p".into(), level: 0 }; 4],
+            points: vec![
+                Point {
+                    text: "p".into(),
+                    level: 0
+                };
+                4
+            ],
         };
         let module = Module {
             title: "M".into(),
@@ -240,7 +246,11 @@ mod tests {
         let ten = o.thin_for(10).expect("ten days of one");
         assert!(ten.starts_with("This outline holds about 1 day of material. Over 10 days each of its 9 topics would fill about 7 h 13 min"), "{ten}");
         let empty = Outline::default();
-        assert_eq!(empty.thin_for(10), None, "no material: the outline's own problems say so");
+        assert_eq!(
+            empty.thin_for(10),
+            None,
+            "no material: the outline's own problems say so"
+        );
     }
 
     use super::*;

@@ -7,7 +7,7 @@
 #![allow(clippy::too_many_arguments)]
 
 use leptos::prelude::*;
-use types::jobs::{HistoryPage, JobDetail, JobSummary, Snapshot};
+use types::jobs::{HistoryPage, JobDetail, Snapshot};
 use types::outline::Outline;
 use types::ApiError;
 

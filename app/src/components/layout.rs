@@ -13,7 +13,9 @@ use crate::APP_NAME;
 /// The signed-in user as the header shows them; a page that changes them
 /// (the account page's name) refetches it.
 #[derive(Clone, Copy)]
-pub struct SignedInUser(pub Resource<Result<types::account::CurrentUser, types::ApiError>, crate::codec::Json>);
+pub struct SignedInUser(
+    pub Resource<Result<types::account::CurrentUser, types::ApiError>, crate::codec::Json>,
+);
 
 #[component]
 pub fn Layout() -> impl IntoView {

@@ -11,7 +11,8 @@ use crate::pages::history::JobTable;
 #[component]
 pub fn Dashboard() -> impl IntoView {
     let snap = Resource::<_, crate::codec::Json>::new_with_options(|| (), |_| dashboard(), false);
-    let recent = Resource::<_, crate::codec::Json>::new_with_options(|| (), |_| list_jobs(None, None, None), false);
+    let recent =
+        Resource::<_, crate::codec::Json>::new_with_options(|| (), |_| list_jobs(None, None, None), false);
     let range = RwSignal::new(30usize);
     view! {
         <Title text="Dashboard"/>

@@ -6,8 +6,8 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 
 use crate::api::jobs::{list_jobs, restore_job};
-use leptos_router::hooks::{use_navigate, use_query_map};
 use crate::components::widgets::{ErrorNotice, PageHeader};
+use leptos_router::hooks::{use_navigate, use_query_map};
 use types::jobs::{JobStatus, JobSummary};
 
 #[component]
@@ -136,7 +136,13 @@ pub fn JobTable(jobs: Vec<JobSummary>) -> impl IntoView {
 fn DeletedNotice() -> impl IntoView {
     let query = use_query_map();
     let deleted = move || query.read().get("deleted").filter(|d| !d.is_empty());
-    let keep = move || query.read().get("keep").and_then(|k| k.parse::<u64>().ok()).unwrap_or(0);
+    let keep = move || {
+        query
+            .read()
+            .get("keep")
+            .and_then(|k| k.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
     let error = RwSignal::new(None::<types::error::ApiError>);
     let undo = move |_| {
         let Some(id) = deleted() else { return };

@@ -440,7 +440,11 @@ fn plain_findings(findings: &[QaFinding]) -> Vec<(&'static str, String)> {
                     slides.push(f.slide);
                 }
             }
-            None => kinds.push((rank(&f.severity), what, (f.slide > 0).then_some(f.slide).into_iter().collect())),
+            None => kinds.push((
+                rank(&f.severity),
+                what,
+                (f.slide > 0).then_some(f.slide).into_iter().collect(),
+            )),
         }
     }
     kinds.sort_by_key(|(r, _, _)| *r);
@@ -453,7 +457,11 @@ fn plain_findings(findings: &[QaFinding]) -> Vec<(&'static str, String)> {
             let on = match (list.as_slice(), more) {
                 ([], _) => String::new(),
                 ([one], _) => format!(" — slide {one}"),
-                (many, 0) => format!(" — slides {} and {}", many[..many.len() - 1].join(", "), many[many.len() - 1]),
+                (many, 0) => format!(
+                    " — slides {} and {}",
+                    many[..many.len() - 1].join(", "),
+                    many[many.len() - 1]
+                ),
                 (many, more) => format!(" — slides {} and {more} more", many.join(", ")),
             };
             (what, on)

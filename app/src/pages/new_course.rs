@@ -157,10 +157,16 @@ pub fn NewCourse() -> impl IntoView {
         language: language.get(),
         template: template.get(),
         // A point added and left blank is not part of the course.
-        outline: outline.get().map(|mut o| {
-            o.modules.iter_mut().flat_map(|m| m.topics.iter_mut()).for_each(|t| t.points.retain(|p| !p.text.trim().is_empty()));
-            o
-        }).unwrap_or_default(),
+        outline: outline
+            .get()
+            .map(|mut o| {
+                o.modules
+                    .iter_mut()
+                    .flat_map(|m| m.topics.iter_mut())
+                    .for_each(|t| t.points.retain(|p| !p.text.trim().is_empty()));
+                o
+            })
+            .unwrap_or_default(),
         writer: "offline".into(),
         timetable: {
             let t = types::spec::Timetable {

@@ -266,7 +266,11 @@ pub async fn change_own_password(
     users::set_password(&state.pool, user.id, &hash).await?;
     let keep = session.id().map(|id| id.to_string());
     let ended = DbSessionStore::delete_for_user(&state.pool, user.id, keep.as_deref()).await?;
-    tracing::info!(user_id = user.id, sessions_ended = ended, "password changed by its owner");
+    tracing::info!(
+        user_id = user.id,
+        sessions_ended = ended,
+        "password changed by its owner"
+    );
     Ok(ended)
 }
 

@@ -247,7 +247,10 @@ pub async fn history(
         jobs,
         next: next.as_ref().map(browse::After::to_cursor),
     };
-    state.jobs.history.put(version, key, std::sync::Arc::new(page.clone()));
+    state
+        .jobs
+        .history
+        .put(version, key, std::sync::Arc::new(page.clone()));
     Ok(page)
 }
 

@@ -221,13 +221,22 @@ fn advice(t: &deck::Template) -> Vec<String> {
             covered_layouts += 1;
         }
         for r in problems.iter().filter(|r| r.over_decoration.is_none()) {
-            let pair = (colour_name(&r.text), colour_name(r.behind.as_deref().unwrap_or("")));
+            let pair = (
+                colour_name(&r.text),
+                colour_name(r.behind.as_deref().unwrap_or("")),
+            );
             if !faint.contains(&pair) {
                 faint.push(pair);
             }
         }
     }
-    let layouts = |n: usize| if n == 1 { "1 layout".to_string() } else { format!("{n} layouts") };
+    let layouts = |n: usize| {
+        if n == 1 {
+            "1 layout".to_string()
+        } else {
+            format!("{n} layouts")
+        }
+    };
     let mut said = Vec::new();
     if faint_layouts > 0 {
         let examples: Vec<String> = faint
@@ -284,7 +293,7 @@ fn colour_name(hex: &str) -> String {
         60.0 * ((r - g) / chroma + 4.0)
     };
     let name = match hue {
-        h if h < 15.0 || h >= 345.0 => "red",
+        h if !(15.0..345.0).contains(&h) => "red",
         h if h < 45.0 => "orange",
         h if h < 70.0 => "yellow",
         h if h < 160.0 => "green",

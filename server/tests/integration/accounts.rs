@@ -253,6 +253,74 @@ async fn a_disabled_user_is_locked_out_mid_session() {
     app.stop().await;
 }
 
+/// The account page: a member renames themself (the history shows the new
+/// name) and changes their password with the current one — which cannot be
+/// guessed there either — and every other session of theirs ends.
+#[tokio::test]
+async fn members_change_their_own_name_and_password_and_their_other_sessions_end() {
+    let (app, _dir, admin) = common::admin().await;
+    let email = "renamer@example.com";
+    let laptop = signed_in_member(&admin, email).await;
+    let phone = Client::signed_in(&app.base, email, MEMBER_PASSWORD).await;
+    laptop.start_job(&[("title", "Owned by the renamer")]).await;
+
+    let (got, body) = laptop.field_error("/api/account/name", &[("name", "  ")]).await;
+    assert_eq!((got, body.as_str()), (422, "name"));
+    let me: serde_json::Value = laptop
+        .json("/api/account/name", &[("name", "Rosa Renamed")])
+        .await;
+    assert_eq!(me["name"], "Rosa Renamed");
+    assert_eq!(
+        laptop.json::<serde_json::Value>("/api/me", &[]).await["name"],
+        "Rosa Renamed"
+    );
+    assert_eq!(laptop.history(&[]).await[0]["owner_name"], "Rosa Renamed");
+
+    let change = |current: &'static str, new: &'static str| [("current", current), ("new", new)];
+    let (got, field) = laptop
+        .field_error(
+            "/api/account/password",
+            &change("Not-my-password-1", "Brand-new-password-2"),
+        )
+        .await;
+    assert_eq!((got, field.as_str()), (422, "current"));
+    let (got, field) = laptop
+        .field_error("/api/account/password", &change(MEMBER_PASSWORD, "short"))
+        .await;
+    assert_eq!((got, field.as_str()), (422, "new"));
+    let ended: u64 = laptop
+        .json(
+            "/api/account/password",
+            &change(MEMBER_PASSWORD, "Brand-new-password-2"),
+        )
+        .await;
+    assert_eq!(ended, 1, "the phone's session");
+    assert_eq!(laptop.call("/api/me", &[]).await.status(), 200, "this one stays");
+    assert_eq!(phone.call("/api/me", &[]).await.status(), 401);
+    assert_eq!(phone.login(email, MEMBER_PASSWORD).await.status(), 401);
+    assert!(phone
+        .login(email, "Brand-new-password-2")
+        .await
+        .status()
+        .is_success());
+
+    // Guessing the current password here is throttled like sign-in.
+    let mut last = 0;
+    for i in 0..12 {
+        let wrong = format!("Wrong-guess-{i}-xx");
+        last = laptop
+            .call(
+                "/api/account/password",
+                &[("current", &wrong), ("new", "Another-password-3")],
+            )
+            .await
+            .status()
+            .as_u16();
+    }
+    assert_eq!(last, 429, "guesses are throttled");
+    app.stop().await;
+}
+
 #[tokio::test]
 async fn admins_cannot_disable_or_demote_themselves_or_the_last_admin() {
     let (app, _dir, admin) = common::admin().await;

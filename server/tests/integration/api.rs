@@ -546,8 +546,7 @@ async fn a_batch_is_checked_whole_before_anything_is_queued_and_cancelled_whole(
 #[tokio::test]
 async fn another_users_course_is_not_starved_by_a_running_batch() {
     // Courses that take a few seconds each, as real ones do.
-    let (app, _dir, admin) =
-        common::one_slow_worker(400).await;
+    let (app, _dir, admin) = common::one_slow_worker(400).await;
     let api = admin.api_token("Catalogue", "write").await;
     let member = common::signed_in_member(&admin, "trainer@example.com").await;
     let (status, _, started) = api.post("/api/v1/batches", &batch("Bulk", 8)).await;

@@ -618,8 +618,7 @@ async fn bad_job_arguments_are_4xx_naming_the_field() {
 /// running, and at most 30 starts an hour.
 #[tokio::test]
 async fn one_user_cannot_flood_the_queue() {
-    let (app, _dir, c) =
-        common::one_slow_worker(5_000).await;
+    let (app, _dir, c) = common::one_slow_worker(5_000).await;
     let outline = common::small_outline(1);
     let titles: Vec<String> = (0..8).map(|i| format!("Course {i}")).collect();
     let forms = titles.iter().map(|t| start_form(t, "1", &outline)).collect();
@@ -663,8 +662,7 @@ async fn one_user_cannot_flood_the_queue() {
 /// single-course allowance.
 #[tokio::test]
 async fn batches_cannot_flood_the_queue() {
-    let (app, _dir, c) =
-        common::one_slow_worker(5_000).await;
+    let (app, _dir, c) = common::one_slow_worker(5_000).await;
     let api = c.api_token("Flood", "write").await;
     let course = |i: usize| {
         serde_json::json!({"schema": 1, "title": format!("Course {i}"), "days": 1, "language": "en",

@@ -101,10 +101,7 @@ async fn history_pages_newest_first_even_within_one_second() {
     let mut listed = common::texts(&first["jobs"], "id");
     listed.extend(common::texts(&second["jobs"], "id"));
     assert_eq!(listed, ids, "history must be newest first, each job once");
-    assert_eq!(
-        c.history(&[]).await[0]["course_title"],
-        "Started while paging"
-    );
+    assert_eq!(c.history(&[]).await[0]["course_title"], "Started while paging");
     let got = c.call("/api/jobs", &[("cursor", "not-a-page")]).await;
     assert_eq!(got.status(), 422, "a made-up cursor is refused");
     let problem: serde_json::Value = got.json().await.expect("json");
@@ -239,9 +236,15 @@ async fn the_owner_can_cancel_a_running_job_and_retry_it() {
     assert!(c.history(&[]).await.iter().all(|j| j["id"] != id.as_str()));
     assert!(deck.exists(), "kept until the undo time ends");
     // Only its owner (or an administrator) can undo it; then it is back.
-    assert_eq!(other.call("/api/jobs/restore", &[("id", &id)]).await.status(), 403);
+    assert_eq!(
+        other.call("/api/jobs/restore", &[("id", &id)]).await.status(),
+        403
+    );
     assert_eq!(c.call("/api/jobs/restore", &[("id", &id)]).await.status(), 200);
-    assert_eq!(c.completes(&id, Duration::from_secs(1)).await["job"]["id"], id.as_str());
+    assert_eq!(
+        c.completes(&id, Duration::from_secs(1)).await["job"]["id"],
+        id.as_str()
+    );
     assert_eq!(c.download(&id).await.status(), 200);
     // Once the undo time has passed, the janitor removes row and deck.
     assert_eq!(c.call("/api/jobs/delete", &[("id", &id)]).await.status(), 200);

@@ -119,7 +119,13 @@ mod tests {
             tie: 42,
         };
         assert_eq!(After::from_cursor(&after.to_cursor()), Some(after));
-        for junk in ["", "42", "x_2026-12-04T10.11.12Z", "42_yesterday", "42_2026-12-04T10:11:12Z'--"] {
+        for junk in [
+            "",
+            "42",
+            "x_2026-12-04T10.11.12Z",
+            "42_yesterday",
+            "42_2026-12-04T10:11:12Z'--",
+        ] {
             assert_eq!(After::from_cursor(junk), None, "{junk}");
         }
     }

@@ -45,7 +45,8 @@ mod texts;
 
 pub use dashboard::{activity_90_days, day_figures};
 pub use decks::{
-    deleted_before, finished_before, local_deck_paths, local_only_decks, moved_to_object_storage, templates_in_use,
+    deleted_before, finished_before, local_deck_paths, local_only_decks, moved_to_object_storage,
+    templates_in_use,
 };
 pub use lifecycle::{
     cancel_requested, complete, delete_finished, deleted_owner, end, mark_deleted, progress, replace_report,
@@ -55,7 +56,7 @@ pub use queue::{
     claim, enqueue, new_id, reclaim_expired, recover, renew, requeue, Enqueued, NewJob, Quota, MAX_ATTEMPTS,
 };
 pub use rows::{
-    access, complete_deck, events, events_after, input, last_event, state, summary, version, Access,
-    Deck, Input,
+    access, complete_deck, events, events_after, input, last_event, state, summary, version, Access, Deck,
+    Input,
 };
 pub use texts::{module_texts, save_module_text};

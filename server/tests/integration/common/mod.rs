@@ -406,6 +406,16 @@ impl Client {
         page["jobs"].as_array().cloned().expect("a page of jobs")
     }
 
+    /// Calls a server function expected to refuse a field: its status and
+    /// the field the `Invalid` error names ("" when it names none).
+    pub async fn field_error(&self, path: &str, form: &[(&str, &str)]) -> (u16, String) {
+        let res = self.call(path, form).await;
+        let status = res.status().as_u16();
+        let body: serde_json::Value = res.json().await.unwrap_or_default();
+        let field = body["Invalid"]["field"].as_str().unwrap_or_default().to_string();
+        (status, field)
+    }
+
     /// Posts a file's bytes under `name` to an upload route.
     pub async fn upload(&self, path: &str, name: &str, body: Vec<u8>) -> reqwest::Response {
         self.http
@@ -881,7 +891,11 @@ pub fn texts<'a>(list: &'a serde_json::Value, key: &str) -> Vec<&'a str> {
 /// contain `why`, and whether it offers "Try again".
 pub fn assert_no_pictures(previews: &serde_json::Value, why: &str, retry: bool) {
     let p = previews;
-    assert_eq!((p["pages"].as_u64(), p["retry"].as_bool()), (Some(0), Some(retry)), "{p}");
+    assert_eq!(
+        (p["pages"].as_u64(), p["retry"].as_bool()),
+        (Some(0), Some(retry)),
+        "{p}"
+    );
     assert!(
         p["unavailable"].as_str().is_some_and(|u| u.contains(why)),
         "{p} should say {why:?}"
