@@ -70,6 +70,10 @@ test("every page fits a 360 px phone with no sideways scroll, the slide view too
   const view = page.getByTestId("slide-view");
   await expect(view).toBeVisible();
   expect(await view.evaluate((v) => v.scrollWidth - v.clientWidth), "slide view").toBe(0);
+  for (const key of ["Tab", "Tab", "Tab", "Shift+Tab"]) {
+    await page.keyboard.press(key);
+    expect(await view.evaluate((v) => v.contains(document.activeElement) && v !== document.activeElement), key).toBe(true);
+  }
   for (const name of ["← Previous", "Next →", "Close"]) {
     const b = view.getByRole("button", { name });
     await b.scrollIntoViewIfNeeded();

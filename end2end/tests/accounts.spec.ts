@@ -130,12 +130,14 @@ test("a member changes their own name and password; their other sessions end", a
   await phone.getByRole("button", { name: "Change password" }).click();
   await expect(phone.locator("#current-password-error")).toHaveText("That is not your current password.");
   await expect(phone.getByLabel("Current password")).toHaveAttribute("aria-invalid", "true");
+  await expect(phone.getByLabel("Current password")).toBeFocused();
   // A weak new one is refused on its own field.
   await phone.getByLabel("Current password").fill(member.password);
   await phone.getByLabel("New password").fill("short");
   await phone.evaluate(() => document.querySelectorAll("form").forEach((f) => (f.noValidate = true)));
   await phone.getByRole("button", { name: "Change password" }).click();
   await expect(phone.locator("#new-password-error")).toContainText("at least");
+  await expect(phone.getByLabel("New password")).toBeFocused();
   await phone.getByLabel("New password").fill("member-password-78");
   await phone.getByRole("button", { name: "Change password" }).click();
   await expect(phone.getByTestId("password-done")).toHaveText("Password changed; 1 other session was signed out.");
@@ -191,4 +193,9 @@ test("Admin → Users: disabling asks first, a refusal does not linger, and ever
   await row.getByTestId("confirm-disable").getByRole("button", { name: "Disable" }).click();
   await expect(row).toContainText("Disabled");
   await expect(row.getByRole("button", { name: "Enable" })).toBeVisible();
+
+  // On a laptop the name in the header opens your account page.
+  await page.getByTestId("user-name").click();
+  await expect(page.getByRole("heading", { name: "Your account" })).toBeVisible();
+  await expect(page.getByTestId("account-email")).toHaveText(ADMIN.email);
 });

@@ -129,4 +129,15 @@ test("on a phone, an error far up the form is brought into view and focused", as
   await expect(page.getByRole("alert").filter({ hasText: "template" })).toBeVisible();
   await expect(page.locator("#template")).toBeFocused();
   await expect(page.locator("#template")).toBeInViewport();
+
+  // The thin-outline warning and the point editor work on a phone too.
+  await page.locator("#days").selectOption("10");
+  await expect(page.getByTestId("thin-outline")).toBeVisible();
+  const tree = page.getByTestId("outline-tree");
+  await tree.getByRole("button", { name: "Add a point to topic 2.1" }).click();
+  const added = tree.locator("input[aria-label^='Point 2.1.']").last();
+  await expect(added).toBeFocused();
+  await expect(added).toBeInViewport();
+  await tree.getByRole("button", { name: "Remove point 2.1.1", exact: true }).click();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBe(0);
 });

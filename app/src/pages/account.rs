@@ -32,6 +32,9 @@ pub fn Account() -> impl IntoView {
             }
         }
     });
+    // A refused field takes the focus (its message is announced beside it).
+    Effect::new(move |_| focus_refused(rename.value().get().and_then(Result::err)));
+    Effect::new(move |_| focus_refused(password.value().get().and_then(Result::err)));
     let name_err = move || field_error(rename.value().get(), "name");
     let pw_err = move |f| field_error(password.value().get(), f);
 
@@ -100,5 +103,23 @@ pub fn Account() -> impl IntoView {
                 <button type="submit" class="btn btn-primary" disabled=move || password.pending().get()>"Change password"</button>
             </form>
         </section>
+    }
+}
+
+/// Moves the focus to the input an `Invalid` error names.
+fn focus_refused(error: Option<types::ApiError>) {
+    let Some(types::ApiError::Invalid { field, .. }) = error else {
+        return;
+    };
+    let id = match field.as_str() {
+        "name" => "account-name",
+        "current" => "current-password",
+        _ => "new-password",
+    };
+    if let Some(input) = document().get_element_by_id(id) {
+        use leptos::wasm_bindgen::JsCast;
+        if let Ok(input) = input.dyn_into::<leptos::web_sys::HtmlElement>() {
+            let _ = input.focus();
+        }
     }
 }

@@ -130,6 +130,7 @@ pub fn JobPage() -> impl IntoView {
                         let can = d.can_manage;
                         let job_id_for_spec = j.id.clone();
                         let qa: Option<Report> = d.qa_report.as_deref().and_then(|r| crate::codec::parse(r).ok());
+                        let plain = d.plain_findings.clone();
                         view! {
                             <PageHeader title=j.course_title.clone() lead=format!("Job {} · {} · {} day(s) · {} · by {}", j.id, j.template_name, j.duration_days, j.language, j.owner_name)/>
                             <section class="card">
@@ -192,7 +193,7 @@ pub fn JobPage() -> impl IntoView {
                                 let slides_id = j.id.clone();
                                 move || (status() == JobStatus::Complete).then(|| view! { <Slides id=slides_id.clone() findings=for_slides.clone()/> })
                             }
-                            {qa.map(|qa| view! { <QaReport qa/> })}
+                            {qa.map(|qa| view! { <QaReport qa plain=plain.clone()/> })}
                         }.into_any()
                     }
                 }
@@ -422,76 +423,8 @@ fn finding(f: QaFinding) -> impl IntoView {
     view! { <li><span class=format!("sev sev-{}", f.severity)>{f.severity.clone()}</span>" "{f.message}</li> }
 }
 
-/// The findings in plain words: one line per kind of problem, the most
-/// serious first, with the slides it is on (", slides 4, 9 and 12").
-fn plain_findings(findings: &[QaFinding]) -> Vec<(&'static str, String)> {
-    let rank = |s: &str| match s {
-        "error" => 0,
-        "warning" => 1,
-        _ => 2,
-    };
-    let mut kinds: Vec<(usize, &'static str, Vec<usize>)> = Vec::new();
-    for f in findings {
-        let what = plain_words(&f.code);
-        match kinds.iter_mut().find(|(_, w, _)| *w == what) {
-            Some((r, _, slides)) => {
-                *r = (*r).min(rank(&f.severity));
-                if f.slide > 0 && !slides.contains(&f.slide) {
-                    slides.push(f.slide);
-                }
-            }
-            None => kinds.push((
-                rank(&f.severity),
-                what,
-                (f.slide > 0).then_some(f.slide).into_iter().collect(),
-            )),
-        }
-    }
-    kinds.sort_by_key(|(r, _, _)| *r);
-    kinds
-        .into_iter()
-        .map(|(_, what, mut slides)| {
-            slides.sort_unstable();
-            let list: Vec<String> = slides.iter().take(12).map(|n| n.to_string()).collect();
-            let more = slides.len().saturating_sub(12);
-            let on = match (list.as_slice(), more) {
-                ([], _) => String::new(),
-                ([one], _) => format!(" — slide {one}"),
-                (many, 0) => format!(
-                    " — slides {} and {}",
-                    many[..many.len() - 1].join(", "),
-                    many[many.len() - 1]
-                ),
-                (many, more) => format!(" — slides {} and {more} more", many.join(", ")),
-            };
-            (what, on)
-        })
-        .collect()
-}
-
-/// What a finding's code means for the person teaching from the deck.
-fn plain_words(code: &str) -> &'static str {
-    match code {
-        "overflow" => "Text is too long for its box and may be cut off",
-        "off_slide" => "Something sits partly off the slide",
-        "overlap" => "Text boxes overlap each other",
-        "over_decoration" => "Text runs over a picture or shape of the template",
-        "low_contrast" => "Text is hard to read against what lies behind it",
-        "too_many_bullets" | "too_many_words" => "A slide holds more text than people read at a glance",
-        "small_title" => "A title is set smaller than the template's usual size",
-        "missing_notes" | "empty_notes" => "A slide has no speaker notes",
-        "missing_alt_text" => "A picture has no description for screen readers",
-        "title_repeated" => "Two slides have the same title",
-        "not_covered" => "Part of the outline is not in the deck",
-        "layout_intent" => "A slide is not on the layout the template's designer meant for it",
-        "layout_monotony" | "repetitive_slides" => "Many slides in a row look alike",
-        "stale_slide_count" => "A slide count in the text no longer matches the deck",
-        _ => "Other findings",
-    }
-}
-
 #[component]
-fn QaReport(qa: Report) -> impl IntoView {
+fn QaReport(qa: Report, plain: Vec<String>) -> impl IntoView {
     let parts = qa.breakdown.as_ref().map(|b| {
         let pct = |v: f64| (v * 100.0).round();
         format!(
@@ -514,7 +447,6 @@ fn QaReport(qa: Report) -> impl IntoView {
     let fallbacks = qa.fallback_modules.clone();
     let lint = qa.lint_score;
     let n_findings = qa.findings.len();
-    let plain = plain_findings(&qa.findings);
     view! {
         <section class="card" data-testid="qa-report">
             <h2>"Quality check"</h2>
@@ -543,7 +475,7 @@ fn QaReport(qa: Report) -> impl IntoView {
             }}</p>
             {(!plain.is_empty()).then(|| view! {
                 <ul class="plain-findings" data-testid="qa-plain">
-                    {plain.into_iter().map(|(what, slides)| view! { <li>{what}{slides}</li> }).collect_view()}
+                    {plain.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
                 </ul>
             })}
             {if by_slide.is_empty() {
@@ -565,47 +497,5 @@ fn QaReport(qa: Report) -> impl IntoView {
                 }.into_any()
             }}
         </section>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use types::jobs::QaFinding;
-
-    fn f(slide: usize, severity: &str, code: &str) -> QaFinding {
-        QaFinding {
-            slide,
-            severity: severity.into(),
-            code: code.into(),
-            message: "technical".into(),
-        }
-    }
-
-    #[test]
-    fn findings_read_as_kinds_of_problem_with_their_slides_the_worst_first() {
-        let said = super::plain_findings(&[
-            f(9, "warning", "too_many_words"),
-            f(4, "error", "overflow"),
-            f(2, "warning", "too_many_bullets"),
-            f(12, "error", "overflow"),
-            f(4, "error", "overflow"),
-            f(0, "info", "layout_monotony"),
-            f(7, "info", "something_new"),
-        ]);
-        let lines: Vec<String> = said.into_iter().map(|(what, on)| format!("{what}{on}")).collect();
-        assert_eq!(
-            lines,
-            [
-                "Text is too long for its box and may be cut off — slides 4 and 12",
-                "A slide holds more text than people read at a glance — slides 2 and 9",
-                "Many slides in a row look alike",
-                "Other findings — slide 7",
-            ]
-        );
-        let many: Vec<QaFinding> = (1..=15).map(|n| f(n, "warning", "missing_notes")).collect();
-        assert_eq!(
-            super::plain_findings(&many)[0].1,
-            " — slides 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 and 3 more"
-        );
     }
 }

@@ -269,11 +269,18 @@ pub async fn detail(state: &AppState, user: &CurrentUser, id: &JobId) -> Result<
     // order could pair "complete" with the report of the moment before.
     let job = db::summary(&state.pool, id).await?.ok_or(ApiError::NotFound)?;
     let row = access(state, id).await?;
+    let plain_findings = row
+        .qa_report
+        .as_deref()
+        .and_then(|r| serde_json::from_str::<types::jobs::QaReport>(r).ok())
+        .map(|r| types::jobs::plain_findings(&r.findings))
+        .unwrap_or_default();
     Ok(JobDetail {
         job,
         events: db::events(&state.pool, id).await?,
         can_manage: may_manage(user, &row),
         qa_report: row.qa_report,
+        plain_findings,
         usage: usage::job_totals(&state.pool, id.as_str()).await?,
     })
 }
