@@ -154,20 +154,27 @@ test("a member changes their own name and password; their other sessions end", a
   await context.close();
 });
 
-test("Admin → Users: disabling asks first, a refusal does not linger, and every row's actions fit", async ({ page }) => {
+for (const [label, viewport] of [
+  ["1366 px", { width: 1366, height: 900 }],
+  ["390 px", { width: 390, height: 844 }],
+] as const) {
+test(`Admin → Users: disabling asks first, a refusal does not linger, and every row's actions fit (${label})`, async ({ page }) => {
   const member = { name: "Dan Member", email: `dan.${Date.now()}@example.com`, password: "member-password-55" };
-  await page.setViewportSize({ width: 1366, height: 900 });
+  await page.setViewportSize(viewport);
   await signIn(page, ADMIN.email, ADMIN.password);
   const made = await page.request.post("/api/admin/users/create", { form: { ...member, is_admin: "" } });
   expect(made.status()).toBe(200);
   await page.goto("/admin/users");
   await hydrated(page);
   const table = page.getByTestId("users-table");
-  // Every Reset button is inside the card, none clipped by its edge.
-  const card = await table.locator("xpath=..").boundingBox();
-  for (const reset of await table.getByRole("button", { name: "Reset" }).all()) {
-    const box = await reset.boundingBox();
-    expect(box!.x + box!.width).toBeLessThanOrEqual(card!.x + card!.width);
+  // On a laptop every Reset button is inside the card, none clipped by its
+  // edge (on a phone the table scrolls inside its card).
+  if (viewport.width > 1000) {
+    const card = await table.locator("xpath=..").boundingBox();
+    for (const reset of await table.getByRole("button", { name: "Reset" }).all()) {
+      const box = await reset.boundingBox();
+      expect(box!.x + box!.width).toBeLessThanOrEqual(card!.x + card!.width);
+    }
   }
 
   const row = table.getByRole("row").filter({ hasText: member.email });
@@ -194,8 +201,46 @@ test("Admin → Users: disabling asks first, a refusal does not linger, and ever
   await expect(row).toContainText("Disabled");
   await expect(row.getByRole("button", { name: "Enable" })).toBeVisible();
 
-  // On a laptop the name in the header opens your account page.
-  await page.getByTestId("user-name").click();
+  // The name in the header (on a phone: the navigation) opens your account.
+  if (viewport.width > 1000) await page.getByTestId("user-name").click();
+  else await page.getByRole("link", { name: "Your account" }).click();
   await expect(page.getByRole("heading", { name: "Your account" })).toBeVisible();
   await expect(page.getByTestId("account-email")).toHaveText(ADMIN.email);
 });
+}
+
+for (const [label, viewport] of [
+  ["1366 px", { width: 1366, height: 768 }],
+  ["390 px", { width: 390, height: 844 }],
+] as const) {
+  test(`a refused field is announced and takes the focus, in every form (${label})`, async ({ page }) => {
+    await page.setViewportSize(viewport);
+    await signIn(page, ADMIN.email, ADMIN.password);
+    // Browser checks off, so the server's answer is what the person meets.
+    const unchecked = () => page.evaluate(() => document.querySelectorAll("form").forEach((f) => (f.noValidate = true)));
+
+    // Admin → Users: an email already taken (the table's rows have their
+    // own password fields; the form's own field is the one focused).
+    await page.goto("/admin/users");
+    await hydrated(page);
+    await unchecked();
+    const create = page.getByTestId("create-user");
+    await create.getByLabel("Name").fill("Ada Again");
+    await create.getByLabel("Email").fill(ADMIN.email);
+    await create.getByLabel("Password").fill("a-long-enough-password-1");
+    await create.getByRole("button", { name: "Create user" }).click();
+    await expect(create.getByRole("alert")).toHaveText("A user with this email already exists.");
+    await expect(create.getByLabel("Email")).toBeFocused();
+
+    // API tokens: an expiry over the longest allowed.
+    await page.goto("/tokens");
+    await hydrated(page);
+    await unchecked();
+    const token = page.getByTestId("create-token");
+    await token.getByLabel("Name").fill("Too long a life");
+    await token.getByLabel("Expires after (days)").fill("100000");
+    await token.getByRole("button", { name: "Make token" }).click();
+    await expect(token.getByRole("alert")).toBeVisible();
+    await expect(token.getByLabel("Expires after (days)")).toBeFocused();
+  });
+}

@@ -52,6 +52,29 @@ pub fn form_error<T>(result: Option<Result<T, ApiError>>) -> Option<String> {
     }
 }
 
+/// When `result` refuses a named field, moves the focus to the input of
+/// that name in the form `data-testid=form` (its message is drawn beside it
+/// with role="alert", so it is announced): every form's errors are both
+/// heard and reached. Call from an `Effect` on the action's value.
+pub fn focus_refused<T>(form: &str, result: Option<Result<T, ApiError>>) {
+    let Some(Err(ApiError::Invalid { field, .. })) = result else {
+        return;
+    };
+    // Field names are identifiers the server chose; anything else is not
+    // looked up (it would not be a safe selector).
+    if field.is_empty() || !field.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        return;
+    }
+    if let Ok(Some(input)) =
+        document().query_selector(&format!("form[data-testid='{form}'] [name='{field}']"))
+    {
+        use leptos::wasm_bindgen::JsCast;
+        if let Ok(input) = input.dyn_into::<leptos::web_sys::HtmlElement>() {
+            let _ = input.focus();
+        }
+    }
+}
+
 /// Percent-encodes a string for use in a query parameter.
 pub fn urlencode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

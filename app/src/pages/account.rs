@@ -7,7 +7,9 @@ use leptos_meta::Title;
 
 use crate::api::auth::{me, ChangePassword, RenameMe};
 use crate::components::layout::SignedInUser;
-use crate::components::widgets::{field_error, form_error, submit_to, ErrorNotice, PageHeader};
+use crate::components::widgets::{
+    field_error, focus_refused, form_error, submit_to, ErrorNotice, PageHeader,
+};
 use types::account::MIN_PASSWORD_LEN;
 
 #[component]
@@ -33,8 +35,8 @@ pub fn Account() -> impl IntoView {
         }
     });
     // A refused field takes the focus (its message is announced beside it).
-    Effect::new(move |_| focus_refused(rename.value().get().and_then(Result::err)));
-    Effect::new(move |_| focus_refused(password.value().get().and_then(Result::err)));
+    Effect::new(move |_| focus_refused("rename", rename.value().get()));
+    Effect::new(move |_| focus_refused("change-password", password.value().get()));
     let name_err = move || field_error(rename.value().get(), "name");
     let pw_err = move |f| field_error(password.value().get(), f);
 
@@ -103,23 +105,5 @@ pub fn Account() -> impl IntoView {
                 <button type="submit" class="btn btn-primary" disabled=move || password.pending().get()>"Change password"</button>
             </form>
         </section>
-    }
-}
-
-/// Moves the focus to the input an `Invalid` error names.
-fn focus_refused(error: Option<types::ApiError>) {
-    let Some(types::ApiError::Invalid { field, .. }) = error else {
-        return;
-    };
-    let id = match field.as_str() {
-        "name" => "account-name",
-        "current" => "current-password",
-        _ => "new-password",
-    };
-    if let Some(input) = document().get_element_by_id(id) {
-        use leptos::wasm_bindgen::JsCast;
-        if let Ok(input) = input.dyn_into::<leptos::web_sys::HtmlElement>() {
-            let _ = input.focus();
-        }
     }
 }

@@ -6,7 +6,9 @@ use leptos_meta::Title;
 use crate::api::users::{clear_login_lock, list_users, login_locks, CreateUser, ResetPassword, UpdateUser};
 use leptos::server_fn::ServerFn;
 
-use crate::components::widgets::{field_error, form_error, submit_to, ErrorNotice, PageHeader};
+use crate::components::widgets::{
+    field_error, focus_refused, form_error, submit_to, ErrorNotice, PageHeader,
+};
 use types::account::{UserSummary, MIN_PASSWORD_LEN};
 
 #[component]
@@ -20,6 +22,7 @@ pub fn AdminUsers() -> impl IntoView {
         false,
     );
     let err = move |f| field_error(create.value().get(), f);
+    Effect::new(move |_| focus_refused("create-user", create.value().get()));
     // One outcome on show at a time: a later action's result replaces an
     // earlier one's banner (a refused "Disable" is not left standing after
     // a password reset that worked).
@@ -63,18 +66,18 @@ pub fn AdminUsers() -> impl IntoView {
                 <div>
                     <label for="new-name">"Name"</label>
                     <input id="new-name" name="name" required/>
-                    {move || err("name").map(|m| view! { <p class="field-error">{m}</p> })}
+                    {move || err("name").map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
                 </div>
                 <div>
                     <label for="new-email">"Email"</label>
                     <input id="new-email" name="email" type="email" required/>
-                    {move || err("email").map(|m| view! { <p class="field-error">{m}</p> })}
+                    {move || err("email").map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
                 </div>
                 <div>
                     <label for="new-password">"Password"</label>
                     <input id="new-password" name="password" type="password" autocomplete="new-password"
                         minlength=MIN_PASSWORD_LEN.to_string() required/>
-                    {move || err("password").map(|m| view! { <p class="field-error">{m}</p> })}
+                    {move || err("password").map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
                 </div>
                 <label class="check"><input type="checkbox" name="is_admin" value="true"/>" Administrator"</label>
                 {move || form_error(create.value().get()).map(|m| view! { <p class="notice notice-error">{m}</p> })}

@@ -7,13 +7,14 @@ use leptos_meta::Title;
 use crate::api::auth::SetupAdmin;
 use leptos::server_fn::ServerFn;
 
-use crate::components::widgets::{field_error, form_error, submit_to};
+use crate::components::widgets::{field_error, focus_refused, form_error, submit_to};
 use types::account::MIN_PASSWORD_LEN;
 
 #[component]
 pub fn Setup() -> impl IntoView {
     let action = ServerAction::<SetupAdmin>::new();
     let err = move |f| field_error(action.value().get(), f);
+    Effect::new(move |_| focus_refused("setup", action.value().get()));
     // The link the server log prints carries the code; it can also be typed.
     let code = leptos_router::hooks::use_query_map()
         .get_untracked()
@@ -25,7 +26,7 @@ pub fn Setup() -> impl IntoView {
             <div class="card narrow auth">
                 <h1>"Welcome to Courseware"</h1>
                 <p>"Create the first administrator account. This page disappears once it exists."</p>
-                <form method="post" action=SetupAdmin::url() on:submit=submit_to(action, |f| SetupAdmin {
+                <form data-testid="setup" method="post" action=SetupAdmin::url() on:submit=submit_to(action, |f| SetupAdmin {
                     code: f.text("code"),
                     email: f.text("email"),
                     name: f.text("name"),
@@ -35,17 +36,17 @@ pub fn Setup() -> impl IntoView {
                     <input id="code" name="code" required autocomplete="off" value=code
                         aria-describedby="code-help"/>
                     <p id="code-help" class="muted">"The server prints this code in its log when it starts."</p>
-                    {move || err("code").map(|m| view! { <p class="field-error">{m}</p> })}
+                    {move || err("code").map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
                     <label for="name">"Your name"</label>
                     <input id="name" name="name" required/>
-                    {move || err("name").map(|m| view! { <p class="field-error">{m}</p> })}
+                    {move || err("name").map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
                     <label for="email">"Email"</label>
                     <input id="email" name="email" type="email" required/>
-                    {move || err("email").map(|m| view! { <p class="field-error">{m}</p> })}
+                    {move || err("email").map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
                     <label for="password">"Password"</label>
                     <input id="password" name="password" type="password" autocomplete="new-password"
                         minlength=MIN_PASSWORD_LEN.to_string() required/>
-                    {move || err("password").map(|m| view! { <p class="field-error">{m}</p> })}
+                    {move || err("password").map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
                     {move || form_error(action.value().get()).map(|m| view! { <p class="notice notice-error">{m}</p> })}
                     <button type="submit" class="btn btn-primary">"Create administrator"</button>
                 </form>

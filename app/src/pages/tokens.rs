@@ -5,7 +5,9 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
 use crate::api::tokens::{list_tokens, CreateToken, RevokeToken};
-use crate::components::widgets::{field_error, form_error, submit_to, ErrorNotice, PageHeader};
+use crate::components::widgets::{
+    field_error, focus_refused, form_error, submit_to, ErrorNotice, PageHeader,
+};
 use types::tokens::{TokenSummary, MAX_TOKEN_DAYS, MAX_TOKEN_NAME};
 
 #[component]
@@ -18,6 +20,7 @@ pub fn Tokens() -> impl IntoView {
         false,
     );
     let err = move |f| field_error(create.value().get(), f);
+    Effect::new(move |_| focus_refused("create-token", create.value().get()));
 
     view! {
         <Title text="API tokens"/>
@@ -54,7 +57,7 @@ pub fn Tokens() -> impl IntoView {
                 <div>
                     <label for="token-name">"Name"</label>
                     <input id="token-name" name="name" required maxlength=MAX_TOKEN_NAME.to_string() placeholder="Nightly catalogue build"/>
-                    {move || err("name").map(|m| view! { <p class="field-error">{m}</p> })}
+                    {move || err("name").map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
                 </div>
                 <div>
                     <label for="token-scope">"Scope"</label>
@@ -62,12 +65,12 @@ pub fn Tokens() -> impl IntoView {
                         <option value="read">"read — look only"</option>
                         <option value="write">"write — also start, cancel and delete courses"</option>
                     </select>
-                    {move || err("scope").map(|m| view! { <p class="field-error">{m}</p> })}
+                    {move || err("scope").map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
                 </div>
                 <div>
                     <label for="token-days">"Expires after (days)"</label>
                     <input id="token-days" name="days" type="number" min="1" max=MAX_TOKEN_DAYS.to_string() placeholder="never"/>
-                    {move || err("days").map(|m| view! { <p class="field-error">{m}</p> })}
+                    {move || err("days").map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
                 </div>
                 {move || form_error(create.value().get()).map(|m| view! { <p class="notice notice-error">{m}</p> })}
                 <button type="submit" class="btn btn-primary">"Make token"</button>

@@ -6,7 +6,9 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
 use crate::api::webhooks::{list_webhooks, webhook_deliveries, CreateWebhook, RemoveWebhook, ResendWebhook};
-use crate::components::widgets::{field_error, form_error, submit_to, ErrorNotice, PageHeader};
+use crate::components::widgets::{
+    field_error, focus_refused, form_error, submit_to, ErrorNotice, PageHeader,
+};
 use types::webhooks::{Delivery, Endpoint, MAX_URL_CHARS};
 
 #[component]
@@ -21,6 +23,7 @@ pub fn Webhooks() -> impl IntoView {
         false,
     );
     let err = move |f| field_error(create.value().get(), f);
+    Effect::new(move |_| focus_refused("create-webhook", create.value().get()));
 
     view! {
         <Title text="Webhooks"/>
