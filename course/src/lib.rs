@@ -11,6 +11,7 @@
 pub mod banks;
 pub mod content;
 pub mod labels;
+pub mod language;
 pub mod parse;
 pub mod pipeline;
 pub mod plan;

@@ -8,8 +8,9 @@
 //! Score = 55% lint score + 15% coverage + 15% notes coverage + 15% layout
 //! intent (each a share from 0 to 1). Verdict: `fail` when the lint fails
 //! or the score is under 60; `review` when the score is under 85, any
-//! finding is an error (a readability error among them) or under 90% of
-//! the outline is covered; else `pass`.
+//! finding is an error (a readability error among them), under 90% of
+//! the outline is covered, or two or more slides are written in another
+//! language than the course's (`mixed_language`); else `pass`.
 
 use serde::Serialize;
 
@@ -17,6 +18,10 @@ use deck::build::BuiltSlide;
 use deck::lint::{Finding, LintReport, Severity, Verdict};
 use deck::{DeckPlan, Role, SlideContent, Template};
 use types::outline::Outline;
+
+/// Slides in another language than the course's from which a deck is not a
+/// `pass` (one could be a quotation or a product's own words).
+pub const MIXED_LANGUAGE_SLIDES: usize = 2;
 
 /// Layouts in a row after which a deck reads as monotonous.
 pub const MONOTONY_RUN: usize = 10;
@@ -211,6 +216,11 @@ pub fn assess(
     }
 
     findings.extend(repetitive(plan, built));
+    // Slides whose own words are in another language than the course's.
+    let course_lang = plan.lang.as_deref().and_then(|l| l.get(..2)).unwrap_or("en");
+    let mixed = crate::language::mixed(plan, built, course_lang);
+    let mixed_slides = mixed.len();
+    findings.extend(mixed);
 
     let score = (0.55 * f64::from(lint.score) + 15.0 * coverage + 15.0 * notes + 15.0 * intent)
         .round()
@@ -218,7 +228,7 @@ pub fn assess(
     let any_error = findings.iter().any(|f| f.severity == Severity::Error);
     let verdict = if lint.verdict == Verdict::Fail || score < 60 {
         Verdict::Fail
-    } else if score < 85 || any_error || coverage < 0.9 {
+    } else if score < 85 || any_error || coverage < 0.9 || mixed_slides >= MIXED_LANGUAGE_SLIDES {
         Verdict::Review
     } else {
         Verdict::Pass

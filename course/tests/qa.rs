@@ -69,6 +69,11 @@ fn a_deck_that_ignores_the_designer_and_the_trainer_does_not_score_100() {
     assert_eq!(good_qa.breakdown.coverage, 1.0, "{:#?}", good_qa.findings);
     assert!(good_qa.score >= 90, "{}: {:#?}", good_qa.score, good_qa.findings);
     assert_ne!(good_qa.verdict, Verdict::Fail);
+    assert!(
+        good_qa.findings.iter().all(|f| f.code != "mixed_language"),
+        "{:#?}",
+        good_qa.findings
+    );
 
     // The old way: content on the title master's own content layout, no
     // notes on headings, agenda, recaps or closing, filler for empty topics.
@@ -111,4 +116,48 @@ fn a_deck_that_ignores_the_designer_and_the_trainer_does_not_score_100() {
     assert!(bad_qa.score < 80, "{} ({:?})", bad_qa.score, bad_qa.breakdown);
     assert!(bad_qa.score + 15 < good_qa.score);
     assert_ne!(bad_qa.verdict, Verdict::Pass);
+}
+
+/// The German course: an English outline, German labels, the
+/// offline writer (which does not translate). Its slides are flagged
+/// `mixed_language` and it is not a `pass`; the same outline as an English
+/// course has no such finding.
+#[test]
+fn an_english_outline_made_into_a_german_course_is_flagged_not_passed() {
+    let tpl = template();
+    let md = std::fs::read(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../server/samples/outlines/workplace-fire-safety.md"),
+    )
+    .expect("sample outline");
+    let o = course::parse::parse(&md).expect("outline");
+    assert_eq!(course::language::of_outline(&o), Some("en"));
+    let qa = |lang: &str| {
+        let opts = course::pipeline::options(&tpl, 1, lang, course::schedule::Schedule::default());
+        score(&plan_course(&o, &opts, &Banks::default()), &tpl, &o)
+    };
+    let english = qa("en");
+    assert!(
+        english.findings.iter().all(|f| f.code != "mixed_language"),
+        "{:#?}",
+        english.findings
+    );
+    let german = qa("de");
+    let mixed: Vec<_> = german
+        .findings
+        .iter()
+        .filter(|f| f.code == "mixed_language")
+        .collect();
+    assert!(mixed.len() >= 5, "{mixed:#?}");
+    assert!(
+        mixed[0].message.contains("in English, not in German"),
+        "{mixed:#?}"
+    );
+    assert_ne!(german.verdict, Verdict::Pass, "{:?}", german.breakdown);
+    eprintln!(
+        "mixed_language: {} of {} slides flagged in the German course; English course {:?}, German {:?}",
+        mixed.len(),
+        german.findings.iter().map(|f| f.slide).max().unwrap_or(0),
+        english.verdict,
+        german.verdict
+    );
 }

@@ -276,6 +276,7 @@ fn plain_words(code: &str) -> &'static str {
         "not_covered" => "Part of the outline is not in the deck",
         "layout_intent" => "A slide is not on the layout the template's designer meant for it",
         "layout_monotony" | "repetitive_slides" => "Many slides in a row look alike",
+        "mixed_language" => "A slide's text is in another language than the course's",
         "stale_slide_count" => "A slide count in the text no longer matches the deck",
         _ => "Other findings",
     }

@@ -512,3 +512,54 @@ fn a_five_day_course_fits_narrow_designer_boxes() {
         );
     }
 }
+
+/// #29's German course: the English sample outline made into a German
+/// course by the offline writer. The log says at once that it does not
+/// translate; the QA report lists the English slides as `mixed_language`
+/// (in plain words too) and the course is not a `pass`.
+#[tokio::test]
+async fn an_english_outline_in_a_german_course_is_said_and_not_passed() {
+    use crate::common;
+    let (app, _dir, c) = common::admin().await;
+    let id = c
+        .start_job(&[("title", "Brandschutz am Arbeitsplatz"), ("language", "de")])
+        .await;
+    let j = c.completes(&id, std::time::Duration::from_secs(60)).await;
+    let log = common::texts(&j["events"], "message");
+    assert!(
+        log.iter().any(|m| m.starts_with(
+            "The outline is in English, the course in German: the offline writer does not translate"
+        )),
+        "{log:?}"
+    );
+    let qa: serde_json::Value = serde_json::from_str(j["qa_report"].as_str().expect("report")).expect("json");
+    let mixed = qa["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["code"] == "mixed_language")
+        .count();
+    assert!(mixed >= 5, "{qa}");
+    assert_ne!(qa["verdict"], "pass", "{qa}");
+    assert!(
+        j["plain_findings"]
+            .as_array()
+            .expect("plain findings")
+            .iter()
+            .filter_map(|l| l.as_str())
+            .any(|l| l.starts_with("A slide's text is in another language than the course's — slides")),
+        "{}",
+        j["plain_findings"]
+    );
+    // The same outline as an English course: nothing said, nothing flagged.
+    let en = c.start_job(&[("title", "Fire safety")]).await;
+    let j = c.completes(&en, std::time::Duration::from_secs(60)).await;
+    assert!(!j["qa_report"]
+        .as_str()
+        .expect("report")
+        .contains("mixed_language"));
+    assert!(common::texts(&j["events"], "message")
+        .iter()
+        .all(|m| !m.starts_with("The outline is in")));
+    app.stop().await;
+}

@@ -66,6 +66,25 @@ pub(crate) async fn execute(state: &AppState, id: &JobId) -> Result<Done, Stop> 
         None => "offline writer".to_string(),
         Some((llm, ..)) => format!("AI writer, {}", llm.model),
     };
+    // The offline writer does not translate: say so when the outline's
+    // language is not the course's, before anyone reads the deck.
+    if ai.is_none() {
+        let course_lang = options.lang.get(..2).unwrap_or("en");
+        if let Some(outline_lang) = course::language::of_outline(&outline).filter(|l| *l != course_lang) {
+            let said = format!(
+                "The outline is in {}, the course in {}: the offline writer does not translate, so the slides keep the \
+                 outline's {} words under {} labels (the QA report lists them as mixed_language). Write the outline \
+                 in {}, or choose {} as the course's language.",
+                course::language::name(outline_lang),
+                course::language::name(course_lang),
+                course::language::name(outline_lang),
+                course::language::name(course_lang),
+                course::language::name(course_lang),
+                course::language::name(outline_lang),
+            );
+            note(state, id, "warning", 6, &said).await?;
+        }
+    }
 
     // The one pipeline (plan → build → lint) on a blocking thread; each step
     // is logged (and checked for cancellation) on the runtime before it runs.
