@@ -53,6 +53,11 @@ test("upload an outline, edit the tree, generate, watch progress, download a val
   await expect(page.getByTestId("thin-outline")).toContainText(/This outline holds about (half a day|1 day|1½ days) of material\. Over 10 days/);
   await page.locator("#days").selectOption("1");
   await expect(page.getByTestId("thin-outline")).toHaveCount(0);
+  // An English outline for a German course: said before anything is made.
+  await page.locator("#language").selectOption("de");
+  await expect(page.getByTestId("language-mismatch")).toContainText("This outline is written in English. Without an AI writer nothing is translated");
+  await page.locator("#language").selectOption("en");
+  await expect(page.getByTestId("language-mismatch")).toHaveCount(0);
   await page.locator("#days").selectOption("2");
   // The course's own day: it starts at 08:30 (lunch and breaks as usual).
   await page.locator("#day_start").fill("08:30");

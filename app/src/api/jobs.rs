@@ -75,6 +75,20 @@ pub async fn parse_outline_text(text: String) -> Result<Outline, ApiError> {
     )
 }
 
+/// Which course language the outline's own words are in ("en", "fr", "de",
+/// "es"), when it can be told.
+#[server(prefix = "/api", endpoint = "outline/language", input = leptos::server_fn::codec::Json)]
+pub async fn outline_language(outline: Outline) -> Result<Option<String>, ApiError> {
+    use crate::api::caller::{require_user, respond};
+    respond(
+        async {
+            require_user().await?;
+            Ok(backend::jobs::outlines::language(&outline).map(str::to_owned))
+        }
+        .await,
+    )
+}
+
 /// Queues a course from the New course page, sent as one spec (JSON) — the
 /// REST API's body, down the same path (`backend::jobs::start_spec`); its id.
 #[server(prefix = "/api", endpoint = "jobs/start", input = leptos::server_fn::codec::Json)]

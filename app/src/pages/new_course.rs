@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
 
-use crate::api::jobs::{list_templates, parse_outline_text, start_job};
+use crate::api::jobs::{list_templates, outline_language, parse_outline_text, start_job};
 use crate::components::templates::{IntakeReport, TemplateGallery};
 use crate::components::widgets::{ErrorNotice, PageHeader};
 use types::error::ApiError;
@@ -36,6 +36,32 @@ pub fn NewCourse() -> impl IntoView {
     let navigate = use_navigate();
 
     let field = move |f: &'static str| move || error.get().and_then(|e| e.field_message(f));
+
+    // The language the outline is written in, asked of the server once the
+    // outline has stopped changing for a moment (a new file, an edit).
+    let outline_lang = RwSignal::new(None::<String>);
+    let asked = StoredValue::new(0u32);
+    Effect::new(move |_| {
+        let Some(o) = outline.get() else {
+            outline_lang.set(None);
+            return;
+        };
+        let n = asked.get_value() + 1;
+        asked.set_value(n);
+        set_timeout(
+            move || {
+                if asked.try_get_value() != Some(n) {
+                    return;
+                }
+                leptos::task::spawn_local(async move {
+                    if let Ok(lang) = outline_language(o).await {
+                        outline_lang.try_set(lang);
+                    }
+                });
+            },
+            std::time::Duration::from_millis(400),
+        );
+    });
 
     let read_pasted = move |_| {
         let text = pasted.get_untracked();
@@ -278,6 +304,20 @@ pub fn NewCourse() -> impl IntoView {
                     </select>
                     {move || field("days")().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
                 </div>
+                // The offline writer keeps the outline's words: a course in
+                // another language than the outline's would mix the two.
+                {move || {
+                    let offline = !matches!(writer.get(), Some(Ok(Some(_))));
+                    let course = language.get();
+                    outline_lang.get().filter(|l| offline && *l != course).map(|l| {
+                        view! {
+                            <p class="notice notice-warning span-all" role="status" data-testid="language-mismatch">
+                                {format!("This outline is written in {}. Without an AI writer nothing is translated: a course in {} keeps the outline's {} words under {} headings, and its QA report flags those slides. Choose {} as the language, or upload an outline written in {}.",
+                                    english_name(&l), english_name(&course), english_name(&l), english_name(&course), english_name(&l), english_name(&course))}
+                            </p>
+                        }
+                    })
+                }}
                 // A long course from a short outline is allowed, but said.
                 {move || outline.with(|o| o.as_ref().and_then(|o| o.thin_for(days.get()))).map(|m| view! {
                     <p class="notice notice-warning span-all" role="status" data-testid="thin-outline">{m}</p>
@@ -504,6 +544,17 @@ fn OutlineEditor(outline: RwSignal<Option<Outline>>) -> impl IntoView {
                     focus_label(format!("Module {n} title"));
                 }>"+ Module"</button>
         </div>
+    }
+}
+
+/// A course language's name in English, as the page's sentences say it.
+fn english_name(code: &str) -> &str {
+    match code {
+        "en" => "English",
+        "fr" => "French",
+        "de" => "German",
+        "es" => "Spanish",
+        other => other,
     }
 }
 

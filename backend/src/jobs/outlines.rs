@@ -185,3 +185,11 @@ pub async fn pdf_text_isolated(bytes: &[u8]) -> Result<String, OutlineError> {
         }
     }
 }
+
+/// Which course language (en, fr, de, es) the outline's own words are in,
+/// when that can be told (see `course::language`): the New course page
+/// warns when it is not the course's and the offline writer would not
+/// translate.
+pub fn language(outline: &Outline) -> Option<&'static str> {
+    course::language::of_outline(outline)
+}
