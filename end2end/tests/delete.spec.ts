@@ -32,11 +32,25 @@ for (const [label, viewport] of [
     await expect(page.getByTestId("history-table").or(page.locator(".empty"))).toBeVisible();
     await expect(page.getByText(title)).toHaveCount(0);
     // The undo, offered on the way out: the course comes back as it was.
-    await expect(page.getByTestId("deleted-notice")).toContainText("You can undo this for 60 minutes.");
+    await expect(page.getByTestId("deleted-notice")).toContainText("You can undo this for 60 minutes");
     await page.getByTestId("undo-delete").click();
     await expect(page).toHaveURL(new RegExp(`/jobs/${id}$`));
     await expect(page.getByTestId("job-status")).toHaveText("complete");
     await page.goto("/history");
     await expect(page.getByTestId("history-table")).toContainText(title);
+
+    // Deleted again and the notice gone: "recently deleted" still offers it.
+    await page.goto(`/jobs/${id}`);
+    await hydrated(page);
+    await page.getByTestId("delete").click();
+    await page.getByRole("alertdialog").getByRole("button", { name: "Delete", exact: true }).click();
+    await expect(page).toHaveURL(/\/history\?deleted=/);
+    await page.goto("/history");
+    await hydrated(page);
+    await page.getByLabel("Status").selectOption("deleted");
+    const row = page.getByTestId("history-table").getByRole("row").filter({ hasText: title });
+    await row.getByRole("button", { name: `Restore ${title}` }).click();
+    await expect(page).toHaveURL(new RegExp(`/jobs/${id}$`));
+    await expect(page.getByTestId("job-status")).toHaveText("complete");
   });
 }

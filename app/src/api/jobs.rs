@@ -138,8 +138,8 @@ pub async fn list_jobs(
     use crate::api::caller::{require_user, respond};
     respond(
         async {
-            let (state, _) = require_user().await?;
-            Ok(backend::jobs::history(&state, status, search, cursor).await?)
+            let (state, user) = require_user().await?;
+            Ok(backend::jobs::history(&state, &user, status, search, cursor).await?)
         }
         .await,
     )

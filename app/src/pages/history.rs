@@ -62,6 +62,7 @@ pub fn History() -> impl IntoView {
             <select aria-label="Status" on:change=move |ev| status.set(event_target_value(&ev))>
                 <option value="">"All statuses"</option>
                 {JobStatus::ALL.map(|s| view! { <option value=s.as_str()>{s.as_str()}</option> }).collect_view()}
+                <option value="deleted">"recently deleted"</option>
             </select>
             <input type="search" placeholder="Search titles" aria-label="Search titles" on:input=move |ev| {
                 // Searches as you type, once the typing pauses.
@@ -80,6 +81,9 @@ pub fn History() -> impl IntoView {
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match jobs.await {
+                    Ok(page) if page.jobs.is_empty() && status.get_untracked() == "deleted" => view! {
+                        <section class="card empty" data-testid="history-no-match"><p>"No deleted courses are waiting: a deleted course can be restored here for a while after its delete."</p></section>
+                    }.into_any(),
                     Ok(page) if page.jobs.is_empty() && (!status.get_untracked().is_empty() || !search.get_untracked().is_empty()) => view! {
                         <section class="card empty" data-testid="history-no-match"><p>"No courses match this status or search."</p></section>
                     }.into_any(),
@@ -88,7 +92,7 @@ pub fn History() -> impl IntoView {
                         let (first, first_next) = (page.jobs, page.next);
                         let next = move || older_next.get().unwrap_or_else(|| first_next.clone());
                         view! {
-                            {move || view! { <JobTable jobs=first.iter().cloned().chain(older.get()).collect()/> }}
+                            {move || view! { <JobTable jobs=first.iter().cloned().chain(older.get()).collect() deleted=status.get_untracked() == "deleted"/> }}
                             {move || more_error.get().map(|e| view! { <ErrorNotice error=e/> })}
                             {move || next().map(|cursor| view! {
                                 <p class="more">
@@ -107,22 +111,48 @@ pub fn History() -> impl IntoView {
     }
 }
 
+/// Jobs as a table; `deleted` lists deleted courses still kept, each with
+/// "Restore" instead of a link to a page that no longer shows.
 #[component]
-pub fn JobTable(jobs: Vec<JobSummary>) -> impl IntoView {
+pub fn JobTable(jobs: Vec<JobSummary>, #[prop(optional)] deleted: bool) -> impl IntoView {
+    let error = RwSignal::new(None::<types::error::ApiError>);
+    let restore = move |id: String| {
+        let navigate = use_navigate();
+        leptos::task::spawn_local(async move {
+            match restore_job(id.clone()).await {
+                Ok(()) => navigate(&format!("/jobs/{id}"), Default::default()),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
     view! {
+        {move || error.get().map(|e| view! { <ErrorNotice error=e/> })}
         <div class="card table-wrap">
             <table class="table" data-testid="history-table">
-                <thead><tr><th>"Course"</th><th>"Status"</th><th>"Slides"</th><th>"QA"</th><th>"Owner"</th><th>"Created"</th></tr></thead>
+                <thead><tr><th>"Course"</th><th>"Status"</th><th>"Slides"</th><th>"QA"</th><th>"Owner"</th><th>"Created"</th>
+                    {deleted.then(|| view! { <th><span class="sr-only">"Restore"</span></th> })}</tr></thead>
                 <tbody>
-                    {jobs.into_iter().map(|j| view! {
-                        <tr>
-                            <td><A href=format!("/jobs/{}", j.id)>{j.course_title}</A></td>
-                            <td><span class=format!("badge badge-{}", j.status.as_str())>{j.status.as_str()}</span></td>
-                            <td>{j.slide_count.map(|n| n.to_string()).unwrap_or_default()}</td>
-                            <td>{j.qa_score.map(|n| format!("{n}")).unwrap_or_default()}</td>
-                            <td>{j.owner_name}</td>
-                            <td>{j.created_at.replace('T', " ").trim_end_matches('Z').to_string()}</td>
-                        </tr>
+                    {jobs.into_iter().map(|j| {
+                        let id = j.id.clone();
+                        let restore_label = format!("Restore {}", j.course_title);
+                        view! {
+                            <tr>
+                                <td>{if deleted {
+                                    view! { <span>{j.course_title.clone()}</span> }.into_any()
+                                } else {
+                                    view! { <A href=format!("/jobs/{}", j.id)>{j.course_title.clone()}</A> }.into_any()
+                                }}</td>
+                                <td><span class=format!("badge badge-{}", j.status.as_str())>{j.status.as_str()}</span></td>
+                                <td>{j.slide_count.map(|n| n.to_string()).unwrap_or_default()}</td>
+                                <td>{j.qa_score.map(|n| format!("{n}")).unwrap_or_default()}</td>
+                                <td>{j.owner_name.clone()}</td>
+                                <td>{j.created_at.replace('T', " ").trim_end_matches('Z').to_string()}</td>
+                                {deleted.then(|| view! {
+                                    <td><button type="button" class="btn btn-small" aria-label=restore_label
+                                        on:click=move |_| restore(id.clone())>"Restore"</button></td>
+                                })}
+                            </tr>
+                        }
                     }).collect_view()}
                 </tbody>
             </table>
@@ -163,7 +193,7 @@ fn DeletedNotice() -> impl IntoView {
                         view! { <span>"The course was deleted."</span> }.into_any()
                     } else {
                         view! {
-                            <span>{format!("The course was deleted. You can undo this for {} minutes. ", keep)}</span>
+                            <span>{format!("The course was deleted. You can undo this for {} minutes (also from \"recently deleted\" here). ", keep)}</span>
                             <button type="button" class="btn btn-small" data-testid="undo-delete" on:click=undo>"Undo"</button>
                         }.into_any()
                     }}

@@ -13,8 +13,14 @@ use crate::db::jobs::browse::After;
 /// Distinct filters kept at once (searches are free text).
 pub const MAX_ENTRIES: usize = 64;
 
-/// A filter and page: status, trimmed search text and where the page starts.
-pub type Filter = (Option<JobStatus>, Option<String>, Option<After>);
+/// A filter and page: status, trimmed search text, where the page starts,
+/// and whether it lists deleted courses (whose: see `db::jobs::browse`).
+pub type Filter = (
+    Option<JobStatus>,
+    Option<String>,
+    Option<After>,
+    Option<Option<i64>>,
+);
 
 /// Answers kept for one version.
 type Answers = HashMap<Filter, Arc<HistoryPage>>;
@@ -57,15 +63,15 @@ mod tests {
     #[test]
     fn answers_live_for_one_version_and_the_cache_stays_bounded() {
         let c = HistoryCache::default();
-        let all: Filter = (None, None, None);
+        let all: Filter = (None, None, None, None);
         c.put(3, all.clone(), Arc::new(empty()));
         assert!(c.get(3, &all).is_some());
         assert!(c.get(4, &all).is_none(), "a newer version must miss");
         for i in 0..(MAX_ENTRIES + 5) {
-            c.put(3, (None, Some(i.to_string()), None), Arc::new(empty()));
+            c.put(3, (None, Some(i.to_string()), None, None), Arc::new(empty()));
         }
         let kept = (0..MAX_ENTRIES + 5)
-            .filter(|i| c.get(3, &(None, Some(i.to_string()), None)).is_some())
+            .filter(|i| c.get(3, &(None, Some(i.to_string()), None, None)).is_some())
             .count();
         assert!(kept <= MAX_ENTRIES);
         c.put(4, all.clone(), Arc::new(empty()));

@@ -209,8 +209,12 @@ pub fn prepare(state: &AppState, user: &CurrentUser, req: &StartRequest) -> Resu
     })
 }
 
+/// The history's filter for deleted courses still kept for an undo.
+pub const DELETED: &str = "deleted";
+
 /// A page of the whole team's jobs, newest first, optionally filtered by
-/// status and a title search; `cursor` is the `next` of the page before.
+/// status (or [`DELETED`]) and a title search; `cursor` is the `next` of the
+/// page before.
 ///
 /// The history is read far more often than jobs change, so answers are kept
 /// per filter and page until the jobs' change version moves (see
@@ -218,6 +222,7 @@ pub fn prepare(state: &AppState, user: &CurrentUser, req: &StartRequest) -> Resu
 /// changes made by any writer invalidate them.
 pub async fn history(
     state: &AppState,
+    user: &CurrentUser,
     status: Option<String>,
     search: Option<String>,
     cursor: Option<String>,
@@ -229,16 +234,20 @@ pub async fn history(
                 .ok_or_else(|| ApiError::invalid("cursor", "That page of the history does not exist."))?,
         ),
     };
+    // "deleted": the deleted courses still kept for an undo — the caller's
+    // own, or everyone's for an administrator.
+    let deleted = (status.as_deref() == Some(DELETED)).then_some((!user.is_admin).then_some(user.id));
     let filter = browse::Filter {
         status: status.as_deref().and_then(JobStatus::parse),
         search: search
             .map(|s| s.trim().chars().take(MAX_SEARCH_CHARS).collect::<String>())
             .filter(|s| !s.is_empty()),
+        deleted,
         ..Default::default()
     };
     // Read the version first: rows read after it are at least that new.
     let version = db::version(&state.pool).await?;
-    let key = (filter.status, filter.search.clone(), after.clone());
+    let key = (filter.status, filter.search.clone(), after.clone(), deleted);
     if let Some(page) = state.jobs.history.get(version, &key) {
         return Ok(page.as_ref().clone());
     }

@@ -235,6 +235,14 @@ async fn the_owner_can_cancel_a_running_job_and_retry_it() {
     assert_eq!(c.call("/api/jobs/delete", &[("id", &id)]).await.status(), 404);
     assert!(c.history(&[]).await.iter().all(|j| j["id"] != id.as_str()));
     assert!(deck.exists(), "kept until the undo time ends");
+    // "Recently deleted" lists it for its owner (or an administrator), not
+    // for another member.
+    let deleted = c.history(&[("status", "deleted")]).await;
+    assert_eq!(
+        common::texts(&serde_json::Value::from(deleted), "id"),
+        [id.as_str()]
+    );
+    assert!(other.history(&[("status", "deleted")]).await.is_empty());
     // Only its owner (or an administrator) can undo it; then it is back.
     assert_eq!(
         other.call("/api/jobs/restore", &[("id", &id)]).await.status(),

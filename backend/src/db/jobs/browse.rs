@@ -18,6 +18,9 @@ pub struct Filter {
     pub created_until: Option<String>,
     /// Text the title contains (any case; `%` and `_` match themselves).
     pub search: Option<String>,
+    /// `Some`: deleted jobs still kept for an undo instead of live ones —
+    /// `Some(Some(user))` only that user's, `Some(None)` everyone's.
+    pub deleted: Option<Option<i64>>,
 }
 
 /// Where the previous page ended: the last row's `created_at` and tie-breaker.
@@ -67,13 +70,18 @@ pub async fn page(
         Pool::Postgres(_) => "j.seq",
     };
     let select = SUMMARY_SELECT.replacen("SELECT ", &format!("SELECT {tie} AS tie, "), 1);
+    let kept = match filter.deleted {
+        None => "j.deleted_at IS NULL",
+        Some(_) => "j.deleted_at IS NOT NULL",
+    };
     let sql = format!(
-        "{select} WHERE j.deleted_at IS NULL AND ($1 IS NULL OR j.status = $1)
+        "{select} WHERE {kept} AND ($1 IS NULL OR j.status = $1)
            AND ($2 IS NULL OR lower(u.email) = lower($2))
            AND ($3 IS NULL OR j.created_at >= $3)
            AND ($4 IS NULL OR j.created_at < $4)
            AND ($5 IS NULL OR j.created_at < $5 OR (j.created_at = $5 AND {tie} < $6))
            AND ($8 IS NULL OR lower(j.course_title) LIKE lower($8) ESCAPE '\\')
+           AND ($9 = 0 OR j.user_id = $9)
          ORDER BY j.created_at DESC, {tie} DESC LIMIT $7"
     );
     let like = filter.search.as_deref().map(|s| {
@@ -92,6 +100,7 @@ pub async fn page(
             .bind(after.map_or(0, |a| a.tie))
             .bind(limit + 1)
             .bind(like)
+            .bind(filter.deleted.flatten().unwrap_or(0))
             .fetch_all(pool)
             .await
     })?;

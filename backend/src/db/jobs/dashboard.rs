@@ -16,7 +16,7 @@ pub async fn day_figures(pool: &Pool, day: &str) -> Result<(i64, i64, i64, i64),
             .fetch_one(pool)
             .await?;
         let failed: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM jobs WHERE status = 'failed' AND substr(completed_at, 1, 10) = $1",
+            "SELECT COUNT(*) FROM jobs WHERE status = 'failed' AND substr(completed_at, 1, 10) = $1 AND deleted_at IS NULL",
         )
         .bind(day)
         .fetch_one(pool)

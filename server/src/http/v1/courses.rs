@@ -219,6 +219,7 @@ pub async fn list(
         created_from: time_bound("created_from", q.created_from)?,
         created_until: time_bound("created_until", q.created_until)?,
         search: None,
+        deleted: None,
     };
     let (courses, next) = backend::jobs::page(&state, &filter, after.as_ref(), i64::from(limit)).await?;
     Ok(Json(CoursePage {
