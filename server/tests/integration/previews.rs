@@ -143,6 +143,20 @@ async fn thumbnails_are_drawn_when_the_job_completes_large_pictures_when_asked_f
         .await;
     assert_eq!(res.status(), 200);
     assert!(folder.join(format!("large-{slides}.png")).is_file());
+    // A deleted course (kept for its undo) shows no pictures and no PDF,
+    // though they are drawn; restored, they are back.
+    let pictures = [
+        format!("/api/jobs/{id}/slides/1.png?size=thumb"),
+        format!("/api/jobs/{id}/pdf"),
+    ];
+    assert_eq!(c.call("/api/jobs/delete", &[("id", &id)]).await.status(), 200);
+    for path in &pictures {
+        assert_eq!(c.status(path).await, 404, "{path}");
+    }
+    assert_eq!(c.call("/api/jobs/restore", &[("id", &id)]).await.status(), 200);
+    for path in &pictures {
+        assert_eq!(c.status(path).await, 200, "{path}");
+    }
     app.stop().await;
 }
 

@@ -13,10 +13,22 @@ use std::time::Duration;
 use types::validate::JobId;
 
 /// The number of pages of a job's deck in PDF, converting it first when it
-/// has not been (waiting for a conversion already running). Previews of a
+/// has not been (waiting for a conversion already running); `NoDeck` for a
+/// job that is gone or deleted. Previews of a
 /// deck in object storage are fetched from there before converting anew.
 /// The pictures come after (see [`super::pages::fill`] and [`page_file`]).
 pub async fn ensure(state: &AppState, id: &JobId, user: Option<i64>) -> Result<usize, PreviewError> {
+    // Only a job that is there: a deleted one (kept for its undo) shows no
+    // pictures or PDF, even those drawn before.
+    match crate::db::jobs::access(&state.pool, id).await {
+        Ok(Some(_)) => {}
+        Ok(None) => return Err(PreviewError::NoDeck),
+        Err(e) => {
+            return Err(PreviewError::Unavailable(format!(
+                "the job could not be read ({e})"
+            )))
+        }
+    }
     let dir = folder(state, id);
     if let Some(known) = known(&dir).await {
         return known;
