@@ -180,14 +180,14 @@ test(`Admin → Users: disabling asks first, a refusal does not linger, and ever
   const row = table.getByRole("row").filter({ hasText: member.email });
   // Disable asks in the row; "Keep" keeps the user active.
   await row.getByRole("button", { name: "Disable" }).click();
-  await expect(row.getByTestId("confirm-disable")).toContainText(`Disable ${member.name}?`);
+  await expect(row.getByTestId("ask-first")).toContainText(`Disable ${member.name}?`);
   await row.getByRole("button", { name: "Keep" }).click();
   await expect(row).toContainText("Active");
 
   // Disabling yourself is refused with a banner...
   const mine = table.getByRole("row").filter({ hasText: ADMIN.email });
   await mine.getByRole("button", { name: "Disable" }).click();
-  await mine.getByTestId("confirm-disable").getByRole("button", { name: "Disable" }).click();
+  await mine.getByTestId("ask-first").getByRole("button", { name: "Disable" }).click();
   const refusal = page.getByRole("alert").filter({ hasText: "You cannot disable or demote yourself." });
   await expect(refusal).toBeVisible();
   // ...that goes once a later action succeeds.
@@ -197,7 +197,7 @@ test(`Admin → Users: disabling asks first, a refusal does not linger, and ever
   await expect(refusal).toHaveCount(0);
 
   await row.getByRole("button", { name: "Disable" }).click();
-  await row.getByTestId("confirm-disable").getByRole("button", { name: "Disable" }).click();
+  await row.getByTestId("ask-first").getByRole("button", { name: "Disable" }).click();
   await expect(row).toContainText("Disabled");
   await expect(row.getByRole("button", { name: "Enable" })).toBeVisible();
 

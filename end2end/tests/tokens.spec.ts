@@ -24,7 +24,15 @@ test("a token made on the API tokens page is shown once, works with the API, and
   const list = await request.get("/api/v1/courses", { headers });
   expect(list.status()).toBe(200);
 
+  // Revoking asks first, the focus on "Keep"; Keep keeps it working.
   await row.getByRole("button", { name: "Revoke" }).click();
+  const ask = row.getByTestId("ask-first");
+  await expect(ask).toContainText("Whatever uses it stops working at once.");
+  await expect(ask.getByRole("button", { name: "Keep" })).toBeFocused();
+  await ask.getByRole("button", { name: "Keep" }).click();
+  expect((await request.get("/api/v1/courses", { headers })).status()).toBe(200);
+  await row.getByRole("button", { name: "Revoke" }).click();
+  await row.getByTestId("ask-first").getByRole("button", { name: "Revoke" }).click();
   await expect(row).toContainText("revoked");
   const refused = await request.get("/api/v1/courses", { headers });
   expect(refused.status()).toBe(401);

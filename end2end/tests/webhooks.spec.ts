@@ -44,5 +44,11 @@ test("a webhook added on its page hears a course complete, shows the delivery an
   await log.getByRole("button", { name: "Send again" }).first().click();
   await expect.poll(() => ids.length, { timeout: 30_000 }).toBe(2);
   expect(ids[1]).toBe(ids[0]);
+
+  // Removing asks first; then the endpoint is gone from the list.
+  await row.getByRole("button", { name: "Remove" }).click();
+  await expect(row.getByTestId("ask-first")).toContainText("Nothing more is sent there.");
+  await row.getByTestId("ask-first").getByRole("button", { name: "Remove" }).click();
+  await expect(row).toHaveCount(0);
   receiver.close();
 });

@@ -75,6 +75,34 @@ pub fn focus_refused<T>(form: &str, result: Option<Result<T, ApiError>>) {
     }
 }
 
+/// A button for a destructive action that asks in place first: `label`
+/// becomes "`question` [label] [Keep]", the focus on "Keep" (the safe
+/// answer), and only the second `label` runs `on_yes`.
+#[component]
+pub fn AskFirst(label: &'static str, question: String, #[prop(into)] on_yes: Callback<()>) -> impl IntoView {
+    let asking = RwSignal::new(false);
+    let keep = NodeRef::<leptos::html::Button>::new();
+    Effect::new(move |_| {
+        if let Some(el) = keep.get() {
+            let _ = el.focus();
+        }
+    });
+    move || {
+        if asking.get() {
+            view! {
+                <span class="confirm-inline" role="alertdialog" aria-label=question.clone() data-testid="ask-first">
+                    {format!("{question} ")}
+                    <button type="button" class="btn btn-small btn-danger" on:click=move |_| { asking.set(false); on_yes.run(()); }>{label}</button>
+                    <button type="button" class="btn btn-small" node_ref=keep on:click=move |_| asking.set(false)>"Keep"</button>
+                </span>
+            }
+            .into_any()
+        } else {
+            view! { <button type="button" class="btn btn-small" on:click=move |_| asking.set(true)>{label}</button> }.into_any()
+        }
+    }
+}
+
 /// Percent-encodes a string for use in a query parameter.
 pub fn urlencode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

@@ -7,7 +7,7 @@ use crate::api::users::{clear_login_lock, list_users, login_locks, CreateUser, R
 use leptos::server_fn::ServerFn;
 
 use crate::components::widgets::{
-    field_error, focus_refused, form_error, submit_to, ErrorNotice, PageHeader,
+    field_error, focus_refused, form_error, submit_to, AskFirst, ErrorNotice, PageHeader,
 };
 use types::account::{UserSummary, MIN_PASSWORD_LEN};
 
@@ -94,8 +94,6 @@ fn UserTable(
     update: ServerAction<UpdateUser>,
     reset: ServerAction<ResetPassword>,
 ) -> impl IntoView {
-    // Disabling signs the user out at once, so it is asked first, in the row.
-    let confirming = RwSignal::new(None::<i64>);
     view! {
         <div class="card table-wrap">
             <table class="table" data-testid="users-table">
@@ -113,21 +111,11 @@ fn UserTable(
                                 <td>{u.last_login_at.as_deref().map_or_else(|| "never".to_string(), readable_time)}</td>
                                 <td class="actions">
                                     {
-                                        let who = u.name.clone();
                                         let set_active = move |on: bool| {
-                                            confirming.set(None);
                                             update.dispatch(UpdateUser { user_id: id.to_string(), is_active: on.to_string(), is_admin: admin.to_string() });
                                         };
-                                        move || if confirming.get() == Some(id) {
-                                            view! {
-                                                <span class="confirm-inline" role="alertdialog" aria-label=format!("Disable {who}?") data-testid="confirm-disable">
-                                                    {format!("Disable {who}? They are signed out at once. ")}
-                                                    <button class="btn btn-small btn-danger" on:click=move |_| set_active(false)>"Disable"</button>
-                                                    <button class="btn btn-small" on:click=move |_| confirming.set(None)>"Keep"</button>
-                                                </span>
-                                            }.into_any()
-                                        } else if active {
-                                            view! { <button class="btn btn-small" on:click=move |_| confirming.set(Some(id))>"Disable"</button> }.into_any()
+                                        if active {
+                                            view! { <AskFirst label="Disable" question=format!("Disable {}? They are signed out at once.", u.name) on_yes=move |()| set_active(false)/> }.into_any()
                                         } else {
                                             view! { <button class="btn btn-small" on:click=move |_| set_active(true)>"Enable"</button> }.into_any()
                                         }

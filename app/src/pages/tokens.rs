@@ -6,7 +6,7 @@ use leptos_meta::Title;
 
 use crate::api::tokens::{list_tokens, CreateToken, RevokeToken};
 use crate::components::widgets::{
-    field_error, focus_refused, form_error, submit_to, ErrorNotice, PageHeader,
+    field_error, focus_refused, form_error, submit_to, AskFirst, ErrorNotice, PageHeader,
 };
 use types::tokens::{TokenSummary, MAX_TOKEN_DAYS, MAX_TOKEN_NAME};
 
@@ -101,7 +101,8 @@ fn TokenTable(tokens: Vec<TokenSummary>, revoke: ServerAction<RevokeToken>) -> i
                                 <td>{state.clone()}</td>
                                 <td class="actions">
                                     {(state == "active").then(|| view! {
-                                        <button class="btn btn-small" on:click=move |_| { revoke.dispatch(RevokeToken { id: id.to_string() }); }>"Revoke"</button>
+                                        <AskFirst label="Revoke" question=format!("Revoke “{}”? Whatever uses it stops working at once.", t.name)
+                                            on_yes=move |()| { revoke.dispatch(RevokeToken { id: id.to_string() }); }/>
                                     })}
                                 </td>
                             </tr>

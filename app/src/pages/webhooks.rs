@@ -7,7 +7,7 @@ use leptos_meta::Title;
 
 use crate::api::webhooks::{list_webhooks, webhook_deliveries, CreateWebhook, RemoveWebhook, ResendWebhook};
 use crate::components::widgets::{
-    field_error, focus_refused, form_error, submit_to, ErrorNotice, PageHeader,
+    field_error, focus_refused, form_error, submit_to, AskFirst, ErrorNotice, PageHeader,
 };
 use types::webhooks::{Delivery, Endpoint, MAX_URL_CHARS};
 
@@ -99,10 +99,11 @@ fn EndpointTable(
                                 <td>{e.failed}</td>
                                 <td class="actions">
                                     <button class="btn btn-small" on:click=move |_| shown.set(Some(id))>"Deliveries"</button>
-                                    <button class="btn btn-small" on:click=move |_| {
-                                        shown.set(None);
-                                        remove.dispatch(RemoveWebhook { id: id.to_string() });
-                                    }>"Remove"</button>
+                                    <AskFirst label="Remove" question=format!("Remove the webhook to {}? Nothing more is sent there.", e.url)
+                                        on_yes=move |()| {
+                                            shown.set(None);
+                                            remove.dispatch(RemoveWebhook { id: id.to_string() });
+                                        }/>
                                 </td>
                             </tr>
                         }
