@@ -187,21 +187,8 @@ pub async fn expire_jobs(state: &AppState) -> anyhow::Result<usize> {
         time::OffsetDateTime::now_utc()
             - time::Duration::days(i64::try_from(days).unwrap_or(i64::MAX / 86_400)),
     );
-    let mut removed = 0;
-    loop {
-        let ids = db::finished_before(&state.pool, &before, 200).await?;
-        if ids.is_empty() {
-            break;
-        }
-        for id in &ids {
-            if crate::jobs::remove_finished(state, id).await? {
-                removed += 1;
-            }
-        }
-        if ids.len() < 200 {
-            break;
-        }
-    }
+    let (pool, before) = (&state.pool, before.as_str());
+    let removed = remove_listed(state, move |limit| db::finished_before(pool, before, limit)).await?;
     if removed > 0 {
         tracing::info!(removed, days, "jobs past their retention deleted");
     }
@@ -213,22 +200,37 @@ pub async fn expire_jobs(state: &AppState) -> anyhow::Result<usize> {
 pub async fn purge_deleted(state: &AppState) -> anyhow::Result<usize> {
     let keep = i64::try_from(state.config.deleted_keep_minutes).unwrap_or(i64::MAX / 60);
     let before = crate::db::rfc3339(time::OffsetDateTime::now_utc() - time::Duration::minutes(keep));
-    let mut removed = 0;
-    loop {
-        let ids = db::deleted_before(&state.pool, &before, 200).await?;
-        for id in &ids {
-            if crate::jobs::remove_finished(state, id).await? {
-                removed += 1;
-            }
-        }
-        if ids.len() < 200 {
-            break;
-        }
-    }
+    let (pool, before) = (&state.pool, before.as_str());
+    let removed = remove_listed(state, move |limit| db::deleted_before(pool, before, limit)).await?;
     if removed > 0 {
         tracing::info!(removed, "deleted jobs past their undo time removed");
     }
     Ok(removed)
+}
+
+/// Removes the jobs `next` lists (at most its argument at a time), with
+/// their decks, until a batch comes back short — or removes none, so a job
+/// that cannot go (queued or running again) never keeps the loop going.
+async fn remove_listed<F, Fut>(state: &AppState, next: F) -> anyhow::Result<usize>
+where
+    F: Fn(i64) -> Fut,
+    Fut: std::future::Future<Output = Result<Vec<types::validate::JobId>, sqlx::Error>>,
+{
+    const BATCH: i64 = 200;
+    let mut removed = 0;
+    loop {
+        let ids = next(BATCH).await?;
+        let mut now = 0;
+        for id in &ids {
+            if crate::jobs::remove_finished(state, id).await? {
+                now += 1;
+            }
+        }
+        removed += now;
+        if (ids.len() as i64) < BATCH || now == 0 {
+            return Ok(removed);
+        }
+    }
 }
 
 /// Runs [`sweep`] every `JANITOR_INTERVAL_SECONDS`.
