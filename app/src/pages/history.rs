@@ -193,7 +193,7 @@ fn DeletedNotice() -> impl IntoView {
                         view! { <span>"The course was deleted."</span> }.into_any()
                     } else {
                         view! {
-                            <span>{format!("The course was deleted. You can undo this for {} minutes (also from \"recently deleted\" here). ", keep)}</span>
+                            <span>{format!("The course was deleted. You can undo this for {} (also from \"recently deleted\" here). ", how_long(keep))}</span>
                             <button type="button" class="btn btn-small" data-testid="undo-delete" on:click=undo>"Undo"</button>
                         }.into_any()
                     }}
@@ -201,5 +201,32 @@ fn DeletedNotice() -> impl IntoView {
                 </div>
             }
         })
+    }
+}
+
+/// Minutes as people say them: "60 minutes", "2 hours", "1 day".
+fn how_long(minutes: u64) -> String {
+    match minutes {
+        m if m >= 1440 && m % 1440 == 0 => format!("{} day{}", m / 1440, if m == 1440 { "" } else { "s" }),
+        m if m >= 120 && m % 60 == 0 => format!("{} hours", m / 60),
+        1 => "1 minute".to_string(),
+        m => format!("{m} minutes"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn an_undo_time_reads_as_people_say_it() {
+        for (minutes, said) in [
+            (1, "1 minute"),
+            (60, "60 minutes"),
+            (90, "90 minutes"),
+            (120, "2 hours"),
+            (1440, "1 day"),
+            (4320, "3 days"),
+        ] {
+            assert_eq!(super::how_long(minutes), said);
+        }
     }
 }
