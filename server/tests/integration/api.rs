@@ -90,6 +90,26 @@ async fn courses_are_listed_newest_first_a_page_at_a_time() {
     assert_eq!(none["courses"].as_array().map(Vec::len), Some(0));
     let (_, _, later) = api.get("/api/v1/courses?created_from=2999-01-01T00:00:00Z").await;
     assert_eq!(later["courses"].as_array().map(Vec::len), Some(0));
+
+    // A deleted course leaves the list for `?deleted=true` until it is
+    // restored (or its undo time ends).
+    let gone = started[0].clone();
+    c.completes(&gone, std::time::Duration::from_secs(60)).await;
+    assert_eq!(api.delete(&format!("/api/v1/courses/{gone}")).await.0, 204);
+    let (_, _, deleted) = api.get("/api/v1/courses?deleted=true").await;
+    assert_eq!(common::texts(&deleted["courses"], "id"), [gone.as_str()]);
+    let (_, _, live) = api.get("/api/v1/courses").await;
+    assert!(!common::texts(&live["courses"], "id").contains(&gone.as_str()));
+    let (status, _, back) = api
+        .post(&format!("/api/v1/courses/{gone}/restore"), &json!({}))
+        .await;
+    assert_eq!(
+        (status, back["id"].as_str()),
+        (202, Some(gone.as_str())),
+        "{back}"
+    );
+    let (_, _, deleted) = api.get("/api/v1/courses?deleted=true").await;
+    assert_eq!(deleted["courses"].as_array().map(Vec::len), Some(0));
     app.stop().await;
 }
 

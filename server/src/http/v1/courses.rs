@@ -147,6 +147,10 @@ pub struct ListQuery {
     /// Courses per page (1–200, default 50).
     #[param(minimum = 1, maximum = 200)]
     limit: Option<u32>,
+    /// `true`: deleted courses still kept for a restore (`DELETED_KEEP_MINUTES`)
+    /// instead of live ones — the caller's own, or everyone's for an
+    /// administrator's token.
+    deleted: Option<bool>,
 }
 
 /// A page of courses, newest first.
@@ -191,7 +195,7 @@ fn time_bound(field: &str, text: Option<String>) -> Result<Option<String>, Probl
 )]
 pub async fn list(
     State(state): State<AppState>,
-    Reader(_caller): Reader,
+    Reader(caller): Reader,
     query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<CoursePage>, Problem> {
     let Query(q) = query.map_err(|e| Problem::new(StatusCode::BAD_REQUEST, e.body_text()))?;
@@ -219,7 +223,7 @@ pub async fn list(
         created_from: time_bound("created_from", q.created_from)?,
         created_until: time_bound("created_until", q.created_until)?,
         search: None,
-        deleted: None,
+        deleted: (q.deleted == Some(true)).then_some((!caller.user.is_admin).then_some(caller.user.id)),
     };
     let (courses, next) = backend::jobs::page(&state, &filter, after.as_ref(), i64::from(limit)).await?;
     Ok(Json(CoursePage {

@@ -761,6 +761,11 @@ impl Api {
             .await
     }
 
+    pub async fn delete(&self, path: &str) -> Answer {
+        self.answer(self.http.delete(format!("{}{path}", self.base)))
+            .await
+    }
+
     /// A POST with an `Idempotency-Key`.
     pub async fn post_once(&self, path: &str, key: &str, body: &serde_json::Value) -> Answer {
         let req = self
