@@ -560,6 +560,18 @@ async fn an_english_outline_in_a_german_course_is_said_and_not_passed() {
         .contains("mixed_language"));
     assert!(common::texts(&j["events"], "message")
         .iter()
-        .all(|m| !m.starts_with("The outline is in")));
+        .all(|m| !m.starts_with("The outline is in") && !m.starts_with("This outline holds")));
+    // Over ten days it is thin, and the log says so (as New course does).
+    let long = c
+        .start_job(&[("title", "Fire safety, at length"), ("days", "10")])
+        .await;
+    let j = c.completes(&long, std::time::Duration::from_secs(60)).await;
+    assert!(
+        common::texts(&j["events"], "message")
+            .iter()
+            .any(|m| m.starts_with("This outline holds about 1 day of material. Over 10 days")),
+        "{}",
+        j["events"]
+    );
     app.stop().await;
 }

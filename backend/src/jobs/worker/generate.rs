@@ -66,6 +66,11 @@ pub(crate) async fn execute(state: &AppState, id: &JobId) -> Result<Done, Stop> 
         None => "offline writer".to_string(),
         Some((llm, ..)) => format!("AI writer, {}", llm.model),
     };
+    // A long course from a short outline is made, but said (as New course
+    // says it before starting; courses started through the API hear it here).
+    if let Some(thin) = outline.thin_for(days) {
+        note(state, id, "warning", 6, &thin).await?;
+    }
     // The offline writer does not translate: say so when the outline's
     // language is not the course's, before anyone reads the deck.
     if ai.is_none() {
