@@ -10,6 +10,7 @@
 
 pub mod banks;
 pub mod content;
+pub mod document;
 pub mod labels;
 pub mod language;
 pub mod parse;

@@ -17,6 +17,7 @@ use types::outline::Outline;
 
 use crate::banks::Banks;
 use crate::content::ModuleText;
+use crate::document::Content;
 use crate::plan::{plan_explained, CourseOptions};
 
 /// The options for a course on `template`: whether it can take
@@ -71,6 +72,9 @@ pub struct Generated {
     pub qa: Assessment,
     /// Which layouts and masters the deck used, for the log.
     pub layouts: String,
+    /// For each slide of the deck, the plan slide it shows (a long list
+    /// continues on more slides than were planned).
+    pub deck_slides: Vec<usize>,
 }
 
 /// Plans, builds and checks a course from one text per module.
@@ -99,6 +103,28 @@ pub fn generate<S>(
         picks,
     })
     .map_err(Failure::Stopped)?;
+    build_and_check(template, outline, options, plan, on_step)
+}
+
+/// Builds and checks a course whose content is already written and planned
+/// (an edited course's [`Content`]): no writer, no planning.
+pub fn rebuild<S>(
+    template: &Template,
+    outline: &Outline,
+    options: &CourseOptions,
+    content: &Content,
+    on_step: impl FnMut(Step) -> Result<(), S>,
+) -> Result<Generated, Failure<S>> {
+    build_and_check(template, outline, options, content.to_plan(), on_step)
+}
+
+fn build_and_check<S>(
+    template: &Template,
+    outline: &Outline,
+    options: &CourseOptions,
+    plan: DeckPlan,
+    mut on_step: impl FnMut(Step) -> Result<(), S>,
+) -> Result<Generated, Failure<S>> {
     on_step(Step::Building).map_err(Failure::Stopped)?;
     let (bytes, built) = build_with_report(
         template,
@@ -114,12 +140,14 @@ pub fn generate<S>(
     let lint = deck::lint::lint(&bytes).map_err(Failure::Check)?;
     let qa = assess(outline, &plan, template, &built, &lint);
     let layouts = layout_summary(template, &built);
+    let deck_slides = built.iter().map(|b| b.plan_slide).collect();
     Ok(Generated {
         plan,
         bytes,
         lint,
         qa,
         layouts,
+        deck_slides,
     })
 }
 

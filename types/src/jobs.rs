@@ -77,6 +77,14 @@ pub struct JobSummary {
     pub created_at: String,
     pub completed_at: Option<String>,
     pub error: Option<String>,
+    /// Which build of its course this is (1 for the first; an edited course
+    /// is built again as 2, 3, …).
+    #[serde(default = "first_version")]
+    pub version: i64,
+}
+
+fn first_version() -> i64 {
+    1
 }
 
 /// One page of the team's history, newest first.

@@ -8,6 +8,7 @@
 
 pub mod account;
 pub mod batches;
+pub mod content;
 pub mod error;
 pub mod jobs;
 pub mod limits;

@@ -9,6 +9,7 @@
 pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod caller;
+pub mod courses;
 pub mod jobs;
 pub mod tokens;
 pub mod usage;

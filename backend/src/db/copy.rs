@@ -96,6 +96,9 @@ const TABLES: &[Table] = &[
             ("timetable", Text),
             ("batch_id", Text),
             ("deleted_at", Text),
+            ("course_id", Text),
+            ("version", Int),
+            ("origin", Text),
         ],
     ),
     (
@@ -153,6 +156,22 @@ const TABLES: &[Table] = &[
             ("input_hash", Text),
             ("text_json", Text),
             ("written_at", Text),
+        ],
+    ),
+    (
+        "job_content",
+        "job_id",
+        &[("job_id", Text), ("content", Text), ("deck_slides", Text)],
+    ),
+    (
+        "course_drafts",
+        "course_id",
+        &[
+            ("course_id", Text),
+            ("content", Text),
+            ("revision", Int),
+            ("updated_by", Int),
+            ("updated_at", Text),
         ],
     ),
     (

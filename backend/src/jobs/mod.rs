@@ -8,6 +8,7 @@
 //! only the owner or an administrator may cancel, retry or delete one.
 
 pub mod batches;
+pub mod edit;
 pub mod follow;
 pub mod history_cache;
 pub mod hub;
@@ -147,11 +148,18 @@ pub async fn complete_deck(state: &AppState, id: &JobId) -> Result<Option<db::De
 /// transaction). Returns the job's id.
 pub async fn start(state: &AppState, user: &CurrentUser, req: StartRequest) -> Result<JobId> {
     let job = prepare(state, user, &req)?;
+    let id = enqueue_within_quota(state, &job).await?;
+    tracing::info!(job = %id, user_id = user.id, "job queued");
+    Ok(id)
+}
+
+/// Queues `job` if its owner is within their allowances, and wakes a worker.
+pub(crate) async fn enqueue_within_quota(state: &AppState, job: &NewJob) -> Result<JobId> {
     let quota = db::Quota {
         active: state.config.max_active_jobs_per_user.max(1),
         per_hour: state.config.max_job_starts_per_hour.max(1),
     };
-    let id = match db::enqueue(&state.pool, &job, quota).await? {
+    let id = match db::enqueue(&state.pool, job, quota).await? {
         db::Enqueued::Id(id) => id,
         db::Enqueued::TooManyActive => {
             return Err(ApiError::Conflict(format!(
@@ -162,13 +170,29 @@ pub async fn start(state: &AppState, user: &CurrentUser, req: StartRequest) -> R
             .into())
         }
         db::Enqueued::TooManyStarts => {
-            tracing::warn!(user_id = user.id, "job start rate limit reached");
+            tracing::warn!(user_id = job.user_id, "job start rate limit reached");
             return Err(ApiError::TooManyRequests { retry_after: 600 }.into());
         }
     };
     state.jobs.wake.notify_one();
-    tracing::info!(job = %id, user_id = user.id, "job queued");
     Ok(id)
+}
+
+/// A template choice (a listed sample or `upload:` one of ours, never a
+/// path) as its shown name and its file.
+pub(crate) fn template_choice(state: &AppState, choice: &str) -> Result<(String, String)> {
+    let Some(path) = templates::resolve(&state.config, choice) else {
+        return Err(
+            ApiError::invalid("template", "Choose one of the offered templates or upload one.").into(),
+        );
+    };
+    let name = match choice.strip_prefix("upload:") {
+        Some(_) => {
+            templates::upload_name(&state.config, choice).unwrap_or_else(|| "Uploaded template".into())
+        }
+        None => choice.to_owned(),
+    };
+    Ok((name, path.to_string_lossy().to_string()))
 }
 
 /// Checks a start request field by field and makes the job to queue; the
@@ -178,11 +202,7 @@ pub fn prepare(state: &AppState, user: &CurrentUser, req: &StartRequest) -> Resu
     let days = CourseDays::parse_text(&req.days)?;
     let language = Language::parse(&req.language)?;
     // Only listed samples or our own upload names: a client never supplies a path.
-    let Some(path) = templates::resolve(&state.config, &req.template) else {
-        return Err(
-            ApiError::invalid("template", "Choose one of the offered templates or upload one.").into(),
-        );
-    };
+    let (template_name, template_path) = template_choice(state, &req.template)?;
     let parsed = &req.outline;
     if parsed.modules.is_empty() || parsed.modules.iter().all(|m| m.topics.is_empty()) {
         return Err(ApiError::invalid("outline", "The outline has no modules or topics.").into());
@@ -191,21 +211,16 @@ pub fn prepare(state: &AppState, user: &CurrentUser, req: &StartRequest) -> Resu
         .check_limits()
         .map_err(|m| ApiError::invalid("outline", m))?;
     let timetable = req.timetable(&state.config.day)?;
-    let template_name = match req.template.strip_prefix("upload:") {
-        Some(_) => {
-            templates::upload_name(&state.config, &req.template).unwrap_or_else(|| "Uploaded template".into())
-        }
-        None => req.template.clone(),
-    };
     Ok(NewJob {
         user_id: user.id,
         course_title: title.as_ref().to_owned(),
         template_name,
-        template_path: path.to_string_lossy().to_string(),
+        template_path,
         duration_days: days.get(),
         language: language.code().to_owned(),
         outline: req.outline.clone(),
         timetable,
+        version_of: None,
     })
 }
 

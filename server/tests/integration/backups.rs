@@ -25,6 +25,7 @@ fn courseware(data_dir: &Path, args: &[&str]) -> std::process::Output {
 fn new_job(user: i64, title: &str) -> backend::db::jobs::NewJob {
     backend::db::jobs::NewJob {
         timetable: None,
+        version_of: None,
         user_id: user,
         course_title: title.into(),
         template_name: "Forest.pptx".into(),

@@ -630,6 +630,7 @@ async fn one_user_cannot_flood_the_queue() {
     let user = app.user_id(ADMIN_EMAIL).await;
     let job = backend::db::jobs::NewJob {
         timetable: None,
+        version_of: None,
         user_id: user,
         course_title: "x".into(),
         template_name: "Forest.pptx".into(),

@@ -472,6 +472,7 @@ async fn a_job_whose_lease_lapses_is_requeued_and_completed_once_without_a_resta
             language: "en".into(),
             outline: serde_json::from_str(&sample_outline()).expect("outline"),
             timetable: None,
+            version_of: None,
         };
         let quota = backend::db::jobs::Quota {
             active: 100,
@@ -536,6 +537,7 @@ async fn a_job_whose_lease_lapses_is_requeued_and_completed_once_without_a_resta
             location: "nowhere.pptx",
             s3_key: None,
             seconds: 1.0,
+            content: None,
         },
     )
     .await;

@@ -11,6 +11,7 @@ mod accounts;
 mod ai_writer;
 mod api;
 mod backups;
+mod editing;
 mod generate;
 mod hostile;
 mod jobs;

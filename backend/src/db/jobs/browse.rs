@@ -70,8 +70,12 @@ pub async fn page(
         Pool::Postgres(_) => "j.seq",
     };
     let select = SUMMARY_SELECT.replacen("SELECT ", &format!("SELECT {tie} AS tie, "), 1);
+    // A course is listed once, as its newest version.
     let kept = match filter.deleted {
-        None => "j.deleted_at IS NULL",
+        None => {
+            "j.deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM jobs n
+               WHERE n.course_id = j.course_id AND n.version > j.version AND n.deleted_at IS NULL)"
+        }
         Some(_) => "j.deleted_at IS NOT NULL",
     };
     let sql = format!(

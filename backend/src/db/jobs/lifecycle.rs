@@ -55,6 +55,9 @@ pub struct Completed<'a> {
     /// Where the worker already stored it in object storage, if it did.
     pub s3_key: Option<&'a str>,
     pub seconds: f64,
+    /// The content document the deck was built from (JSON) and, for each
+    /// deck slide, the content slide it shows (a JSON array of ids).
+    pub content: Option<(&'a str, &'a str)>,
 }
 
 /// Marks a job complete, drops its queue entry and counts it in today's
@@ -90,6 +93,17 @@ pub async fn complete(pool: &Pool, id: &JobId, done: &Completed<'_>) -> Result<J
             return Err(sqlx::Error::RowNotFound);
         }
         dequeue!(tx, id)?;
+        if let Some((content, deck_slides)) = done.content {
+            sqlx::query(
+                "INSERT INTO job_content (job_id, content, deck_slides) VALUES ($1, $2, $3)
+                 ON CONFLICT (job_id) DO UPDATE SET content = excluded.content, deck_slides = excluded.deck_slides",
+            )
+            .bind(id.as_str())
+            .bind(content)
+            .bind(deck_slides)
+            .execute(&mut *tx)
+            .await?;
+        }
         sqlx::query(
             "INSERT INTO daily_activity (date, courses, slides) VALUES ($1, 1, $2)
              ON CONFLICT (date) DO UPDATE SET courses = daily_activity.courses + 1, slides = daily_activity.slides + excluded.slides",

@@ -36,6 +36,7 @@ macro_rules! dequeue {
 
 pub mod batches;
 pub mod browse;
+pub mod content;
 mod dashboard;
 mod decks;
 mod lifecycle;
@@ -53,7 +54,8 @@ pub use lifecycle::{
     request_cancel, retry, undelete, Completed, Stored,
 };
 pub use queue::{
-    claim, enqueue, new_id, reclaim_expired, recover, renew, requeue, Enqueued, NewJob, Quota, MAX_ATTEMPTS,
+    claim, enqueue, new_id, reclaim_expired, recover, renew, requeue, Enqueued, NewJob, NewVersion, Quota,
+    MAX_ATTEMPTS,
 };
 pub use rows::{
     access, complete_deck, events, events_after, input, last_event, state, summary, version, Access, Deck,

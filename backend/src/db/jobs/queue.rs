@@ -29,6 +29,21 @@ pub struct NewJob {
     /// The course day it was started with (`start|end|lunch|breaks`); `None`:
     /// the server's settings.
     pub timetable: Option<String>,
+    /// A new version of an existing course, built from stored content;
+    /// `None`: a new course (version 1, written by a writer).
+    pub version_of: Option<NewVersion>,
+}
+
+/// A version to add to a course.
+#[derive(Debug, Clone)]
+pub struct NewVersion {
+    pub course_id: String,
+    /// `rebuilt`, `restored` or `retemplated`.
+    pub origin: &'static str,
+    /// The content document (JSON) to build, stored as the job's content.
+    pub content: String,
+    /// The log's first line after "Queued": who asked for it and why.
+    pub said: String,
 }
 
 /// The per-user limits a new job must fit in.
@@ -73,8 +88,12 @@ pub async fn enqueue(pool: &Pool, job: &NewJob, quota: Quota) -> Result<Enqueued
             }
             let inserted = sqlx::query(
                 "INSERT INTO jobs (id, user_id, course_title, template_name, template_path, duration_days, language,
-                               outline_json, status, progress, log_message, created_at, timetable)
-             SELECT $1, $2, $3, $4, $5, $6, $7, $8, 'queued', 0, 'Waiting for a worker', $9, $13
+                               outline_json, status, progress, log_message, created_at, timetable,
+                               course_id, version, origin)
+             SELECT $1, $2, $3, $4, $5, $6, $7, $8, 'queued', 0, 'Waiting for a worker', $9, $13,
+                    COALESCE($14, $1),
+                    COALESCE((SELECT MAX(version) + 1 FROM jobs WHERE course_id = $14), 1),
+                    $15
              WHERE (SELECT COUNT(*) FROM jobs WHERE user_id = $2 AND batch_id IS NULL AND status IN ('queued', 'running')) < $10
                AND (SELECT COUNT(*) FROM jobs WHERE user_id = $2 AND batch_id IS NULL AND created_at > $11) < $12
              ON CONFLICT (id) DO NOTHING",
@@ -92,6 +111,8 @@ pub async fn enqueue(pool: &Pool, job: &NewJob, quota: Quota) -> Result<Enqueued
             .bind(&hour_ago)
             .bind(quota.per_hour)
             .bind(&job.timetable)
+            .bind(job.version_of.as_ref().map(|v| v.course_id.as_str()))
+            .bind(job.version_of.as_ref().map_or("generated", |v| v.origin))
             .execute(&mut *tx)
             .await?;
             if inserted.rows_affected() == 0 {
@@ -115,12 +136,22 @@ pub async fn enqueue(pool: &Pool, job: &NewJob, quota: Quota) -> Result<Enqueued
                 }
                 continue; // id collision: draw another
             }
+            if let Some(v) = &job.version_of {
+                sqlx::query("INSERT INTO job_content (job_id, content) VALUES ($1, $2)")
+                    .bind(id.as_str())
+                    .bind(&v.content)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             sqlx::query("INSERT INTO job_queue (job_id, enqueued_at) VALUES ($1, $2)")
                 .bind(id.as_str())
                 .bind(&now)
                 .execute(&mut *tx)
                 .await?;
             log_event!(tx, &id, &now, "info", 0, "Queued")?;
+            if let Some(v) = &job.version_of {
+                log_event!(tx, &id, &now, "info", 0, &v.said)?;
+            }
             tx.commit().await?;
             return Ok(Enqueued::Id(id));
         }

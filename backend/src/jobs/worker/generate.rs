@@ -9,6 +9,7 @@ use crate::db::jobs as db;
 use crate::llm::writer::{self, Review};
 use crate::llm::Meter;
 use crate::AppState;
+use course::document::Content;
 use course::pipeline::{self, Failure, Step};
 use course::plan::offline_texts;
 use std::path::PathBuf;
@@ -52,9 +53,19 @@ pub(crate) async fn execute(state: &AppState, id: &JobId) -> Result<Done, Stop> 
         .unwrap_or_default();
     let mut options = pipeline::options(&template, days, &input.language, schedule);
     options.min_title_pt = Some(state.config.min_title_pt);
-    let (texts, ai) = match &state.llm {
-        None => (offline_texts(&outline, &options.lang), None),
-        Some(llm) => {
+    // A new version of an edited course comes with its content: built as it
+    // is, with no writer and no planning.
+    let stored = match db::content::content(&state.pool, id).await? {
+        Some((json, _)) => Some(
+            serde_json::from_str::<Content>(&json)
+                .map_err(|e| Stop::Failed(format!("The course's content could not be read: {e}")))?,
+        ),
+        None => None,
+    };
+    let (texts, ai) = match (&state.llm, &stored) {
+        (_, Some(_)) => (Vec::new(), None),
+        (None, None) => (offline_texts(&outline, &options.lang), None),
+        (Some(llm), None) => {
             let meter = Meter::for_job(&state.pool, id.as_str(), llm.budget).await?;
             let context = writer::course_context(&outline, days, &options.lang);
             let (texts, fallbacks) =
@@ -62,18 +73,19 @@ pub(crate) async fn execute(state: &AppState, id: &JobId) -> Result<Done, Stop> 
             (texts, Some((llm.clone(), meter, context, fallbacks)))
         }
     };
-    let writer_name = match &ai {
-        None => "offline writer".to_string(),
-        Some((llm, ..)) => format!("AI writer, {}", llm.model),
+    let writer_name = match (&ai, &stored) {
+        (_, Some(_)) => "edited content".to_string(),
+        (None, None) => "offline writer".to_string(),
+        (Some((llm, ..)), None) => format!("AI writer, {}", llm.model),
     };
     // A long course from a short outline is made, but said (as New course
     // says it before starting; courses started through the API hear it here).
-    if let Some(thin) = outline.thin_for(days) {
+    if let Some(thin) = outline.thin_for(days).filter(|_| stored.is_none()) {
         note(state, id, "warning", 6, &thin).await?;
     }
     // The offline writer does not translate: say so when the outline's
     // language is not the course's, before anyone reads the deck.
-    if ai.is_none() {
+    if ai.is_none() && stored.is_none() {
         let course_lang = options.lang.get(..2).unwrap_or("en");
         if let Some(outline_lang) = course::language::of_outline(&outline).filter(|l| *l != course_lang) {
             let said = format!(
@@ -97,13 +109,15 @@ pub(crate) async fn execute(state: &AppState, id: &JobId) -> Result<Done, Stop> 
     let (st, job) = (state.clone(), id.to_owned());
     let abandoned = Abandoned::default();
     let given_up = abandoned.flag();
+    let module_titles: Vec<String> = outline.modules.iter().map(|m| m.title.clone()).collect();
+    let source = stored.clone();
     let generated = tokio::task::spawn_blocking(move || {
         // Nobody waits for this build any more (see `Abandoned`).
         let wanted = || match given_up.load(Ordering::Relaxed) {
             true => Err(Stop::Cancelled),
             false => Ok(()),
         };
-        pipeline::generate(&template, &outline, &options, &banks, &texts, |step| {
+        let on_step = |step: Step| {
             wanted()?;
             let (pct, msg) = match step {
                 Step::Planned {
@@ -130,7 +144,11 @@ pub(crate) async fn execute(state: &AppState, id: &JobId) -> Result<Done, Stop> 
             std::thread::sleep(st.jobs.stage_pause);
             wanted()?;
             runtime.block_on(check_cancel(&st.pool, &job))
-        })
+        };
+        match &source {
+            Some(content) => pipeline::rebuild(&template, &outline, &options, content, on_step),
+            None => pipeline::generate(&template, &outline, &options, &banks, &texts, on_step),
+        }
     })
     .await
     .map_err(|e| Stop::Failed(format!("The build stopped unexpectedly: {e}")))?
@@ -204,7 +222,12 @@ pub(crate) async fn execute(state: &AppState, id: &JobId) -> Result<Done, Stop> 
             .collect(),
         lint_score: report.score,
         lint_verdict,
-        writer: if ai.is_some() { "ai" } else { "offline" }.into(),
+        writer: match (&ai, &stored) {
+            (_, Some(_)) => "edited",
+            (Some(_), None) => "ai",
+            (None, None) => "offline",
+        }
+        .into(),
         review: review.map(|r| types::jobs::QaReview {
             content: r.content,
             coherence: r.coherence,
@@ -227,6 +250,18 @@ pub(crate) async fn execute(state: &AppState, id: &JobId) -> Result<Done, Stop> 
     )
     .await?;
 
+    // What the deck was built from, kept as the version's content; each
+    // deck slide named by the content slide it shows.
+    let content = stored.unwrap_or_else(|| Content::from_plan(&generated.plan, module_titles));
+    let deck_slides: Vec<&str> = generated
+        .deck_slides
+        .iter()
+        .map(|&i| content.slides.get(i).map_or("", |s| s.id.as_str()))
+        .collect();
+    let content = (
+        serde_json::to_string(&content).unwrap_or_default(),
+        serde_json::to_string(&deck_slides).unwrap_or_default(),
+    );
     let location = state
         .storage
         .put(&format!("{id}.pptx"), generated.bytes)
@@ -240,5 +275,6 @@ pub(crate) async fn execute(state: &AppState, id: &JobId) -> Result<Done, Stop> 
         report: serde_json::to_string(&qa).unwrap_or_default(),
         location,
         s3_key,
+        content: Some(content),
     })
 }

@@ -43,6 +43,8 @@ pub(crate) struct Done {
     pub(crate) location: String,
     /// Set when the worker already stored the deck in object storage.
     pub(crate) s3_key: Option<String>,
+    /// The content document built (JSON) and each deck slide's content id (JSON).
+    pub(crate) content: Option<(String, String)>,
 }
 
 pub(crate) async fn check_cancel(pool: &Pool, id: &JobId) -> Result<(), Stop> {

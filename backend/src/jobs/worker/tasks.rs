@@ -176,6 +176,7 @@ async fn run(state: &AppState, id: &JobId, worker: &str) {
                 location: &done.location,
                 s3_key: done.s3_key.as_deref(),
                 seconds: secs,
+                content: done.content.as_ref().map(|(c, d)| (c.as_str(), d.as_str())),
             };
             let result = crate::jobs::complete(state, id, &completed).await;
             if done.s3_key.is_some() {

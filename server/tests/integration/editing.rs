@@ -1,0 +1,319 @@
+//! A finished course is edited and built again: a slide's words change in
+//! the content, a rebuild makes version 2 whose deck differs only on that
+//! slide, versions are listed and compared, an older one is made current,
+//! another template is applied — and two editors never overwrite each
+//! other silently.
+
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+use crate::common::{self, Client};
+
+/// What each slide of a deck says: its `<a:t>` runs joined, slide by slide.
+fn slide_texts(bytes: &[u8]) -> Vec<String> {
+    let pkg = deck::opc::Package::from_bytes(bytes, deck::opc::Limits::default()).expect("package");
+    let (_, slides) = deck::opc::slides_of(&pkg).expect("slides");
+    slides
+        .iter()
+        .map(|s| {
+            let xml = String::from_utf8_lossy(pkg.get(s).expect("slide")).to_string();
+            xml.split("<a:t>")
+                .skip(1)
+                .filter_map(|t| t.split("</a:t>").next())
+                .collect::<Vec<_>>()
+                .join("|")
+        })
+        .collect()
+}
+
+impl Client {
+    async fn content(&self, id: &str) -> Value {
+        self.json("/api/courses/content", &[("id", id)]).await
+    }
+
+    /// Saves one change made on `revision`; the response.
+    async fn save(&self, id: &str, revision: i64, change: Value) -> reqwest::Response {
+        let mut save = change;
+        save["revision"] = json!(revision);
+        self.http
+            .post(format!("{}/api/courses/save", self.base))
+            .json(&json!({ "id": id, "save": save }))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Saves one change on the current revision, asserting it is taken; the content after it.
+    async fn change(&self, id: &str, change: Value) -> Value {
+        let revision = self.content(id).await["revision"].as_i64().expect("revision");
+        let res = self.save(id, revision, change).await;
+        assert_eq!(res.status(), 200, "{}", res.text().await.unwrap_or_default());
+        res.json().await.expect("content")
+    }
+
+    /// Queues the next version (`template`: on another template) and waits
+    /// for it; its id.
+    async fn rebuilt(&self, id: &str, template: &str) -> String {
+        let new: String = self
+            .json("/api/courses/rebuild", &[("id", id), ("template", template)])
+            .await;
+        self.completes(&new, Duration::from_secs(60)).await;
+        new
+    }
+
+    async fn deck(&self, id: &str) -> Vec<String> {
+        let res = self.download(id).await;
+        assert_eq!(res.status(), 200);
+        slide_texts(&res.bytes().await.expect("deck"))
+    }
+}
+
+/// The first plain bullet slide of the first module, as the editor sees it.
+fn a_topic_slide(content: &Value) -> Value {
+    content["slides"]
+        .as_array()
+        .expect("slides")
+        .iter()
+        .filter(|s| s["module"] == 0 && s["kind"] == "bullets")
+        .nth(1)
+        .cloned()
+        .expect("a bullet slide in module 1")
+}
+
+#[tokio::test]
+async fn an_edited_slide_is_rebuilt_alone_and_versions_are_compared() {
+    let (app, _dir, c) = common::admin().await;
+    let v1 = c.finished_job("Fire safety basics", "Forest.pptx").await;
+    let content = c.content(&v1).await;
+    assert_eq!(content["revision"], 0, "{content}");
+    assert_eq!(content["changed"], false);
+    let slides = content["slides"].as_array().expect("slides").len();
+    let deck_slides = content["deck_slides"].as_array().expect("deck slides").len();
+    assert!(
+        slides > 10 && deck_slides >= slides,
+        "{slides} content, {deck_slides} deck slides"
+    );
+
+    // Change one slide's title, bullets and notes.
+    let mut slide = a_topic_slide(&content);
+    let id = slide["id"].as_str().expect("id").to_owned();
+    slide["title"] = json!("Extinguishers, checked");
+    slide["bullets"] = json!([
+        { "text": "Read the pressure gauge every month", "level": 0 },
+        { "text": "Green means ready", "level": 1 }
+    ]);
+    slide["notes"] = json!("Hold up a real extinguisher.");
+    let after = c.change(&v1, json!({ "change": "edit", "slide": slide })).await;
+    assert_eq!(after["revision"], 1);
+    assert_eq!(after["changed"], true);
+
+    let started = Instant::now();
+    let v2 = c.rebuilt(&v1, "").await;
+    let rebuild = started.elapsed();
+    let (old, new) = (c.deck(&v1).await, c.deck(&v2).await);
+    assert_eq!(old.len(), new.len());
+    let at = content["deck_slides"]
+        .as_array()
+        .expect("deck slides")
+        .iter()
+        .position(|s| s == id.as_str())
+        .expect("the slide is in the deck");
+    assert!(
+        new[at].contains("Extinguishers, checked") && new[at].contains("Read the pressure gauge every month")
+    );
+    for (i, (a, b)) in old.iter().zip(&new).enumerate() {
+        if i != at {
+            assert_eq!(a, b, "slide {} changed", i + 1);
+        }
+    }
+    println!(
+        "rebuild of {} slides: {rebuild:?} from the click to complete",
+        new.len()
+    );
+
+    // Two versions; the second says what it was and what changed.
+    let versions: Vec<Value> = c.json("/api/courses/versions", &[("id", &v2)]).await;
+    let origins: Vec<(&Value, &Value)> = versions.iter().map(|v| (&v["version"], &v["origin"])).collect();
+    assert_eq!(
+        origins,
+        vec![(&json!(1), &json!("generated")), (&json!(2), &json!("rebuilt"))]
+    );
+    let diff: Value = c.json("/api/courses/diff", &[("from", &v1), ("to", &v2)]).await;
+    assert_eq!(diff["added"], json!([]));
+    assert_eq!(diff["removed"], json!([]));
+    assert_eq!(diff["changed"].as_array().map(Vec::len), Some(1), "{diff}");
+    let fields: Vec<&str> = diff["changed"][0]["fields"]
+        .as_array()
+        .expect("fields")
+        .iter()
+        .map(|f| f["field"].as_str().expect("field"))
+        .collect();
+    assert_eq!(fields, vec!["title", "bullets", "notes"]);
+    assert!(diff["qa_after"].is_i64(), "{diff}");
+
+    // Add a slide after the edited one, remove another, move the new one up.
+    let after = c
+        .change(
+            &v2,
+            json!({ "change": "add", "after": id, "title": "Extinguisher types" }),
+        )
+        .await;
+    let added = after["slides"]
+        .as_array()
+        .expect("slides")
+        .iter()
+        .find(|s| s["title"] == "Extinguisher types")
+        .expect("added")["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let mut new_slide = after["slides"]
+        .as_array()
+        .expect("slides")
+        .iter()
+        .find(|s| s["id"] == added.as_str())
+        .cloned()
+        .expect("added slide");
+    new_slide["bullets"] = json!([{ "text": "Water, foam, CO2, powder", "level": 0 }]);
+    c.change(&v2, json!({ "change": "edit", "slide": new_slide }))
+        .await;
+    let gone = c.content(&v2).await["slides"]
+        .as_array()
+        .expect("slides")
+        .iter()
+        .filter(|s| {
+            s["module"] == 0 && s["kind"] == "bullets" && s["id"] != id.as_str() && s["id"] != added.as_str()
+        })
+        .nth(1)
+        .cloned()
+        .expect("another bullet slide")["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    c.change(&v2, json!({ "change": "remove", "id": gone })).await;
+    // Down past the new slide, then past the next one it had.
+    c.change(&v2, json!({ "change": "move", "id": id, "by": 1 }))
+        .await;
+    c.change(&v2, json!({ "change": "move", "id": id, "by": 1 }))
+        .await;
+    let v3 = c.rebuilt(&v2, "").await;
+    assert!(c
+        .deck(&v3)
+        .await
+        .iter()
+        .any(|s| s.contains("Water, foam, CO2, powder")));
+    let diff: Value = c.json("/api/courses/diff", &[("from", &v2), ("to", &v3)]).await;
+    assert_eq!(diff["added"][0]["id"], added.as_str(), "{diff}");
+    assert_eq!(diff["removed"][0]["id"], gone.as_str(), "{diff}");
+    assert!(
+        diff["changed"]
+            .as_array()
+            .expect("changed")
+            .iter()
+            .any(|s| s["id"] == id.as_str() && s["moved"] == true),
+        "the slide moved down: {diff}"
+    );
+
+    // Version 1 made current again: built as version 4, the same as 1.
+    let v4: String = c.json("/api/courses/make-current", &[("id", &v1)]).await;
+    c.completes(&v4, Duration::from_secs(60)).await;
+    assert_eq!(c.deck(&v4).await, old);
+    let diff: Value = c.json("/api/courses/diff", &[("from", &v1), ("to", &v4)]).await;
+    assert_eq!(
+        (&diff["added"], &diff["removed"], &diff["changed"]),
+        (&json!([]), &json!([]), &json!([]))
+    );
+    assert_eq!(c.content(&v4).await["changed"], false);
+    let log = common::messages(&c.job(&v4).await);
+    assert!(
+        log.iter().any(|m| m.contains("Version 1 made current again")),
+        "{log:?}"
+    );
+
+    // Another template: version 5, same words.
+    let v5 = c.rebuilt(&v4, "Ocean.pptx").await;
+    let versions: Vec<Value> = c.json("/api/courses/versions", &[("id", &v1)]).await;
+    assert_eq!(versions.len(), 5);
+    assert_eq!(versions[4]["origin"], "retemplated");
+    assert_eq!(versions[4]["template_name"], "Ocean.pptx");
+    let diff: Value = c.json("/api/courses/diff", &[("from", &v4), ("to", &v5)]).await;
+    assert_eq!(diff["changed"], json!([]));
+    assert_eq!(diff["template_after"], "Ocean.pptx");
+
+    // The history lists the course once, as its newest version.
+    let listed = c.history(&[("search", "Fire safety basics")]).await;
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    assert_eq!((&listed[0]["id"], &listed[0]["version"]), (&json!(v5), &json!(5)));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_second_of_two_editors_is_told_the_course_changed_and_limits_hold() {
+    let (app, _dir, admin) = common::admin().await;
+    let owner = common::signed_in_member(&admin, "owner@example.com").await;
+    let other = common::signed_in_member(&admin, "other@example.com").await;
+    let id = owner.finished_job("Two editors", "Forest.pptx").await;
+
+    // Owner and administrator open the same revision; the second save is refused.
+    let seen = owner.content(&id).await;
+    let mut slide = a_topic_slide(&seen);
+    slide["title"] = json!("The owner's title");
+    let first = owner
+        .save(&id, 0, json!({ "change": "edit", "slide": slide.clone() }))
+        .await;
+    assert_eq!(first.status(), 200);
+    slide["title"] = json!("The admin's title");
+    let second = admin
+        .save(&id, 0, json!({ "change": "edit", "slide": slide.clone() }))
+        .await;
+    assert_eq!(second.status(), 409);
+    let said: Value = second.json().await.expect("error");
+    assert!(
+        said["Conflict"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("since you opened it"),
+        "{said}"
+    );
+    let now = owner.content(&id).await;
+    assert_eq!(a_topic_slide(&now)["title"], "The owner's title");
+
+    // Anyone may read; only the owner or an administrator may change.
+    assert_eq!(other.content(&id).await["revision"], 1);
+    let res = other
+        .save(&id, 1, json!({ "change": "edit", "slide": slide.clone() }))
+        .await;
+    assert_eq!(res.status(), 403);
+
+    // The limits of a new course hold for edits, and nothing is saved.
+    slide["title"] = json!("x".repeat(201));
+    let res = owner
+        .save(&id, 1, json!({ "change": "edit", "slide": slide.clone() }))
+        .await;
+    assert_eq!(res.status(), 422);
+    let said: Value = res.json().await.expect("error");
+    assert_eq!(said["Invalid"]["field"], "title", "{said}");
+    slide["title"] = json!("Fine");
+    slide["id"] = json!("s9999");
+    assert_eq!(
+        owner
+            .save(&id, 1, json!({ "change": "edit", "slide": slide }))
+            .await
+            .status(),
+        409
+    );
+    let section = now["slides"]
+        .as_array()
+        .expect("slides")
+        .iter()
+        .find(|s| s["kind"] == "section")
+        .cloned()
+        .expect("a section");
+    let res = owner
+        .save(&id, 1, json!({ "change": "remove", "id": section["id"] }))
+        .await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(owner.content(&id).await["revision"], 1);
+    app.stop().await;
+}
