@@ -26,6 +26,7 @@ pub fn JobPage() -> impl IntoView {
     let live_progress = RwSignal::new(None::<i64>);
     let live_log = RwSignal::new(Vec::<JobEvent>::new());
     let action_error = RwSignal::new(None::<types::error::ApiError>);
+    provide_context(crate::pages::course_edit::Edits(RwSignal::new(0)));
     // Delete asks first: the course, its deck and its pictures go (kept a
     // while for an undo, offered on the history page it leads to).
     let confirming_delete = RwSignal::new(false);
@@ -191,7 +192,14 @@ pub fn JobPage() -> impl IntoView {
                             {
                                 let for_slides = qa.as_ref().map(|q| q.findings.clone()).unwrap_or_default();
                                 let slides_id = j.id.clone();
-                                move || (status() == JobStatus::Complete).then(|| view! { <Slides id=slides_id.clone() findings=for_slides.clone()/> })
+                                move || (status() == JobStatus::Complete).then(|| view! { <Slides id=slides_id.clone() findings=for_slides.clone() can/> })
+                            }
+                            {
+                                let versions_id = j.id.clone();
+                                move || status().is_terminal().then(|| {
+                                    let id = versions_id.clone();
+                                    view! { <Suspense fallback=|| ()>{move || Suspend::new(versions_card(id.clone(), can))}</Suspense> }
+                                })
                             }
                             {qa.map(|qa| view! { <QaReport qa plain=plain.clone()/> })}
                         }.into_any()
@@ -207,7 +215,7 @@ pub fn JobPage() -> impl IntoView {
 /// slide's speaker notes and QA findings (arrow keys move, Escape closes);
 /// and the PDF.
 #[component]
-fn Slides(id: String, findings: Vec<QaFinding>) -> impl IntoView {
+fn Slides(id: String, findings: Vec<QaFinding>, can: bool) -> impl IntoView {
     let previews = Resource::<_, crate::codec::Json>::new_with_options(
         {
             let id = id.clone();
@@ -225,7 +233,7 @@ fn Slides(id: String, findings: Vec<QaFinding>) -> impl IntoView {
                 {move || Suspend::new(async move {
                     match previews.await {
                         Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                        Ok(first) => view! { <SlideGrid id=id.get_value() first findings/> }.into_any(),
+                        Ok(first) => view! { <SlideGrid id=id.get_value() first findings can/> }.into_any(),
                     }
                 })}
             </Suspense>
@@ -237,7 +245,12 @@ fn Slides(id: String, findings: Vec<QaFinding>) -> impl IntoView {
 /// second and shows each thumbnail as soon as it exists (a placeholder
 /// until then); one line with "Try again" when there are no pictures.
 #[component]
-fn SlideGrid(id: String, first: SlidePreviews, findings: StoredValue<Vec<QaFinding>>) -> impl IntoView {
+fn SlideGrid(
+    id: String,
+    first: SlidePreviews,
+    findings: StoredValue<Vec<QaFinding>>,
+    can: bool,
+) -> impl IntoView {
     let state = RwSignal::new(first);
     let id = StoredValue::new(id);
     let open = RwSignal::new(None::<usize>);
@@ -327,7 +340,7 @@ fn SlideGrid(id: String, first: SlidePreviews, findings: StoredValue<Vec<QaFindi
                     <Suspense fallback=|| ()>
                         {move || {
                             let (id, note, mine) = (id.clone(), note.clone(), mine.clone());
-                            Suspend::new(async move { slide_view(id, n, pages, note, mine, open).await })
+                            Suspend::new(async move { slide_view(id, n, pages, note, mine, open, can).await })
                         }}
                     </Suspense>
                 }
@@ -347,8 +360,15 @@ async fn slide_view(
     note: String,
     findings: Vec<QaFinding>,
     open: RwSignal<Option<usize>>,
+    can: bool,
 ) -> AnyView {
-    view! { <SlideView id n pages note findings open/> }.into_any()
+    view! { <SlideView id n pages note findings open can/> }.into_any()
+}
+
+/// The course's versions, in a chunk of its own.
+#[lazy]
+async fn versions_card(id: String, can: bool) -> AnyView {
+    view! { <crate::pages::course_edit::Versions id can/> }.into_any()
 }
 
 /// One slide large, its notes and findings; keyboard: ← → Escape, and Tab
@@ -361,7 +381,10 @@ fn SlideView(
     note: String,
     findings: Vec<QaFinding>,
     open: RwSignal<Option<usize>>,
+    can: bool,
 ) -> impl IntoView {
+    // Editing the slide's words: arrows then move the caret, not the slide.
+    let editing = RwSignal::new(false);
     let dialog = NodeRef::<leptos::html::Div>::new();
     Effect::new(move |_| {
         if let Some(el) = dialog.get() {
@@ -374,8 +397,9 @@ fn SlideView(
     });
     let go = move |to: usize| open.set(Some(to.clamp(1, pages)));
     let on_key = move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
-        "ArrowRight" => go(n + 1),
-        "ArrowLeft" => go(n.saturating_sub(1)),
+        "ArrowRight" if !editing.get_untracked() => go(n + 1),
+        "ArrowLeft" if !editing.get_untracked() => go(n.saturating_sub(1)),
+        "Escape" if editing.get_untracked() => editing.set(false),
         "Escape" => open.set(None),
         "Tab" => {
             // A modal view keeps the focus: Tab cycles its own buttons.
@@ -410,8 +434,15 @@ fn SlideView(
                     <div class="actions">
                         <button type="button" class="btn" on:click=move |_| go(n.saturating_sub(1)) disabled={n <= 1}>"← Previous"</button>
                         <button type="button" class="btn" on:click=move |_| go(n + 1) disabled={n >= pages}>"Next →"</button>
+                        {can.then(|| view! {
+                            <button type="button" class="btn" data-testid="slide-edit-open" aria-pressed=move || editing.get().to_string() on:click=move |_| editing.update(|e| *e = !*e)>"Edit"</button>
+                        })}
                         <button type="button" class="btn" data-testid="slide-close" on:click=move |_| open.set(None)>"Close"</button>
                     </div>
+                    {
+                        let id = id.clone();
+                        move || editing.get().then(|| view! { <crate::pages::course_edit::SlideEditor id=id.clone() n editing/> })
+                    }
                 </aside>
             </div>
         </div>

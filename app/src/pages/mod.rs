@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod admin_users;
+pub mod course_edit;
 pub mod dashboard;
 pub mod history;
 pub mod job;

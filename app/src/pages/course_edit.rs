@@ -1,0 +1,340 @@
+//! Editing a finished course on its job page: the words of one slide (in
+//! the large view), the course's versions with "Rebuild", another template,
+//! "Make this the current version" and what changed between two versions.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+
+use crate::api::courses::{
+    compare_versions, course_content, course_versions, make_current, rebuild_course, save_content,
+};
+use crate::api::jobs::list_templates;
+use crate::components::widgets::ErrorNotice;
+use types::content::{ContentChange, ContentSave, ContentView, Line, SlideText, VersionDiff};
+use types::ApiError;
+
+/// Bumped by every saved edit on the page, so the versions card asks again
+/// whether the course's words differ from its newest version.
+#[derive(Clone, Copy)]
+pub struct Edits(pub RwSignal<u32>);
+
+/// Lines as typed: one per line, two leading spaces (or a tab) per indent level.
+fn parse_lines(text: &str) -> Vec<Line> {
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let indent: usize = l
+                .chars()
+                .take_while(|c| c.is_whitespace())
+                .map(|c| if c == '\t' { 2 } else { 1 })
+                .sum();
+            Line {
+                text: l.trim().to_owned(),
+                level: u8::try_from(indent / 2).unwrap_or(4).min(4),
+            }
+        })
+        .collect()
+}
+
+fn show_lines(lines: &[Line]) -> String {
+    lines
+        .iter()
+        .map(|l| format!("{}{}", "  ".repeat(usize::from(l.level)), l.text))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The editor of deck slide `n` of job `id`: the content slide it shows,
+/// saved against the revision it was loaded at.
+#[component]
+pub fn SlideEditor(id: String, n: usize, editing: RwSignal<bool>) -> impl IntoView {
+    let content = Resource::<_, crate::codec::Json>::new_with_options(
+        {
+            let id = id.clone();
+            move || id.clone()
+        },
+        course_content,
+        false,
+    );
+    let id = StoredValue::new(id);
+    view! {
+        <Suspense fallback=|| view! { <p class="muted">"Loading the slide's words…"</p> }>
+            {move || Suspend::new(async move {
+                match content.await {
+                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    Ok(c) => {
+                        let found = c
+                            .deck_slides
+                            .get(n - 1)
+                            .and_then(|sid| c.slides.iter().find(|s| &s.id == sid))
+                            .cloned();
+                        match found {
+                            None => view! { <p class="muted">"This slide continues the one before: edit that one."</p> }.into_any(),
+                            Some(slide) => view! { <SlideForm id=id.get_value() slide revision=c.revision editing/> }.into_any(),
+                        }
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn SlideForm(id: String, slide: SlideText, revision: i64, editing: RwSignal<bool>) -> impl IntoView {
+    let revision = RwSignal::new(revision);
+    let title = RwSignal::new(slide.title.clone());
+    let subtitle = RwSignal::new(slide.subtitle.clone().unwrap_or_default());
+    let bullets = RwSignal::new(slide.bullets.as_deref().map(show_lines).unwrap_or_default());
+    let right = RwSignal::new(slide.right.as_deref().map(show_lines).unwrap_or_default());
+    let notes = RwSignal::new(slide.notes.clone());
+    let new_title = RwSignal::new(String::new());
+    let said = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<ApiError>);
+    let (has_sub, has_list, has_right) = (
+        slide.subtitle.is_some(),
+        slide.bullets.is_some(),
+        slide.right.is_some(),
+    );
+    let bank = slide.kind == "clone";
+    let in_module = slide.module.is_some() && slide.kind != "section";
+    let edits = use_context::<Edits>();
+    let id = StoredValue::new(id);
+    let slide = StoredValue::new(slide);
+    let send = move |change: ContentChange, done: &'static str| {
+        let save = ContentSave {
+            revision: revision.get_untracked(),
+            change,
+        };
+        leptos::task::spawn_local(async move {
+            match save_content(id.get_value(), save).await {
+                Ok(c) => {
+                    revision.set(c.revision);
+                    error.set(None);
+                    said.set(Some(done.to_owned()));
+                    if let Some(Edits(n)) = edits {
+                        n.update(|n| *n += 1);
+                    }
+                }
+                Err(e) => {
+                    said.set(None);
+                    crate::components::widgets::focus_refused("slide-edit", Some(Err::<(), _>(e.clone())));
+                    error.set(Some(e));
+                }
+            }
+        });
+    };
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let mut s = slide.get_value();
+        s.title = title.get_untracked();
+        s.subtitle = has_sub.then(|| subtitle.get_untracked());
+        s.bullets = has_list.then(|| parse_lines(&bullets.get_untracked()));
+        s.right = has_right.then(|| parse_lines(&right.get_untracked()));
+        s.notes = notes.get_untracked();
+        send(
+            ContentChange::Edit { slide: s },
+            "Saved. Rebuild the course to see it in the deck.",
+        );
+    };
+    let slide_id = move || slide.with_value(|s| s.id.clone());
+    view! {
+        <form class="slide-edit" data-testid="slide-edit" on:submit=save>
+            {(!bank).then(|| view! {
+                <label>"Title"<input name="title" type="text" maxlength="200" prop:value=title on:input=move |ev| title.set(event_target_value(&ev))/></label>
+            })}
+            {has_sub.then(|| view! {
+                <label>"Subtitle"<input name="subtitle" type="text" maxlength="200" prop:value=subtitle on:input=move |ev| subtitle.set(event_target_value(&ev))/></label>
+            })}
+            {has_list.then(|| view! {
+                <label>{if has_right { "Left column" } else { "Bullets" }}
+                    <span class="muted">" (one per line; two spaces indent a line)"</span>
+                    <textarea name="bullets" rows="6" data-testid="edit-bullets" prop:value=bullets on:input=move |ev| bullets.set(event_target_value(&ev))></textarea>
+                </label>
+            })}
+            {has_right.then(|| view! {
+                <label>"Right column"<textarea name="right" rows="5" prop:value=right on:input=move |ev| right.set(event_target_value(&ev))></textarea></label>
+            })}
+            {bank.then(|| view! { <p class="muted">"A slide from the bank: its notes can be changed here, its design in the bank deck."</p> })}
+            <label>"Speaker notes"<textarea name="notes" rows="5" data-testid="edit-notes" prop:value=notes on:input=move |ev| notes.set(event_target_value(&ev))></textarea></label>
+            <div class="actions">
+                <button type="submit" class="btn btn-primary" data-testid="edit-save">"Save"</button>
+                <button type="button" class="btn" on:click=move |_| editing.set(false)>"Done"</button>
+            </div>
+            {in_module.then(|| view! {
+                <div class="actions">
+                    <button type="button" class="btn" on:click=move |_| send(ContentChange::Move { id: slide_id(), by: -1 }, "Moved up. Rebuild to see it in the deck.")>"Move up"</button>
+                    <button type="button" class="btn" on:click=move |_| send(ContentChange::Move { id: slide_id(), by: 1 }, "Moved down. Rebuild to see it in the deck.")>"Move down"</button>
+                    <button type="button" class="btn btn-danger" on:click=move |_| send(ContentChange::Remove { id: slide_id() }, "Removed. Rebuild to see it in the deck.")>"Remove slide"</button>
+                </div>
+                <div class="actions">
+                    <label>"New slide after this one"<input name="after" type="text" maxlength="200" placeholder="Its title" prop:value=new_title on:input=move |ev| new_title.set(event_target_value(&ev))/></label>
+                    <button type="button" class="btn" on:click=move |_| {
+                        let t = new_title.get_untracked();
+                        send(ContentChange::Add { after: slide_id(), title: t }, "Slide added. Rebuild to see it in the deck.");
+                        new_title.set(String::new());
+                    }>"Add slide"</button>
+                </div>
+            })}
+            <p role="status" data-testid="edit-said">{move || said.get()}</p>
+            {move || error.get().map(|e| view! { <div role="alert"><ErrorNotice error=e/></div> })}
+        </form>
+    }
+}
+
+/// The course's versions, with what can be done with them.
+#[component]
+pub fn Versions(id: String, can: bool) -> impl IntoView {
+    let versions = Resource::<_, crate::codec::Json>::new_with_options(
+        {
+            let id = id.clone();
+            move || id.clone()
+        },
+        course_versions,
+        false,
+    );
+    let edits = use_context::<Edits>().map(|Edits(n)| n);
+    let content = Resource::<_, crate::codec::Json>::new_with_options(
+        {
+            let id = id.clone();
+            move || (id.clone(), edits.map(|n| n.get()))
+        },
+        |(id, _)| course_content(id),
+        false,
+    );
+    let error = RwSignal::new(None::<ApiError>);
+    let diff = RwSignal::new(None::<VersionDiff>);
+    let template = RwSignal::new(String::new());
+    let templates = Resource::<_, crate::codec::Json>::new_with_options(|| (), |_| list_templates(), false);
+    let go_to = move |r: Result<String, ApiError>| match r {
+        Ok(new) => use_navigate()(&format!("/jobs/{new}"), Default::default()),
+        Err(e) => error.set(Some(e)),
+    };
+    let id = StoredValue::new(id);
+    let rebuild = move |on: Option<String>| {
+        leptos::task::spawn_local(async move { go_to(rebuild_course(id.get_value(), on).await) });
+    };
+    let restore = move |job: String| {
+        leptos::task::spawn_local(async move { go_to(make_current(job).await) });
+    };
+    let compare = move |from: String, to: String| {
+        leptos::task::spawn_local(async move {
+            match compare_versions(from, to).await {
+                Ok(d) => diff.set(Some(d)),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <section class="card" data-testid="versions">
+            <h2>"Versions"</h2>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let changed = matches!(content.await, Ok(ContentView { changed: true, .. }));
+                    (can && changed).then(|| view! {
+                        <p class="notice notice-warning" data-testid="edited">
+                            "The course's words were changed since this version was built. "
+                            <button type="button" class="btn btn-primary" data-testid="rebuild" on:click=move |_| rebuild(None)>"Rebuild"</button>
+                        </p>
+                    })
+                })}
+            </Suspense>
+            <Suspense fallback=|| view! { <p class="muted">"Loading versions…"</p> }>
+                {move || Suspend::new(async move {
+                    match versions.await {
+                        Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                        Ok(list) => {
+                            let last = list.last().map(|v| v.version).unwrap_or(0);
+                            let rows = list.iter().enumerate().map(|(i, v)| {
+                                let previous = i.checked_sub(1).and_then(|p| list.get(p)).map(|p| p.job.clone());
+                                let (job, job2) = (v.job.clone(), v.job.clone());
+                                let here = v.job == id.get_value();
+                                view! {
+                                    <tr class:current=here>
+                                        <td><a href=format!("/jobs/{}", v.job)>{format!("v{}", v.version)}</a>{here.then_some(" (this page)")}</td>
+                                        <td>{v.origin.clone()}</td>
+                                        <td>{v.template_name.clone()}</td>
+                                        <td>{v.qa_score.map(|s| s.to_string()).unwrap_or_else(|| "—".into())}</td>
+                                        <td>{v.created_at.get(..16).unwrap_or_default().replace('T', " ")}</td>
+                                        <td class="actions">
+                                            {previous.map(|p| view! {
+                                                <button type="button" class="btn" data-testid="compare" on:click=move |_| compare(p.clone(), job.clone())>"Changes"</button>
+                                            })}
+                                            {(can && v.version < last).then(|| view! {
+                                                <button type="button" class="btn" data-testid="make-current" on:click=move |_| restore(job2.clone())>"Make current"</button>
+                                            })}
+                                        </td>
+                                    </tr>
+                                }
+                            }).collect_view();
+                            view! {
+                                <div class="table wrap">
+                                    <table class="versions">
+                                        <thead><tr><th>"Version"</th><th>"How"</th><th>"Template"</th><th>"QA"</th><th>"Started"</th><th><span class="sr-only">"Actions"</span></th></tr></thead>
+                                        <tbody>{rows}</tbody>
+                                    </table>
+                                </div>
+                            }.into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+            {move || diff.get().map(|d| view! { <DiffView d/> })}
+            {can.then(|| view! {
+                <div class="actions">
+                    <label>"Another template"
+                        <select name="template" on:change=move |ev| template.set(event_target_value(&ev))>
+                            <option value="">"Choose…"</option>
+                            <Suspense fallback=|| ()>
+                                {move || Suspend::new(async move {
+                                    templates.await.unwrap_or_default().into_iter().map(|t| view! {
+                                        <option value=t.choice.clone()>{t.choice.clone()}</option>
+                                    }).collect_view()
+                                })}
+                            </Suspense>
+                        </select>
+                    </label>
+                    <button type="button" class="btn" data-testid="retemplate" on:click=move |_| {
+                        let t = template.get_untracked();
+                        if !t.is_empty() {
+                            rebuild(Some(t));
+                        }
+                    }>"Build on this template"</button>
+                </div>
+            })}
+            {move || error.get().map(|e| view! { <ErrorNotice error=e/> })}
+        </section>
+    }
+}
+
+#[component]
+fn DiffView(d: VersionDiff) -> impl IntoView {
+    let qa = match (d.qa_before, d.qa_after) {
+        (Some(a), Some(b)) => format!("QA score {a} → {b}"),
+        _ => String::new(),
+    };
+    let template = (d.template_before != d.template_after)
+        .then(|| format!("Template {} → {}", d.template_before, d.template_after));
+    let nothing = d.added.is_empty() && d.removed.is_empty() && d.changed.is_empty();
+    view! {
+        <div class="diff" data-testid="diff" role="region" aria-label=format!("Changes from v{} to v{}", d.from, d.to)>
+            <h3>{format!("From v{} to v{}", d.from, d.to)}</h3>
+            <p class="muted">{qa}{template.map(|t| format!(" · {t}"))}</p>
+            {nothing.then(|| view! { <p>"The slides' words are the same."</p> })}
+            <ul>
+                {d.added.into_iter().map(|s| view! { <li class="diff-added">"Added: "{s.title}</li> }).collect_view()}
+                {d.removed.into_iter().map(|s| view! { <li class="diff-removed">"Removed: "{s.title}</li> }).collect_view()}
+                {d.changed.into_iter().map(|s| view! {
+                    <li class="diff-changed">
+                        {format!("Changed: {}{}", s.title, if s.moved { " (moved)" } else { "" })}
+                        <dl>
+                            {s.fields.into_iter().map(|f| view! {
+                                <dt>{f.field}</dt>
+                                <dd><del>{f.before}</del><ins>{f.after}</ins></dd>
+                            }).collect_view()}
+                        </dl>
+                    </li>
+                }).collect_view()}
+            </ul>
+        </div>
+    }
+}

@@ -1,0 +1,78 @@
+import AxeBuilder from "@axe-core/playwright";
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { ADMIN, expect, hydrated, signIn, startCourse, test } from "./helpers";
+
+/** The text of page `n` of the job's PDF. */
+async function pdfPage(page: import("@playwright/test").Page, id: string, n: number): Promise<string> {
+  const res = await page.request.get(`/api/jobs/${id}/pdf`);
+  expect(res.status()).toBe(200);
+  const file = path.join(fs.mkdtempSync("/tmp/cw-edit-"), "deck.pdf");
+  fs.writeFileSync(file, await res.body());
+  return execFileSync("pdftotext", ["-f", `${n}`, "-l", `${n}`, file, "-"]).toString();
+}
+
+async function thumbnail(page: import("@playwright/test").Page, id: string, n: number): Promise<Buffer> {
+  const res = await page.request.get(`/api/jobs/${id}/slides/${n}.png?size=thumb`);
+  expect(res.status()).toBe(200);
+  return await res.body();
+}
+
+test("a bullet edited in the large view is in the rebuilt deck, its thumbnail and PDF; the versions say what changed", async ({ page }) => {
+  test.setTimeout(240_000);
+  await signIn(page, ADMIN.email, ADMIN.password);
+  const v1 = await startCourse(page, "Edited in the browser");
+  await page.goto(`/jobs/${v1}`);
+  await hydrated(page);
+  await expect(page.getByTestId("job-status")).toHaveText("complete", { timeout: 30_000 });
+  await expect(page.getByTestId("thumbs").locator("img").first()).toBeVisible({ timeout: 60_000 });
+
+  // A topic slide of the first module, found as the editor names it.
+  const content = await (await page.request.post("/api/courses/content", { form: { id: v1 } })).json();
+  const topic = content.slides.filter((s: any) => s.module === 0 && s.kind === "bullets")[1];
+  const n = content.deck_slides.indexOf(topic.id) + 1;
+  expect(n).toBeGreaterThan(1);
+
+  // Edit its first bullet in the large view, by keyboard where a trainer would.
+  await page.getByRole("button", { name: `Open slide ${n}`, exact: true }).click();
+  const view = page.getByTestId("slide-view");
+  await view.getByRole("button", { name: "Edit" }).click();
+  const bullets = page.getByTestId("edit-bullets");
+  await expect(bullets).toHaveValue(new RegExp(topic.bullets[0].text.slice(0, 20).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
+  const lines = (await bullets.inputValue()).split("\n");
+  lines[0] = "Check the gauge on every extinguisher";
+  await bullets.fill(lines.join("\n"));
+  // Arrows move the caret while editing, not the slide.
+  await page.keyboard.press("ArrowLeft");
+  await expect(view.getByRole("heading", { name: new RegExp(`^Slide ${n} of`) })).toBeVisible();
+  expect(await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa"]).analyze().then((r) => r.violations.map((v) => v.id))).toEqual([]);
+  await page.getByTestId("edit-save").click();
+  await expect(page.getByTestId("edit-said")).toContainText("Saved");
+  await page.keyboard.press("Escape"); // out of editing
+  await page.keyboard.press("Escape"); // out of the large view
+  await expect(view).toHaveCount(0);
+
+  // The versions card now offers to rebuild; the new version opens.
+  await page.getByTestId("rebuild").click();
+  await page.waitForURL((u) => u.pathname.startsWith("/jobs/") && !u.pathname.endsWith(v1));
+  const v2 = new URL(page.url()).pathname.split("/").pop()!;
+  await hydrated(page);
+  await expect(page.getByTestId("job-status")).toHaveText("complete", { timeout: 30_000 });
+  await expect(page.getByTestId("thumbs").locator("img")).toHaveCount(content.deck_slides.length, { timeout: 90_000 });
+
+  // The PDF page and the thumbnail of that slide show the new words; another slide is as it was.
+  await expect.poll(() => pdfPage(page, v2, n), { timeout: 60_000 }).toContain("Check the gauge on every extinguisher");
+  expect(await pdfPage(page, v1, n)).not.toContain("Check the gauge on every extinguisher");
+  expect((await thumbnail(page, v2, n)).equals(await thumbnail(page, v1, n))).toBe(false);
+  expect((await thumbnail(page, v2, 1)).equals(await thumbnail(page, v1, 1))).toBe(true);
+
+  // Two versions; "Changes" on the second lists the edit.
+  const versions = page.getByTestId("versions");
+  await expect(versions.getByRole("row")).toHaveCount(3);
+  await versions.getByTestId("compare").click();
+  const diff = page.getByTestId("diff");
+  await expect(diff).toContainText("From v1 to v2");
+  await expect(diff).toContainText("Check the gauge on every extinguisher");
+  expect(await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa"]).analyze().then((r) => r.violations.map((v) => v.id))).toEqual([]);
+});
