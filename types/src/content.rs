@@ -154,3 +154,66 @@ pub struct VersionDiff {
     pub template_before: String,
     pub template_after: String,
 }
+
+/// Where a course stands in review.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Review {
+    /// `draft`, `in_review` or `approved`.
+    pub state: String,
+    /// Whom the owner asked to review (`None`: anyone but them).
+    pub reviewer: Option<String>,
+    pub submitted_by: Option<String>,
+    pub submitted_at: Option<String>,
+    /// Who approved or asked for changes, and when.
+    pub decided_by: Option<String>,
+    pub decided_at: Option<String>,
+    /// The version last approved (kept when an edit starts a new draft).
+    pub approved_version: Option<i64>,
+    pub approved_job: Option<String>,
+    /// The reviewer's words with their decision.
+    pub note: Option<String>,
+}
+
+/// A comment on a slide, or a reply in its thread.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Comment {
+    pub id: i64,
+    /// The content slide it is about (stable across versions).
+    pub slide_id: String,
+    /// The version it was made on.
+    pub version: i64,
+    pub author: String,
+    pub body: String,
+    pub created_at: String,
+    /// Threads only: resolved, by whom.
+    pub resolved: bool,
+    pub resolved_by: Option<String>,
+    /// Threads only: the replies, oldest first.
+    #[serde(default)]
+    pub replies: Vec<Comment>,
+}
+
+/// A course waiting for the caller's review, or a comment on the caller's course.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
+pub struct InboxItem {
+    /// The course's newest version (the page to open).
+    pub job: String,
+    pub course_title: String,
+    /// Who asked for the review, or who commented.
+    pub who: String,
+    pub at: String,
+    /// The comment's words ("" for a review request).
+    pub body: String,
+}
+
+/// The dashboard's review lists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReviewInbox {
+    pub waiting_for_me: Vec<InboxItem>,
+    pub comments_on_mine: Vec<InboxItem>,
+}

@@ -81,6 +81,13 @@ pub struct JobSummary {
     /// is built again as 2, 3, …).
     #[serde(default = "first_version")]
     pub version: i64,
+    /// The course's review: `draft`, `in_review` or `approved`.
+    #[serde(default = "draft")]
+    pub review: String,
+}
+
+fn draft() -> String {
+    "draft".into()
 }
 
 fn first_version() -> i64 {

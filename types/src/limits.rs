@@ -71,3 +71,9 @@ pub const MAX_RENDERS_PER_HOUR: u32 = 60;
 
 /// Live progress streams one user may hold open at once.
 pub const MAX_STREAMS_PER_USER: usize = 8;
+
+/// At most this many characters in a comment or a review note.
+pub const MAX_COMMENT_CHARS: usize = 2_000;
+
+/// At most this many comments (with replies) on one course.
+pub const MAX_COMMENTS_PER_COURSE: i64 = 2_000;

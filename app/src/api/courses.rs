@@ -3,7 +3,7 @@
 //! course.
 
 use leptos::prelude::*;
-use types::content::{ContentSave, ContentView, VersionDiff, VersionSummary};
+use types::content::{Comment, ContentSave, ContentView, Review, ReviewInbox, VersionDiff, VersionSummary};
 use types::ApiError;
 
 /// The course's editable content (its working copy), with the slides of
@@ -89,6 +89,102 @@ pub async fn compare_versions(from: String, to: String) -> Result<VersionDiff, A
         async {
             let (state, _) = require_user().await?;
             Ok(backend::jobs::edit::diff(&state, &job_id(&from)?, &job_id(&to)?).await?)
+        }
+        .await,
+    )
+}
+
+/// The course's review: draft, in review (asked of whom) or approved.
+#[server(prefix = "/api", endpoint = "courses/review")]
+pub async fn course_review(id: String) -> Result<Review, ApiError> {
+    use crate::api::caller::{job_id, require_user, respond};
+    respond(
+        async {
+            let (state, _) = require_user().await?;
+            Ok(backend::jobs::review::review(&state, &job_id(&id)?).await?)
+        }
+        .await,
+    )
+}
+
+/// Submits the course for review, to `reviewer` (an email) or to anyone.
+#[server(prefix = "/api", endpoint = "courses/submit")]
+pub async fn submit_for_review(id: String, reviewer: Option<String>) -> Result<Review, ApiError> {
+    use crate::api::caller::{job_id, require_user, respond};
+    respond(
+        async {
+            let (state, user) = require_user().await?;
+            Ok(backend::jobs::review::submit(&state, &user, &job_id(&id)?, reviewer.as_deref()).await?)
+        }
+        .await,
+    )
+}
+
+/// Approves the course (its newest version) or asks for changes with `note`.
+#[server(prefix = "/api", endpoint = "courses/decide")]
+pub async fn decide_review(id: String, approve: bool, note: Option<String>) -> Result<Review, ApiError> {
+    use crate::api::caller::{job_id, require_user, respond};
+    respond(
+        async {
+            let (state, user) = require_user().await?;
+            Ok(backend::jobs::review::decide(&state, &user, &job_id(&id)?, approve, note.as_deref()).await?)
+        }
+        .await,
+    )
+}
+
+/// The course's comment threads with their replies.
+#[server(prefix = "/api", endpoint = "courses/comments")]
+pub async fn course_comments(id: String) -> Result<Vec<Comment>, ApiError> {
+    use crate::api::caller::{job_id, require_user, respond};
+    respond(
+        async {
+            let (state, _) = require_user().await?;
+            Ok(backend::jobs::review::comments(&state, &job_id(&id)?).await?)
+        }
+        .await,
+    )
+}
+
+/// Comments on content slide `slide` of version `id` (or replies to thread `parent`); the comment's id.
+#[server(prefix = "/api", endpoint = "courses/comment")]
+pub async fn add_comment(
+    id: String,
+    slide: String,
+    parent: Option<i64>,
+    body: String,
+) -> Result<i64, ApiError> {
+    use crate::api::caller::{job_id, require_user, respond};
+    respond(
+        async {
+            let (state, user) = require_user().await?;
+            Ok(backend::jobs::review::comment(&state, &user, &job_id(&id)?, &slide, parent, &body).await?)
+        }
+        .await,
+    )
+}
+
+/// Resolves or reopens a comment thread.
+#[server(prefix = "/api", endpoint = "courses/resolve")]
+pub async fn resolve_comment(id: String, thread: i64, resolved: bool) -> Result<(), ApiError> {
+    use crate::api::caller::{job_id, require_user, respond};
+    respond(
+        async {
+            let (state, user) = require_user().await?;
+            Ok(backend::jobs::review::resolve(&state, &user, &job_id(&id)?, thread, resolved).await?)
+        }
+        .await,
+    )
+}
+
+/// Courses waiting for my review and comments on my courses.
+#[server(prefix = "/api", endpoint = "courses/inbox")]
+pub async fn my_reviews() -> Result<ReviewInbox, ApiError> {
+    use crate::api::caller::{require_user, respond};
+    respond(
+        async {
+            let (state, user) = require_user().await?;
+            Ok(backend::jobs::review::inbox(&state, &user).await?)
         }
         .await,
     )

@@ -175,6 +175,38 @@ const TABLES: &[Table] = &[
         ],
     ),
     (
+        "course_reviews",
+        "course_id",
+        &[
+            ("course_id", Text),
+            ("state", Text),
+            ("reviewer_id", Int),
+            ("submitted_by", Int),
+            ("submitted_at", Text),
+            ("decided_by", Int),
+            ("decided_at", Text),
+            ("approved_job", Text),
+            ("note", Text),
+        ],
+    ),
+    (
+        "slide_comments",
+        "id",
+        &[
+            ("id", Int),
+            ("course_id", Text),
+            ("slide_id", Text),
+            ("job_id", Text),
+            ("version", Int),
+            ("parent_id", Int),
+            ("user_id", Int),
+            ("body", Text),
+            ("created_at", Text),
+            ("resolved_at", Text),
+            ("resolved_by", Int),
+        ],
+    ),
+    (
         "api_tokens",
         "id",
         &[
@@ -254,6 +286,7 @@ const IDENTITIES: &[&str] = &[
     "api_tokens",
     "webhook_endpoints",
     "webhook_deliveries",
+    "slide_comments",
 ];
 
 /// One value as read.

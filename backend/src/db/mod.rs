@@ -9,6 +9,7 @@ pub mod copy;
 pub mod idempotency;
 pub mod jobs;
 pub mod metrics;
+pub mod reviews;
 pub mod sessions;
 pub mod tokens;
 pub mod usage;

@@ -128,6 +128,11 @@ pub async fn save(
     else {
         return Err(ApiError::Conflict(STALE.into()).into());
     };
+    // A course in review or approved is not changed under its reviewer:
+    // the edit starts a new draft (the version approved stays recorded).
+    if crate::db::reviews::back_to_draft(&state.pool, &m.course_id).await? {
+        tracing::info!(course = %m.course_id, "an edit started a new draft");
+    }
     view(state, id, &m.course_id, content, revision).await
 }
 

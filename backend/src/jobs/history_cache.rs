@@ -14,12 +14,14 @@ use crate::db::jobs::browse::After;
 pub const MAX_ENTRIES: usize = 64;
 
 /// A filter and page: status, trimmed search text, where the page starts,
-/// and whether it lists deleted courses (whose: see `db::jobs::browse`).
+/// whether it lists deleted courses (whose: see `db::jobs::browse`) and
+/// the review state asked for.
 pub type Filter = (
     Option<JobStatus>,
     Option<String>,
     Option<After>,
     Option<Option<i64>>,
+    Option<&'static str>,
 );
 
 /// Answers kept for one version.

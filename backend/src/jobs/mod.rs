@@ -16,6 +16,7 @@ pub mod idempotency;
 pub mod listen;
 pub mod outline_zip;
 pub mod outlines;
+pub mod review;
 pub mod runtime;
 pub mod worker;
 
@@ -258,11 +259,20 @@ pub async fn history(
             .map(|s| s.trim().chars().take(MAX_SEARCH_CHARS).collect::<String>())
             .filter(|s| !s.is_empty()),
         deleted,
+        review: ["in_review", "approved"]
+            .into_iter()
+            .find(|r| status.as_deref() == Some(*r)),
         ..Default::default()
     };
     // Read the version first: rows read after it are at least that new.
     let version = db::version(&state.pool).await?;
-    let key = (filter.status, filter.search.clone(), after.clone(), deleted);
+    let key = (
+        filter.status,
+        filter.search.clone(),
+        after.clone(),
+        deleted,
+        filter.review,
+    );
     if let Some(page) = state.jobs.history.get(version, &key) {
         return Ok(page.as_ref().clone());
     }

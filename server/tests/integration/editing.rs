@@ -317,3 +317,213 @@ async fn the_second_of_two_editors_is_told_the_course_changed_and_limits_hold() 
     assert_eq!(owner.content(&id).await["revision"], 1);
     app.stop().await;
 }
+
+impl Client {
+    async fn review(&self, id: &str) -> Value {
+        self.json("/api/courses/review", &[("id", id)]).await
+    }
+
+    async fn comments(&self, id: &str) -> Vec<Value> {
+        self.json("/api/courses/comments", &[("id", id)]).await
+    }
+
+    async fn inbox(&self) -> Value {
+        self.json("/api/courses/inbox", &[]).await
+    }
+}
+
+#[tokio::test]
+async fn comments_stay_on_their_slide_when_a_rebuild_inserts_one_before_it() {
+    let (app, _dir, admin) = common::admin().await;
+    let owner = common::signed_in_member(&admin, "owner@example.com").await;
+    let v1 = owner.finished_job("Commented course", "Forest.pptx").await;
+    let content = owner.content(&v1).await;
+    let slide = a_topic_slide(&content);
+    let sid = slide["id"].as_str().expect("id").to_owned();
+    let at_v1 = content["deck_slides"]
+        .as_array()
+        .expect("deck slides")
+        .iter()
+        .position(|s| s == sid.as_str())
+        .expect("in the deck");
+
+    // A reviewer comments; the owner replies.
+    let thread: i64 = admin
+        .json(
+            "/api/courses/comment",
+            &[
+                ("id", &v1),
+                ("slide", &sid),
+                ("body", "Name the three extinguisher colours here."),
+            ],
+        )
+        .await;
+    let _reply: i64 = owner
+        .json(
+            "/api/courses/comment",
+            &[
+                ("id", &v1),
+                ("slide", &sid),
+                ("parent", &thread.to_string()),
+                ("body", "Will do."),
+            ],
+        )
+        .await;
+    // Not on a slide the version does not have, not empty, not too long.
+    for (slide, body, field) in [
+        ("s9999", "Hello", "slide"),
+        (sid.as_str(), "  ", "body"),
+        (sid.as_str(), &"x".repeat(2001), "body"),
+    ] {
+        let (status, refused) = admin
+            .field_error(
+                "/api/courses/comment",
+                &[("id", &v1), ("slide", slide), ("body", body)],
+            )
+            .await;
+        assert_eq!((status, refused.as_str()), (422, field));
+    }
+    let inbox = owner.inbox().await;
+    assert_eq!(
+        inbox["comments_on_mine"][0]["body"], "Name the three extinguisher colours here.",
+        "{inbox}"
+    );
+    assert_eq!(
+        inbox["comments_on_mine"].as_array().map(Vec::len),
+        Some(1),
+        "the owner's own reply is not news to them"
+    );
+
+    // A slide inserted before it; rebuilt as version 2.
+    let before = content["slides"]
+        .as_array()
+        .expect("slides")
+        .iter()
+        .take_while(|s| s["id"] != sid.as_str())
+        .last()
+        .cloned()
+        .expect("a slide before");
+    owner
+        .change(
+            &v1,
+            json!({ "change": "add", "after": before["id"], "title": "Before the commented one" }),
+        )
+        .await;
+    let v2 = owner.rebuilt(&v1, "").await;
+    let later = owner.content(&v2).await;
+    let at_v2 = later["deck_slides"]
+        .as_array()
+        .expect("deck slides")
+        .iter()
+        .position(|s| s == sid.as_str())
+        .expect("still in the deck");
+    assert_eq!(at_v2, at_v1 + 1, "the commented slide moved down one");
+    let threads = owner.comments(&v2).await;
+    assert_eq!(threads.len(), 1);
+    assert_eq!(
+        (&threads[0]["slide_id"], &threads[0]["version"]),
+        (&json!(sid), &json!(1))
+    );
+    assert_eq!(threads[0]["replies"][0]["body"], "Will do.");
+
+    // Resolve, reopen, resolve: a resolved thread is no longer news.
+    for resolved in ["true", "false", "true"] {
+        let res = owner
+            .call(
+                "/api/courses/resolve",
+                &[
+                    ("id", &v2),
+                    ("thread", &thread.to_string()),
+                    ("resolved", resolved),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(owner.comments(&v2).await[0]["resolved"], resolved == "true");
+    }
+    assert_eq!(owner.inbox().await["comments_on_mine"], json!([]));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_course_is_approved_by_someone_else_and_an_edit_after_starts_a_new_draft() {
+    let (app, _dir, admin) = common::admin().await;
+    let owner = common::signed_in_member(&admin, "owner@example.com").await;
+    let reviewer = common::signed_in_member(&admin, "reviewer@example.com").await;
+    let bystander = common::signed_in_member(&admin, "bystander@example.com").await;
+    let v1 = owner.finished_job("Reviewed course", "Forest.pptx").await;
+    assert_eq!(owner.review(&v1).await["state"], "draft");
+
+    let res = owner
+        .call(
+            "/api/courses/submit",
+            &[("id", &v1), ("reviewer", "reviewer@example.com")],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let review = owner.review(&v1).await;
+    assert_eq!(
+        (&review["state"], &review["reviewer"]),
+        (&json!("in_review"), &json!("Mia Member"))
+    );
+    assert_eq!(reviewer.inbox().await["waiting_for_me"][0]["job"], v1.as_str());
+    assert_eq!(bystander.inbox().await["waiting_for_me"], json!([]));
+    assert_eq!(
+        owner.history(&[("status", "in_review")]).await[0]["id"],
+        v1.as_str()
+    );
+
+    // Not by who submitted it; not by someone who was not asked.
+    let own = owner
+        .call("/api/courses/decide", &[("id", &v1), ("approve", "true")])
+        .await;
+    assert_eq!(own.status(), 409);
+    let other = bystander
+        .call("/api/courses/decide", &[("id", &v1), ("approve", "true")])
+        .await;
+    assert_eq!(other.status(), 403);
+    let res = reviewer
+        .call(
+            "/api/courses/decide",
+            &[("id", &v1), ("approve", "true"), ("note", "Ready for the pilot.")],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let review = owner.review(&v1).await;
+    assert_eq!(review["state"], "approved");
+    assert_eq!(review["approved_version"], 1);
+    assert_eq!(review["note"], "Ready for the pilot.");
+    assert!(review["decided_at"].is_string());
+    let approved = owner.history(&[("status", "approved")]).await;
+    assert_eq!(
+        (&approved[0]["id"], &approved[0]["review"]),
+        (&json!(v1), &json!("approved"))
+    );
+
+    // The approved version stays as it was: an edit starts a new draft.
+    let before = owner.content(&v1).await;
+    let mut slide = a_topic_slide(&before);
+    slide["title"] = json!("Changed after approval");
+    owner
+        .change(&v1, json!({ "change": "edit", "slide": slide }))
+        .await;
+    let review = owner.review(&v1).await;
+    assert_eq!(
+        (&review["state"], &review["approved_version"]),
+        (&json!("draft"), &json!(1))
+    );
+    let v2 = owner.rebuilt(&v1, "").await;
+    let diff: Value = owner
+        .json("/api/courses/diff", &[("from", &v1), ("to", &v2)])
+        .await;
+    assert_eq!(diff["changed"][0]["fields"][0]["after"], "Changed after approval");
+    assert_eq!(
+        diff["changed"][0]["fields"][0]["before"],
+        a_topic_slide(&before)["title"]
+    );
+    assert_eq!(
+        owner.history(&[("status", "approved")]).await,
+        Vec::<Value>::new()
+    );
+    app.stop().await;
+}

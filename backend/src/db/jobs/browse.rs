@@ -21,6 +21,8 @@ pub struct Filter {
     /// `Some`: deleted jobs still kept for an undo instead of live ones —
     /// `Some(Some(user))` only that user's, `Some(None)` everyone's.
     pub deleted: Option<Option<i64>>,
+    /// Courses in this review state (`draft`, `in_review`, `approved`).
+    pub review: Option<&'static str>,
 }
 
 /// Where the previous page ended: the last row's `created_at` and tie-breaker.
@@ -86,6 +88,7 @@ pub async fn page(
            AND ($5 IS NULL OR j.created_at < $5 OR (j.created_at = $5 AND {tie} < $6))
            AND ($8 IS NULL OR lower(j.course_title) LIKE lower($8) ESCAPE '\\')
            AND ($9 = 0 OR j.user_id = $9)
+           AND ($10 IS NULL OR COALESCE(r.state, 'draft') = $10)
          ORDER BY j.created_at DESC, {tie} DESC LIMIT $7"
     );
     let like = filter.search.as_deref().map(|s| {
@@ -105,6 +108,7 @@ pub async fn page(
             .bind(limit + 1)
             .bind(like)
             .bind(filter.deleted.flatten().unwrap_or(0))
+            .bind(filter.review)
             .fetch_all(pool)
             .await
     })?;

@@ -102,8 +102,8 @@ pub async fn input(pool: &Pool, id: &JobId) -> Result<Input, sqlx::Error> {
 
 pub(super) const SUMMARY_SELECT: &str = "SELECT j.id, u.name AS owner_name, j.course_title, j.template_name, j.duration_days, j.language,
         j.status, j.progress, j.log_message, j.slide_count, j.qa_score, j.qa_verdict, j.duration_sec, j.created_at,
-        j.completed_at, j.error, j.version
-     FROM jobs j JOIN users u ON u.id = j.user_id";
+        j.completed_at, j.error, j.version, COALESCE(r.state, 'draft') AS review
+     FROM jobs j JOIN users u ON u.id = j.user_id LEFT JOIN course_reviews r ON r.course_id = j.course_id";
 
 pub async fn summary(pool: &Pool, id: &JobId) -> Result<Option<JobSummary>, sqlx::Error> {
     crate::on_db!(pool, pool => {

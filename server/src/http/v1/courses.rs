@@ -224,6 +224,7 @@ pub async fn list(
         created_until: time_bound("created_until", q.created_until)?,
         search: None,
         deleted: (q.deleted == Some(true)).then_some((!caller.user.is_admin).then_some(caller.user.id)),
+        review: None,
     };
     let (courses, next) = backend::jobs::page(&state, &filter, after.as_ref(), i64::from(limit)).await?;
     Ok(Json(CoursePage {
