@@ -189,3 +189,61 @@ pub async fn my_reviews() -> Result<ReviewInbox, ApiError> {
         .await,
     )
 }
+
+/// Rewrites one slide (`slide`) or a module's slides (`module`, 0-based)
+/// of the course's working copy with the AI writer, following
+/// `instruction`; saved on `revision` like an edit. The content after it.
+#[server(prefix = "/api", endpoint = "courses/rewrite")]
+pub async fn rewrite_content(
+    id: String,
+    revision: i64,
+    slide: Option<String>,
+    module: Option<u16>,
+    instruction: Option<String>,
+) -> Result<ContentView, ApiError> {
+    use crate::api::caller::{job_id, require_user, respond};
+    use backend::jobs::rewrite::{rewrite, Target};
+    respond(
+        async {
+            let (state, user) = require_user().await?;
+            let target = match (slide.filter(|s| !s.is_empty()), module) {
+                (Some(s), None) => Target::Slide(s),
+                (None, Some(m)) => Target::Module(m),
+                _ => {
+                    return Err(ApiError::invalid(
+                        "slide",
+                        "Name one slide or one module to rewrite.",
+                    ))
+                }
+            };
+            Ok(rewrite(
+                &state,
+                &user,
+                &job_id(&id)?,
+                revision,
+                target,
+                instruction.as_deref(),
+            )
+            .await?)
+        }
+        .await,
+    )
+}
+
+/// Queues a linked course: this one translated into `language` by the AI
+/// writer (same template, structure and timing); its id.
+#[server(prefix = "/api", endpoint = "courses/translate")]
+pub async fn translate_course(id: String, language: String) -> Result<String, ApiError> {
+    use crate::api::caller::{job_id, require_user, respond};
+    respond(
+        async {
+            let (state, user) = require_user().await?;
+            Ok(
+                backend::jobs::rewrite::translate(&state, &user, &job_id(&id)?, &language)
+                    .await?
+                    .to_string(),
+            )
+        }
+        .await,
+    )
+}

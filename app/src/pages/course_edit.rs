@@ -1,16 +1,20 @@
 //! Editing a finished course on its job page: the words of one slide (in
 //! the large view), the course's versions with "Rebuild", another template,
-//! "Make this the current version" and what changed between two versions.
+//! "Make this the current version" and what changed between two versions;
+//! the course's review and the comments on a slide.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 use crate::api::courses::{
-    compare_versions, course_content, course_versions, make_current, rebuild_course, save_content,
+    add_comment, compare_versions, course_comments, course_content, course_review, course_versions,
+    decide_review, make_current, rebuild_course, resolve_comment, save_content, submit_for_review,
 };
 use crate::api::jobs::list_templates;
 use crate::components::widgets::ErrorNotice;
-use types::content::{ContentChange, ContentSave, ContentView, Line, SlideText, VersionDiff};
+use types::content::{
+    Comment, ContentChange, ContentSave, ContentView, Line, Review, SlideText, VersionDiff,
+};
 use types::ApiError;
 
 /// Bumped by every saved edit on the page, so the versions card asks again
@@ -225,6 +229,7 @@ pub fn Versions(id: String, can: bool) -> impl IntoView {
         });
     };
     view! {
+        <ReviewPanel id=id.get_value() can/>
         <section class="card" data-testid="versions">
             <h2>"Versions"</h2>
             <Suspense fallback=|| ()>
@@ -336,5 +341,183 @@ fn DiffView(d: VersionDiff) -> impl IntoView {
                 }).collect_view()}
             </ul>
         </div>
+    }
+}
+
+/// Where the course stands in review, and the buttons that move it.
+#[component]
+pub fn ReviewPanel(id: String, can: bool) -> impl IntoView {
+    let tick = RwSignal::new(0u32);
+    let review = Resource::<_, crate::codec::Json>::new_with_options(
+        {
+            let id = id.clone();
+            let edits = use_context::<Edits>().map(|Edits(n)| n);
+            move || (id.clone(), tick.get(), edits.map(|n| n.get()))
+        },
+        |(id, ..)| course_review(id),
+        false,
+    );
+    let reviewer = RwSignal::new(String::new());
+    let note = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let id = StoredValue::new(id);
+    let done = move |r: Result<Review, ApiError>| match r {
+        Ok(_) => {
+            error.set(None);
+            tick.update(|t| *t += 1);
+        }
+        Err(e) => error.set(Some(e)),
+    };
+    let submit = move |_| {
+        let who = Some(reviewer.get_untracked()).filter(|r| !r.trim().is_empty());
+        leptos::task::spawn_local(async move { done(submit_for_review(id.get_value(), who).await) });
+    };
+    let decide = move |approve: bool| {
+        let words = Some(note.get_untracked()).filter(|n| !n.trim().is_empty());
+        leptos::task::spawn_local(async move { done(decide_review(id.get_value(), approve, words).await) });
+    };
+    let when = |at: &Option<String>| {
+        at.as_deref()
+            .and_then(|a| a.get(..16))
+            .unwrap_or_default()
+            .replace('T', " ")
+    };
+    view! {
+        <section class="card" data-testid="review">
+            <h2>"Review"</h2>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let r = match review.await {
+                        Ok(r) => r,
+                        Err(e) => return view! { <ErrorNotice error=e/> }.into_any(),
+                    };
+                    let approved = r.approved_version.map(|v| match (&r.decided_by, r.state.as_str()) {
+                        (Some(by), "approved") => format!("Approved as v{v} by {by} on {}.", when(&r.decided_at)),
+                        _ => format!("v{v} was approved; the course has changed since, so this is a new draft."),
+                    });
+                    let state = match r.state.as_str() {
+                        "in_review" => format!(
+                            "In review: asked of {} by {} on {}.",
+                            r.reviewer.clone().unwrap_or_else(|| "anyone on the team".into()),
+                            r.submitted_by.clone().unwrap_or_default(),
+                            when(&r.submitted_at)
+                        ),
+                        "approved" => String::new(),
+                        _ => "Draft: not submitted for review.".to_owned(),
+                    };
+                    let in_review = r.state == "in_review";
+                    let draft = r.state == "draft";
+                    view! {
+                        <p data-testid="review-state">{state}{approved.map(|a| view! { " "{a} })}</p>
+                        {r.note.clone().filter(|_| !in_review).map(|n| view! { <blockquote class="note">{n}</blockquote> })}
+                        {(can && draft).then(|| view! {
+                            <div class="actions">
+                                <label>"Reviewer's email (optional)"<input name="reviewer" type="email" maxlength="254" prop:value=reviewer on:input=move |ev| reviewer.set(event_target_value(&ev))/></label>
+                                <button type="button" class="btn btn-primary" data-testid="submit-review" on:click=submit>"Submit for review"</button>
+                            </div>
+                        })}
+                        {in_review.then(|| view! {
+                            <div class="actions">
+                                <label>"Note (optional)"<textarea name="note" rows="2" maxlength="2000" prop:value=note on:input=move |ev| note.set(event_target_value(&ev))></textarea></label>
+                                <button type="button" class="btn btn-primary" data-testid="approve" on:click=move |_| decide(true)>"Approve"</button>
+                                <button type="button" class="btn" data-testid="ask-changes" on:click=move |_| decide(false)>"Ask for changes"</button>
+                            </div>
+                        })}
+                    }.into_any()
+                })}
+            </Transition>
+            {move || error.get().map(|e| view! { <div role="alert"><ErrorNotice error=e/></div> })}
+        </section>
+    }
+}
+
+/// The comment threads on deck slide `n`'s content slide: add, reply,
+/// resolve, reopen.
+#[component]
+pub fn SlideComments(id: String, n: usize) -> impl IntoView {
+    let tick = RwSignal::new(0u32);
+    let data = Resource::<_, crate::codec::Json>::new_with_options(
+        {
+            let id = id.clone();
+            move || (id.clone(), tick.get())
+        },
+        |(id, _)| async move {
+            let content = course_content(id.clone()).await?;
+            let comments = course_comments(id).await?;
+            Ok::<_, ApiError>((content.deck_slides, comments))
+        },
+        false,
+    );
+    let body = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let id = StoredValue::new(id);
+    let post = move |slide: String, parent: Option<i64>, text: String| {
+        leptos::task::spawn_local(async move {
+            match add_comment(id.get_value(), slide, parent, text).await {
+                Ok(_) => {
+                    error.set(None);
+                    body.set(String::new());
+                    tick.update(|t| *t += 1);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let resolve = move |thread: i64, resolved: bool| {
+        leptos::task::spawn_local(async move {
+            match resolve_comment(id.get_value(), thread, resolved).await {
+                Ok(()) => tick.update(|t| *t += 1),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <h4>"Comments"</h4>
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let (deck_slides, comments) = match data.await {
+                    Ok(d) => d,
+                    Err(e) => return view! { <ErrorNotice error=e/> }.into_any(),
+                };
+                let Some(slide) = deck_slides.get(n - 1).cloned().filter(|s| !s.is_empty()) else {
+                    return view! { <p class="muted">"This slide continues the one before: comment there."</p> }.into_any();
+                };
+                let mine: Vec<Comment> = comments.into_iter().filter(|c| c.slide_id == slide).collect();
+                let slide_for_new = slide.clone();
+                view! {
+                    <ul class="comments" data-testid="comments">
+                        {mine.into_iter().map(|t| {
+                            let reply = RwSignal::new(String::new());
+                            let (thread, slide) = (t.id, slide.clone());
+                            view! {
+                                <li class:resolved=t.resolved data-testid="comment-thread">
+                                    <p><strong>{t.author.clone()}</strong>" "<span class="muted">{format!("on v{} · {}", t.version, t.created_at.get(..16).unwrap_or_default().replace('T', " "))}</span></p>
+                                    <p>{t.body.clone()}</p>
+                                    <ul>{t.replies.iter().map(|r| view! { <li><strong>{r.author.clone()}</strong>": "{r.body.clone()}</li> }).collect_view()}</ul>
+                                    {if t.resolved {
+                                        view! {
+                                            <p class="muted">{format!("Resolved by {}.", t.resolved_by.clone().unwrap_or_default())}" "
+                                                <button type="button" class="btn btn-small" on:click=move |_| resolve(thread, false)>"Reopen"</button></p>
+                                        }.into_any()
+                                    } else {
+                                        view! {
+                                            <div class="actions">
+                                                <label class="sr-only" for=format!("reply-{thread}")>"Reply"</label>
+                                                <input id=format!("reply-{thread}") type="text" maxlength="2000" placeholder="Reply" prop:value=reply on:input=move |ev| reply.set(event_target_value(&ev))/>
+                                                <button type="button" class="btn btn-small" on:click=move |_| post(slide.clone(), Some(thread), reply.get_untracked())>"Reply"</button>
+                                                <button type="button" class="btn btn-small" data-testid="resolve" on:click=move |_| resolve(thread, true)>"Resolve"</button>
+                                            </div>
+                                        }.into_any()
+                                    }}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                    <label>"Add a comment"<textarea name="comment" rows="2" maxlength="2000" data-testid="comment-body" prop:value=body on:input=move |ev| body.set(event_target_value(&ev))></textarea></label>
+                    <button type="button" class="btn" data-testid="comment-add" on:click=move |_| post(slide_for_new.clone(), None, body.get_untracked())>"Comment"</button>
+                }.into_any()
+            })}
+        </Transition>
+        {move || error.get().map(|e| view! { <div role="alert"><ErrorNotice error=e/></div> })}
     }
 }

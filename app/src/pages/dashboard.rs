@@ -52,6 +52,7 @@ pub fn Dashboard() -> impl IntoView {
                 }
             })}
         </Transition>
+        <ReviewLists/>
         <section>
             <h2>"Recent jobs"</h2>
             <Transition fallback=|| ()>
@@ -66,6 +67,45 @@ pub fn Dashboard() -> impl IntoView {
                 })}
             </Transition>
         </section>
+    }
+}
+
+/// Courses waiting for my review and new comments on my courses (shown
+/// only when there is something in them).
+#[component]
+fn ReviewLists() -> impl IntoView {
+    let inbox = Resource::<_, crate::codec::Json>::new_with_options(
+        || (),
+        |_| crate::api::courses::my_reviews(),
+        false,
+    );
+    let list = |items: Vec<types::content::InboxItem>, comments: bool| {
+        items
+            .into_iter()
+            .map(|i| {
+                let what = if comments { format!("{}: “{}”", i.who, i.body) } else { format!("asked by {}", i.who) };
+                view! {
+                    <li><A href=format!("/jobs/{}", i.job)>{i.course_title}</A>" — "{what}" "<span class="muted">{i.at.get(..16).unwrap_or_default().replace('T', " ")}</span></li>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let Ok(b) = inbox.await else { return None };
+                (!b.waiting_for_me.is_empty() || !b.comments_on_mine.is_empty()).then(|| view! {
+                    <section class="cards reviews">
+                        {(!b.waiting_for_me.is_empty()).then(|| view! {
+                            <div class="card" data-testid="waiting-for-me"><h2>"Waiting for my review"</h2><ul>{list(b.waiting_for_me.clone(), false)}</ul></div>
+                        })}
+                        {(!b.comments_on_mine.is_empty()).then(|| view! {
+                            <div class="card" data-testid="comments-on-mine"><h2>"Comments on my courses"</h2><ul>{list(b.comments_on_mine.clone(), true)}</ul></div>
+                        })}
+                    </section>
+                })
+            })}
+        </Transition>
     }
 }
 

@@ -62,6 +62,8 @@ pub fn History() -> impl IntoView {
             <select aria-label="Status" on:change=move |ev| status.set(event_target_value(&ev))>
                 <option value="">"All statuses"</option>
                 {JobStatus::ALL.map(|s| view! { <option value=s.as_str()>{s.as_str()}</option> }).collect_view()}
+                <option value="in_review">"in review"</option>
+                <option value="approved">"approved"</option>
                 <option value="deleted">"recently deleted"</option>
             </select>
             <input type="search" placeholder="Search titles" aria-label="Search titles" on:input=move |ev| {
@@ -142,7 +144,11 @@ pub fn JobTable(jobs: Vec<JobSummary>, #[prop(optional)] deleted: bool) -> impl 
                                 } else {
                                     view! { <A href=format!("/jobs/{}", j.id)>{j.course_title.clone()}</A> }.into_any()
                                 }}</td>
-                                <td><span class=format!("badge badge-{}", j.status.as_str())>{j.status.as_str()}</span></td>
+                                <td>
+                                    <span class=format!("badge badge-{}", j.status.as_str())>{j.status.as_str()}</span>
+                                    {(j.version > 1).then(|| view! { " "<span class="badge" title="Version">{format!("v{}", j.version)}</span> })}
+                                    {(j.review != "draft").then(|| view! { " "<span class=format!("badge badge-{}", j.review) data-testid="review-badge">{j.review.replace('_', " ")}</span> })}
+                                </td>
                                 <td>{j.slide_count.map(|n| n.to_string()).unwrap_or_default()}</td>
                                 <td>{j.qa_score.map(|n| format!("{n}")).unwrap_or_default()}</td>
                                 <td>{j.owner_name.clone()}</td>

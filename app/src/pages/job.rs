@@ -443,6 +443,7 @@ fn SlideView(
                         let id = id.clone();
                         move || editing.get().then(|| view! { <crate::pages::course_edit::SlideEditor id=id.clone() n editing/> })
                     }
+                    <crate::pages::course_edit::SlideComments id=id.clone() n/>
                 </aside>
             </div>
         </div>

@@ -17,7 +17,7 @@ use super::{enqueue_within_quota, template_choice};
 use crate::db::jobs::{self as db, content as store, NewJob, NewVersion};
 use crate::{AppState, Result};
 
-const STALE: &str = "Someone saved a change to this course since you opened it. Reload it to see theirs, then make your change again.";
+pub(crate) const STALE: &str = "Someone saved a change to this course since you opened it. Reload it to see theirs, then make your change again.";
 
 fn read(json: &str) -> Result<Content> {
     serde_json::from_str(json).map_err(|e| {
@@ -26,7 +26,7 @@ fn read(json: &str) -> Result<Content> {
     })
 }
 
-fn write(content: &Content) -> Result<String> {
+pub(crate) fn write(content: &Content) -> Result<String> {
     serde_json::to_string(content).map_err(|e| {
         tracing::error!(error = %e, "a course content could not be written");
         ApiError::Internal.into()
@@ -52,7 +52,7 @@ async fn current(state: &AppState, course: &str) -> Result<Option<(JobId, Conten
 
 /// The course's working copy and its revision (0: nobody has changed the
 /// newest version's content yet).
-async fn working_copy(state: &AppState, course: &str) -> Result<(Content, i64)> {
+pub(crate) async fn working_copy(state: &AppState, course: &str) -> Result<(Content, i64)> {
     if let Some((json, revision)) = store::draft(&state.pool, course).await? {
         return Ok((read(&json)?, revision));
     }
@@ -67,7 +67,7 @@ async fn working_copy(state: &AppState, course: &str) -> Result<(Content, i64)> 
     }
 }
 
-fn may_change(user: &CurrentUser, owner: i64) -> Result<()> {
+pub(crate) fn may_change(user: &CurrentUser, owner: i64) -> Result<()> {
     if user.id == owner || user.is_admin {
         Ok(())
     } else {
@@ -83,7 +83,7 @@ pub async fn content(state: &AppState, id: &JobId) -> Result<ContentView> {
     view(state, id, &m.course_id, content, revision).await
 }
 
-async fn view(
+pub(crate) async fn view(
     state: &AppState,
     id: &JobId,
     course: &str,
@@ -208,7 +208,7 @@ async fn new_version(
         outline: input.outline,
         timetable: input.timetable,
         version_of: Some(NewVersion {
-            course_id: m.course_id.clone(),
+            course_id: Some(m.course_id.clone()),
             origin,
             content: write(&content)?,
             said,

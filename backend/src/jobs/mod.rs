@@ -17,6 +17,7 @@ pub mod listen;
 pub mod outline_zip;
 pub mod outlines;
 pub mod review;
+pub mod rewrite;
 pub mod runtime;
 pub mod worker;
 

@@ -11,6 +11,7 @@ mod anthropic;
 pub mod call;
 mod openai;
 pub mod prices;
+pub mod rewrite;
 pub mod settings;
 pub mod spend;
 pub mod usage;

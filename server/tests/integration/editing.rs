@@ -527,3 +527,200 @@ async fn a_course_is_approved_by_someone_else_and_an_edit_after_starts_a_new_dra
     );
     app.stop().await;
 }
+
+/// A server whose AI writer is the fake model; its administrator.
+async fn with_ai_writer() -> (
+    common::TestApp,
+    tempfile::TempDir,
+    Client,
+    common::fake_llm::FakeServer,
+) {
+    use common::fake_llm::{normal, Api, FakeServer};
+    let fake = FakeServer::start(Api::Anthropic, normal()).await;
+    let llm = fake.config();
+    let (app, dir, c) = common::admin_on(|cfg| cfg.llm = llm).await;
+    (app, dir, c, fake)
+}
+
+fn slides_of(content: &Value) -> Vec<Value> {
+    content["slides"].as_array().cloned().expect("slides")
+}
+
+#[tokio::test]
+async fn the_ai_writer_rewrites_one_module_or_one_slide_and_nothing_else() {
+    let (app, _dir, c, fake) = with_ai_writer().await;
+    let v1 = c.finished_job("Rewritten in parts", "Forest.pptx").await;
+    let before = c.content(&v1).await;
+    let calls = fake.calls();
+    let spent = c.job(&v1).await["usage"]["calls"].as_i64().expect("calls");
+
+    // "Rewrite this module" (the second): one call; only its slides change.
+    let res = c
+        .http
+        .post(format!("{}/api/courses/rewrite", c.base))
+        .form(&[
+            ("id", v1.as_str()),
+            ("revision", "0"),
+            ("module", "1"),
+            ("instruction", "shorter"),
+        ])
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap_or_default());
+    assert_eq!(fake.calls(), calls + 1);
+    let after = c.content(&v1).await;
+    assert_eq!(after["revision"], 1);
+    let (old, new) = (slides_of(&before), slides_of(&after));
+    assert_eq!(old.len(), new.len());
+    let mut rewritten = 0;
+    for (o, n) in old.iter().zip(&new) {
+        if o["module"] == 1 {
+            assert_ne!(o, n, "module 2's slide {} was rewritten", o["id"]);
+            rewritten += 1;
+        } else {
+            assert_eq!(o, n, "slide {} outside module 2 is as it was", o["id"]);
+        }
+    }
+    assert!(rewritten > 3);
+    let bodies = fake.bodies().await;
+    let prompt = common::fake_llm::prompt(
+        common::fake_llm::Api::Anthropic,
+        &bodies.last().expect("a call").1,
+    );
+    assert!(prompt.contains("The editor asks: shorter"), "{prompt}");
+    // Spent on the course, as every model call is.
+    assert_eq!(c.job(&v1).await["usage"]["calls"].as_i64(), Some(spent + 1));
+
+    // "Rewrite this slide", on a manual edit elsewhere: the edit stays.
+    let mut edited = slides_of(&after)
+        .into_iter()
+        .find(|s| s["module"] == 0 && s["kind"] == "bullets")
+        .expect("a slide");
+    edited["title"] = json!("Kept by hand");
+    c.change(&v1, json!({ "change": "edit", "slide": edited.clone() }))
+        .await;
+    let target = new
+        .iter()
+        .find(|s| s["module"] == 2 && s["kind"] == "bullets")
+        .expect("a slide")["id"]
+        .clone();
+    let res = c
+        .http
+        .post(format!("{}/api/courses/rewrite", c.base))
+        .form(&[
+            ("id", v1.as_str()),
+            ("revision", "2"),
+            ("slide", target.as_str().expect("id")),
+        ])
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(res.status(), 200);
+    let last = slides_of(&c.content(&v1).await);
+    assert_eq!(last.len(), new.len());
+    for s in &last {
+        let was = slides_of(&after)
+            .into_iter()
+            .find(|o| o["id"] == s["id"])
+            .expect("same slides");
+        if s["id"] == target {
+            assert!(s["title"].as_str().expect("title").starts_with("Rewritten: "));
+        } else if s["id"] == edited["id"] {
+            assert_eq!(s["title"], "Kept by hand");
+        } else {
+            assert_eq!(s, &was);
+        }
+    }
+    // Rebuilt: the deck says it.
+    let v2 = c.rebuilt(&v1, "").await;
+    assert!(c.deck(&v2).await.iter().any(|s| s.contains("Shorter: ")));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn without_an_ai_writer_rewrite_and_translate_say_what_is_needed() {
+    let (app, _dir, c) = common::admin().await;
+    let id = c.finished_job("Offline only", "Forest.pptx").await;
+    for (path, form) in [
+        (
+            "/api/courses/rewrite",
+            vec![("id", id.as_str()), ("revision", "0"), ("module", "0")],
+        ),
+        (
+            "/api/courses/translate",
+            vec![("id", id.as_str()), ("language", "de")],
+        ),
+    ] {
+        let res = c.call(path, &form).await;
+        assert_eq!(res.status(), 409, "{path}");
+        let said: Value = res.json().await.expect("error");
+        assert!(
+            said["Conflict"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("LLM_PROVIDER"),
+            "{said}"
+        );
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_translation_is_a_linked_course_whose_every_slide_is_in_its_language() {
+    let (app, _dir, c, fake) = with_ai_writer().await;
+    let en = c.finished_job("Fire safety", "Forest.pptx").await;
+    let modules = c.content(&en).await["modules"]
+        .as_array()
+        .map(Vec::len)
+        .expect("modules");
+    let calls = fake.calls();
+    let de: String = c
+        .json("/api/courses/translate", &[("id", &en), ("language", "de")])
+        .await;
+    let j = c.completes(&de, Duration::from_secs(60)).await;
+    // One call for the course's own slides and one per module.
+    assert_eq!(fake.calls(), calls + 1 + modules);
+    assert_eq!(j["job"]["course_title"], "Fire safety (German)");
+    assert_eq!(j["job"]["language"], "de");
+    let report: Value = serde_json::from_str(j["qa_report"].as_str().expect("report")).expect("json");
+    let mixed: Vec<&Value> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["code"] == "mixed_language")
+        .collect();
+    assert!(mixed.is_empty(), "{mixed:?}");
+    assert_eq!(j["job"]["qa_verdict"], "pass", "{report}");
+    let log = common::messages(&j);
+    assert!(
+        log.iter()
+            .any(|m| m.contains("A translation into German of \"Fire safety\"")),
+        "{log:?}"
+    );
+    assert!(
+        log.iter()
+            .any(|m| m.contains("Translating every slide into German")),
+        "{log:?}"
+    );
+    // Its own course (version 1), the same structure and template.
+    let versions: Vec<Value> = c.json("/api/courses/versions", &[("id", &de)]).await;
+    assert_eq!(
+        (versions.len(), &versions[0]["origin"]),
+        (1, &json!("translated"))
+    );
+    let (a, b) = (c.content(&en).await, c.content(&de).await);
+    let shape = |v: &Value| {
+        slides_of(v)
+            .iter()
+            .map(|s| (s["id"].clone(), s["kind"].clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(shape(&a), shape(&b));
+    assert!(c
+        .deck(&de)
+        .await
+        .iter()
+        .any(|s| s.contains(common::fake_llm::GERMAN_LINE)));
+    app.stop().await;
+}

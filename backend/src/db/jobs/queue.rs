@@ -37,8 +37,10 @@ pub struct NewJob {
 /// A version to add to a course.
 #[derive(Debug, Clone)]
 pub struct NewVersion {
-    pub course_id: String,
-    /// `rebuilt`, `restored` or `retemplated`.
+    /// The course it is a version of; `None`: the first version of a new
+    /// course made from another's content (a translation).
+    pub course_id: Option<String>,
+    /// `rebuilt`, `restored`, `retemplated` or `translated`.
     pub origin: &'static str,
     /// The content document (JSON) to build, stored as the job's content.
     pub content: String,
@@ -111,7 +113,7 @@ pub async fn enqueue(pool: &Pool, job: &NewJob, quota: Quota) -> Result<Enqueued
             .bind(&hour_ago)
             .bind(quota.per_hour)
             .bind(&job.timetable)
-            .bind(job.version_of.as_ref().map(|v| v.course_id.as_str()))
+            .bind(job.version_of.as_ref().and_then(|v| v.course_id.as_deref()))
             .bind(job.version_of.as_ref().map_or("generated", |v| v.origin))
             .execute(&mut *tx)
             .await?;

@@ -62,6 +62,40 @@ pub(crate) async fn execute(state: &AppState, id: &JobId) -> Result<Done, Stop> 
         ),
         None => None,
     };
+    // A translation: its content arrives in the source's language and is
+    // translated here, group by group, before it is built.
+    let stored = match stored {
+        Some(content) if crate::jobs::rewrite::needs_translation(&content, &input.language) => {
+            let Some(llm) = &state.llm else {
+                return Err(Stop::Failed(
+                    "Translating needs the AI writer, and this server runs the offline writer.".into(),
+                ));
+            };
+            let name = writer::language_name(&input.language);
+            stage(
+                state,
+                id,
+                10,
+                &format!("Translating every slide into {name} ({})", llm.model),
+            )
+            .await?;
+            let meter = Meter::for_job(&state.pool, id.as_str(), llm.budget).await?;
+            let context = writer::course_context(&outline, days, &input.language);
+            let done = crate::jobs::rewrite::translated(llm, &meter, &context, &content, &input.language)
+                .await
+                .map_err(|e| Stop::Failed(format!("The translation failed: {}", e.summary())))?;
+            note(
+                state,
+                id,
+                "info",
+                60,
+                &format!("Translated {} slides", done.slides.len()),
+            )
+            .await?;
+            Some(done)
+        }
+        other => other,
+    };
     let (texts, ai) = match (&state.llm, &stored) {
         (_, Some(_)) => (Vec::new(), None),
         (None, None) => (offline_texts(&outline, &options.lang), None),
@@ -110,6 +144,16 @@ pub(crate) async fn execute(state: &AppState, id: &JobId) -> Result<Done, Stop> 
     let abandoned = Abandoned::default();
     let given_up = abandoned.flag();
     let module_titles: Vec<String> = outline.modules.iter().map(|m| m.title.clone()).collect();
+    // A translated course's slides do not repeat its outline's words: its
+    // coverage is not measured against an outline in another language.
+    let course_lang = options.lang.get(..2).unwrap_or("en").to_owned();
+    let outline = match &stored {
+        Some(_) if course::language::of_outline(&outline).is_some_and(|l| l != course_lang) => Outline {
+            modules: Vec::new(),
+            ..outline
+        },
+        _ => outline,
+    };
     let source = stored.clone();
     let generated = tokio::task::spawn_blocking(move || {
         // Nobody waits for this build any more (see `Abandoned`).

@@ -54,6 +54,8 @@ pub fn tool(api: Api, body: &Value) -> String {
             .unwrap_or_else(|| {
                 if prompt(api, body).contains("Review this course") {
                     "review_course".into()
+                } else if prompt(api, body).contains("The slides, as JSON") {
+                    "rewrite_slides".into()
                 } else {
                     "write_module".into()
                 }
@@ -96,6 +98,57 @@ pub fn module_answer(prompt: &str) -> Value {
         "quiz": [{"question": "Which is right?", "options": ["This one", "Not this", "Nor this"], "answer": 0}],
         "infographics": picks
     })
+}
+
+/// German words enough for a language detector to judge (8+ distinct words).
+pub const GERMAN_LINE: &str =
+    "Die Teilnehmer lernen die wichtigsten Regeln für den sicheren Umgang im Betrieb kennen";
+
+/// The slides of a rewrite prompt given back with new words: in German
+/// when the prompt asks for a translation into German, else marked
+/// "Rewritten" — same ids, same order, same number of lines.
+pub fn rewrite_answer(prompt: &str) -> Value {
+    let start = prompt.find("```json").map(|i| i + 7).unwrap_or(0);
+    let end = prompt[start..]
+        .find("```")
+        .map(|i| start + i)
+        .unwrap_or(prompt.len());
+    let slides: Vec<Value> = serde_json::from_str(prompt[start..end].trim()).unwrap_or_default();
+    let german = prompt.contains("into German");
+    let lines = |v: &Value, f: &dyn Fn(&str) -> String| -> Value {
+        Value::Array(
+            v.as_array()
+                .into_iter()
+                .flatten()
+                .map(|l| json!({ "text": f(l["text"].as_str().unwrap_or("")), "level": l["level"].as_u64().unwrap_or(0).min(2) }))
+                .collect(),
+        )
+    };
+    let answered: Vec<Value> = slides
+        .iter()
+        .map(|s| {
+            let (title, notes) = (s["title"].as_str().unwrap_or(""), s["notes"].as_str().unwrap_or(""));
+            let sub = s["subtitle"].as_str().unwrap_or("");
+            if german {
+                json!({
+                    "id": s["id"], "title": format!("Thema {}", s["id"].as_str().unwrap_or("")),
+                    "subtitle": if sub.is_empty() { String::new() } else { "Ein Kurs für alle Mitarbeiter".into() },
+                    "bullets": lines(&s["bullets"], &|_| GERMAN_LINE.to_string()),
+                    "right": lines(&s["right"], &|_| GERMAN_LINE.to_string()),
+                    "notes": "Der Trainer erklärt die Schritte an einem Beispiel aus dem Betrieb und fragt die Gruppe nach ihren Erfahrungen."
+                })
+            } else {
+                json!({
+                    "id": s["id"], "title": format!("Rewritten: {}", title.chars().take(150).collect::<String>()),
+                    "subtitle": sub,
+                    "bullets": lines(&s["bullets"], &|t| format!("Shorter: {}", t.chars().take(300).collect::<String>())),
+                    "right": lines(&s["right"], &|t| format!("Shorter: {}", t.chars().take(300).collect::<String>())),
+                    "notes": format!("Rewritten notes. {}", notes.chars().take(9000).collect::<String>())
+                })
+            }
+        })
+        .collect();
+    json!({ "slides": answered })
 }
 
 pub fn review_answer() -> Value {
@@ -147,6 +200,8 @@ impl Respond for Fake {
         }
         let answer = if tool(self.api, &body) == "review_course" {
             review_answer()
+        } else if tool(self.api, &body) == "rewrite_slides" {
+            rewrite_answer(&prompt(self.api, &body))
         } else {
             module_answer(&prompt(self.api, &body))
         };
