@@ -8,9 +8,10 @@ use leptos_router::hooks::use_navigate;
 
 use crate::api::courses::{
     add_comment, compare_versions, course_comments, course_content, course_review, course_versions,
-    decide_review, make_current, rebuild_course, resolve_comment, save_content, submit_for_review,
+    decide_review, make_current, rebuild_course, resolve_comment, rewrite_content, save_content,
+    submit_for_review, translate_course,
 };
-use crate::api::jobs::list_templates;
+use crate::api::jobs::{list_templates, template_report};
 use crate::components::widgets::ErrorNotice;
 use types::content::{
     Comment, ContentChange, ContentSave, ContentView, Line, Review, SlideText, VersionDiff,
@@ -141,6 +142,46 @@ fn SlideForm(id: String, slide: SlideText, revision: i64, editing: RwSignal<bool
         );
     };
     let slide_id = move || slide.with_value(|s| s.id.clone());
+    let module = slide.with_value(|s| s.module);
+    let instruction = RwSignal::new(String::new());
+    // The AI writer's words replace the form's (and the working copy's).
+    let rewrite = move |whole_module: bool| {
+        let (sid, words) = (
+            slide_id(),
+            Some(instruction.get_untracked()).filter(|i| !i.trim().is_empty()),
+        );
+        let (one, all) = if whole_module {
+            (None, module)
+        } else {
+            (Some(sid.clone()), None)
+        };
+        said.set(Some("The AI writer is rewriting it…".into()));
+        leptos::task::spawn_local(async move {
+            match rewrite_content(id.get_value(), revision.get_untracked(), one, all, words).await {
+                Ok(c) => {
+                    revision.set(c.revision);
+                    if let Some(s) = c.slides.iter().find(|s| s.id == sid) {
+                        title.set(s.title.clone());
+                        subtitle.set(s.subtitle.clone().unwrap_or_default());
+                        bullets.set(s.bullets.as_deref().map(show_lines).unwrap_or_default());
+                        right.set(s.right.as_deref().map(show_lines).unwrap_or_default());
+                        notes.set(s.notes.clone());
+                    }
+                    error.set(None);
+                    said.set(Some(
+                        "Rewritten and saved. Rebuild the course to see it in the deck.".into(),
+                    ));
+                    if let Some(Edits(n)) = edits {
+                        n.update(|n| *n += 1);
+                    }
+                }
+                Err(e) => {
+                    said.set(None);
+                    error.set(Some(e));
+                }
+            }
+        });
+    };
     view! {
         <form class="slide-edit" data-testid="slide-edit" on:submit=save>
             {(!bank).then(|| view! {
@@ -179,6 +220,11 @@ fn SlideForm(id: String, slide: SlideText, revision: i64, editing: RwSignal<bool
                     }>"Add slide"</button>
                 </div>
             })}
+            <div class="actions">
+                <label>"Instruction for the AI writer (optional)"<input name="instruction" type="text" maxlength="500" placeholder="shorter; add an example from retail" prop:value=instruction on:input=move |ev| instruction.set(event_target_value(&ev))/></label>
+                <button type="button" class="btn" data-testid="rewrite-slide" on:click=move |_| rewrite(false)>"Rewrite this slide"</button>
+                {module.map(|_| view! { <button type="button" class="btn" on:click=move |_| rewrite(true)>"Rewrite this module"</button> })}
+            </div>
             <p role="status" data-testid="edit-said">{move || said.get()}</p>
             {move || error.get().map(|e| view! { <div role="alert"><ErrorNotice error=e/></div> })}
         </form>
@@ -208,6 +254,19 @@ pub fn Versions(id: String, can: bool) -> impl IntoView {
     let error = RwSignal::new(None::<ApiError>);
     let diff = RwSignal::new(None::<VersionDiff>);
     let template = RwSignal::new(String::new());
+    let language = RwSignal::new(String::new());
+    // The template's intake report comes first: its warnings are read
+    // before the course is built on it.
+    let report = Resource::<_, crate::codec::Json>::new_with_options(
+        move || template.get(),
+        |t| async move {
+            match t.is_empty() {
+                true => Ok(None),
+                false => template_report(t).await.map(Some),
+            }
+        },
+        false,
+    );
     let templates = Resource::<_, crate::codec::Json>::new_with_options(|| (), |_| list_templates(), false);
     let go_to = move |r: Result<String, ApiError>| match r {
         Ok(new) => use_navigate()(&format!("/jobs/{new}"), Default::default()),
@@ -298,6 +357,26 @@ pub fn Versions(id: String, can: bool) -> impl IntoView {
                             </Suspense>
                         </select>
                     </label>
+                    <Suspense fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            match report.await {
+                                Ok(Some(r)) if r.advice.is_empty() && r.warnings.is_empty() => view! {
+                                    <p class="muted" data-testid="retemplate-report">{format!("{}: {} layouts, no readability warnings.", r.choice, r.layouts)}</p>
+                                }.into_any(),
+                                Ok(Some(r)) => view! {
+                                    <div class="notice notice-warning" data-testid="retemplate-report">
+                                        <p><strong>{format!("{}: {} layouts.", r.choice, r.layouts)}</strong></p>
+                                        {r.advice.iter().map(|a| view! { <p>{a.clone()}</p> }).collect_view()}
+                                        <details class="detail"><summary>"Technical detail"</summary>
+                                            <ul>{r.warnings.iter().map(|w| view! { <li>{w.clone()}</li> }).collect_view()}</ul>
+                                        </details>
+                                    </div>
+                                }.into_any(),
+                                Ok(None) => ().into_any(),
+                                Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                            }
+                        })}
+                    </Suspense>
                     <button type="button" class="btn" data-testid="retemplate" on:click=move |_| {
                         let t = template.get_untracked();
                         if !t.is_empty() {
@@ -306,6 +385,23 @@ pub fn Versions(id: String, can: bool) -> impl IntoView {
                     }>"Build on this template"</button>
                 </div>
             })}
+            <div class="actions">
+                <label>"Translate into"
+                    <select name="translate" on:change=move |ev| language.set(event_target_value(&ev))>
+                        <option value="">"Choose…"</option>
+                        <option value="en">"English"</option>
+                        <option value="fr">"French"</option>
+                        <option value="de">"German"</option>
+                        <option value="es">"Spanish"</option>
+                    </select>
+                </label>
+                <button type="button" class="btn" data-testid="translate" on:click=move |_| {
+                    let to = language.get_untracked();
+                    if !to.is_empty() {
+                        leptos::task::spawn_local(async move { go_to(translate_course(id.get_value(), to).await) });
+                    }
+                }>"Translate (a new course)"</button>
+            </div>
             {move || error.get().map(|e| view! { <ErrorNotice error=e/> })}
         </section>
     }
@@ -408,7 +504,9 @@ pub fn ReviewPanel(id: String, can: bool) -> impl IntoView {
                     let in_review = r.state == "in_review";
                     let draft = r.state == "draft";
                     view! {
-                        <p data-testid="review-state">{state}{approved.map(|a| view! { " "{a} })}</p>
+                        // One text, never empty: an empty text node would not be
+                        // there to hydrate.
+                        <p data-testid="review-state">{[Some(state), approved].into_iter().flatten().filter(|t| !t.is_empty()).collect::<Vec<_>>().join(" ")}</p>
                         {r.note.clone().filter(|_| !in_review).map(|n| view! { <blockquote class="note">{n}</blockquote> })}
                         {(can && draft).then(|| view! {
                             <div class="actions">

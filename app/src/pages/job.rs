@@ -27,6 +27,9 @@ pub fn JobPage() -> impl IntoView {
     let live_log = RwSignal::new(Vec::<JobEvent>::new());
     let action_error = RwSignal::new(None::<types::error::ApiError>);
     provide_context(crate::pages::course_edit::Edits(RwSignal::new(0)));
+    // Effects run in the browser only: this turns true after hydration.
+    let in_browser = RwSignal::new(false);
+    Effect::new(move |_| in_browser.set(true));
     // Delete asks first: the course, its deck and its pictures go (kept a
     // while for an undo, offered on the history page it leads to).
     let confirming_delete = RwSignal::new(false);
@@ -196,7 +199,10 @@ pub fn JobPage() -> impl IntoView {
                             }
                             {
                                 let versions_id = j.id.clone();
-                                move || status().is_terminal().then(|| {
+                                // Drawn in the browser only, once the page is
+                                // hydrated: the card is a chunk of its own, and
+                                // its data is asked for when it arrives.
+                                move || (in_browser.get() && status().is_terminal()).then(|| {
                                     let id = versions_id.clone();
                                     view! { <Suspense fallback=|| ()>{move || Suspend::new(versions_card(id.clone(), can))}</Suspense> }
                                 })
@@ -273,7 +279,10 @@ fn SlideGrid(
     let unavailable = Memo::new(move |_| {
         state.with(|p| (p.pages == 0 && !p.drawing).then(|| (p.unavailable.clone(), p.retry)))
     });
-    let notes = move |n: usize| state.with(|p| p.notes.get(n - 1).cloned().unwrap_or_default());
+    // Read once when a slide opens: the grid's state changes every second
+    // while drawing, and the open view (with an edit in progress) must not
+    // be drawn again each time.
+    let notes = move |n: usize| state.with_untracked(|p| p.notes.get(n - 1).cloned().unwrap_or_default());
     // Closing the large view gives the focus back to the thumbnail of the
     // slide it showed last, so the keyboard user is where they were.
     Effect::new(move |before: Option<Option<usize>>| {

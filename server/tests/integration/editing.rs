@@ -724,3 +724,79 @@ async fn a_translation_is_a_linked_course_whose_every_slide_is_in_its_language()
         .any(|s| s.contains(common::fake_llm::GERMAN_LINE)));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn an_lms_tool_edits_rebuilds_reviews_and_compares_through_the_api() {
+    let (app, _dir, admin) = common::admin().await;
+    let owner = common::signed_in_member(&admin, "owner@example.com").await;
+    let reviewer = common::signed_in_member(&admin, "reviewer@example.com").await;
+    let v1 = owner.finished_job("Through the API", "Forest.pptx").await;
+    let api = owner.api_token("LMS", "write").await;
+    let reviewer_api = reviewer.api_token("Reviewer's tool", "write").await;
+    let read_only = owner.api_token("Reader", "read").await;
+
+    let (status, _, content) = api.get(&format!("/api/v1/courses/{v1}/content")).await;
+    assert_eq!(status, 200, "{content}");
+    let mut slide = a_topic_slide(&content);
+    slide["title"] = json!("Changed by the LMS");
+    let change = json!({ "revision": 0, "change": "edit", "slide": slide });
+    let (status, _, _) = read_only
+        .post(&format!("/api/v1/courses/{v1}/content"), &change)
+        .await;
+    assert_eq!(status, 403, "a read token cannot change");
+    let (status, _, after) = api.post(&format!("/api/v1/courses/{v1}/content"), &change).await;
+    assert_eq!((status, &after["revision"]), (200, &json!(1)), "{after}");
+    let (status, _, stale) = api.post(&format!("/api/v1/courses/{v1}/content"), &change).await;
+    assert_eq!(status, 409, "{stale}");
+
+    let (status, _, queued) = api
+        .post(&format!("/api/v1/courses/{v1}/rebuild"), &json!({}))
+        .await;
+    assert_eq!((status, &queued["version"]), (202, &json!(2)), "{queued}");
+    let v2 = queued["id"].as_str().expect("id").to_owned();
+    owner.completes(&v2, Duration::from_secs(60)).await;
+    let (_, _, versions) = api.get(&format!("/api/v1/courses/{v2}/versions")).await;
+    assert_eq!(versions.as_array().map(Vec::len), Some(2));
+    let (status, _, diff) = api.get(&format!("/api/v1/courses/{v2}/diff?from={v1}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(diff["changed"][0]["fields"][0]["after"], "Changed by the LMS");
+
+    let (status, _, comment) = reviewer_api
+        .post(
+            &format!("/api/v1/courses/{v2}/comments"),
+            &json!({ "slide": slide["id"], "body": "Good change." }),
+        )
+        .await;
+    assert_eq!(status, 201, "{comment}");
+    let (_, _, threads) = api.get(&format!("/api/v1/courses/{v1}/comments")).await;
+    assert_eq!(threads[0]["version"], 2);
+
+    let submit = json!({ "action": "submit", "reviewer": "reviewer@example.com" });
+    assert_eq!(
+        api.post(&format!("/api/v1/courses/{v2}/review"), &submit).await.0,
+        200
+    );
+    let approve = json!({ "action": "approve", "note": "Fine." });
+    assert_eq!(
+        api.post(&format!("/api/v1/courses/{v2}/review"), &approve)
+            .await
+            .0,
+        409,
+        "not by who submitted it"
+    );
+    let (status, _, review) = reviewer_api
+        .post(&format!("/api/v1/courses/{v2}/review"), &approve)
+        .await;
+    assert_eq!(
+        (status, &review["state"], &review["approved_version"]),
+        (200, &json!("approved"), &json!(2))
+    );
+    let (status, _, refused) = api
+        .post(
+            &format!("/api/v1/courses/{v2}/translate"),
+            &json!({ "language": "de" }),
+        )
+        .await;
+    assert_eq!(status, 409, "no AI writer here: {refused}");
+    app.stop().await;
+}

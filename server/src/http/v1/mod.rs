@@ -8,6 +8,7 @@
 pub(crate) mod auth;
 mod batches;
 mod catalogue;
+mod content;
 mod courses;
 mod docs;
 mod files;
@@ -40,6 +41,22 @@ where
         .route("/courses/{id}/cancel", post(courses::cancel))
         .route("/courses/{id}/retry", post(courses::retry))
         .route("/courses/{id}/restore", post(courses::restore))
+        .route(
+            "/courses/{id}/content",
+            get(content::get_content).post(content::change_content),
+        )
+        .route("/courses/{id}/rebuild", post(content::rebuild))
+        .route("/courses/{id}/versions", get(content::versions))
+        .route("/courses/{id}/diff", get(content::diff))
+        .route(
+            "/courses/{id}/review",
+            get(content::get_review).post(content::review),
+        )
+        .route(
+            "/courses/{id}/comments",
+            get(content::comments).post(content::add_comment),
+        )
+        .route("/courses/{id}/translate", post(content::translate))
         .route("/courses/{id}/events", get(courses::events))
         .route("/courses/{id}/deck", get(courses::deck))
         .route("/courses/{id}/spec", get(courses::spec))

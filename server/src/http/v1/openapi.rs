@@ -9,7 +9,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::problem::Problem;
-use super::{batches, catalogue, courses, files, renders, webhooks};
+use super::{batches, catalogue, content, courses, files, renders, webhooks};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -31,6 +31,16 @@ use super::{batches, catalogue, courses, files, renders, webhooks};
         courses::deck,
         courses::spec,
         courses::qa,
+        content::get_content,
+        content::change_content,
+        content::rebuild,
+        content::versions,
+        content::diff,
+        content::get_review,
+        content::review,
+        content::comments,
+        content::add_comment,
+        content::translate,
         renders::pdf,
         renders::slide,
         batches::start,
@@ -50,6 +60,7 @@ use super::{batches, catalogue, courses, files, renders, webhooks};
     modifiers(&TokenAuth),
     tags(
         (name = "courses", description = "Courses: start, follow, manage, download"),
+        (name = "editing", description = "A built course edited, rebuilt as versions, compared, reviewed, commented on and translated"),
         (name = "batches", description = "A catalogue's courses started, followed and cancelled together"),
         (name = "webhooks", description = "Endpoints told when courses and batches end (Standard Webhooks)"),
         (name = "catalogue", description = "Templates on offer and the AI writer's spend"),
