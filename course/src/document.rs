@@ -145,10 +145,17 @@ impl Content {
                 }
                 let id = format!("s{}", self.next_id);
                 self.next_id = self.next_id.saturating_add(1);
+                // Every slide has notes: a new one starts with a prompt in
+                // the course's language, for the editor to make their own.
+                let lang = self.lang.as_deref().and_then(|l| l.get(..2)).unwrap_or("en");
+                let notes = crate::labels::labels(lang)
+                    .added_notes
+                    .replace("{title}", title.trim());
                 let plan = SlidePlan::new(SlideContent::Bullets {
                     title: title.trim().to_owned(),
                     bullets: Vec::new(),
-                });
+                })
+                .with_notes(notes);
                 self.slides.insert(at + 1, Slide { id, module, plan });
             }
             ContentChange::Remove { id } => {

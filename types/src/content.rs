@@ -190,8 +190,9 @@ pub struct Comment {
     /// Threads only: resolved, by whom.
     pub resolved: bool,
     pub resolved_by: Option<String>,
-    /// Threads only: the replies, oldest first.
+    /// Threads only: the replies, oldest first (replies have none).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(no_recursion))]
     pub replies: Vec<Comment>,
 }
 

@@ -226,7 +226,7 @@ fn SlideForm(id: String, slide: SlideText, revision: i64, editing: RwSignal<bool
                 {module.map(|_| view! { <button type="button" class="btn" on:click=move |_| rewrite(true)>"Rewrite this module"</button> })}
             </div>
             <p role="status" data-testid="edit-said">{move || said.get()}</p>
-            {move || error.get().map(|e| view! { <div role="alert"><ErrorNotice error=e/></div> })}
+            {move || error.get().map(|e| view! { <ErrorNotice error=e/> })}
         </form>
     }
 }
@@ -331,8 +331,8 @@ pub fn Versions(id: String, can: bool) -> impl IntoView {
                                 }
                             }).collect_view();
                             view! {
-                                <div class="table wrap">
-                                    <table class="versions">
+                                <div class="table-wrap">
+                                    <table class="table wrap versions">
                                         <thead><tr><th>"Version"</th><th>"How"</th><th>"Template"</th><th>"QA"</th><th>"Started"</th><th><span class="sr-only">"Actions"</span></th></tr></thead>
                                         <tbody>{rows}</tbody>
                                     </table>
@@ -524,7 +524,7 @@ pub fn ReviewPanel(id: String, can: bool) -> impl IntoView {
                     }.into_any()
                 })}
             </Transition>
-            {move || error.get().map(|e| view! { <div role="alert"><ErrorNotice error=e/></div> })}
+            {move || error.get().map(|e| view! { <ErrorNotice error=e/> })}
         </section>
     }
 }
@@ -616,6 +616,6 @@ pub fn SlideComments(id: String, n: usize) -> impl IntoView {
                 }.into_any()
             })}
         </Transition>
-        {move || error.get().map(|e| view! { <div role="alert"><ErrorNotice error=e/></div> })}
+        {move || error.get().map(|e| view! { <ErrorNotice error=e/> })}
     }
 }

@@ -245,6 +245,23 @@ async fn an_edited_slide_is_rebuilt_alone_and_versions_are_compared() {
     let listed = c.history(&[("search", "Fire safety basics")]).await;
     assert_eq!(listed.len(), 1, "{listed:?}");
     assert_eq!((&listed[0]["id"], &listed[0]["version"]), (&json!(v5), &json!(5)));
+
+    // Deleting deletes the course, every version; undoing brings all back.
+    assert_eq!(c.call("/api/jobs/delete", &[("id", &v5)]).await.status(), 200);
+    assert_eq!(
+        c.history(&[("search", "Fire safety basics")]).await,
+        Vec::<Value>::new()
+    );
+    assert_eq!(
+        c.call("/api/jobs/get", &[("id", &v1)]).await.status(),
+        404,
+        "an older version goes too"
+    );
+    let deleted = c.history(&[("status", "deleted")]).await;
+    assert_eq!(deleted.len(), 1, "{deleted:?}");
+    assert_eq!(c.call("/api/jobs/restore", &[("id", &v5)]).await.status(), 200);
+    let versions: Vec<Value> = c.json("/api/courses/versions", &[("id", &v1)]).await;
+    assert_eq!(versions.len(), 5);
     app.stop().await;
 }
 

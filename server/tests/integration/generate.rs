@@ -575,3 +575,122 @@ async fn an_english_outline_in_a_german_course_is_said_and_not_passed() {
     );
     app.stop().await;
 }
+
+/// An edit → rebuild round trip on every designer template: a course is
+/// generated (with bank slides), its content edited — a slide's words, a
+/// slide added, one removed, one moved — and rebuilt without planning. The
+/// edited decks go to target/test-decks for the independent readers, and
+/// keep their notes, layouts and a clean QA.
+#[test]
+fn edited_courses_rebuild_cleanly_on_every_designer_template() {
+    use course::document::Content;
+    use types::content::{ContentChange, Line};
+    let out_dir = root().join("target/test-decks");
+    std::fs::create_dir_all(&out_dir).expect("dir");
+    let fixtures = root().join("target/fixtures");
+    let bank = root().join("server/samples/banks");
+    let banks = course::banks::Banks::load(
+        &bank.join("tagged"),
+        &bank.join("drilldown"),
+        &bank.join("illustrations"),
+    );
+    let outline = course::parse::parse(
+        &std::fs::read(root().join("server/samples/outlines/workplace-fire-safety.md")).expect("read"),
+    )
+    .expect("parse");
+    for name in [
+        "corporate-title-first.pptx",
+        "corporate-content-first.pptx",
+        "corporate-dark.pptx",
+        "corporate-no-samples.pptx",
+        "corporate-libreoffice.pptx",
+        "corporate-photo.pptx",
+        "pandoc-reference.pptx",
+    ] {
+        let template = deck::Template::open(&fixtures.join(name)).expect("template");
+        let options = course::pipeline::options(&template, 2, "en", course::schedule::Schedule::default());
+        let texts = course::plan::offline_texts(&outline, "en");
+        let first =
+            course::pipeline::generate(
+                &template,
+                &outline,
+                &options,
+                &banks,
+                &texts,
+                |_| Ok::<(), ()>(()),
+            )
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let modules = outline.modules.iter().map(|m| m.title.clone()).collect();
+        let mut content = Content::from_plan(&first.plan, modules);
+        let topics: Vec<String> = content
+            .view()
+            .into_iter()
+            .filter(|s| s.module == Some(0) && s.kind == "bullets")
+            .map(|s| s.id)
+            .collect();
+        let mut slide = content
+            .view()
+            .into_iter()
+            .find(|s| s.id == topics[1])
+            .expect("slide");
+        slide.title = "Extinguishers: which one, when".into();
+        slide.bullets = Some(vec![
+            Line {
+                text: "Water for paper and wood, never for electrics or fat".into(),
+                level: 0,
+            },
+            Line {
+                text: "CO2 for electrical fires; keep the room ventilated afterwards".into(),
+                level: 1,
+            },
+        ]);
+        slide.notes = "About 5 minutes. Hold up each extinguisher and ask who has used one.".into();
+        let changes = [
+            ContentChange::Edit { slide },
+            ContentChange::Add {
+                after: topics[1].clone(),
+                title: "Practice with a training extinguisher".into(),
+            },
+            ContentChange::Remove {
+                id: topics[2].clone(),
+            },
+            ContentChange::Move {
+                id: topics[1].clone(),
+                by: -1,
+            },
+        ];
+        for change in &changes {
+            content.apply(change).unwrap_or_else(|e| panic!("{name}: {e}"));
+        }
+        let rebuilt =
+            course::pipeline::rebuild(&template, &outline, &options, &content, |_| Ok::<(), ()>(()))
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let out = out_dir.join(format!("edited-{}.pptx", name.trim_end_matches(".pptx")));
+        std::fs::write(&out, &rebuilt.bytes).expect("write");
+        let text = deck_text(&rebuilt.bytes);
+        assert!(
+            text.contains("Extinguishers: which one, when") && text.contains("CO2 for electrical fires"),
+            "{name}"
+        );
+        assert!(text.contains("Practice with a training extinguisher"), "{name}");
+        assert_eq!(
+            rebuilt.plan.slides.len(),
+            first.plan.slides.len(),
+            "{name}: one added, one removed"
+        );
+        assert_ne!(
+            format!("{:?}", rebuilt.qa.verdict).to_lowercase(),
+            "fail",
+            "{name}"
+        );
+        assert_eq!(rebuilt.lint.slides, rebuilt.deck_slides.len(), "{name}");
+        let errors: Vec<_> = rebuilt
+            .qa
+            .findings
+            .iter()
+            .filter(|f| format!("{:?}", f.severity) == "Error")
+            .map(|f| format!("{} {}", f.code, f.message))
+            .collect();
+        assert!(errors.is_empty(), "{name}: {errors:?}");
+    }
+}

@@ -78,7 +78,10 @@ pub async fn page(
             "j.deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM jobs n
                WHERE n.course_id = j.course_id AND n.version > j.version AND n.deleted_at IS NULL)"
         }
-        Some(_) => "j.deleted_at IS NOT NULL",
+        Some(_) => {
+            "j.deleted_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM jobs n
+               WHERE n.course_id = j.course_id AND n.version > j.version AND n.deleted_at IS NOT NULL)"
+        }
     };
     let sql = format!(
         "{select} WHERE {kept} AND ($1 IS NULL OR j.status = $1)

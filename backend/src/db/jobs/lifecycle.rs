@@ -234,12 +234,16 @@ pub async fn delete_finished(pool: &Pool, id: &JobId) -> Result<Option<Stored>, 
     })
 }
 
-/// Hides a job that is not queued or running (deleted, still undoable);
-/// `false` when it is queued, running, already deleted or gone.
+/// Hides a job that is not queued or running (deleted, still undoable) with
+/// every other finished version of its course; `false` when it is queued,
+/// running, already deleted or gone.
 pub async fn mark_deleted(pool: &Pool, id: &JobId, at: &str) -> Result<bool, sqlx::Error> {
     let rows = crate::on_db!(pool, pool => {
         sqlx::query(
-            "UPDATE jobs SET deleted_at = $2 WHERE id = $1 AND deleted_at IS NULL AND status NOT IN ('queued', 'running')",
+            "UPDATE jobs SET deleted_at = $2
+             WHERE course_id = (SELECT course_id FROM jobs WHERE id = $1 AND deleted_at IS NULL
+                                AND status NOT IN ('queued', 'running'))
+               AND deleted_at IS NULL AND status NOT IN ('queued', 'running')",
         )
         .bind(id.as_str())
         .bind(at)
@@ -247,7 +251,7 @@ pub async fn mark_deleted(pool: &Pool, id: &JobId, at: &str) -> Result<bool, sql
         .await
         .map(|r| r.rows_affected())
     })?;
-    Ok(rows == 1)
+    Ok(rows >= 1)
 }
 
 /// Who owns a deleted job that is still kept (`None`: not deleted, or gone).
@@ -260,16 +264,20 @@ pub async fn deleted_owner(pool: &Pool, id: &JobId) -> Result<Option<i64>, sqlx:
     })
 }
 
-/// Brings a deleted job back; `false` when it is not deleted (or gone).
+/// Brings a deleted job back, with the versions of its course deleted with
+/// it; `false` when it is not deleted (or gone).
 pub async fn undelete(pool: &Pool, id: &JobId) -> Result<bool, sqlx::Error> {
     let rows = crate::on_db!(pool, pool => {
-        sqlx::query("UPDATE jobs SET deleted_at = NULL WHERE id = $1 AND deleted_at IS NOT NULL")
+        sqlx::query(
+            "UPDATE jobs SET deleted_at = NULL
+             WHERE (course_id, deleted_at) IN (SELECT course_id, deleted_at FROM jobs WHERE id = $1 AND deleted_at IS NOT NULL)",
+        )
             .bind(id.as_str())
             .execute(pool)
             .await
             .map(|r| r.rows_affected())
     })?;
-    Ok(rows == 1)
+    Ok(rows >= 1)
 }
 
 /// Replaces a complete job's QA report when it is still `before` (so a
