@@ -49,6 +49,9 @@ test("a bullet edited in the large view is in the rebuilt deck, its thumbnail an
   expect(await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa"]).analyze().then((r) => r.violations.map((v) => v.id))).toEqual([]);
   await page.getByTestId("edit-save").click();
   await expect(page.getByTestId("edit-said")).toContainText("Saved");
+  // This server has no AI writer: the rewrite button says what it needs.
+  await page.getByTestId("rewrite-slide").click();
+  await expect(page.getByTestId("slide-edit").getByRole("alert")).toContainText("LLM_PROVIDER");
   await page.keyboard.press("Escape"); // out of editing
   await page.keyboard.press("Escape"); // out of the large view
   await expect(view).toHaveCount(0);
@@ -74,5 +77,77 @@ test("a bullet edited in the large view is in the rebuilt deck, its thumbnail an
   const diff = page.getByTestId("diff");
   await expect(diff).toContainText("From v1 to v2");
   await expect(diff).toContainText("Check the gauge on every extinguisher");
+  // Another template: its intake report first, then version 3 on it.
+  await page.getByLabel("Another template").selectOption("Forest.pptx");
+  await expect(page.getByTestId("retemplate-report")).toContainText("Forest.pptx");
+  await page.getByTestId("retemplate").click();
+  await page.waitForURL((u) => u.pathname.startsWith("/jobs/") && !u.pathname.endsWith(v2));
+  await hydrated(page);
+  await expect(page.getByTestId("job-status")).toHaveText("complete", { timeout: 30_000 });
+  await expect(page.getByTestId("versions").getByRole("row")).toHaveCount(4);
+  await expect(page.getByTestId("versions")).toContainText("retemplated");
+  // Translating needs the AI writer too, and says so.
+  await page.getByLabel("Translate into").selectOption("de");
+  await page.getByTestId("translate").click();
+  await expect(page.getByTestId("versions")).toContainText("LLM_PROVIDER");
   expect(await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa"]).analyze().then((r) => r.violations.map((v) => v.id))).toEqual([]);
+});
+
+test("a reviewer is asked, comments are resolved, the course is approved, and an edit after it starts a new draft", async ({ page, browser }) => {
+  test.setTimeout(180_000);
+  const reviewer = { name: "Rita Reviewer", email: `rita.${Date.now()}@example.com`, password: "reviewer-password-5" };
+  await signIn(page, ADMIN.email, ADMIN.password);
+  const made = await page.request.post("/api/admin/users/create", { form: { ...reviewer, is_admin: "" } });
+  expect(made.status(), await made.text()).toBe(200);
+  const id = await startCourse(page, "Reviewed in the browser");
+  await page.goto(`/jobs/${id}`);
+  await hydrated(page);
+  await expect(page.getByTestId("job-status")).toHaveText("complete", { timeout: 30_000 });
+  await expect(page.getByTestId("thumbs").locator("img").first()).toBeVisible({ timeout: 60_000 });
+
+  // The owner submits it to the reviewer.
+  await page.getByLabel("Reviewer's email (optional)").fill(reviewer.email);
+  await page.getByTestId("submit-review").click();
+  await expect(page.getByTestId("review-state")).toContainText("In review: asked of Rita Reviewer by Ada Admin");
+
+  // The reviewer finds it on the dashboard, comments on slide 2 and approves.
+  const context = await browser.newContext({ baseURL: test.info().project.use.baseURL });
+  const other = await context.newPage();
+  await signIn(other, reviewer.email, reviewer.password);
+  await other.getByTestId("waiting-for-me").getByRole("link", { name: "Reviewed in the browser" }).click();
+  await hydrated(other);
+  await expect(other.getByTestId("thumbs").locator("img").first()).toBeVisible({ timeout: 60_000 });
+  await other.getByRole("button", { name: "Open slide 2", exact: true }).click();
+  await other.getByTestId("comment-body").fill("Say where the assembly point is.");
+  await other.getByTestId("comment-add").click();
+  await expect(other.getByTestId("comment-thread")).toContainText("Say where the assembly point is.");
+  await other.keyboard.press("Escape");
+  await other.getByTestId("approve").click();
+  await expect(other.getByTestId("review-state")).toContainText("Approved as v1 by Rita Reviewer");
+
+  // The owner sees the comment on the dashboard, resolves it, and reopens it.
+  await page.goto("/");
+  await hydrated(page);
+  await expect(page.getByTestId("comments-on-mine")).toContainText("Say where the assembly point is.");
+  await page.goto(`/jobs/${id}`);
+  await hydrated(page);
+  await expect(page.getByTestId("review-state")).toContainText("Approved as v1");
+  await page.getByRole("button", { name: "Open slide 2", exact: true }).click();
+  await page.getByTestId("resolve").click();
+  await expect(page.getByTestId("comment-thread")).toContainText("Resolved by Ada Admin");
+  await page.getByRole("button", { name: "Reopen" }).click();
+  await expect(page.getByTestId("resolve")).toBeVisible();
+  expect(await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa"]).analyze().then((r) => r.violations.map((v) => v.id))).toEqual([]);
+
+  // Editing the approved course starts a new draft; v1 stays the one approved.
+  await page.getByTestId("slide-view").getByRole("button", { name: "Edit" }).click();
+  await page.getByLabel("Title", { exact: true }).fill("Assembly point: the car park");
+  await page.getByTestId("edit-save").click();
+  await expect(page.getByTestId("edit-said")).toContainText("Saved");
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("Escape");
+  await expect(page.getByTestId("review-state")).toContainText("v1 was approved; the course has changed since, so this is a new draft");
+  await expect(page.getByTestId("submit-review")).toBeVisible();
+  expect(await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa"]).analyze().then((r) => r.violations.map((v) => v.id))).toEqual([]);
+  await context.close();
 });
