@@ -151,3 +151,27 @@ test("a reviewer is asked, comments are resolved, the course is approved, and an
   expect(await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa"]).analyze().then((r) => r.violations.map((v) => v.id))).toEqual([]);
   await context.close();
 });
+
+test("a built course's outline and timetable are changed on New course and written again as its next version", async ({ page }) => {
+  test.setTimeout(120_000);
+  await signIn(page, ADMIN.email, ADMIN.password);
+  const v1 = await startCourse(page, "Changed after building");
+  await page.goto(`/jobs/${v1}`);
+  await hydrated(page);
+  await expect(page.getByTestId("job-status")).toHaveText("complete", { timeout: 30_000 });
+  await page.getByTestId("change-outline").click();
+  await page.waitForURL((u) => u.pathname === "/new" && u.search === `?version_of=${v1}`);
+  await expect(page.getByTestId("changing-course")).toBeVisible();
+  await expect(page.getByLabel("Course title")).toHaveValue("Changed after building");
+  await expect(page.getByTestId("outline-tree")).toBeVisible();
+  await page.getByLabel("Length").selectOption("2");
+  await page.getByLabel("Starts").fill("08:00");
+  expect(await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa"]).analyze().then((r) => r.violations.map((v) => v.id))).toEqual([]);
+  await page.getByRole("button", { name: "Write it again as a new version" }).click();
+  await page.waitForURL((u) => u.pathname.startsWith("/jobs/") && !u.pathname.endsWith(v1));
+  await hydrated(page);
+  await expect(page.getByTestId("job-status")).toHaveText("complete", { timeout: 30_000 });
+  await expect(page.getByTestId("versions").getByRole("row")).toHaveCount(3);
+  await expect(page.getByTestId("versions")).toContainText("regenerated");
+  await expect(page.getByTestId("job-log")).toContainText("Written again from a changed outline or timetable by Ada Admin");
+});

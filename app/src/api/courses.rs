@@ -247,3 +247,34 @@ pub async fn translate_course(id: String, language: String) -> Result<String, Ap
         .await,
     )
 }
+
+/// A version's spec (title, length, language, template, outline, timetable),
+/// to change and write the course again.
+#[server(prefix = "/api", endpoint = "courses/spec")]
+pub async fn course_spec(id: String) -> Result<types::spec::CourseSpec, ApiError> {
+    use crate::api::caller::{job_id, require_user, respond};
+    respond(
+        async {
+            let (state, _) = require_user().await?;
+            Ok(backend::jobs::spec(&state, &job_id(&id)?).await?.0)
+        }
+        .await,
+    )
+}
+
+/// Writes the course again from a changed spec as its next version; its id.
+#[server(prefix = "/api", endpoint = "courses/regenerate", input = leptos::server_fn::codec::Json)]
+pub async fn regenerate_course(id: String, spec: types::spec::SpecArg) -> Result<String, ApiError> {
+    use crate::api::caller::{job_id, require_user, respond};
+    respond(
+        async {
+            let (state, user) = require_user().await?;
+            Ok(
+                backend::jobs::edit::regenerate(&state, &user, &job_id(&id)?, spec.0)
+                    .await?
+                    .to_string(),
+            )
+        }
+        .await,
+    )
+}

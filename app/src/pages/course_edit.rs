@@ -344,6 +344,7 @@ pub fn Versions(id: String, can: bool) -> impl IntoView {
             </Suspense>
             {move || diff.get().map(|d| view! { <DiffView d/> })}
             {can.then(|| view! {
+                <p><a class="btn" data-testid="change-outline" href=format!("/new?version_of={}", id.get_value())>"Change the outline or timetable"</a></p>
                 <div class="actions">
                     <label>"Another template"
                         <select name="template" on:change=move |ev| template.set(event_target_value(&ev))>

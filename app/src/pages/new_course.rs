@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::jobs::{list_templates, outline_language, parse_outline_text, start_job};
 use crate::components::templates::{IntakeReport, TemplateGallery};
@@ -137,7 +137,41 @@ pub fn NewCourse() -> impl IntoView {
         }
     };
 
-    // A course spec file (exported from a job or from this form) fills the form.
+    // A spec fills the form: a file exported from a job or from this form,
+    // or the course being changed (`?version_of=ID`).
+    let fill = move |spec: types::spec::CourseSpec| {
+        title.set(spec.title.clone());
+        days.set(spec.days);
+        language.set(spec.language.clone());
+        if spec.template.starts_with("upload:") {
+            uploaded_template.set(Some((spec.template.clone(), "Template from the spec".into())));
+            accepted.set(false);
+        }
+        template.set(spec.template.clone());
+        let t = spec.timetable.clone();
+        day_start.set(t.as_ref().map(|t| t.start.clone()).unwrap_or_default());
+        day_end.set(t.as_ref().map(|t| t.end.clone()).unwrap_or_default());
+        lunch.set(t.as_ref().map(|t| t.lunch.clone()).unwrap_or_default());
+        breaks.set(t.as_ref().map(|t| t.breaks.clone()).unwrap_or_default());
+        outline.set(Some(spec.outline));
+        error.set(None);
+    };
+    // Changing a built course: its spec fills the form, and Generate writes
+    // it again as the course's next version.
+    let version_of = use_query_map()
+        .with_untracked(|q| q.get("version_of"))
+        .filter(|v| !v.is_empty());
+    if let Some(id) = version_of.clone() {
+        Effect::new(move |_| {
+            let id = id.clone();
+            leptos::task::spawn_local(async move {
+                match crate::api::courses::course_spec(id).await {
+                    Ok(spec) => fill(spec),
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        });
+    }
     let spec_error = RwSignal::new(None::<String>);
     #[allow(unused_variables)]
     let import_spec = move |ev: leptos::ev::Event| {
@@ -155,22 +189,8 @@ pub fn NewCourse() -> impl IntoView {
                     Ok(s) => s,
                     Err(m) => return spec_error.set(Some(m)),
                 };
-                title.set(spec.title.clone());
-                days.set(spec.days);
-                language.set(spec.language.clone());
-                if spec.template.starts_with("upload:") {
-                    uploaded_template.set(Some((spec.template.clone(), "Template from the spec".into())));
-                    accepted.set(false);
-                }
-                template.set(spec.template.clone());
-                let t = spec.timetable.clone();
-                day_start.set(t.as_ref().map(|t| t.start.clone()).unwrap_or_default());
-                day_end.set(t.as_ref().map(|t| t.end.clone()).unwrap_or_default());
-                lunch.set(t.as_ref().map(|t| t.lunch.clone()).unwrap_or_default());
-                breaks.set(t.as_ref().map(|t| t.breaks.clone()).unwrap_or_default());
-                outline.set(Some(spec.outline));
+                fill(spec);
                 spec_error.set(None);
-                error.set(None);
             });
         }
     };
@@ -247,6 +267,8 @@ pub fn NewCourse() -> impl IntoView {
         focus_field(&e);
         error.set(Some(e));
     };
+    let version_of_for_generate = version_of.clone();
+    let changing = version_of.is_some();
     let generate = move |_| {
         if outline.get_untracked().is_none() {
             refuse(ApiError::invalid("outline", "Upload or paste an outline first."));
@@ -255,8 +277,13 @@ pub fn NewCourse() -> impl IntoView {
         let navigate = navigate.clone();
         let spec = untrack(form_spec);
         busy.set(true);
+        let again = version_of_for_generate.clone();
         leptos::task::spawn_local(async move {
-            match start_job(types::spec::SpecArg(spec)).await {
+            let started = match again {
+                Some(id) => crate::api::courses::regenerate_course(id, types::spec::SpecArg(spec)).await,
+                None => start_job(types::spec::SpecArg(spec)).await,
+            };
+            match started {
                 Ok(id) => navigate(&format!("/jobs/{id}"), Default::default()),
                 Err(e) => {
                     refuse(e);
@@ -274,6 +301,11 @@ pub fn NewCourse() -> impl IntoView {
     view! {
         <Title text="New course"/>
         <PageHeader title="New course" lead="Upload an outline, check its structure, pick a template and a length; Courseware builds the deck."/>
+        {changing.then(|| view! {
+            <p class="notice notice-warning" data-testid="changing-course">
+                "Changing a built course: edit its outline, timetable, length or template below. It is written again as the course's next version; words edited by hand stay in the older versions."
+            </p>
+        })}
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 match writer.await {
@@ -419,7 +451,11 @@ pub fn NewCourse() -> impl IntoView {
             <p class="notice notice-info" data-testid="intake-pending">"Accept the uploaded template's check above, or pick another, to generate."</p>
         })}
         <button type="button" class="btn btn-primary btn-large" on:click=generate disabled=move || busy.get() || outline.get().is_none() || pending_intake()>
-            {move || if busy.get() { "Working…" } else { "Generate deck" }}
+            {move || match (busy.get(), changing) {
+                (true, _) => "Working…",
+                (false, true) => "Write it again as a new version",
+                (false, false) => "Generate deck",
+            }}
         </button>
     }
 }

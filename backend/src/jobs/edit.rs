@@ -210,7 +210,7 @@ async fn new_version(
         version_of: Some(NewVersion {
             course_id: Some(m.course_id.clone()),
             origin,
-            content: write(&content)?,
+            content: Some(write(&content)?),
             said,
         }),
     };
@@ -253,4 +253,36 @@ pub async fn diff(state: &AppState, from: &JobId, to: &JobId) -> Result<VersionD
         template_before: of(from).map(|v| v.template_name.clone()).unwrap_or_default(),
         template_after: of(to).map(|v| v.template_name.clone()).unwrap_or_default(),
     })
+}
+
+/// Writes the course again from an edited spec — its outline, timetable,
+/// length, language or template changed — as its next version: the writer
+/// and planner run as for a new course, and the words edited by hand are
+/// replaced (they stay in the older versions). The new version's id.
+pub async fn regenerate(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &JobId,
+    spec: types::spec::CourseSpec,
+) -> Result<JobId> {
+    let m = course_of(state, id).await?;
+    may_change(user, m.user_id)?;
+    super::check_schema(&spec)?;
+    let mut job = super::prepare(state, user, &super::StartRequest::from_spec(spec))?;
+    job.user_id = m.user_id;
+    job.version_of = Some(NewVersion {
+        course_id: Some(m.course_id.clone()),
+        origin: "regenerated",
+        content: None,
+        said: format!(
+            "Written again from a changed outline or timetable by {}",
+            user.name
+        ),
+    });
+    let new = enqueue_within_quota(state, &job).await?;
+    // The working copy follows the new version once it is written.
+    store::drop_draft(&state.pool, &m.course_id).await?;
+    crate::db::reviews::back_to_draft(&state.pool, &m.course_id).await?;
+    tracing::info!(job = %new, course = %m.course_id, "course written again");
+    Ok(new)
 }

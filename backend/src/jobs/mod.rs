@@ -116,7 +116,7 @@ pub async fn start_spec(
 }
 
 /// Refuses a spec of another format version than this server reads.
-fn check_schema(spec: &types::spec::CourseSpec) -> Result<()> {
+pub(crate) fn check_schema(spec: &types::spec::CourseSpec) -> Result<()> {
     if spec.schema != types::spec::SPEC_SCHEMA {
         return Err(ApiError::invalid(
             "schema",

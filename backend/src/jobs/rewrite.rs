@@ -142,7 +142,7 @@ pub async fn translate(state: &AppState, user: &CurrentUser, id: &JobId, languag
         version_of: Some(NewVersion {
             course_id: None,
             origin: "translated",
-            content: write(&content)?,
+            content: Some(write(&content)?),
             said: format!(
                 "A translation into {name} of \"{}\" (version {}), asked for by {}",
                 input.course_title, m.version, user.name

@@ -817,3 +817,58 @@ async fn an_lms_tool_edits_rebuilds_reviews_and_compares_through_the_api() {
     assert_eq!(status, 409, "no AI writer here: {refused}");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_changed_outline_and_timetable_write_the_course_again_as_its_next_version() {
+    let (app, _dir, c) = common::admin().await;
+    let v1 = c.finished_job("Written twice", "Forest.pptx").await;
+    let before = c.content(&v1).await;
+    let mut slide = a_topic_slide(&before);
+    slide["title"] = json!("Edited by hand");
+    c.change(&v1, json!({ "change": "edit", "slide": slide })).await;
+
+    // The spec, changed: one more module, two days, an early start.
+    let mut spec: Value = c.json("/api/courses/spec", &[("id", &v1)]).await;
+    spec["days"] = json!(2);
+    spec["timetable"] =
+        json!({ "start": "08:00", "end": "16:00", "lunch": "12:00/45", "breaks": "10:00/15" });
+    spec["outline"]["modules"].as_array_mut().expect("modules").push(
+        json!({ "title": "Evacuation drills", "topics": [
+            { "title": "Planning a drill", "points": [{ "text": "Pick a quiet hour", "level": 0 }] },
+            { "title": "After the drill", "points": [{ "text": "Time the evacuation", "level": 0 }] }
+        ] }),
+    );
+    let res = c
+        .http
+        .post(format!("{}/api/courses/regenerate", c.base))
+        .json(&json!({ "id": v1, "spec": spec }))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap_or_default());
+    let v2: String = res.json().await.expect("id");
+    let j = c.completes(&v2, Duration::from_secs(60)).await;
+    assert_eq!(j["job"]["duration_days"], 2);
+    let versions: Vec<Value> = c.json("/api/courses/versions", &[("id", &v1)]).await;
+    assert_eq!(
+        (versions.len(), &versions[1]["origin"]),
+        (2, &json!("regenerated"))
+    );
+    let after = c.content(&v2).await;
+    assert_eq!(
+        after["modules"].as_array().map(Vec::len),
+        before["modules"].as_array().map(|m| m.len() + 1)
+    );
+    assert_eq!(
+        (&after["revision"], &after["changed"]),
+        (&json!(0), &json!(false)),
+        "a fresh working copy"
+    );
+    assert!(!after.to_string().contains("Edited by hand"));
+    let deck = c.deck(&v2).await.join("\n");
+    assert!(
+        deck.contains("Evacuation drills") && deck.contains("08:00–"),
+        "the new module and day"
+    );
+    app.stop().await;
+}

@@ -116,3 +116,14 @@ pub async fn save_draft(
     })?;
     Ok((rows == 1).then_some(revision + 1))
 }
+
+/// Forgets a course's working copy (the next version is written afresh).
+pub async fn drop_draft(pool: &Pool, course_id: &str) -> Result<(), sqlx::Error> {
+    crate::on_db!(pool, pool => {
+        sqlx::query("DELETE FROM course_drafts WHERE course_id = $1")
+            .bind(course_id)
+            .execute(pool)
+            .await
+            .map(|_| ())
+    })
+}

@@ -40,10 +40,11 @@ pub struct NewVersion {
     /// The course it is a version of; `None`: the first version of a new
     /// course made from another's content (a translation).
     pub course_id: Option<String>,
-    /// `rebuilt`, `restored`, `retemplated` or `translated`.
+    /// `rebuilt`, `restored`, `retemplated`, `translated` or `regenerated`.
     pub origin: &'static str,
-    /// The content document (JSON) to build, stored as the job's content.
-    pub content: String,
+    /// The content document (JSON) to build, stored as the job's content;
+    /// `None`: written and planned again from the job's outline.
+    pub content: Option<String>,
     /// The log's first line after "Queued": who asked for it and why.
     pub said: String,
 }
@@ -138,10 +139,10 @@ pub async fn enqueue(pool: &Pool, job: &NewJob, quota: Quota) -> Result<Enqueued
                 }
                 continue; // id collision: draw another
             }
-            if let Some(v) = &job.version_of {
+            if let Some(content) = job.version_of.as_ref().and_then(|v| v.content.as_ref()) {
                 sqlx::query("INSERT INTO job_content (job_id, content) VALUES ($1, $2)")
                     .bind(id.as_str())
-                    .bind(&v.content)
+                    .bind(content)
                     .execute(&mut *tx)
                     .await?;
             }

@@ -12,6 +12,7 @@ use backend::AppState;
 use serde::Deserialize;
 use types::content::{Comment, ContentSave, ContentView, Review, VersionDiff, VersionSummary};
 use types::jobs::JobSummary;
+use types::spec::CourseSpec;
 use types::validate::JobId;
 use utoipa::{IntoParams, ToSchema};
 
@@ -136,6 +137,7 @@ pub async fn versions(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DiffQuery {
     /// The older version's id.
     pub from: String,
@@ -346,6 +348,40 @@ pub async fn translate(
     let id = job_id(&id)?;
     let Json(req) = body?;
     let new = backend::jobs::rewrite::translate(&state, &caller.user, &id, &req.language).await?;
+    let job = backend::jobs::detail(&state, &caller.user, &new).await?.job;
+    Ok((StatusCode::ACCEPTED, Json(job)).into_response())
+}
+
+/// Writes the course again from a changed spec (outline, timetable, length,
+/// language or template) as its next version; words edited by hand stay in
+/// the older versions (owner or administrator).
+#[utoipa::path(
+    post, path = "/api/v1/courses/{id}/regenerate", tag = "editing", operation_id = "regenerate_course",
+    params(("id" = String, Path, description = "Any version's id")),
+    request_body = CourseSpec,
+    responses(
+        (status = 202, description = "The new version, queued", body = JobSummary),
+        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No working token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A read token, or not the owner", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such course", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Too many courses queued", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field of the spec is refused; `field` names it", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Over the caller's allowance", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("token" = []))
+)]
+pub async fn regenerate(
+    State(state): State<AppState>,
+    Writer(caller): Writer,
+    Path(id): Path<String>,
+    body: Result<Json<CourseSpec>, JsonRejection>,
+) -> Result<Response, Problem> {
+    let id = job_id(&id)?;
+    let Json(spec) = body?;
+    let new = backend::jobs::edit::regenerate(&state, &caller.user, &id, spec).await?;
     let job = backend::jobs::detail(&state, &caller.user, &new).await?.job;
     Ok((StatusCode::ACCEPTED, Json(job)).into_response())
 }

@@ -57,6 +57,7 @@ where
             get(content::comments).post(content::add_comment),
         )
         .route("/courses/{id}/translate", post(content::translate))
+        .route("/courses/{id}/regenerate", post(content::regenerate))
         .route("/courses/{id}/events", get(courses::events))
         .route("/courses/{id}/deck", get(courses::deck))
         .route("/courses/{id}/spec", get(courses::spec))

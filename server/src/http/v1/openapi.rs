@@ -41,6 +41,7 @@ use super::{batches, catalogue, content, courses, files, renders, webhooks};
         content::comments,
         content::add_comment,
         content::translate,
+        content::regenerate,
         renders::pdf,
         renders::slide,
         batches::start,
