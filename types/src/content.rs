@@ -68,7 +68,7 @@ pub struct ContentView {
 /// A change to the content.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(tag = "change", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ContentChange {
     /// New words for the slide `slide.id` (its kind and module stay).
     Edit { slide: SlideText },
@@ -85,7 +85,6 @@ pub enum ContentChange {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ContentSave {
     pub revision: i64,
-    #[serde(flatten)]
     pub change: ContentChange,
 }
 

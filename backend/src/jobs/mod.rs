@@ -433,6 +433,10 @@ pub async fn delete(state: &AppState, user: &CurrentUser, id: &JobId) -> Result<
 /// removed it (or for a job that was never deleted).
 pub async fn restore(state: &AppState, user: &CurrentUser, id: &JobId) -> Result<()> {
     let Some(owner) = db::deleted_owner(&state.pool, id).await? else {
+        // A course that is there and not deleted has nothing to restore.
+        if db::access(&state.pool, id).await?.is_some() {
+            return Err(ApiError::Conflict("This course is not deleted.".into()).into());
+        }
         return Err(ApiError::NotFound.into());
     };
     if owner != user.id && !user.is_admin {

@@ -34,8 +34,7 @@ impl Client {
 
     /// Saves one change made on `revision`; the response.
     async fn save(&self, id: &str, revision: i64, change: Value) -> reqwest::Response {
-        let mut save = change;
-        save["revision"] = json!(revision);
+        let save = json!({ "revision": revision, "change": change });
         self.http
             .post(format!("{}/api/courses/save", self.base))
             .json(&json!({ "id": id, "save": save }))
@@ -104,7 +103,7 @@ async fn an_edited_slide_is_rebuilt_alone_and_versions_are_compared() {
         { "text": "Green means ready", "level": 1 }
     ]);
     slide["notes"] = json!("Hold up a real extinguisher.");
-    let after = c.change(&v1, json!({ "change": "edit", "slide": slide })).await;
+    let after = c.change(&v1, json!({ "kind": "edit", "slide": slide })).await;
     assert_eq!(after["revision"], 1);
     assert_eq!(after["changed"], true);
 
@@ -156,7 +155,7 @@ async fn an_edited_slide_is_rebuilt_alone_and_versions_are_compared() {
     let after = c
         .change(
             &v2,
-            json!({ "change": "add", "after": id, "title": "Extinguisher types" }),
+            json!({ "kind": "add", "after": id, "title": "Extinguisher types" }),
         )
         .await;
     let added = after["slides"]
@@ -176,8 +175,7 @@ async fn an_edited_slide_is_rebuilt_alone_and_versions_are_compared() {
         .cloned()
         .expect("added slide");
     new_slide["bullets"] = json!([{ "text": "Water, foam, CO2, powder", "level": 0 }]);
-    c.change(&v2, json!({ "change": "edit", "slide": new_slide }))
-        .await;
+    c.change(&v2, json!({ "kind": "edit", "slide": new_slide })).await;
     let gone = c.content(&v2).await["slides"]
         .as_array()
         .expect("slides")
@@ -191,12 +189,10 @@ async fn an_edited_slide_is_rebuilt_alone_and_versions_are_compared() {
         .as_str()
         .expect("id")
         .to_owned();
-    c.change(&v2, json!({ "change": "remove", "id": gone })).await;
+    c.change(&v2, json!({ "kind": "remove", "id": gone })).await;
     // Down past the new slide, then past the next one it had.
-    c.change(&v2, json!({ "change": "move", "id": id, "by": 1 }))
-        .await;
-    c.change(&v2, json!({ "change": "move", "id": id, "by": 1 }))
-        .await;
+    c.change(&v2, json!({ "kind": "move", "id": id, "by": 1 })).await;
+    c.change(&v2, json!({ "kind": "move", "id": id, "by": 1 })).await;
     let v3 = c.rebuilt(&v2, "").await;
     assert!(c
         .deck(&v3)
@@ -277,12 +273,12 @@ async fn the_second_of_two_editors_is_told_the_course_changed_and_limits_hold() 
     let mut slide = a_topic_slide(&seen);
     slide["title"] = json!("The owner's title");
     let first = owner
-        .save(&id, 0, json!({ "change": "edit", "slide": slide.clone() }))
+        .save(&id, 0, json!({ "kind": "edit", "slide": slide.clone() }))
         .await;
     assert_eq!(first.status(), 200);
     slide["title"] = json!("The admin's title");
     let second = admin
-        .save(&id, 0, json!({ "change": "edit", "slide": slide.clone() }))
+        .save(&id, 0, json!({ "kind": "edit", "slide": slide.clone() }))
         .await;
     assert_eq!(second.status(), 409);
     let said: Value = second.json().await.expect("error");
@@ -299,14 +295,14 @@ async fn the_second_of_two_editors_is_told_the_course_changed_and_limits_hold() 
     // Anyone may read; only the owner or an administrator may change.
     assert_eq!(other.content(&id).await["revision"], 1);
     let res = other
-        .save(&id, 1, json!({ "change": "edit", "slide": slide.clone() }))
+        .save(&id, 1, json!({ "kind": "edit", "slide": slide.clone() }))
         .await;
     assert_eq!(res.status(), 403);
 
     // The limits of a new course hold for edits, and nothing is saved.
     slide["title"] = json!("x".repeat(201));
     let res = owner
-        .save(&id, 1, json!({ "change": "edit", "slide": slide.clone() }))
+        .save(&id, 1, json!({ "kind": "edit", "slide": slide.clone() }))
         .await;
     assert_eq!(res.status(), 422);
     let said: Value = res.json().await.expect("error");
@@ -315,7 +311,7 @@ async fn the_second_of_two_editors_is_told_the_course_changed_and_limits_hold() 
     slide["id"] = json!("s9999");
     assert_eq!(
         owner
-            .save(&id, 1, json!({ "change": "edit", "slide": slide }))
+            .save(&id, 1, json!({ "kind": "edit", "slide": slide }))
             .await
             .status(),
         409
@@ -328,7 +324,7 @@ async fn the_second_of_two_editors_is_told_the_course_changed_and_limits_hold() 
         .cloned()
         .expect("a section");
     let res = owner
-        .save(&id, 1, json!({ "change": "remove", "id": section["id"] }))
+        .save(&id, 1, json!({ "kind": "remove", "id": section["id"] }))
         .await;
     assert_eq!(res.status(), 422);
     assert_eq!(owner.content(&id).await["revision"], 1);
@@ -423,7 +419,7 @@ async fn comments_stay_on_their_slide_when_a_rebuild_inserts_one_before_it() {
     owner
         .change(
             &v1,
-            json!({ "change": "add", "after": before["id"], "title": "Before the commented one" }),
+            json!({ "kind": "add", "after": before["id"], "title": "Before the commented one" }),
         )
         .await;
     let v2 = owner.rebuilt(&v1, "").await;
@@ -521,9 +517,7 @@ async fn a_course_is_approved_by_someone_else_and_an_edit_after_starts_a_new_dra
     let before = owner.content(&v1).await;
     let mut slide = a_topic_slide(&before);
     slide["title"] = json!("Changed after approval");
-    owner
-        .change(&v1, json!({ "change": "edit", "slide": slide }))
-        .await;
+    owner.change(&v1, json!({ "kind": "edit", "slide": slide })).await;
     let review = owner.review(&v1).await;
     assert_eq!(
         (&review["state"], &review["approved_version"]),
@@ -615,7 +609,7 @@ async fn the_ai_writer_rewrites_one_module_or_one_slide_and_nothing_else() {
         .find(|s| s["module"] == 0 && s["kind"] == "bullets")
         .expect("a slide");
     edited["title"] = json!("Kept by hand");
-    c.change(&v1, json!({ "change": "edit", "slide": edited.clone() }))
+    c.change(&v1, json!({ "kind": "edit", "slide": edited.clone() }))
         .await;
     let target = new
         .iter()
@@ -756,7 +750,7 @@ async fn an_lms_tool_edits_rebuilds_reviews_and_compares_through_the_api() {
     assert_eq!(status, 200, "{content}");
     let mut slide = a_topic_slide(&content);
     slide["title"] = json!("Changed by the LMS");
-    let change = json!({ "revision": 0, "change": "edit", "slide": slide });
+    let change = json!({ "revision": 0, "change": { "kind": "edit", "slide": slide } });
     let (status, _, _) = read_only
         .post(&format!("/api/v1/courses/{v1}/content"), &change)
         .await;
@@ -825,7 +819,7 @@ async fn a_changed_outline_and_timetable_write_the_course_again_as_its_next_vers
     let before = c.content(&v1).await;
     let mut slide = a_topic_slide(&before);
     slide["title"] = json!("Edited by hand");
-    c.change(&v1, json!({ "change": "edit", "slide": slide })).await;
+    c.change(&v1, json!({ "kind": "edit", "slide": slide })).await;
 
     // The spec, changed: one more module, two days, an early start.
     let mut spec: Value = c.json("/api/courses/spec", &[("id", &v1)]).await;

@@ -162,8 +162,9 @@ pub async fn diff(
     State(state): State<AppState>,
     Reader(_caller): Reader,
     Path(id): Path<String>,
-    Query(q): Query<DiffQuery>,
+    query: Result<Query<DiffQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<VersionDiff>, Problem> {
+    let Query(q) = query.map_err(|e| Problem::new(StatusCode::BAD_REQUEST, e.body_text()))?;
     Ok(Json(
         backend::jobs::edit::diff(&state, &job_id(&q.from)?, &job_id(&id)?).await?,
     ))
