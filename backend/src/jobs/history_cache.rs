@@ -65,15 +65,15 @@ mod tests {
     #[test]
     fn answers_live_for_one_version_and_the_cache_stays_bounded() {
         let c = HistoryCache::default();
-        let all: Filter = (None, None, None, None);
+        let all: Filter = (None, None, None, None, None);
         c.put(3, all.clone(), Arc::new(empty()));
         assert!(c.get(3, &all).is_some());
         assert!(c.get(4, &all).is_none(), "a newer version must miss");
         for i in 0..(MAX_ENTRIES + 5) {
-            c.put(3, (None, Some(i.to_string()), None, None), Arc::new(empty()));
+            c.put(3, (None, Some(i.to_string()), None, None, None), Arc::new(empty()));
         }
         let kept = (0..MAX_ENTRIES + 5)
-            .filter(|i| c.get(3, &(None, Some(i.to_string()), None, None)).is_some())
+            .filter(|i| c.get(3, &(None, Some(i.to_string()), None, None, None)).is_some())
             .count();
         assert!(kept <= MAX_ENTRIES);
         c.put(4, all.clone(), Arc::new(empty()));
