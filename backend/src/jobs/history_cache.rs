@@ -70,7 +70,11 @@ mod tests {
         assert!(c.get(3, &all).is_some());
         assert!(c.get(4, &all).is_none(), "a newer version must miss");
         for i in 0..(MAX_ENTRIES + 5) {
-            c.put(3, (None, Some(i.to_string()), None, None, None), Arc::new(empty()));
+            c.put(
+                3,
+                (None, Some(i.to_string()), None, None, None),
+                Arc::new(empty()),
+            );
         }
         let kept = (0..MAX_ENTRIES + 5)
             .filter(|i| c.get(3, &(None, Some(i.to_string()), None, None, None)).is_some())
