@@ -25,9 +25,24 @@ const LANGS: [(Lang, &str, &str); 4] = [
     (Lang::Spa, "es", "Spanish"),
 ];
 
+/// At most this many characters of a text are read: a whole outline (up to
+/// megabytes) tells its language in its first pages as well as in all of them.
+pub const MAX_CHARS: usize = 20_000;
+
+/// The detector, made once (its allowlist is the four course languages).
+fn detector() -> &'static Detector {
+    static DETECTOR: std::sync::OnceLock<Detector> = std::sync::OnceLock::new();
+    DETECTOR.get_or_init(|| Detector::with_allowlist(LANGS.iter().map(|(l, _, _)| *l).collect()))
+}
+
 /// The course language `text` is written in ("en", "fr", "de", "es"), when
-/// it is long enough and the model is sure; `None` otherwise.
+/// it is long enough and the model is sure; `None` otherwise. Only the
+/// first [`MAX_CHARS`] characters are read.
 pub fn detect(text: &str) -> Option<&'static str> {
+    let text = match text.char_indices().nth(MAX_CHARS) {
+        Some((end, _)) => &text[..end],
+        None => text,
+    };
     if text.split_whitespace().count() < MIN_WORDS {
         return None;
     }
@@ -39,8 +54,7 @@ pub fn detect(text: &str) -> Option<&'static str> {
     if distinct.len() < MIN_DISTINCT_WORDS {
         return None;
     }
-    let detector = Detector::with_allowlist(LANGS.iter().map(|(l, _, _)| *l).collect());
-    let info = detector.detect(text)?;
+    let info = detector().detect(text)?;
     if !info.is_reliable() {
         return None;
     }
@@ -62,6 +76,9 @@ pub fn name(code: &str) -> &str {
 pub fn of_outline(outline: &Outline) -> Option<&'static str> {
     let mut text = String::new();
     for m in &outline.modules {
+        if text.len() > MAX_CHARS * 4 {
+            break;
+        }
         text.push_str(&m.title);
         text.push_str(". ");
         for t in &m.topics {
@@ -143,6 +160,10 @@ mod tests {
             assert_eq!(detect(text), Some(lang), "{text}");
         }
         assert_eq!(detect("Why agile"), None, "too short to tell");
+        // A text of megabytes is judged on its first pages (no cut inside a character).
+        let long = "Erklären, warum agile Teams in kurzen Iterationen planen und ihre Arbeit prüfen. "
+            .repeat(50_000);
+        assert_eq!(detect(&long), Some("de"));
         assert_eq!(
             detect("Point 1 about safety. Point 2 about safety. Point 3 about safety."),
             None,

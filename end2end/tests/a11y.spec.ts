@@ -2,6 +2,11 @@ import AxeBuilder from "@axe-core/playwright";
 import * as path from "path";
 import { ADMIN, expect, hydrated, signIn, startCourse, test } from "./helpers";
 
+/** Every page a signed-in administrator has, with the job page of `id`. */
+function signedInPages(id: string): string[] {
+  return ["/", "/new", "/history", "/usage", "/tokens", "/webhooks", "/admin/users", "/account", `/jobs/${id}`];
+}
+
 /** axe-core's WCAG 2 A and AA rules on the page as it stands. */
 async function violations(page: import("@playwright/test").Page) {
   const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
@@ -16,7 +21,7 @@ test("every page passes axe-core's WCAG 2 A/AA rules", async ({ page }) => {
   await signIn(page, ADMIN.email, ADMIN.password);
   // A finished job, so the history, dashboard and job page have content.
   const id = await startCourse(page, "Accessible course");
-  for (const p of ["/", "/new", "/history", "/usage", "/tokens", "/webhooks", "/admin/users", "/account", `/jobs/${id}`]) {
+  for (const p of signedInPages(id)) {
     await page.goto(p);
     await hydrated(page);
     if (p.startsWith("/jobs/")) {
@@ -44,7 +49,7 @@ test("every page fits a 360 px phone with no sideways scroll, the slide view too
   expect(await overflow(page), "/login").toBe(0);
   await signIn(page, ADMIN.email, ADMIN.password);
   const id = await startCourse(page, "A course read on a phone, with a title long enough to wrap twice");
-  for (const p of ["/", "/new", "/history", "/usage", "/tokens", "/webhooks", "/admin/users", "/account", `/jobs/${id}`]) {
+  for (const p of signedInPages(id)) {
     await page.goto(p);
     await hydrated(page);
     if (p.startsWith("/jobs/")) {

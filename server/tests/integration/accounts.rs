@@ -288,6 +288,15 @@ async fn members_change_their_own_name_and_password_and_their_other_sessions_end
         .field_error("/api/account/password", &change(MEMBER_PASSWORD, "short"))
         .await;
     assert_eq!((got, field.as_str()), (422, "new"));
+    // Over-long passwords are refused before any hashing, either field.
+    let long = "p".repeat(types::limits::MAX_PASSWORD_BYTES + 1);
+    for form in [
+        [("current", long.as_str()), ("new", "Brand-new-password-2")],
+        [("current", MEMBER_PASSWORD), ("new", long.as_str())],
+    ] {
+        let res = laptop.call("/api/account/password", &form).await;
+        assert_eq!(res.status(), 413, "{}", res.text().await.unwrap_or_default());
+    }
     let ended: u64 = laptop
         .json(
             "/api/account/password",
