@@ -175,3 +175,41 @@ test("a built course's outline and timetable are changed on New course and writt
   await expect(page.getByTestId("versions")).toContainText("regenerated");
   await expect(page.getByTestId("job-log")).toContainText("Written again from a changed outline or timetable by Ada Admin");
 });
+
+/** Presses Tab until the focused element is `target` (at most 40 times). */
+async function tabTo(page: import("@playwright/test").Page, target: import("@playwright/test").Locator) {
+  for (let i = 0; i < 40; i++) {
+    if (await target.evaluate((t) => t === document.activeElement)) return;
+    await page.keyboard.press("Tab");
+  }
+  throw new Error("Tab never reached the control");
+}
+
+test("a slide's title is edited with the keyboard alone", async ({ page }) => {
+  test.setTimeout(120_000);
+  await signIn(page, ADMIN.email, ADMIN.password);
+  const id = await startCourse(page, "Edited by keyboard");
+  await page.goto(`/jobs/${id}`);
+  await hydrated(page);
+  await expect(page.getByTestId("job-status")).toHaveText("complete", { timeout: 30_000 });
+  const thumb = page.getByRole("button", { name: "Open slide 3", exact: true });
+  await thumb.focus();
+  await page.keyboard.press("Enter");
+  const view = page.getByTestId("slide-view");
+  await expect(view).toBeFocused();
+  await tabTo(page, view.getByRole("button", { name: "Edit" }));
+  await page.keyboard.press("Enter");
+  const title = page.getByTestId("slide-edit").getByLabel("Title", { exact: true });
+  await expect(title).toBeVisible();
+  await tabTo(page, title);
+  await page.keyboard.press("ControlOrMeta+a");
+  await page.keyboard.type("Typed without a mouse");
+  await tabTo(page, page.getByTestId("edit-save"));
+  await page.keyboard.press("Enter");
+  await expect(page.getByTestId("edit-said")).toContainText("Saved");
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("Escape");
+  await expect(thumb).toBeFocused();
+  const content = await (await page.request.post("/api/courses/content", { form: { id } })).json();
+  expect(content.slides.find((s: any) => s.id === content.deck_slides[2]).title).toBe("Typed without a mouse");
+});
