@@ -33,7 +33,7 @@ pub(crate) fn write(content: &Content) -> Result<String> {
     })
 }
 
-async fn course_of(state: &AppState, id: &JobId) -> Result<store::Membership> {
+pub(crate) async fn course_of(state: &AppState, id: &JobId) -> Result<store::Membership> {
     Ok(store::membership(&state.pool, id)
         .await?
         .ok_or(ApiError::NotFound)?)

@@ -12,18 +12,13 @@ use types::limits::{MAX_COMMENTS_PER_COURSE, MAX_COMMENT_CHARS};
 use types::validate::JobId;
 use types::ApiError;
 
+use super::edit::course_of;
 use crate::db::jobs::content as store;
 use crate::db::reviews as db;
 use crate::{AppState, Result};
 
 /// How many items each of the dashboard's review lists shows.
 const INBOX_ROWS: i64 = 10;
-
-async fn course_of(state: &AppState, id: &JobId) -> Result<store::Membership> {
-    Ok(store::membership(&state.pool, id)
-        .await?
-        .ok_or(ApiError::NotFound)?)
-}
 
 /// The course's review (a course nobody submitted is a draft).
 pub async fn review(state: &AppState, id: &JobId) -> Result<Review> {

@@ -9,7 +9,7 @@ use types::content::{ContentChange, ContentView};
 use types::validate::{JobId, Language};
 use types::ApiError;
 
-use super::edit::{may_change, view, working_copy, write, STALE};
+use super::edit::{course_of, may_change, view, working_copy, write, STALE};
 use super::enqueue_within_quota;
 use crate::db::jobs::{self as db, content as store, NewJob, NewVersion};
 use crate::llm::rewrite::{rewrite_slides, MAX_INSTRUCTION_CHARS};
@@ -53,9 +53,7 @@ pub async fn rewrite(
         )
         .into());
     }
-    let m = store::membership(&state.pool, id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let m = course_of(state, id).await?;
     may_change(user, m.user_id)?;
     let (mut content, at) = working_copy(state, &m.course_id).await?;
     if at != revision {
@@ -116,9 +114,7 @@ pub async fn rewrite(
 pub async fn translate(state: &AppState, user: &CurrentUser, id: &JobId, language: &str) -> Result<JobId> {
     writer_needed(state)?;
     let language = Language::parse(language)?;
-    let m = store::membership(&state.pool, id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let m = course_of(state, id).await?;
     let (content, _) = working_copy(state, &m.course_id).await?;
     let input = db::input(&state.pool, id).await?;
     if input.language == language.code() {

@@ -68,6 +68,45 @@ impl Client {
     }
 }
 
+/// A team on a fresh server: the administrator, an owner whose course of
+/// `title` is built (`course`: its first version), and colleagues signed in
+/// with the given emails.
+struct Team {
+    app: common::TestApp,
+    _dir: tempfile::TempDir,
+    admin: Client,
+    owner: Client,
+    others: Vec<Client>,
+    course: String,
+}
+
+async fn team(title: &str, colleagues: &[&str]) -> Team {
+    let (app, dir, admin) = common::admin().await;
+    let owner = common::signed_in_member(&admin, "owner@example.com").await;
+    let mut others = Vec::new();
+    for email in colleagues {
+        others.push(common::signed_in_member(&admin, email).await);
+    }
+    let course = owner.finished_job(title, "Forest.pptx").await;
+    Team {
+        app,
+        _dir: dir,
+        admin,
+        owner,
+        others,
+        course,
+    }
+}
+
+/// Where content slide `id` is in a version's deck (0-based).
+fn deck_position(content: &Value, id: &str) -> Option<usize> {
+    content["deck_slides"]
+        .as_array()
+        .expect("deck slides")
+        .iter()
+        .position(|s| s == id)
+}
+
 /// The first plain bullet slide of the first module, as the editor sees it.
 fn a_topic_slide(content: &Value) -> Value {
     content["slides"]
@@ -112,12 +151,7 @@ async fn an_edited_slide_is_rebuilt_alone_and_versions_are_compared() {
     let rebuild = started.elapsed();
     let (old, new) = (c.deck(&v1).await, c.deck(&v2).await);
     assert_eq!(old.len(), new.len());
-    let at = content["deck_slides"]
-        .as_array()
-        .expect("deck slides")
-        .iter()
-        .position(|s| s == id.as_str())
-        .expect("the slide is in the deck");
+    let at = deck_position(&content, &id).expect("the slide is in the deck");
     assert!(
         new[at].contains("Extinguishers, checked") && new[at].contains("Read the pressure gauge every month")
     );
@@ -263,10 +297,16 @@ async fn an_edited_slide_is_rebuilt_alone_and_versions_are_compared() {
 
 #[tokio::test]
 async fn the_second_of_two_editors_is_told_the_course_changed_and_limits_hold() {
-    let (app, _dir, admin) = common::admin().await;
-    let owner = common::signed_in_member(&admin, "owner@example.com").await;
-    let other = common::signed_in_member(&admin, "other@example.com").await;
-    let id = owner.finished_job("Two editors", "Forest.pptx").await;
+    let Team {
+        app,
+        admin,
+        owner,
+        others,
+        course: id,
+        _dir,
+        ..
+    } = team("Two editors", &["other@example.com"]).await;
+    let other = &others[0];
 
     // Owner and administrator open the same revision; the second save is refused.
     let seen = owner.content(&id).await;
@@ -347,18 +387,18 @@ impl Client {
 
 #[tokio::test]
 async fn comments_stay_on_their_slide_when_a_rebuild_inserts_one_before_it() {
-    let (app, _dir, admin) = common::admin().await;
-    let owner = common::signed_in_member(&admin, "owner@example.com").await;
-    let v1 = owner.finished_job("Commented course", "Forest.pptx").await;
+    let Team {
+        app,
+        admin,
+        owner,
+        course: v1,
+        _dir,
+        ..
+    } = team("Commented course", &[]).await;
     let content = owner.content(&v1).await;
     let slide = a_topic_slide(&content);
     let sid = slide["id"].as_str().expect("id").to_owned();
-    let at_v1 = content["deck_slides"]
-        .as_array()
-        .expect("deck slides")
-        .iter()
-        .position(|s| s == sid.as_str())
-        .expect("in the deck");
+    let at_v1 = deck_position(&content, &sid).expect("in the deck");
 
     // A reviewer comments; the owner replies.
     let thread: i64 = admin
@@ -424,12 +464,7 @@ async fn comments_stay_on_their_slide_when_a_rebuild_inserts_one_before_it() {
         .await;
     let v2 = owner.rebuilt(&v1, "").await;
     let later = owner.content(&v2).await;
-    let at_v2 = later["deck_slides"]
-        .as_array()
-        .expect("deck slides")
-        .iter()
-        .position(|s| s == sid.as_str())
-        .expect("still in the deck");
+    let at_v2 = deck_position(&later, &sid).expect("still in the deck");
     assert_eq!(at_v2, at_v1 + 1, "the commented slide moved down one");
     let threads = owner.comments(&v2).await;
     assert_eq!(threads.len(), 1);
@@ -460,11 +495,19 @@ async fn comments_stay_on_their_slide_when_a_rebuild_inserts_one_before_it() {
 
 #[tokio::test]
 async fn a_course_is_approved_by_someone_else_and_an_edit_after_starts_a_new_draft() {
-    let (app, _dir, admin) = common::admin().await;
-    let owner = common::signed_in_member(&admin, "owner@example.com").await;
-    let reviewer = common::signed_in_member(&admin, "reviewer@example.com").await;
-    let bystander = common::signed_in_member(&admin, "bystander@example.com").await;
-    let v1 = owner.finished_job("Reviewed course", "Forest.pptx").await;
+    let Team {
+        app,
+        owner,
+        others,
+        course: v1,
+        _dir,
+        ..
+    } = team(
+        "Reviewed course",
+        &["reviewer@example.com", "bystander@example.com"],
+    )
+    .await;
+    let (reviewer, bystander) = (&others[0], &others[1]);
     assert_eq!(owner.review(&v1).await["state"], "draft");
 
     let res = owner
@@ -738,10 +781,15 @@ async fn a_translation_is_a_linked_course_whose_every_slide_is_in_its_language()
 
 #[tokio::test]
 async fn an_lms_tool_edits_rebuilds_reviews_and_compares_through_the_api() {
-    let (app, _dir, admin) = common::admin().await;
-    let owner = common::signed_in_member(&admin, "owner@example.com").await;
-    let reviewer = common::signed_in_member(&admin, "reviewer@example.com").await;
-    let v1 = owner.finished_job("Through the API", "Forest.pptx").await;
+    let Team {
+        app,
+        owner,
+        others,
+        course: v1,
+        _dir,
+        ..
+    } = team("Through the API", &["reviewer@example.com"]).await;
+    let reviewer = &others[0];
     let api = owner.api_token("LMS", "write").await;
     let reviewer_api = reviewer.api_token("Reviewer's tool", "write").await;
     let read_only = owner.api_token("Reader", "read").await;

@@ -282,6 +282,19 @@ fn slide_layouts(bytes: &[u8]) -> Vec<(deck::LayoutKind, bool, String)> {
         .collect()
 }
 
+/// The designer templates every sample outline is generated on (the
+/// corporate ones: several masters, a decorative title master, sample
+/// slides; one re-saved by LibreOffice; pandoc's reference deck).
+const DESIGNER_TEMPLATES: [&str; 7] = [
+    "corporate-title-first.pptx",
+    "corporate-content-first.pptx",
+    "corporate-dark.pptx",
+    "corporate-no-samples.pptx",
+    "corporate-libreoffice.pptx",
+    "corporate-photo.pptx",
+    "pandoc-reference.pptx",
+];
+
 /// Every sample outline (Markdown, text, DOCX, PDF) on every kind of
 /// template, the corporate ones above all (several masters, a decorative
 /// title master, sample slides; one re-saved by LibreOffice): content on
@@ -296,15 +309,7 @@ fn designer_templates_get_timed_decks_with_notes_on_every_slide() {
     std::fs::create_dir_all(&out_dir).expect("dir");
     let fixtures = root().join("target/fixtures");
     let mut decks = 0;
-    for template in [
-        "corporate-title-first.pptx",
-        "corporate-content-first.pptx",
-        "corporate-dark.pptx",
-        "corporate-no-samples.pptx",
-        "corporate-libreoffice.pptx",
-        "corporate-photo.pptx",
-        "pandoc-reference.pptx",
-    ] {
+    for template in DESIGNER_TEMPLATES {
         let corporate = template.starts_with("corporate-");
         for entry in std::fs::read_dir(&samples).expect("samples") {
             let path = entry.expect("entry").path();
@@ -598,15 +603,7 @@ fn edited_courses_rebuild_cleanly_on_every_designer_template() {
         &std::fs::read(root().join("server/samples/outlines/workplace-fire-safety.md")).expect("read"),
     )
     .expect("parse");
-    for name in [
-        "corporate-title-first.pptx",
-        "corporate-content-first.pptx",
-        "corporate-dark.pptx",
-        "corporate-no-samples.pptx",
-        "corporate-libreoffice.pptx",
-        "corporate-photo.pptx",
-        "pandoc-reference.pptx",
-    ] {
+    for name in DESIGNER_TEMPLATES {
         let template = deck::Template::open(&fixtures.join(name)).expect("template");
         let options = course::pipeline::options(&template, 2, "en", course::schedule::Schedule::default());
         let texts = course::plan::offline_texts(&outline, "en");

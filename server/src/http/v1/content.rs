@@ -23,6 +23,16 @@ fn job_id(id: &str) -> Result<JobId, Problem> {
     JobId::parse(id).ok_or_else(Problem::not_found)
 }
 
+/// A version just queued, answered `202` with its summary.
+async fn queued(
+    state: &AppState,
+    caller: &types::account::CurrentUser,
+    new: &JobId,
+) -> Result<Response, Problem> {
+    let job = backend::jobs::detail(state, caller, new).await?.job;
+    Ok((StatusCode::ACCEPTED, Json(job)).into_response())
+}
+
 /// The course's editable content: every slide's words under its stable id.
 #[utoipa::path(
     get, path = "/api/v1/courses/{id}/content", tag = "editing", operation_id = "get_content",
@@ -113,8 +123,7 @@ pub async fn rebuild(
     let Json(req) = body?;
     let template = req.template.filter(|t| !t.is_empty());
     let new = backend::jobs::edit::rebuild(&state, &caller.user, &id, template.as_deref()).await?;
-    let job = backend::jobs::detail(&state, &caller.user, &new).await?.job;
-    Ok((StatusCode::ACCEPTED, Json(job)).into_response())
+    queued(&state, &caller.user, &new).await
 }
 
 /// The course's versions, oldest first.
@@ -349,8 +358,7 @@ pub async fn translate(
     let id = job_id(&id)?;
     let Json(req) = body?;
     let new = backend::jobs::rewrite::translate(&state, &caller.user, &id, &req.language).await?;
-    let job = backend::jobs::detail(&state, &caller.user, &new).await?.job;
-    Ok((StatusCode::ACCEPTED, Json(job)).into_response())
+    queued(&state, &caller.user, &new).await
 }
 
 /// Writes the course again from a changed spec (outline, timetable, length,
@@ -383,6 +391,5 @@ pub async fn regenerate(
     let id = job_id(&id)?;
     let Json(spec) = body?;
     let new = backend::jobs::edit::regenerate(&state, &caller.user, &id, spec).await?;
-    let job = backend::jobs::detail(&state, &caller.user, &new).await?.job;
-    Ok((StatusCode::ACCEPTED, Json(job)).into_response())
+    queued(&state, &caller.user, &new).await
 }
