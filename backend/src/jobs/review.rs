@@ -50,6 +50,9 @@ pub async fn submit(
     }
     let reviewer = match reviewer.map(str::trim).filter(|r| !r.is_empty()) {
         None => None,
+        Some(email) if email.len() > types::limits::MAX_EMAIL_BYTES => {
+            return Err(ApiError::invalid("reviewer", "Nobody on the team signs in with that email.").into())
+        }
         Some(email) => {
             let found = crate::db::users::credentials(&state.pool, email)
                 .await?

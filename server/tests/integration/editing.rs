@@ -510,6 +510,14 @@ async fn a_course_is_approved_by_someone_else_and_an_edit_after_starts_a_new_dra
     let (reviewer, bystander) = (&others[0], &others[1]);
     assert_eq!(owner.review(&v1).await["state"], "draft");
 
+    // An unknown or over-long reviewer is a field error, never a lookup of anything.
+    let long = format!("{}@example.com", "r".repeat(300));
+    for email in ["nobody@example.com", long.as_str()] {
+        let (status, field) = owner
+            .field_error("/api/courses/submit", &[("id", &v1), ("reviewer", email)])
+            .await;
+        assert_eq!((status, field.as_str()), (422, "reviewer"));
+    }
     let res = owner
         .call(
             "/api/courses/submit",
